@@ -1,0 +1,1 @@
+"""CLI command modules: one per area, each registering on agent.cli.app."""

@@ -1,0 +1,88 @@
+"""What a verification says: the stage reached, the first failure's category, parsed diagnostics.
+
+Line and column numbers always refer to the candidate text exactly as the caller gave it (1-based).
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class Stage(str, Enum):
+    """How far a candidate got. Each stage implies all earlier ones succeeded."""
+
+    compile = "compile"
+    elaborate = "elaborate"
+    emit = "emit"  # firtool lowering to SystemVerilog
+    simulate = "simulate"
+    passed = "passed"
+
+
+class Category(str, Enum):
+    """Failure taxonomy shared by the verifier, the agent's repair prompts and the eval reports."""
+
+    missing_import = "missing_import"  # a chisel3.util (or similar) name used without its import
+    not_found = "not_found"  # any other unresolved name
+    type_mismatch = "type_mismatch"
+    syntax = "syntax"
+    compile_other = "compile_other"
+    no_top_module = "no_top_module"  # no class extends Module/RawModule
+    name_mismatch = "name_mismatch"  # the requested top module is not defined (strict mode)
+    no_default_constructor = "no_default_constructor"
+    elaboration = "elaboration"
+    not_fully_initialized = "not_fully_initialized"
+    uninferred_width = "uninferred_width"
+    comb_cycle = "comb_cycle"
+    firtool = "firtool"
+    sim_mismatch = "sim_mismatch"
+    sim_error = "sim_error"  # the testbench or simulator itself failed (e.g. port mismatch)
+    timeout = "timeout"
+    crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken
+
+
+class Diagnostic(BaseModel):
+    stage: Stage
+    severity: str = "error"  # "error" | "warning" | "info"
+    line: int | None = None  # 1-based, in the candidate's own text
+    column: int | None = None  # 1-based
+    message: str
+    code_line: str | None = None  # the candidate's source line at `line`
+    category: Category | None = None
+
+
+class Mismatch(BaseModel):
+    """One differing output in simulation."""
+
+    signal: str
+    cycle: int | None = None
+    expected: str | None = None
+    got: str | None = None
+
+
+class VerifyResult(BaseModel):
+    ok: bool
+    stage: Stage  # the stage reached: the failing stage when ok is False, `passed` when ok is True
+    top: str | None = None  # the module that was elaborated
+    requested_top: str | None = None
+    category: Category | None = None  # category of the first failure
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    verilog: str | None = None
+    mismatches: list[Mismatch] = Field(default_factory=list)
+    sim_log: str | None = None  # kept short; mismatch hint lines for repair prompts
+    vcd_path: str | None = None
+    modules: list[str] = Field(default_factory=list)  # every Module/RawModule class found
+    timings: dict[str, float] = Field(default_factory=dict)  # seconds per stage, plus "total"
+    worker: str | None = None  # worker id, or "cold"
+    notes: list[str] = Field(default_factory=list)  # e.g. "lenient: elaborated Foo instead of Bar"
+
+    @property
+    def compiled(self) -> bool:
+        return self.stage != Stage.compile or self.ok
+
+    @property
+    def elaborated(self) -> bool:
+        return self.stage in (Stage.emit, Stage.simulate, Stage.passed)
+
+    def first_error(self) -> Diagnostic | None:
+        return next((d for d in self.diagnostics if d.severity == "error"), None)
