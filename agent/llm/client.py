@@ -1,0 +1,330 @@
+"""Async chat client for any OpenAI-compatible server (vLLM, SGLang, llama.cpp, OpenAI itself).
+
+k samples are one request with `n=k`; the chat template is the server's. Retries are ours (tenacity,
+exponential backoff with full jitter, Retry-After honoured) on connection errors, timeouts, 408, 429,
+5xx and malformed replies; the SDK's own retries are off so attempts are counted in one place.
+Every other 4xx fails at once. An asyncio.Semaphore bounds requests in flight.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+from pydantic import BaseModel, Field
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from agent.llm.cache import ResponseCache, request_key
+from reflect_env.toolchain import cache_dir
+
+log = logging.getLogger(__name__)
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / "llm_cache.sqlite"
+
+
+class LLMConfig(BaseModel):
+    base_url: str = "http://localhost:8000/v1"
+    api_key: str = Field(default="EMPTY", repr=False)
+    model: str = "Qwen/Qwen2.5-Coder-14B-Instruct"
+    timeout_s: float = Field(default=180.0, gt=0)
+    max_retries: int = Field(default=4, ge=0)         # retries after the first attempt
+    max_concurrency: int = Field(default=8, ge=1)     # requests in flight at once, per client
+    cache_path: Path | None = Field(default_factory=default_cache_path)
+    use_cache: bool = True
+    retry_backoff_s: float = Field(default=1.0, ge=0)       # first backoff; doubles per retry, jittered
+    retry_backoff_max_s: float = Field(default=30.0, ge=0)  # cap for one wait, Retry-After included
+
+    model_config = {"extra": "forbid"}
+
+
+class LLMUnavailable(RuntimeError):
+    """No server answers at base_url. The message names the URL and how to start one."""
+
+
+class LLMRequestError(RuntimeError):
+    """The server answered but the request failed for good (4xx, malformed reply, retries exhausted)."""
+
+
+@dataclass
+class Completion:
+    texts: list[str]
+    finish_reasons: list[str]
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+    cached: bool
+    request: dict                 # the exact request body sent (the API key is a header, never in here)
+    attempts: int = 1             # HTTP attempts it took (0 for a cache hit)
+
+
+@dataclass
+class Usage:
+    """Running totals for one client: what the budgets in the search loop are checked against."""
+    calls: int = 0                # chat() calls answered (cache hits included)
+    cache_hits: int = 0
+    http_attempts: int = 0        # requests actually sent, retries included
+    retries: int = 0
+    prompt_tokens: int = 0        # tokens the server spent (cache hits excluded)
+    completion_tokens: int = 0
+    samples: int = 0              # choices received, cache hits included
+    latency_s: float = 0.0        # wall time of answered HTTP calls (backoff included)
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "total_tokens": self.total_tokens}
+
+
+class _MalformedReply(Exception):
+    """The server said 200 but the body is not a chat completion."""
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def parse_completion(body: str) -> tuple[list[str], list[str], int, int]:
+    """texts, finish_reasons, prompt_tokens, completion_tokens from a chat.completion JSON body."""
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as e:
+        raise _MalformedReply(f"body is not JSON ({e.msg} at char {e.pos}): {_one_line(body, 80)!r}") from None
+    if not isinstance(data, dict):
+        raise _MalformedReply(f"body is a JSON {type(data).__name__}, not an object")
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices:
+        raise _MalformedReply("no 'choices' in the reply")
+    texts, reasons = [], []
+    ordered = sorted(choices, key=lambda c: c.get("index", 0) if isinstance(c, dict) else 0)
+    for c in ordered:
+        msg = c.get("message") if isinstance(c, dict) else None
+        if not isinstance(msg, dict):
+            raise _MalformedReply("a choice has no 'message' object")
+        content = msg.get("content")
+        if content is not None and not isinstance(content, str):
+            raise _MalformedReply(f"message content is a {type(content).__name__}, not text")
+        texts.append(content or "")
+        reasons.append(str(c.get("finish_reason") or "unknown"))
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    return texts, reasons, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APIConnectionError, _MalformedReply)):  # timeouts are connection errors too
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 429) or exc.status_code >= 500
+    return False
+
+
+def _retry_after_s(exc: BaseException | None) -> float | None:
+    if isinstance(exc, openai.APIStatusError):
+        value = exc.response.headers.get("retry-after")
+        try:
+            return max(0.0, float(value)) if value is not None else None
+        except ValueError:  # an HTTP date: rare from model servers; fall back to our own backoff
+            return None
+    return None
+
+
+def _cannot_connect(exc: BaseException) -> bool:
+    """True when no server took the connection (refused, DNS, unreachable), not a dropped reply."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, (httpx.ConnectError, httpx.ConnectTimeout, ConnectionRefusedError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class LLMClient:
+    def __init__(self, cfg: LLMConfig):
+        self.cfg = cfg
+        self.usage = Usage()
+        self.cache = ResponseCache(cfg.cache_path) if cfg.use_cache and cfg.cache_path else None
+        # The SDK client and the semaphore belong to one event loop; made on first use in that loop.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._openai: openai.AsyncOpenAI | None = None
+        self._sem: asyncio.Semaphore | None = None
+
+    def _bind_loop(self) -> openai.AsyncOpenAI:
+        loop = asyncio.get_running_loop()
+        if self._openai is None or self._loop is not loop:
+            self._loop = loop
+            self._openai = openai.AsyncOpenAI(base_url=self.cfg.base_url, api_key=self.cfg.api_key,
+                                              timeout=self.cfg.timeout_s, max_retries=0)
+            self._sem = asyncio.Semaphore(self.cfg.max_concurrency)
+        return self._openai
+
+    # -- public API ---------------------------------------------------------------------------
+    def request_body(self, messages: list[dict], *, n: int = 1, temperature: float = 0.2, top_p: float = 0.95,
+                     max_tokens: int = 2048, seed: int | None = None, extra: dict | None = None) -> dict:
+        """The JSON body `chat` sends for these arguments (also the cache key's content)."""
+        if n < 1:
+            raise ValueError(f"n must be >= 1, got {n}")
+        body: dict[str, Any] = {"model": self.cfg.model, "messages": messages, "n": n,
+                                "temperature": temperature, "top_p": top_p, "max_tokens": max_tokens}
+        if seed is not None:
+            body["seed"] = seed
+        for k, v in (extra or {}).items():
+            if k in body:
+                raise ValueError(f"extra parameter {k!r} clashes with a chat() argument; pass it directly")
+            body[k] = v
+        return body
+
+    async def chat(self, messages: list[dict], *, n: int = 1, temperature: float = 0.2, top_p: float = 0.95,
+                   max_tokens: int = 2048, seed: int | None = None, extra: dict | None = None) -> Completion:
+        body = self.request_body(messages, n=n, temperature=temperature, top_p=top_p,
+                                 max_tokens=max_tokens, seed=seed, extra=extra)
+        key = request_key(self.cfg.base_url, body) if self.cache else None
+        if self.cache and key:
+            hit = await self.cache.aget(key)
+            if hit is not None:
+                self.usage.calls += 1
+                self.usage.cache_hits += 1
+                self.usage.samples += len(hit["texts"])
+                return Completion(texts=hit["texts"], finish_reasons=hit["finish_reasons"],
+                                  prompt_tokens=hit["prompt_tokens"], completion_tokens=hit["completion_tokens"],
+                                  latency_s=0.0, cached=True, request=body, attempts=0)
+
+        completion = await self._send_with_retries(body)
+        self.usage.calls += 1
+        self.usage.samples += len(completion.texts)
+        self.usage.prompt_tokens += completion.prompt_tokens
+        self.usage.completion_tokens += completion.completion_tokens
+        self.usage.latency_s += completion.latency_s
+        if len(completion.texts) != n:  # some servers ignore n; say so instead of failing the run
+            log.warning("asked %s for n=%d samples, got %d", self.cfg.base_url, n, len(completion.texts))
+        if self.cache and key:
+            await self.cache.aput(key, body, {
+                "texts": completion.texts, "finish_reasons": completion.finish_reasons,
+                "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
+                "latency_s": completion.latency_s})
+        return completion
+
+    async def models(self) -> list[str]:
+        """The model ids the server serves (one attempt; a health check)."""
+        client = self._bind_loop()
+        try:
+            page = await client.models.list()
+        except openai.APIError as e:
+            raise self._final_error(e, attempts=1) from e
+        return [m.id for m in page.data]
+
+    async def aclose(self) -> None:
+        if self._openai is not None:
+            try:
+                await self._openai.close()
+            except RuntimeError:  # created in an event loop that is gone; nothing left to close
+                pass
+            self._openai = None
+        if self.cache is not None:
+            self.cache.close()
+
+    async def __aenter__(self) -> "LLMClient":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _wait(self, state: RetryCallState) -> float:
+        """Full-jitter exponential backoff, but never shorter than the server's Retry-After."""
+        cap = self.cfg.retry_backoff_max_s
+        backoff = random.uniform(0, min(cap, self.cfg.retry_backoff_s * 2 ** (state.attempt_number - 1)))
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = _retry_after_s(exc)
+        return min(cap, max(backoff, retry_after)) if retry_after is not None else backoff
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        self.usage.retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        log.info("LLM request attempt %d failed (%s); retrying in %.2fs", state.attempt_number,
+                 _one_line(f"{type(exc).__name__}: {exc}", 160), state.next_action.sleep if state.next_action else 0)
+
+    async def _send_once(self, body: dict) -> tuple[list[str], list[str], int, int]:
+        client = self._bind_loop()
+        assert self._sem is not None
+        async with self._sem:
+            self.usage.http_attempts += 1
+            extra = {k: v for k, v in body.items()
+                     if k not in ("model", "messages", "n", "temperature", "top_p", "max_tokens", "seed")}
+            raw = await client.chat.completions.with_raw_response.create(
+                model=body["model"], messages=body["messages"], n=body["n"], temperature=body["temperature"],
+                top_p=body["top_p"], max_tokens=body["max_tokens"],
+                **({"seed": body["seed"]} if "seed" in body else {}),
+                **({"extra_body": extra} if extra else {}),
+            )
+            return parse_completion(raw.text)
+
+    async def _send_with_retries(self, body: dict) -> Completion:
+        start = time.perf_counter()
+        attempts = 0
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.cfg.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(_is_retryable),
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    texts, reasons, pt, ct = await self._send_once(body)
+        except (openai.APIError, _MalformedReply) as e:
+            raise self._final_error(e, attempts) from e
+        return Completion(texts=texts, finish_reasons=reasons, prompt_tokens=pt, completion_tokens=ct,
+                          latency_s=time.perf_counter() - start, cached=False, request=body, attempts=attempts)
+
+    def _final_error(self, exc: BaseException, attempts: int) -> RuntimeError:
+        """One clear line for what finally went wrong."""
+        url, model = self.cfg.base_url, self.cfg.model
+        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        if isinstance(exc, openai.APIConnectionError) and _cannot_connect(exc):
+            return LLMUnavailable(
+                f"cannot reach an LLM server at {url} ({tries}); start one with `vllm serve {model}` "
+                f"or point --base-url / OPENAI_BASE_URL at a running OpenAI-compatible server")
+        if isinstance(exc, openai.APITimeoutError):
+            return LLMRequestError(
+                f"LLM request to {url} timed out after {self.cfg.timeout_s:g}s ({tries}); "
+                f"raise llm.timeout_s or lower max_tokens")
+        if isinstance(exc, openai.APIConnectionError):
+            return LLMRequestError(f"LLM server at {url} closed the connection without a reply ({tries})")
+        if isinstance(exc, _MalformedReply):
+            return LLMRequestError(f"LLM server at {url} sent a malformed reply ({tries}): {exc}")
+        if isinstance(exc, openai.APIStatusError):
+            detail = _status_detail(exc)
+            if _is_retryable(exc):
+                return LLMRequestError(f"LLM server at {url} answered HTTP {exc.status_code} ({tries}): {detail}")
+            hint = {
+                401: "; check llm.api_key / OPENAI_API_KEY",
+                403: "; check llm.api_key / OPENAI_API_KEY",
+                404: f"; check the model name ({model!r}) and that base_url ends in /v1",
+            }.get(exc.status_code, "")
+            return LLMRequestError(f"LLM server at {url} rejected the request with HTTP {exc.status_code}: "
+                                   f"{detail}{hint}")
+        return LLMRequestError(f"LLM request to {url} failed: {_one_line(str(exc))}")
+
+
+def _status_detail(exc: openai.APIStatusError) -> str:
+    """The server's own error message: OpenAI style {"error": {"message"}}, or FastAPI {"detail"}."""
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body["error"] if isinstance(body.get("error"), dict) else body
+        msg = inner.get("message") or body.get("detail")
+        if msg:
+            return _one_line(str(msg))
+    return _one_line(exc.message or f"HTTP {exc.status_code}")

@@ -1,0 +1,332 @@
+"""An OpenAI-compatible stub server for tests: real HTTP on 127.0.0.1, scripted replies and faults.
+
+    with StubServer([Reply("class Adder ..."), http_error(500), Reply(["a", "b"])]) as stub:
+        client = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False))
+        ...
+        assert stub.requests[0]["n"] == 2
+
+Script: a list consumed one item per POST /v1/chat/completions (faults included), or a callable
+`(request_json) -> item`. An item is a `Reply`, a `Fault` (`http_error`, `rate_limited`, `slow`,
+`malformed`, `dropped`), a plain `str` / `list[str]` (shorthand for `Reply(...)`), or a `dict` sent
+verbatim as the JSON body. When the list runs out the `default` item is served; without a default
+the stub answers HTTP 400 "stub script exhausted" (not retryable, so a test fails loudly instead of
+hanging in retries).
+
+Choices for n > 1: choice i gets `texts[i % len(texts)]` (the scripted texts are cycled), and the
+same rule applies to `finish_reasons`. So `Reply("x")` answers an n=4 request with four "x".
+
+Every request body is recorded in `stub.requests` (parsed JSON, in arrival order, faults included);
+`stub.max_in_flight` is the most requests the stub was handling at once. `latency_s` delays every
+reply (simulated generation time); the default 0 is the zero-latency mode used to measure the
+client's own overhead.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Union
+
+try:  # the fixture is only defined where pytest is importable
+    import pytest
+except ImportError:  # pragma: no cover
+    pytest = None
+
+
+@dataclass
+class Reply:
+    """A successful completion. `texts` is one text or one per choice (cycled when n is larger)."""
+    texts: Union[str, list[str]]
+    finish_reasons: Union[str, list[str]] = "stop"
+    prompt_tokens: int | None = None      # None: a word count of the prompt
+    completion_tokens: int | None = None  # None: a word count of the texts served
+    delay_s: float = 0.0                  # extra delay before this reply (on top of latency_s)
+
+
+@dataclass
+class Fault:
+    """Something going wrong. Build one with the helpers below rather than by hand."""
+    kind: str  # "http" | "slow" | "malformed" | "drop"
+    status: int = 500
+    message: str = ""
+    retry_after: float | None = None
+    delay_s: float = 0.0
+    then: Any = None          # for "slow": what to send once the delay is over (if anyone still listens)
+    body: bytes = b""          # for "malformed": the raw body sent with HTTP 200
+
+
+def http_error(status: int, message: str | None = None, retry_after: float | None = None) -> Fault:
+    """An HTTP error with an OpenAI-style JSON error body (and a Retry-After header if given)."""
+    return Fault("http", status=status, message=message or f"stub error {status}", retry_after=retry_after)
+
+
+def rate_limited(retry_after: float = 0.0) -> Fault:
+    return http_error(429, "rate limited (stub)", retry_after=retry_after)
+
+
+def slow(delay_s: float, then: Any = None) -> Fault:
+    """Hold the request for `delay_s` (past the client's timeout), then send `then` (default: a Reply)."""
+    return Fault("slow", delay_s=delay_s, then=then if then is not None else Reply("late reply"))
+
+
+def malformed(body: bytes | str = b'{"id": "chatcmpl-stub", "choices": [') -> Fault:
+    """HTTP 200 with a body that is not a valid completion (default: truncated JSON)."""
+    return Fault("malformed", body=body.encode() if isinstance(body, str) else body)
+
+
+def dropped() -> Fault:
+    """Read the request, then close the connection without answering."""
+    return Fault("drop")
+
+
+Item = Union[Reply, Fault, str, list, dict]
+
+
+def refused_url() -> str:
+    """A base URL where nothing listens: bind a free port, then release it without listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _prompt_words(request: dict) -> int:
+    total = 0
+    for m in request.get("messages") or []:
+        content = m.get("content") if isinstance(m, dict) else None
+        if isinstance(content, str):
+            total += _words(content)
+    return total
+
+
+def _cycled(values: Union[str, list[str]], n: int) -> list[str]:
+    values = [values] if isinstance(values, str) else list(values)
+    if not values:
+        raise ValueError("a stub Reply needs at least one text")
+    return [values[i % len(values)] for i in range(n)]
+
+
+def completion_body(request: dict, reply: Reply) -> dict:
+    """The JSON body of a chat.completion answering `request` with `reply`."""
+    n = int(request.get("n") or 1)
+    texts = _cycled(reply.texts, n)
+    reasons = _cycled(reply.finish_reasons, n)
+    prompt_tokens = reply.prompt_tokens if reply.prompt_tokens is not None else _prompt_words(request)
+    completion_tokens = (reply.completion_tokens if reply.completion_tokens is not None
+                         else sum(_words(t) for t in texts))
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": request.get("model", "stub-model"),
+        "choices": [
+            {"index": i, "message": {"role": "assistant", "content": t}, "finish_reason": r, "logprobs": None}
+            for i, (t, r) in enumerate(zip(texts, reasons))
+        ],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+class StubServer:
+    """The server object: start/stop, the script, and what was observed."""
+
+    def __init__(self, replies: Union[list, Callable[[dict], Item], None] = None, *,
+                 default: Item | None = None, latency_s: float = 0.0, model: str = "stub-model"):
+        self.model = model
+        self.latency_s = latency_s
+        self.default = default
+        self.requests: list[dict] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._script: list | None = None
+        self._responder: Callable[[dict], Item] | None = None
+        self.script(replies if replies is not None else [])
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- script -------------------------------------------------------------------------------
+    def script(self, replies: Union[list, Callable[[dict], Item]]) -> "StubServer":
+        """Replace the script: a list consumed in order, or a callable deciding per request."""
+        with self._lock:
+            if callable(replies):
+                self._responder, self._script = replies, None
+            else:
+                self._responder, self._script = None, list(replies)
+        return self
+
+    def push(self, *items: Item) -> "StubServer":
+        """Append items to a list script."""
+        with self._lock:
+            if self._script is None:
+                raise TypeError("push() needs a list script, this stub uses a callable")
+            self._script.extend(items)
+        return self
+
+    @property
+    def remaining(self) -> int:
+        with self._lock:
+            return len(self._script) if self._script is not None else 0
+
+    def _next_item(self, request: dict) -> Item | None:
+        with self._lock:
+            responder = self._responder
+            if responder is None:
+                if self._script:
+                    return self._script.pop(0)
+                return self.default
+        return responder(request)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None, "stub server not started"
+        return self._httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> "StubServer":
+        handler = type("StubHandler", (_Handler,), {"stub": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="stub-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes handlers sleeping in slow/latency replies
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> "StubServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _sleep(self, seconds: float) -> bool:
+        """Sleep unless the server is stopping; True if the full time passed."""
+        return seconds <= 0 or not self._stopping.wait(seconds)
+
+    def _enter(self, request: dict) -> None:
+        with self._lock:
+            self.requests.append(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+
+class _Handler(BaseHTTPRequestHandler):
+    stub: StubServer
+    protocol_version = "HTTP/1.1"  # keep-alive, like a real server; every reply sets Content-Length
+
+    def log_message(self, fmt, *args):  # keep test output clean
+        pass
+
+    def _send_json(self, status: int, obj: Any, headers: dict | None = None) -> None:
+        self._send_bytes(status, json.dumps(obj).encode(), headers)
+
+    def _send_bytes(self, status: int, body: bytes, headers: dict | None = None) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout): fine
+            self.close_connection = True
+
+    def _error(self, status: int, message: str, headers: dict | None = None) -> None:
+        kind = "rate_limit_error" if status == 429 else ("server_error" if status >= 500 else "invalid_request_error")
+        self._send_json(status, {"error": {"message": message, "type": kind, "code": status}}, headers)
+
+    def do_GET(self):
+        if self.path.rstrip("/") == "/v1/models":
+            self._send_json(200, {"object": "list", "data": [
+                {"id": self.stub.model, "object": "model", "created": 0, "owned_by": "stub"}]})
+        else:
+            self._error(404, f"no route GET {self.path}")
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if self.path.rstrip("/") != "/v1/chat/completions":
+            self._error(404, f"no route POST {self.path}")
+            return
+        try:
+            request = json.loads(raw or b"{}")
+        except json.JSONDecodeError:
+            self._error(400, "request body is not JSON")
+            return
+        stub = self.stub
+        stub._enter(request)
+        try:
+            item = stub._next_item(request)
+            if stub._sleep(stub.latency_s):
+                self._serve(request, item)
+        finally:
+            stub._leave()
+
+    def _serve(self, request: dict, item: Item | None) -> None:
+        if item is None:
+            self._error(400, "stub script exhausted")
+        elif isinstance(item, (str, list)):
+            self._serve(request, Reply(item))
+        elif isinstance(item, dict):
+            self._send_json(200, item)
+        elif isinstance(item, Reply):
+            if self.stub._sleep(item.delay_s):
+                self._send_json(200, completion_body(request, item))
+        elif isinstance(item, Fault):
+            self._fault(request, item)
+        else:
+            self._error(500, f"stub cannot serve {type(item).__name__}")
+
+    def _fault(self, request: dict, f: Fault) -> None:
+        if f.kind == "http":
+            headers = {"Retry-After": f"{f.retry_after:g}"} if f.retry_after is not None else None
+            self._error(f.status, f.message, headers)
+        elif f.kind == "slow":
+            if self.stub._sleep(f.delay_s):
+                self._serve(request, f.then)
+        elif f.kind == "malformed":
+            self._send_bytes(200, f.body)
+        elif f.kind == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        else:
+            self._error(500, f"unknown stub fault {f.kind!r}")
+
+
+if pytest is not None:
+    @pytest.fixture
+    def stub_server():
+        """A started stub with an empty script; set it with `stub_server.script([...])`."""
+        with StubServer() as stub:
+            yield stub
