@@ -1,0 +1,38 @@
+"""Deterministic fixers applied to model code before (and between) verifications.
+
+Each fixer is a pure function `(code, ctx) -> (code, [FixRecord])`. `apply_fixers` runs them in
+order; with `enabled=False` it changes nothing, which is what `--no-fix` means.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from agent.fixers.api_drift import fix_api_drift
+from agent.fixers.base import FixContext, FixRecord
+from agent.fixers.harness import fix_harness
+from agent.fixers.imports import fix_imports, import_hints
+from agent.fixers.rename import fix_top_name
+
+Fixer = Callable[[str, FixContext], tuple[str, list[FixRecord]]]
+
+# Harness first (its mains carry stale APIs), drift next (it may rewrite imports), then imports
+# (which sees the final code), then the rename.
+FIXERS: list[tuple[str, Fixer]] = [
+    ("harness", fix_harness),
+    ("api_drift", fix_api_drift),
+    ("imports", fix_imports),
+    ("rename", fix_top_name),
+]
+
+
+def apply_fixers(code: str, ctx: FixContext, *, enabled: bool = True) -> tuple[str, list[FixRecord]]:
+    if not enabled:
+        return code, []
+    records: list[FixRecord] = []
+    for _, fixer in FIXERS:
+        code, recs = fixer(code, ctx)
+        records += recs
+    return code, records
+
+
+__all__ = ["FixContext", "FixRecord", "FIXERS", "apply_fixers", "import_hints"]

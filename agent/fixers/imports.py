@@ -1,0 +1,176 @@
+"""Missing imports: the single most common compile error in model-written Chisel.
+
+One table maps identifiers to the import that provides them. It serves three uses: hints in the
+prompt (identifiers the spec mentions), a fix on code (identifier used, import missing) and a fix
+driven by `not found: value X` diagnostics.
+"""
+from __future__ import annotations
+
+import re
+
+from agent.fixers.base import FixContext, FixRecord
+from agent.fixers.scala_lex import IDENT, defined_names, mask
+
+UTIL = "chisel3.util._"
+CORE = "chisel3._"
+
+_UTIL_NAMES = """
+Cat Fill FillInterleaved Enum switch is MuxCase MuxLookup PopCount Reverse Log2 log2Ceil log2Up log2Floor
+log2Down isPow2 PriorityEncoder PriorityEncoderOH PriorityMux OHToUInt UIntToOH Mux1H Valid ValidIO
+Decoupled DecoupledIO Irrevocable IrrevocableIO ReadyValidIO EnqIO DeqIO Queue QueueIO Counter
+ShiftRegister ShiftRegisters RegEnable BitPat ListLookup Lookup Arbiter RRArbiter LockingArbiter Pipe
+MixedVec MixedVecInit HasBlackBoxResource HasBlackBoxInline HasBlackBoxPath unsignedBitLength
+signedBitLength OneHot0 SRAM
+""".split()
+
+_CORE_NAMES = """
+Module RawModule Bundle Vec VecInit UInt SInt Bool Bits Input Output Flipped IO Wire WireInit WireDefault
+Reg RegInit RegNext Mux when Clock Reset AsyncReset DontCare withClock withReset withClockAndReset
+ChiselEnum printf assert chiselTypeOf Mem SyncReadMem BlackBox
+""".split()
+
+IMPORT_TABLE: dict[str, str] = {**{n: UTIL for n in _UTIL_NAMES}, **{n: CORE for n in _CORE_NAMES}}
+IMPORT_TABLE.update({
+    "ChiselStage": "circt.stage.ChiselStage",
+    "DataMirror": "chisel3.reflect.DataMirror",
+    "Analog": "chisel3.experimental.Analog",
+    "attach": "chisel3.experimental.attach",
+    "IntParam": "chisel3.experimental.IntParam",
+    "StringParam": "chisel3.experimental.StringParam",
+    "BoringUtils": "chisel3.util.experimental.BoringUtils",
+    "loadMemoryFromFile": "chisel3.util.experimental.loadMemoryFromFile",
+    "loadMemoryFromFileInline": "chisel3.util.experimental.loadMemoryFromFileInline",
+    "TruthTable": "chisel3.util.experimental.decode.TruthTable",
+    "decoder": "chisel3.util.experimental.decode.decoder",
+})
+# `.Lit(...)` on bundles needs an implicit class import, found by pattern rather than name.
+_BUNDLE_LIT_RE = re.compile(r"\.Lit\s*\(\s*_\s*\.")
+BUNDLE_LIT_IMPORT = "chisel3.experimental.BundleLiterals._"
+
+# Spec words that suggest a util identifier, for prompt hints only.
+_SPEC_CUES: list[tuple[str, list[str]]] = [
+    (r"concatenat|shift register|\bcat\b", ["Cat"]),
+    (r"state machine|\bfsm\b|\bstates?\b", ["ChiselEnum", "Enum", "switch", "is"]),
+    (r"population count|count(?:s|ing)? (?:the )?(?:number of )?(?:ones|1s|set bits)|popcount", ["PopCount"]),
+    (r"priority", ["PriorityEncoder", "PriorityMux"]),
+    (r"one[- ]hot", ["UIntToOH", "OHToUInt", "Mux1H"]),
+    (r"revers", ["Reverse"]),
+    (r"replicat|sign[- ]exten", ["Fill", "Cat"]),
+    (r"log2|logarithm|clog2|bit width of", ["log2Ceil"]),
+    (r"\bfifo\b|\bqueue\b", ["Queue", "Decoupled"]),
+    (r"ready|valid|handshake|decoupled", ["Decoupled", "Valid"]),
+    (r"\bcounter\b", ["Counter"]),
+    (r"lookup|case table|truth table", ["MuxLookup", "MuxCase"]),
+    (r"\bdelay(?:ed)?\b|pipeline", ["ShiftRegister", "RegNext"]),
+    (r"enable", ["RegEnable"]),
+]
+
+
+def _import_lines(code: str) -> list[str]:
+    return re.findall(r"^\s*import\s+([^\n]+)", mask(code), re.MULTILINE)
+
+
+def _imports_provide(code: str, name: str, pkg: str) -> bool:
+    """Does some import line in `code` already bring `name` (from `pkg`) into scope?"""
+    for line in _import_lines(code):
+        for clause in re.split(r",\s*(?![^{]*})", line):  # `import a._, b.C` has two clauses
+            clause = clause.strip()
+            if pkg.endswith("._"):
+                base = pkg[:-2]
+                if clause == pkg or clause.startswith(base + ".{") and re.search(r"[{,\s]" + re.escape(name) + r"[\s,}=]", clause):
+                    return True
+                if clause == base + "." + name:
+                    return True
+            elif clause == pkg or clause == pkg.rsplit(".", 1)[0] + "._":
+                return True
+            elif clause.startswith(pkg.rsplit(".", 1)[0] + ".{") and name in re.findall(IDENT, clause):
+                return True
+    return False
+
+
+def used_identifiers(code: str) -> list[str]:
+    """Table identifiers the code uses as free names (not members like `x.Cat`, not its own defs)."""
+    m = mask(code)
+    body = re.sub(r"^\s*import\s+[^\n]*", "", m, flags=re.MULTILINE)
+    own = defined_names(code)
+    found = []
+    for name in IMPORT_TABLE:
+        if name in own:
+            continue
+        if re.search(r"(?<![\w.$])" + re.escape(name) + r"(?![\w$])", body):
+            found.append(name)
+    return found
+
+
+def missing_imports(code: str) -> list[tuple[str, str]]:
+    """(identifier, import) for every table identifier used without an import that provides it."""
+    missing = []
+    for name in used_identifiers(code):
+        pkg = IMPORT_TABLE[name]
+        if not _imports_provide(code, name, pkg):
+            missing.append((name, pkg))
+    if _BUNDLE_LIT_RE.search(mask(code)) and not any(l.strip() == BUNDLE_LIT_IMPORT for l in _import_lines(code)):
+        missing.append((".Lit", BUNDLE_LIT_IMPORT))
+    return missing
+
+
+def add_imports(code: str, imports: list[str]) -> tuple[str, int]:
+    """Insert import lines after the last top-level import (or the package line, or at the top)."""
+    lines = code.split("\n")
+    masked_lines = mask(code).split("\n")
+    insert_at = 0
+    for i, line in enumerate(masked_lines):
+        if re.match(r"^(import|package)\s", line):
+            insert_at = i + 1
+        elif line.strip() and not line.strip().startswith("import") and insert_at:
+            break
+    new = [f"import {p}" for p in imports]
+    return "\n".join(lines[:insert_at] + new + lines[insert_at:]), insert_at + 1
+
+
+def fix_imports(code: str, ctx: FixContext) -> tuple[str, list[FixRecord]]:
+    """Add each import that a used identifier (or a `not found: X` diagnostic) needs."""
+    needed: dict[str, list[str]] = {}
+    for name, pkg in missing_imports(code):
+        needed.setdefault(pkg, []).append(name)
+    for d in ctx.diagnostics:
+        name = diagnostic_identifier(d.message)
+        if name and name in IMPORT_TABLE and not _imports_provide(code, name, IMPORT_TABLE[name]):
+            needed.setdefault(IMPORT_TABLE[name], [])
+            if name not in needed[IMPORT_TABLE[name]]:
+                needed[IMPORT_TABLE[name]].append(name)
+    if not needed:
+        return code, []
+    # chisel3._ first, then the rest in a stable order.
+    order = sorted(needed, key=lambda p: (p != CORE, p != UTIL, p))
+    code, line = add_imports(code, order)
+    records = [FixRecord(fixer="imports", rule=f"add import {p}", detail="for " + ", ".join(needed[p]), line=line)
+               for p in order]
+    return code, records
+
+
+_NOT_FOUND_RE = re.compile(r"not found: (?:value|type|object) (" + IDENT + ")")
+_JAVA_ENUM_RE = re.compile(r"class java\.lang\.Enum is not a value|object java\.lang\.Enum is not a value")
+
+
+def diagnostic_identifier(message: str) -> str | None:
+    """The identifier a compiler message says is unresolved (`Enum` shadowed by java.lang.Enum too)."""
+    m = _NOT_FOUND_RE.search(message)
+    if m:
+        return m.group(1)
+    if _JAVA_ENUM_RE.search(message):
+        return "Enum"
+    return None
+
+
+def import_hints(spec: str) -> list[tuple[str, str]]:
+    """(identifier, import) pairs worth reminding the model of, from what the spec mentions."""
+    hints: list[str] = []
+    for name in IMPORT_TABLE:
+        if IMPORT_TABLE[name] != CORE and re.search(r"(?<![\w.])" + re.escape(name) + r"(?!\w)", spec):
+            hints.append(name)
+    low = spec.lower()
+    for pattern, names in _SPEC_CUES:
+        if re.search(pattern, low):
+            hints.extend(n for n in names if n not in hints)
+    return [(n, IMPORT_TABLE[n]) for n in hints]
