@@ -1,0 +1,183 @@
+"""`agent eval`, `agent sweep`, `agent report`: benchmark runs, (k, depth) sweeps, and reports."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app
+from agent.cli_util import err_console, fail, print_json
+
+
+def _parse_ints(text: str, what: str, minimum: int) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        fail(f"{what} must be comma-separated integers, got {text!r}")
+    if not values or any(v < minimum for v in values):
+        fail(f"{what} values must be integers >= {minimum}, got {text!r}")
+    return sorted(set(values))
+
+
+def _load_bench(bench: str):
+    from agent.eval.benchmarks import BenchmarkError, load_benchmark
+
+    try:
+        return load_benchmark(bench)
+    except BenchmarkError as e:
+        fail(str(e))
+
+
+def _default_out(kind: str, bench_name: str) -> Path:
+    from datetime import datetime
+
+    return Path("runs") / f"{kind}-{bench_name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def _execute(bench, opts, as_json: bool) -> None:
+    from agent.eval.records import ResultsLogError
+    from agent.eval.replay import ReplayError
+    from agent.eval.runner import RunError, run_benchmark
+
+    try:
+        outcome = run_benchmark(bench, opts)
+    except (RunError, ReplayError, ResultsLogError) as e:
+        fail(str(e))
+    except ImportError as e:
+        fail(f"a component this run needs is missing: {e}")
+    s = outcome.summary
+    summary = {
+        "out": str(opts.out), "total": s["total"], "passed": s["passed"], "pass_rate": s["pass_rate"],
+        "mode": s["headline_mode"], "strict": s["strict"], "lenient": s["lenient"], "pass_at_k": s["pass_at_k"],
+        "compile_pass": s["compile_pass"], "functional_pass": s["functional_pass"],
+        "by_level": s["by_level"], "by_category": s["by_category"], "by_failure": s["by_failure"],
+        "llm_calls": s["llm_calls"], "prompt_tokens": s["prompt_tokens"],
+        "completion_tokens": s["completion_tokens"], "wall_s": s["wall_s"], "new_records": outcome.new,
+        "errors": outcome.errors,
+    }
+    if opts.kind == "sweep":
+        from agent.eval.sweep import compute_grid
+
+        summary["grid"] = [c.__dict__ for c in compute_grid(outcome.records, opts.ks, opts.depths or [0])]
+    if as_json:
+        print_json(summary)
+    else:
+        err_console.print(
+            f"{s['passed']}/{s['total']} passed ({100 * s['pass_rate']:.1f}%, {s['headline_mode']}); "
+            f"lenient {s['lenient']['passed']}, compiled {s['compile_pass']['passed']}; "
+            f"pass@k {s['pass_at_k']}; LLM calls {s['llm_calls']}; results in {opts.out}")
+    if outcome.errors:
+        err_console.print(f"[bold red]{len(outcome.errors)} problem(s) failed to run[/] (rerun with --resume): "
+                          + "; ".join(f"{k}: {v}" for k, v in list(outcome.errors.items())[:3]))
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_cmd(
+    bench: str = typer.Argument(..., help="eval-set JSONL, VerilogEval dir, own YAML dir, or a name (own, verilogeval_mini)"),
+    samples: Optional[int] = typer.Option(None, "-n", "--samples", min=1, help="samples per problem (default: config)"),
+    k: str = typer.Option("1,5,10", "-k", help="pass@k values to report (k <= samples)"),
+    depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default: config)"),
+    replay: Optional[Path] = typer.Option(None, "--replay", help="re-verify recorded outputs (seed results JSON or a run dir); no model calls"),
+    strict: bool = typer.Option(True, "--strict/--lenient", help="headline score: strict (requested top name) or lenient (renamed top accepted); both are always reported"),
+    no_fix: bool = typer.Option(False, "--no-fix", help="do not apply the deterministic fixers"),
+    no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved API notes in prompts"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
+    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/eval-<bench>-<time>)"),
+    resume: bool = typer.Option(False, "--resume", help="finish an interrupted run in --out"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON summary object"),
+    model: Optional[str] = typer.Option(None, "--model", help="served model name"),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="problems in flight"),
+    config: Optional[Path] = typer.Option(None, "--config", help="agent config YAML"),
+) -> None:
+    """Score a benchmark: compile and functional pass, pass@k, failures by category, cost."""
+    from agent.eval.runner import RunOptions
+
+    if resume and out is None:
+        fail("--resume needs --out: the run directory to finish")
+    bench_obj = _load_bench(bench)
+    ks = _parse_ints(k, "-k", 1)
+    if replay is not None:
+        if samples is not None:
+            fail("-n does not apply to --replay: the recorded samples are re-verified")
+        if not replay.exists():
+            fail(f"replay file not found: {replay}")
+    elif samples is not None and max(ks) > samples:
+        ks = [x for x in ks if x <= samples] or [1]
+    opts = RunOptions(
+        out=out or _default_out("eval", bench_obj.name), kind="eval", samples=samples, depth=depth, ks=ks,
+        lenient=not strict, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
+        model=model, base_url=base_url, profile=profile, concurrency=concurrency, config_path=config)
+    _execute(bench_obj, opts, as_json)
+
+
+@app.command("sweep")
+def sweep_cmd(
+    bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in --config)"),
+    k: Optional[str] = typer.Option(None, "--k", help="samples grid, e.g. 1,2,4,8 (one run draws max k)"),
+    depth: Optional[str] = typer.Option(None, "--depth", help="repair-depth grid, e.g. 0,1,2,3"),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="sweep YAML (experiments/sweeps/*.yaml)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/sweep-<bench>-<time>)"),
+    resume: bool = typer.Option(False, "--resume", help="finish an interrupted sweep in --out"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
+    model: Optional[str] = typer.Option(None, "--model"),
+    base_url: Optional[str] = typer.Option(None, "--base-url"),
+    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0),
+    profile: Optional[str] = typer.Option(None, "--profile"),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1),
+    no_fix: bool = typer.Option(False, "--no-fix"),
+    no_rag: bool = typer.Option(False, "--no-rag"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON summary object (with the grid)"),
+) -> None:
+    """The whole (k, depth) grid from ONE run with max k samples and max depth: grid.csv, grid.md, plots."""
+    from agent.eval.runner import RunOptions
+    from agent.eval.sweep import SweepConfig, load_sweep_config
+
+    cfg = SweepConfig(bench=bench or "")
+    if config_file is not None:
+        if not config_file.is_file():
+            fail(f"sweep config not found: {config_file}")
+        try:
+            cfg = load_sweep_config(config_file)
+        except ValueError as e:
+            fail(str(e))
+    bench_name = bench or cfg.bench
+    if not bench_name:
+        fail("name a benchmark (argument or `bench:` in --config)")
+    ks = _parse_ints(k, "--k", 1) if k else sorted(set(cfg.k))
+    depths = _parse_ints(depth, "--depth", 0) if depth else sorted(set(cfg.depth))
+    bench_obj = _load_bench(bench_name)
+    opts = RunOptions(
+        out=out or _default_out("sweep", bench_obj.name), kind="sweep", samples=max(ks), depth=max(depths),
+        ks=ks, depths=depths, fix=not no_fix, rag=not no_rag, limit=limit or cfg.limit, resume=resume,
+        model=model or cfg.model, base_url=base_url or cfg.base_url,
+        temperature=temperature if temperature is not None else cfg.temperature,
+        profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency)
+    if resume and out is None:
+        fail("--resume needs --out: the run directory to finish")
+    _execute(bench_obj, opts, as_json)
+
+
+@app.command("report")
+def report_cmd(
+    run_dir: Path = typer.Argument(..., help="a run directory written by agent eval / agent sweep"),
+    as_json: bool = typer.Option(False, "--json", help="print the statistics as one JSON object"),
+) -> None:
+    """Regenerate results.json, report.md, plots (and a sweep's grid) from a run's results.jsonl."""
+    from agent.eval.records import ResultsLogError
+    from agent.eval.report import RunDirError, load_run, write_outputs
+
+    try:
+        meta, records = load_run(run_dir)
+    except (RunDirError, ResultsLogError) as e:
+        fail(str(e))
+    if not records:
+        fail(f"{run_dir}/results.jsonl holds no results yet")
+    stats = write_outputs(run_dir, meta, records)
+    if as_json:
+        print_json(stats)
+    else:
+        err_console.print(f"report written: {run_dir / 'report.md'} ({stats['passed']}/{stats['total']} passed)")

@@ -1,0 +1,1 @@
+"""Evaluation: benchmarks, pass@k metrics, eval/replay/sweep runs and their reports."""

@@ -1,0 +1,172 @@
+"""Benchmarks behind one interface: `load_benchmark(path_or_name) -> Benchmark(name, tasks)`.
+
+Three layouts are recognised from what is on disk:
+  * the seed's eval-set JSONL (id, level, category, instruction, input, reference_code, test_config),
+  * a VerilogEval v2 spec-to-rtl directory (ProbNNN_<name>_prompt.txt / _ref.sv / _test.sv),
+  * our own benchmark directory of YAML problems (id, level, category, top, spec, reference, mutants, sim).
+A bare name (`own`, `verilogeval_mini`) resolves to experiments/benchmarks/<name>.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from agent.task import Task
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BENCHMARKS_DIR = REPO_ROOT / "experiments" / "benchmarks"
+VERILOGEVAL_PROMPT = re.compile(r"^(Prob\d+_\w+?)_prompt\.txt$")
+
+
+class BenchmarkError(ValueError):
+    """A benchmark that cannot be loaded; the message is one line naming the file (and line)."""
+
+
+@dataclass
+class Benchmark:
+    name: str
+    tasks: list[Task]
+    path: Path
+    format: str  # "seed-jsonl" | "verilogeval" | "own-yaml"
+
+
+def resolve_benchmark_path(path_or_name: str | Path) -> Path:
+    p = Path(path_or_name).expanduser()
+    if p.exists():
+        return p
+    named = BENCHMARKS_DIR / str(path_or_name)
+    if named.exists():
+        return named
+    known = sorted(d.name for d in BENCHMARKS_DIR.iterdir() if d.is_dir()) if BENCHMARKS_DIR.is_dir() else []
+    hint = f" (known names: {', '.join(known)})" if known else ""
+    raise BenchmarkError(f"benchmark not found: {path_or_name}{hint}")
+
+
+def load_benchmark(path_or_name: str | Path) -> Benchmark:
+    path = resolve_benchmark_path(path_or_name)
+    if path.is_file():
+        if path.suffix == ".jsonl":
+            return Benchmark(path.stem, load_seed_jsonl(path), path, "seed-jsonl")
+        raise BenchmarkError(f"unknown benchmark format: {path} (expected a .jsonl eval set or a directory)")
+    if any(VERILOGEVAL_PROMPT.match(f.name) for f in path.iterdir()):
+        return Benchmark(path.name, load_verilogeval_dir(path), path, "verilogeval")
+    if any(path.glob("*.yaml")) or any(path.glob("*.yml")):
+        return Benchmark(path.name, load_own_dir(path), path, "own-yaml")
+    raise BenchmarkError(
+        f"unknown benchmark format in {path}: no ProbNNN_*_prompt.txt (VerilogEval) and no *.yaml problems")
+
+
+def _dedupe(tasks: list[Task], where: Path) -> list[Task]:
+    seen: set[str] = set()
+    for t in tasks:
+        if t.id in seen:
+            raise BenchmarkError(f"{where}: duplicate problem id {t.id!r}")
+        seen.add(t.id)
+    if not tasks:
+        raise BenchmarkError(f"{where}: benchmark has no problems")
+    return tasks
+
+
+# --- (a) the seed's eval-set JSONL ---------------------------------------------------------------
+
+def load_seed_jsonl(path: Path) -> list[Task]:
+    tasks = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise BenchmarkError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
+        if not isinstance(row, dict):
+            raise BenchmarkError(f"{path}:{lineno}: expected a JSON object per line")
+        missing = [k for k in ("id", "instruction") if not row.get(k)]
+        if missing:
+            raise BenchmarkError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+        tasks.append(_seed_row_to_task(row))
+    return _dedupe(tasks, path)
+
+
+def _seed_row_to_task(row: dict) -> Task:
+    cfg = row.get("test_config") or {}
+    spec = row["instruction"].strip()
+    if (row.get("input") or "").strip():
+        spec += "\n\n" + row["input"].strip()
+    reference = row.get("reference_code") or None
+    simulate = bool(cfg.get("require_simulate")) and reference is not None
+    return Task(
+        id=str(row["id"]), spec=spec, top=cfg.get("module_name") or None,
+        level=row.get("level"), category=row.get("category"),
+        # Without require_simulate the reference is only kept for information: the check stays compile+elaborate.
+        reference=reference if simulate else None, require_simulate=simulate,
+        meta={"reference_code": reference, "test_config": cfg, "source": "seed-jsonl"},
+    )
+
+
+# --- (b) VerilogEval v2 spec-to-rtl ---------------------------------------------------------------
+
+VERILOGEVAL_INSTRUCTIONS = """\
+Implement this design in Chisel 3 as a `RawModule` named `TopModule` (not `Module`: there is no implicit
+clock or reset). Declare each port with exactly the name and direction the specification gives, as a
+top-level `IO(...)` (not inside an `io` bundle), and one-bit ports as `Bool()`. If the design has a clock,
+it is an explicit `Input(Clock())` port with the specification's name; build sequential logic under
+`withClockAndReset(clk, reset)` (a synchronous active-high reset unless the specification says otherwise).
+"""
+
+
+def load_verilogeval_dir(path: Path) -> list[Task]:
+    tasks = []
+    for prompt in sorted(path.iterdir()):
+        m = VERILOGEVAL_PROMPT.match(prompt.name)
+        if not m:
+            continue
+        stem = m.group(1)
+        ref, test = path / f"{stem}_ref.sv", path / f"{stem}_test.sv"
+        for needed in (ref, test):
+            if not needed.exists():
+                raise BenchmarkError(f"{path}: {prompt.name} has no matching {needed.name}")
+        spec_text = prompt.read_text(encoding="utf-8").strip()
+        tasks.append(Task(
+            id=stem, spec=f"{VERILOGEVAL_INSTRUCTIONS}\nSpecification:\n\n{spec_text}",
+            top="TopModule", level="verilogeval", category=stem.split("_", 1)[1],
+            reference=ref.read_text(encoding="utf-8"), testbench=test, require_simulate=True,
+            meta={"source": "verilogeval", "prompt": spec_text},
+        ))
+    return _dedupe(tasks, path)
+
+
+# --- (c) our own YAML problems ----------------------------------------------------------------------
+
+def load_own_dir(path: Path) -> list[Task]:
+    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    return _dedupe([load_own_problem(f) for f in files], path)
+
+
+def load_own_problem(file: Path) -> Task:
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}" if mark else str(file)
+        raise BenchmarkError(f"{where}: not valid YAML ({getattr(e, 'problem', e)})") from None
+    if not isinstance(doc, dict):
+        raise BenchmarkError(f"{file}: expected a mapping with id, top, spec, reference")
+    missing = [k for k in ("id", "top", "spec") if not doc.get(k)]
+    if missing:
+        raise BenchmarkError(f"{file}: missing field(s) {', '.join(missing)}")
+    mutants = doc.get("mutants") or []
+    if not isinstance(mutants, list) or not all(isinstance(m, str) for m in mutants):
+        raise BenchmarkError(f"{file}: mutants must be a list of Chisel sources")
+    sim = doc.get("sim") or {}
+    reference = doc.get("reference") or None
+    return Task(
+        id=str(doc["id"]), spec=str(doc["spec"]).strip(), top=str(doc["top"]),
+        level=doc.get("level"), category=doc.get("category"),
+        reference=reference, require_simulate=reference is not None,
+        meta={"source": "own-yaml", "file": str(file), "mutants": mutants,
+              "sim_cycles": sim.get("cycles") if isinstance(sim, dict) else None},
+    )

@@ -1,0 +1,117 @@
+"""pass@k and the aggregate statistics of an eval run.
+
+Everything here is a pure function of per-problem records (agent.eval.records.ProblemRecord), so a
+report can be regenerated from results.jsonl alone.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from statistics import mean
+from typing import Iterable
+
+from agent.eval.records import ProblemRecord
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased estimate of P(at least one of k samples passes) given c of n samples passed.
+
+    1 - C(n-c, k) / C(n, k), computed as a running product so large n never overflows or
+    loses precision (the form used by the HumanEval paper's reference code).
+    """
+    if n <= 0:
+        raise ValueError(f"pass@k needs at least one sample (n={n})")
+    if not 0 <= c <= n:
+        raise ValueError(f"passing samples c={c} must be within 0..n={n}")
+    if not 1 <= k <= n:
+        raise ValueError(f"k={k} must be within 1..n={n}")
+    if n - c < k:  # every size-k subset contains a passing sample
+        return 1.0
+    prob_all_fail = 1.0
+    for i in range(n - c + 1, n + 1):
+        prob_all_fail *= 1.0 - k / i
+    return 1.0 - prob_all_fail
+
+
+def mean_pass_at_k(counts: Iterable[tuple[int, int]], k: int) -> float | None:
+    """Average pass@k over problems given (n, c) per problem; None when some problem has fewer than k samples."""
+    counts = list(counts)
+    if not counts or any(n < k for n, _ in counts):
+        return None
+    return mean(pass_at_k(n, c, k) for n, c in counts)
+
+
+def _rate(passed: int, total: int) -> float:
+    return passed / total if total else 0.0
+
+
+def _group(records: list[ProblemRecord], key, lenient: bool) -> dict:
+    groups: dict[str, list[ProblemRecord]] = defaultdict(list)
+    for r in records:
+        groups[key(r) or "unknown"].append(r)
+    out = {}
+    for name in sorted(groups):
+        rs = groups[name]
+        passed = sum(r.score(lenient) for r in rs)
+        out[name] = {
+            "total": len(rs),
+            "passed": passed,
+            "pass_rate": _rate(passed, len(rs)),
+            "compiled": sum(r.compiled for r in rs),
+        }
+    return out
+
+
+def pass_at_k_table(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool = False,
+                    depth: int | None = None) -> dict[str, float]:
+    """{"k": mean pass@k} for each k that every problem has enough samples for."""
+    counts = [r.sample_counts(depth=depth, lenient=lenient) for r in records]
+    table = {}
+    for k in sorted(set(ks)):
+        v = mean_pass_at_k(counts, k)
+        if v is not None:
+            table[str(k)] = v
+    return table
+
+
+def summarize(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool = False) -> dict:
+    """The run's statistics. `passed`/`pass_rate` follow the chosen headline mode (strict unless
+    lenient); both modes are always reported side by side under `strict` and `lenient`."""
+    ks = list(ks)
+    total = len(records)
+    strict_passed = sum(r.passed for r in records)
+    lenient_passed = sum(r.passed_lenient for r in records)
+    passed = lenient_passed if lenient else strict_passed
+    functional = [r for r in records if r.functional_check]
+    failures = Counter(r.failure_category or "unknown" for r in records if not r.score(lenient))
+    failed_stages = Counter(r.seed_failed_stage() for r in records if not r.score(lenient))
+    rounds = Counter(str(r.rounds) for r in records)
+    return {
+        "total": total,
+        "passed": passed,
+        "failed": total - passed,
+        "pass_rate": _rate(passed, total),
+        "headline_mode": "lenient" if lenient else "strict",
+        "strict": {"passed": strict_passed, "pass_rate": _rate(strict_passed, total),
+                   "pass_at_k": pass_at_k_table(records, ks, lenient=False)},
+        "lenient": {"passed": lenient_passed, "pass_rate": _rate(lenient_passed, total),
+                    "pass_at_k": pass_at_k_table(records, ks, lenient=True)},
+        "pass_at_k": pass_at_k_table(records, ks, lenient=lenient),
+        "compile_pass": {"passed": sum(r.compiled for r in records),
+                         "pass_rate": _rate(sum(r.compiled for r in records), total)},
+        # Only problems with a reference or testbench can fail functionally; the rest pass on elaboration.
+        "functional_pass": {"total": len(functional), "passed": sum(r.score(lenient) for r in functional),
+                            "pass_rate": _rate(sum(r.score(lenient) for r in functional), len(functional))},
+        "by_level": _group(records, lambda r: r.level, lenient),
+        "by_category": _group(records, lambda r: r.category, lenient),
+        "by_failure": dict(failures.most_common()),
+        "by_failed_stage": dict(failed_stages.most_common()),
+        "rounds": {"mean": mean(r.rounds for r in records) if records else 0.0,
+                   "histogram": dict(sorted(rounds.items(), key=lambda kv: int(kv[0])))},
+        "samples_per_problem": max((len(r.chains) for r in records), default=0),
+        "llm_calls": sum(r.llm_calls for r in records),
+        "prompt_tokens": sum(r.prompt_tokens for r in records),
+        "completion_tokens": sum(r.completion_tokens for r in records),
+        "wall_s": sum(r.wall_s for r in records),
+        "verify_s": sum(r.verify_s for r in records),
+        "mean_wall_s": mean(r.wall_s for r in records) if records else 0.0,
+    }

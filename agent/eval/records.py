@@ -1,0 +1,170 @@
+"""One line of results.jsonl per problem, and the append-only log that holds them.
+
+results.jsonl is the source of truth of a run: every other output (results.json, report.md, grids,
+plots) is regenerated from it, and --resume skips exactly the ids it already holds.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+# Seed harness stage names, so results.json stays readable by the seed's tooling.
+SEED_STAGE = {"compile": "compilation", "elaborate": "elaboration", "emit": "emission",
+              "simulate": "simulation", "passed": "passed"}
+
+
+class AttemptRecord(BaseModel):
+    round: int
+    ok: bool = False
+    stage: str | None = None  # reflect_env Stage value; None when no code reached the verifier
+    category: str | None = None  # Category value, or extraction_failed / truncated
+    fixes: list[str] = Field(default_factory=list)
+    escaped: bool = False
+    tokens: int = 0
+    code: str | None = None
+
+    @property
+    def compiled(self) -> bool:
+        return self.ok or self.stage not in (None, "compile")
+
+
+class ChainRecord(BaseModel):
+    """One sample and its repair rounds. Round r passing means the sample needed r repairs."""
+
+    sample_index: int
+    first_pass_round: int | None = None
+    lenient_pass_round: int | None = None  # set only when lenient re-verification rescued a name_mismatch
+    attempts: list[AttemptRecord] = Field(default_factory=list)
+
+    def passes_within(self, depth: int | None, lenient: bool = False) -> bool:
+        rounds = [self.first_pass_round]
+        if lenient:
+            rounds.append(self.lenient_pass_round)
+        return any(r is not None and (depth is None or r <= depth) for r in rounds)
+
+    def tokens_within(self, depth: int | None) -> int:
+        """Tokens this chain would have spent had the run stopped at `depth` repairs."""
+        bounds = [x for x in (depth, self.first_pass_round) if x is not None]
+        limit = min(bounds) if bounds else None
+        return sum(a.tokens for a in self.attempts if limit is None or a.round <= limit)
+
+
+class ProblemRecord(BaseModel):
+    id: str
+    level: str | None = None
+    category: str | None = None
+    instruction: str = ""
+    top: str | None = None
+    functional_check: bool = False  # a reference or testbench was simulated against
+    passed: bool = False  # strict: the requested top exists and every required stage passed
+    passed_lenient: bool = False
+    compiled: bool = False  # some candidate compiled
+    failure_category: str | None = None
+    stage: str | None = None  # reflect_env stage of the reported candidate
+    raw_output: str | None = None
+    extracted_code: str | None = None
+    final_code: str | None = None
+    final_verilog: str | None = None
+    error_log: str | None = None
+    rounds: int = 0  # repair rounds used by the reported chain
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    wall_s: float = 0.0
+    verify_s: float = 0.0
+    chains: list[ChainRecord] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def score(self, lenient: bool) -> bool:
+        return self.passed_lenient if lenient else self.passed
+
+    def sample_counts(self, depth: int | None = None, lenient: bool = False) -> tuple[int, int]:
+        """(n, c) for pass@k: samples drawn and samples passing within `depth` repair rounds."""
+        return len(self.chains), sum(ch.passes_within(depth, lenient) for ch in self.chains)
+
+    def seed_failed_stage(self) -> str:
+        return SEED_STAGE.get(self.stage or "", self.failure_category or "unknown")
+
+    def to_seed_result(self) -> dict:
+        """The seed's per-result layout (baseline_results.json), with our fields added after it."""
+        ours = self.model_dump(exclude={"id", "level", "category", "instruction", "raw_output",
+                                        "extracted_code", "passed"})
+        seed_stage = "passed" if self.passed else SEED_STAGE.get(self.stage or "", self.stage)
+        return {
+            "id": self.id, "level": self.level, "category": self.category,
+            "instruction": self.instruction, "raw_output": self.raw_output or "",
+            "extracted_code": self.extracted_code or "",
+            "verify_result": {
+                "success": self.passed, "compiled": self.compiled,
+                "elaborated": self.passed or self.stage in ("emit", "simulate", "passed"),
+                "stage": seed_stage, "error_log": self.error_log, "verilog": self.final_verilog or "",
+            },
+            "passed": self.passed,
+            "failed_stage": None if self.passed else self.seed_failed_stage(),
+            **ours,
+        }
+
+
+class ResultsLogError(ValueError):
+    pass
+
+
+def read_results(path: Path, *, repair: bool = False) -> list[ProblemRecord]:
+    """Records of a results.jsonl. A torn last line (the run was killed mid-write) is ignored, and
+    cut off the file when `repair` is set so appends start on a clean line; a bad line anywhere
+    else is an error naming its line number."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    records: list[ProblemRecord] = []
+    good_end = 0  # byte offset just past the last good line
+    offset = 0
+    for lineno, raw in enumerate(lines, start=1):
+        end = offset + len(raw) + 1
+        is_last = lineno == len(lines) or (lineno == len(lines) - 1 and lines[-1] == b"")
+        if raw.strip():
+            try:
+                records.append(ProblemRecord.model_validate(json.loads(raw)))
+                good_end = min(end, len(data))
+            except (json.JSONDecodeError, UnicodeDecodeError, ValidationError) as e:
+                if not is_last:
+                    raise ResultsLogError(f"{path}:{lineno}: not a result record ({type(e).__name__})") from None
+                break
+        else:
+            good_end = min(end, len(data))
+        offset = end
+    if repair and good_end < len(data):
+        with open(path, "r+b") as f:
+            f.truncate(good_end)
+            if good_end and data[good_end - 1:good_end] != b"\n":
+                f.seek(good_end)
+                f.write(b"\n")
+    return records
+
+
+class ResultsLog:
+    """Append-only results.jsonl: one flushed line per finished problem, so kill -9 loses at most
+    the problem being written."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._f = open(self.path, "a", encoding="utf-8")
+
+    def append(self, record: ProblemRecord) -> None:
+        self._f.write(record.model_dump_json() + "\n")
+        self._f.flush()
+        os.fsync(self._f.fileno())
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self) -> "ResultsLog":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,120 @@
+"""--replay: re-verify recorded model outputs with the current verifier, calling no model.
+
+Accepts the seed's results file (`results[].extracted_code` / `raw_output` per id), our results.json,
+or a run directory of ours (its results.jsonl, every sample chain and repair round).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.eval.candidates import apply_fixers, extract
+from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord, read_results
+from agent.eval.verification import attempt_from_result, check, error_log, reported_chain, rescue_name_mismatches
+from agent.task import Task
+
+
+class ReplayError(ValueError):
+    pass
+
+
+@dataclass
+class RecordedProblem:
+    id: str
+    raw_output: str | None = None
+    extracted_code: str | None = None
+    # Our own runs: the code of every attempt, per sample chain, in round order.
+    chains: list[list[tuple[int, str | None]]] = field(default_factory=list)
+
+
+def load_recorded(path: Path) -> dict[str, RecordedProblem]:
+    if path.is_dir():
+        log = path / "results.jsonl"
+        if not log.exists():
+            raise ReplayError(f"{path} is not a run directory (no results.jsonl)")
+        return {r.id: _from_record(r) for r in read_results(log)}
+    if not path.exists():
+        raise ReplayError(f"replay file not found: {path}")
+    if path.suffix == ".jsonl":
+        return {r.id: _from_record(r) for r in read_results(path)}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ReplayError(f"{path}: not a JSON results file ({e})") from None
+    results = doc.get("results") if isinstance(doc, dict) else None
+    if not isinstance(results, list):
+        raise ReplayError(f"{path}: expected an object with a `results` list (the seed's results format)")
+    out = {}
+    for i, row in enumerate(results):
+        if not isinstance(row, dict) or "id" not in row:
+            raise ReplayError(f"{path}: results[{i}] has no id")
+        if row.get("chains"):
+            out[row["id"]] = _from_record(ProblemRecord.model_validate(row))
+        else:
+            out[row["id"]] = RecordedProblem(row["id"], row.get("raw_output"), row.get("extracted_code"))
+    return out
+
+
+def _from_record(r: ProblemRecord) -> RecordedProblem:
+    chains = [[(a.round, a.code) for a in sorted(ch.attempts, key=lambda a: a.round)]
+              for ch in sorted(r.chains, key=lambda c: c.sample_index)]
+    return RecordedProblem(r.id, r.raw_output, r.extracted_code, chains)
+
+
+async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, fix: bool,
+                         depth: int | None = None, profile: str | None = None) -> ProblemRecord:
+    start = time.monotonic()
+    rec = ProblemRecord(id=task.id, level=task.level, category=task.category, instruction=task.spec,
+                        top=task.top, functional_check=task.require_simulate,
+                        raw_output=recorded.raw_output if recorded else None,
+                        extracted_code=recorded.extracted_code if recorded else None)
+    if recorded is None:
+        rec.failure_category = "missing_output"
+        rec.notes.append("no recorded output for this id")
+        rec.chains = [ChainRecord(sample_index=0, attempts=[AttemptRecord(round=0, category="missing_output")])]
+        return rec
+    chains_code = recorded.chains or [[(0, recorded.extracted_code or None)]]
+    verify_s = 0.0
+    results_by_attempt = {}
+    for idx, attempts in enumerate(chains_code):
+        chain = ChainRecord(sample_index=idx)
+        for round_, code in attempts:
+            if depth is not None and round_ > depth:
+                break
+            if not (code or "").strip() and round_ == 0 and recorded.raw_output:
+                code, _ = extract(recorded.raw_output, task.top)
+            if not (code or "").strip():
+                chain.attempts.append(AttemptRecord(round=round_, category="extraction_failed"))
+                continue
+            fixes: list[str] = []
+            if fix:
+                code, fixes = apply_fixers(code, task, profile)
+            result = await check(env, task, code)
+            verify_s += result.timings.get("total", 0.0)
+            chain.attempts.append(attempt_from_result(round_, code, result, fixes))
+            results_by_attempt[(idx, round_)] = result
+            if result.ok:
+                chain.first_pass_round = round_
+                break
+        rec.chains.append(chain)
+
+    await rescue_name_mismatches(env, task, rec)
+    best = reported_chain(rec.chains)
+    last = best.attempts[-1] if best and best.attempts else None
+    rec.passed = any(ch.first_pass_round is not None for ch in rec.chains)
+    rec.passed_lenient = rec.passed_lenient or rec.passed
+    rec.compiled = any(a.compiled for ch in rec.chains for a in ch.attempts)
+    if last is not None:
+        rec.stage, rec.final_code = last.stage, last.code
+        rec.failure_category = None if rec.passed else last.category
+        rec.rounds = last.round
+        result = results_by_attempt.get((best.sample_index, last.round))
+        if result is not None:
+            rec.final_verilog = result.verilog
+            rec.error_log = None if result.ok else error_log(result)
+            rec.notes += [n for n in result.notes if n not in rec.notes]
+    rec.verify_s = verify_s
+    rec.wall_s = time.monotonic() - start
+    return rec

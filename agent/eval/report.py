@@ -1,0 +1,129 @@
+"""Everything a run directory holds besides results.jsonl, regenerated from it: results.json (the
+seed's layout plus ours), report.md, plots, and for sweeps grid.csv / grid.md."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from agent.eval.metrics import summarize
+from agent.eval.plots import plot_by_level, plot_pass_at_k, plot_pass_vs_tokens
+from agent.eval.records import ProblemRecord, read_results
+from agent.eval.sweep import compute_grid, grid_markdown, write_grid
+
+RUN_META = "run.json"
+
+
+class RunDirError(ValueError):
+    pass
+
+
+def load_run(run_dir: Path) -> tuple[dict, list[ProblemRecord]]:
+    if not run_dir.is_dir():
+        raise RunDirError(f"run directory not found: {run_dir}")
+    meta_path = run_dir / RUN_META
+    if not meta_path.exists():
+        raise RunDirError(f"{run_dir} is not a run directory (no {RUN_META})")
+    try:
+        meta = json.loads(meta_path.read_text())
+    except json.JSONDecodeError as e:
+        raise RunDirError(f"{meta_path}: not valid JSON ({e.msg})") from None
+    return meta, read_results(run_dir / "results.jsonl")
+
+
+def order_like(records: list[ProblemRecord], ids: list[str]) -> list[ProblemRecord]:
+    pos = {i: n for n, i in enumerate(ids)}
+    return sorted(records, key=lambda r: (pos.get(r.id, len(pos)), r.id))
+
+
+def write_outputs(run_dir: Path, meta: dict, records: list[ProblemRecord]) -> dict:
+    """Write results.json, report.md and plots (and the grid for sweeps); returns the summary."""
+    records = order_like(records, meta.get("task_ids") or [])
+    lenient = meta.get("mode") == "lenient"
+    ks = meta.get("ks") or [1]
+    stats = summarize(records, ks, lenient=lenient)
+    results = {
+        "metadata": {
+            "eval_set": meta.get("bench_path"), "model": meta.get("model") or ("replay" if meta.get("replay") else None),
+            "timestamp": meta.get("created"), "verify": True,
+            **{k: v for k, v in meta.items() if k != "task_ids"},
+            "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        },
+        "statistics": stats,
+        "results": [r.to_seed_result() for r in records],
+    }
+    (run_dir / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    cells = []
+    if records:
+        plot_by_level(stats["by_level"], run_dir / "pass_by_level.png", f"{meta.get('bench')}: pass rate by level")
+        if meta.get("kind") == "sweep":
+            cells = compute_grid(records, meta.get("ks") or [1], meta.get("depths") or [0])
+            write_grid(cells, run_dir)
+            if cells:
+                plot_pass_at_k(cells, run_dir / "pass_at_k.png", f"{meta.get('bench')}: pass@k by repair depth")
+                plot_pass_vs_tokens(cells, run_dir / "pass_vs_tokens.png", f"{meta.get('bench')}: pass vs tokens")
+    expected = len(meta.get("task_ids") or []) or len(records)
+    (run_dir / "report.md").write_text(render_report(meta, stats, records, cells, expected))
+    return stats
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, expected: int) -> str:
+    total = stats["total"]
+    title = f"# {meta.get('kind', 'eval')} report: {meta.get('bench')}"
+    setup = [
+        f"- benchmark: `{meta.get('bench_path')}` ({meta.get('bench_format')}), {total} of {expected} problems recorded",
+        f"- model: {meta.get('model') or '-'}" + (f" (replay of `{meta['replay']}`)" if meta.get("replay") else ""),
+        f"- samples n = {meta.get('samples')}, repair depth = {meta.get('depth')}, fixers: "
+        f"{'on' if meta.get('fix') else 'off'}, RAG: {'on' if meta.get('rag') else 'off'}, "
+        f"profile: {meta.get('profile') or 'default'}, headline mode: {stats['headline_mode']}",
+        f"- started {meta.get('created')}",
+    ]
+    head = [
+        "| score | passed | rate |", "|---|---|---|",
+        f"| strict | {stats['strict']['passed']}/{total} | {_pct(stats['strict']['pass_rate'])} |",
+        f"| lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | {_pct(stats['lenient']['pass_rate'])} |",
+        f"| compiled | {stats['compile_pass']['passed']}/{total} | {_pct(stats['compile_pass']['pass_rate'])} |",
+        f"| functional (problems with a reference or testbench) | {stats['functional_pass']['passed']}/"
+        f"{stats['functional_pass']['total']} | {_pct(stats['functional_pass']['pass_rate'])} |",
+    ]
+    passk = ["| k | strict | lenient |", "|---|---|---|"] + [
+        f"| {k} | {v:.3f} | {stats['lenient']['pass_at_k'].get(k, float('nan')):.3f} |"
+        for k, v in stats["strict"]["pass_at_k"].items()]
+
+    def group_table(groups: dict) -> list[str]:
+        rows = ["| group | passed | rate | compiled |", "|---|---|---|---|"]
+        rows += [f"| {g} | {v['passed']}/{v['total']} | {_pct(v['pass_rate'])} | {v['compiled']}/{v['total']} |"
+                 for g, v in groups.items()]
+        return rows
+
+    failures = ["| failure category | problems |", "|---|---|"] + [
+        f"| {c} | {n} |" for c, n in stats["by_failure"].items()] if stats["by_failure"] else ["_none_"]
+    cost = [
+        f"- LLM calls: {stats['llm_calls']}, prompt tokens: {stats['prompt_tokens']}, "
+        f"completion tokens: {stats['completion_tokens']}",
+        f"- repair rounds used (reported chain): mean {stats['rounds']['mean']:.2f}, histogram "
+        + ", ".join(f"{r}: {n}" for r, n in stats["rounds"]["histogram"].items()),
+        f"- wall time summed over problems: {stats['wall_s']:.1f} s (mean {stats['mean_wall_s']:.2f} s), "
+        f"verifier time: {stats['verify_s']:.1f} s",
+    ]
+    failing = [r for r in records if not r.score(stats["headline_mode"] == "lenient")]
+    fail_rows = ["| id | level | category | stage | first error |", "|---|---|---|---|---|"] + [
+        f"| {r.id} | {r.level or '-'} | {r.failure_category or '-'} | {r.stage or '-'} | "
+        f"{_first_line(r.error_log)} |" for r in failing] if failing else ["_none_"]
+    parts = [title, "", *setup, "", "## Scores", "", *head, "", "## pass@k", "", *passk, ""]
+    if cells:
+        parts += ["## Sweep grid", "", grid_markdown(cells), "![pass@k](pass_at_k.png)",
+                  "![pass vs tokens](pass_vs_tokens.png)", ""]
+    parts += ["## By level", "", *group_table(stats["by_level"]), "", "![by level](pass_by_level.png)", "",
+              "## By category", "", *group_table(stats["by_category"]), "",
+              "## Failures", "", *failures, "", "## Cost", "", *cost, "", "## Failing problems", "", *fail_rows, ""]
+    return "\n".join(parts)
+
+
+def _first_line(text: str | None) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else "-"
+    return line.replace("|", "\\|")[:160]

@@ -1,0 +1,164 @@
+"""Run a benchmark: every problem concurrently (LLM requests and the verifier pool both kept busy),
+one results.jsonl line appended and flushed per finished problem, resumable after a kill."""
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from agent.cli_util import err_console
+from agent.eval.benchmarks import Benchmark
+from agent.eval.records import ProblemRecord, ResultsLog, read_results
+from agent.eval.report import RUN_META, write_outputs
+
+# Settings that change what a record means: a resumed run must use the same ones.
+IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "replay", "fix", "rag", "model", "profile")
+
+
+class RunError(ValueError):
+    pass
+
+
+@dataclass
+class RunOptions:
+    out: Path
+    kind: str = "eval"  # "eval" | "sweep"
+    samples: int | None = None  # None: the search config's default (live) / what was recorded (replay)
+    depth: int | None = None
+    ks: list[int] = field(default_factory=lambda: [1])
+    depths: list[int] | None = None  # sweep grid rows
+    lenient: bool = False
+    fix: bool = True
+    rag: bool = True
+    replay: Path | None = None
+    limit: int | None = None
+    resume: bool = False
+    model: str | None = None
+    base_url: str | None = None
+    temperature: float | None = None
+    profile: str | None = None
+    concurrency: int | None = None
+    config_path: Path | None = None
+
+
+@dataclass
+class RunOutcome:
+    records: list[ProblemRecord]
+    summary: dict
+    errors: dict[str, str]  # problem id -> why it has no record (rerun with --resume)
+    new: int  # records added by this invocation
+
+
+def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
+    return {
+        "kind": opts.kind, "bench": bench.name, "bench_path": str(bench.path.resolve()),
+        "bench_format": bench.format, "samples": opts.samples, "depth": opts.depth, "ks": opts.ks,
+        "depths": opts.depths, "mode": "lenient" if opts.lenient else "strict", "fix": opts.fix,
+        "rag": opts.rag and opts.replay is None,
+        "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
+        "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
+        "limit": opts.limit, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "task_ids": task_ids,
+    }
+
+
+def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]:
+    """Create or reopen the run directory; returns its metadata and the ids already done."""
+    opts.out.mkdir(parents=True, exist_ok=True)
+    tasks = bench.tasks[: opts.limit] if opts.limit else bench.tasks
+    meta = run_meta(bench, opts, [t.id for t in tasks])
+    meta_path, log_path = opts.out / RUN_META, opts.out / "results.jsonl"
+    has_results = log_path.exists() and log_path.stat().st_size > 0
+    if has_results and not opts.resume:
+        raise RunError(f"{opts.out} already holds results; pass --resume to finish that run or choose another --out")
+    if opts.resume and meta_path.exists():
+        old = json.loads(meta_path.read_text())
+        changed = [k for k in IDENTITY_KEYS if old.get(k) != meta.get(k)]
+        if changed:
+            raise RunError(f"cannot resume {opts.out}: settings differ from the original run ({', '.join(changed)})")
+        meta["created"] = old.get("created", meta["created"])
+        meta["task_ids"] = list(dict.fromkeys([*old.get("task_ids", []), *meta["task_ids"]]))
+    meta_path.write_text(json.dumps(meta, indent=1))
+    done = {r.id for r in read_results(log_path, repair=True)}
+    return meta, done
+
+
+def default_concurrency(opts: RunOptions, workers: int) -> int:
+    # Replay only waits on the verifier; live runs also wait on the model, so keep more in flight.
+    return max(1, workers * (2 if opts.replay else 4))
+
+
+def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory=None) -> RunOutcome:
+    meta, done = prepare_run_dir(bench, opts)
+    tasks = [t for t in (bench.tasks[: opts.limit] if opts.limit else bench.tasks) if t.id not in done]
+    errors: dict[str, str] = {}
+    new = 0
+    if tasks:
+        new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory))
+    records = read_results(opts.out / "results.jsonl")
+    summary = write_outputs(opts.out, meta, records)
+    return RunOutcome(records, summary, errors, new)
+
+
+def _open_env(opts: RunOptions, env_factory):
+    if env_factory is not None:
+        return env_factory()
+    from reflect_env import ReflectEnv
+
+    return ReflectEnv(profile=opts.profile or "chisel7")
+
+
+async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory) -> int:
+    with _open_env(opts, env_factory) as env:
+        solve = _make_solver(env, opts)
+        workers = getattr(env, "workers", None) or 2
+        workers = workers if isinstance(workers, int) else len(workers)
+        sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
+        passed = finished = 0
+        with ResultsLog(opts.out / "results.jsonl") as log, Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("passed {task.fields[passed]}"), TimeElapsedColumn(),
+            console=err_console, transient=False,
+        ) as progress:
+            bar = progress.add_task(opts.kind, total=len(tasks), passed=0)
+
+            async def one(task):
+                nonlocal passed, finished
+                async with sem:
+                    try:
+                        record = await solve(task)
+                    except Exception as e:  # one broken problem must not lose the others' results
+                        errors[task.id] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+                        record = None
+                if record is not None:
+                    log.append(record)
+                    finished += 1
+                    passed += record.score(opts.lenient)
+                progress.update(bar, advance=1, passed=passed)
+
+            await asyncio.gather(*(one(t) for t in tasks))
+        return finished
+
+
+def _make_solver(env, opts: RunOptions):
+    if opts.replay is not None:
+        from agent.eval.replay import load_recorded, replay_problem
+
+        recorded = load_recorded(opts.replay)
+
+        async def replay(task):
+            return await replay_problem(env, task, recorded.get(task.id), fix=opts.fix, depth=opts.depth,
+                                       profile=opts.profile)
+
+        return replay
+    from agent.eval.live import LiveSettings, LiveSolver
+
+    solver = LiveSolver(env, LiveSettings(
+        samples=opts.samples, depth=opts.depth, select_all=opts.kind == "sweep", fix=opts.fix, rag=opts.rag,
+        model=opts.model, base_url=opts.base_url, temperature=opts.temperature,
+        config_path=opts.config_path, trace_dir=opts.out / "traces"))
+    return solver.solve

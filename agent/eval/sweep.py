@@ -1,0 +1,122 @@
+"""The (k, depth) grid of a sweep, computed from ONE run with n = max k samples and max depth.
+
+Every sample chain records the repair round it first passed at, so a smaller budget is read off the
+same data: pass@k for k <= n with the unbiased estimator, and depth d by truncating each chain
+(a chain counts at depth d iff first_pass_round <= d). A cell's cost is what its truncated chains
+spent: the first k chains of each problem, rounds up to min(d, first pass).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from agent.eval.metrics import mean_pass_at_k
+from agent.eval.records import ProblemRecord
+
+
+@dataclass
+class GridCell:
+    k: int
+    depth: int
+    pass_at_k: float
+    pass_at_k_lenient: float
+    llm_calls: int  # generation requests the cell's budget uses (one per attempt)
+    tokens: int  # tokens those attempts spent
+    tokens_per_problem: float
+
+
+def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int]) -> list[GridCell]:
+    if not records:
+        return []
+    n = min(len(r.chains) for r in records)
+    cells = []
+    for d in sorted(set(depths)):
+        strict = [r.sample_counts(depth=d) for r in records]
+        lenient = [r.sample_counts(depth=d, lenient=True) for r in records]
+        for k in sorted(set(ks)):
+            if k > n:
+                continue
+            chains = [ch for r in records for ch in sorted(r.chains, key=lambda c: c.sample_index)[:k]]
+            calls = sum(1 for ch in chains for a in ch.attempts if a.round <= _stop(ch, d))
+            tokens = sum(ch.tokens_within(d) for ch in chains)
+            cells.append(GridCell(k, d, mean_pass_at_k(strict, k), mean_pass_at_k(lenient, k),
+                                  calls, tokens, tokens / len(records)))
+    return cells
+
+
+def _stop(chain, depth: int) -> int:
+    return depth if chain.first_pass_round is None else min(depth, chain.first_pass_round)
+
+
+def write_grid(cells: list[GridCell], out: Path) -> None:
+    with open(out / "grid.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(GridCell.__dataclass_fields__))
+        w.writeheader()
+        for c in cells:
+            w.writerow(asdict(c))
+    (out / "grid.md").write_text(grid_markdown(cells))
+
+
+def grid_markdown(cells: list[GridCell]) -> str:
+    if not cells:
+        return "_no grid: the run has no results_\n"
+    ks = sorted({c.k for c in cells})
+    depths = sorted({c.depth for c in cells})
+    at = {(c.k, c.depth): c for c in cells}
+    lines = ["pass@k (strict) by samples k (columns) and repair depth d (rows); "
+             "in brackets: LLM calls the cell uses.", "",
+             "| depth | " + " | ".join(f"k={k}" for k in ks) + " |",
+             "|---|" + "---|" * len(ks)]
+    for d in depths:
+        row = [f"{at[k, d].pass_at_k:.3f} ({at[k, d].llm_calls})" if (k, d) in at else "-" for k in ks]
+        lines.append(f"| {d} | " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+class SweepConfig(BaseModel):
+    """experiments/sweeps/*.yaml"""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silently default sweep
+
+    bench: str
+    k: list[int] = [1, 2, 4, 8]
+    depth: list[int] = [0, 1, 2, 3]
+    model: str | None = None
+    base_url: str | None = None
+    temperature: float | None = None
+    profile: str | None = None
+    limit: int | None = None
+    concurrency: int | None = None
+
+    @field_validator("k")
+    @classmethod
+    def _positive_k(cls, v: list[int]) -> list[int]:
+        if not v or any(k < 1 for k in v):
+            raise ValueError("k values must be >= 1")
+        return v
+
+    @field_validator("depth")
+    @classmethod
+    def _non_negative_depth(cls, v: list[int]) -> list[int]:
+        if not v or any(d < 0 for d in v):
+            raise ValueError("depth values must be >= 0")
+        return v
+
+
+def load_sweep_config(path: Path) -> SweepConfig:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise ValueError(f"{path}: not valid YAML ({getattr(e, 'problem', e)})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a mapping (bench, k, depth, model, temperature)")
+    try:
+        return SweepConfig.model_validate(doc)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,69 @@
+"""How the eval harness talks to reflect_env: check one candidate against a task, turn the verdict
+into an attempt record, and re-check name_mismatch failures leniently."""
+from __future__ import annotations
+
+from typing import Any
+
+from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
+from agent.task import Task
+
+NAME_MISMATCH = "name_mismatch"
+
+
+def enum_value(x: Any) -> Any:
+    return getattr(x, "value", x)
+
+
+async def check(env, task: Task, code: str, *, mode: str = "strict"):
+    """Verify `code` for `task` on the shared warm pool (runs in a thread, so many can be in flight)."""
+    return await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode)
+
+
+def error_log(result) -> str | None:
+    """The error diagnostics as `line:col: message` lines (lines refer to the candidate as given)."""
+    lines = []
+    for d in result.diagnostics:
+        if d.severity != "error":
+            continue
+        where = f"{d.line}:{d.column or 1}: " if d.line else ""
+        lines.append(f"[{enum_value(d.stage)}] {where}{d.message}")
+    if result.mismatches:
+        lines += [f"[simulate] {m.signal} @ cycle {m.cycle}: expected {m.expected}, got {m.got}"
+                  for m in result.mismatches[:10]]
+    return "\n".join(lines) or None
+
+
+def attempt_from_result(round_: int, code: str, result, fixes: list[str]) -> AttemptRecord:
+    return AttemptRecord(round=round_, ok=result.ok, stage=enum_value(result.stage),
+                         category=None if result.ok else enum_value(result.category),
+                         fixes=fixes, code=code)
+
+
+async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None:
+    """Lenient score: a failing chain whose last candidate only failed on the module's name is
+    re-verified in lenient mode (elaborate the single top it does define). Updates `record` in place."""
+    for chain in record.chains:
+        if chain.first_pass_round is not None or not chain.attempts:
+            continue
+        last = chain.attempts[-1]
+        if last.category != NAME_MISMATCH or not last.code:
+            continue
+        result = await check(env, task, last.code, mode="lenient")
+        if result.ok:
+            chain.lenient_pass_round = last.round
+            record.notes.append(f"lenient: sample {chain.sample_index} passes under another module name")
+    record.passed_lenient = record.passed or any(ch.lenient_pass_round is not None for ch in record.chains)
+
+
+def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:
+    """The chain a problem is reported by: the earliest passing one, else the one that got furthest."""
+    passing = [c for c in chains if c.first_pass_round is not None]
+    if passing:
+        return min(passing, key=lambda c: (c.first_pass_round, c.sample_index))
+    order = ["compile", "elaborate", "emit", "simulate", "passed"]
+
+    def reach(c: ChainRecord) -> int:
+        last = c.attempts[-1] if c.attempts else None
+        return order.index(last.stage) if last and last.stage in order else -1
+
+    return max(chains, key=lambda c: (reach(c), -c.sample_index), default=None)
