@@ -15,7 +15,8 @@ hanging in retries).
 Choices for n > 1: choice i gets `texts[i % len(texts)]` (the scripted texts are cycled), and the
 same rule applies to `finish_reasons`. So `Reply("x")` answers an n=4 request with four "x".
 
-Every request body is recorded in `stub.requests` (parsed JSON, in arrival order, faults included);
+Every request body is recorded in `stub.requests` (parsed JSON, in arrival order, faults included)
+and its headers in `stub.headers` (lower-case names);
 `stub.max_in_flight` is the most requests the stub was handling at once. `latency_s` delays every
 reply (simulated generation time); the default 0 is the zero-latency mode used to measure the
 client's own overhead.
@@ -144,6 +145,7 @@ class StubServer:
         self.latency_s = latency_s
         self.default = default
         self.requests: list[dict] = []
+        self.headers: list[dict[str, str]] = []  # the HTTP headers of each recorded request
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -152,6 +154,7 @@ class StubServer:
         self._responder: Callable[[dict], Item] | None = None
         self.script(replies if replies is not None else [])
         self._httpd: ThreadingHTTPServer | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
 
     # -- script -------------------------------------------------------------------------------
@@ -189,8 +192,8 @@ class StubServer:
     # -- lifecycle ----------------------------------------------------------------------------
     @property
     def port(self) -> int:
-        assert self._httpd is not None, "stub server not started"
-        return self._httpd.server_address[1]
+        assert self._port is not None, "stub server not started"
+        return self._port  # kept after stop() so tests can still name the URL
 
     @property
     def base_url(self) -> str:
@@ -200,6 +203,7 @@ class StubServer:
         handler = type("StubHandler", (_Handler,), {"stub": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
+        self._port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="stub-openai", daemon=True)
         self._thread.start()
@@ -225,9 +229,10 @@ class StubServer:
         """Sleep unless the server is stopping; True if the full time passed."""
         return seconds <= 0 or not self._stopping.wait(seconds)
 
-    def _enter(self, request: dict) -> None:
+    def _enter(self, request: dict, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append(request)
+            self.headers.append(headers)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
@@ -282,7 +287,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "request body is not JSON")
             return
         stub = self.stub
-        stub._enter(request)
+        stub._enter(request, {k.lower(): v for k, v in self.headers.items()})
         try:
             item = stub._next_item(request)
             if stub._sleep(stub.latency_s):

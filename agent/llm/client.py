@@ -188,8 +188,8 @@ class LLMClient:
                    max_tokens: int = 2048, seed: int | None = None, extra: dict | None = None) -> Completion:
         body = self.request_body(messages, n=n, temperature=temperature, top_p=top_p,
                                  max_tokens=max_tokens, seed=seed, extra=extra)
-        key = request_key(self.cfg.base_url, body) if self.cache else None
-        if self.cache and key:
+        key = request_key(self.cfg.base_url, body) if self.cache is not None else None
+        if self.cache is not None and key:
             hit = await self.cache.aget(key)
             if hit is not None:
                 self.usage.calls += 1
@@ -207,7 +207,7 @@ class LLMClient:
         self.usage.latency_s += completion.latency_s
         if len(completion.texts) != n:  # some servers ignore n; say so instead of failing the run
             log.warning("asked %s for n=%d samples, got %d", self.cfg.base_url, n, len(completion.texts))
-        if self.cache and key:
+        if self.cache is not None and key:
             await self.cache.aput(key, body, {
                 "texts": completion.texts, "finish_reasons": completion.finish_reasons,
                 "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,

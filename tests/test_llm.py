@@ -1,0 +1,309 @@
+"""LLMClient against the stub server: the real openai SDK over real HTTP on 127.0.0.1."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from agent.llm import Completion, LLMClient, LLMConfig, LLMRequestError, LLMUnavailable
+from agent.llm.cache import ResponseCache, request_key
+from agent.llm.client import parse_completion
+from tests.stub_openai import (
+    Reply, StubServer, dropped, http_error, malformed, rate_limited, refused_url, slow, stub_server,  # noqa: F401
+)
+
+MSGS = [{"role": "system", "content": "You write Chisel."},
+        {"role": "user", "content": "Write an 8-bit adder module named Adder."}]
+
+
+def make_client(base_url: str, **kw) -> LLMClient:
+    """Tiny backoff and timeout so fault tests stay fast; no cache unless a test asks for one."""
+    cfg = dict(base_url=base_url, api_key="sk-test", model="test-model", timeout_s=2.0, max_retries=3,
+               retry_backoff_s=0.01, retry_backoff_max_s=0.05, use_cache=False, cache_path=None)
+    cfg.update(kw)
+    return LLMClient(LLMConfig(**cfg))
+
+
+def chat(client: LLMClient, messages=MSGS, **kw) -> Completion:
+    async def go():
+        try:
+            return await client.chat(messages, **kw)
+        finally:
+            await client.aclose()
+    return asyncio.run(go())
+
+
+# -- parameters and replies --------------------------------------------------------------------
+
+def test_k_samples_are_one_request_with_all_parameters(stub_server):
+    stub_server.script([Reply(["s0", "s1", "s2", "s3"], finish_reasons=["stop", "stop", "length", "stop"],
+                              prompt_tokens=31, completion_tokens=400)])
+    c = chat(make_client(stub_server.base_url), n=4, temperature=0.7, top_p=0.9, max_tokens=512, seed=17,
+             extra={"top_k": 20, "stop": ["```\n\n"]})
+    assert len(stub_server.requests) == 1
+    sent = stub_server.requests[0]
+    assert sent == {"model": "test-model", "messages": MSGS, "n": 4, "temperature": 0.7, "top_p": 0.9,
+                    "max_tokens": 512, "seed": 17, "top_k": 20, "stop": ["```\n\n"]}
+    assert c.request == sent  # Completion.request is exactly what went over the wire
+    assert stub_server.headers[0]["authorization"] == "Bearer sk-test"
+    assert "sk-test" not in str(c.request)
+    assert c.texts == ["s0", "s1", "s2", "s3"]
+    assert c.finish_reasons == ["stop", "stop", "length", "stop"]
+    assert (c.prompt_tokens, c.completion_tokens) == (31, 400)
+    assert c.cached is False and c.attempts == 1 and c.latency_s > 0
+
+
+def test_seed_is_omitted_when_none(stub_server):
+    stub_server.script(["x"])
+    chat(make_client(stub_server.base_url))
+    assert "seed" not in stub_server.requests[0]
+    assert stub_server.requests[0]["n"] == 1
+
+
+def test_stub_cycles_scripted_texts_when_n_is_larger(stub_server):
+    stub_server.script([Reply(["a", "b"])])
+    c = chat(make_client(stub_server.base_url), n=5)
+    assert c.texts == ["a", "b", "a", "b", "a"]
+    assert c.finish_reasons == ["stop"] * 5
+
+
+def test_callable_script_sees_each_request(stub_server):
+    stub_server.script(lambda req: Reply(f"t={req['temperature']}"))
+    c = chat(make_client(stub_server.base_url), temperature=0.8)
+    assert c.texts == ["t=0.8"]
+
+
+def test_extra_cannot_silently_override_an_argument(stub_server):
+    with pytest.raises(ValueError, match="temperature"):
+        chat(make_client(stub_server.base_url), extra={"temperature": 1.5})
+    assert stub_server.requests == []
+
+
+# -- faults that are retried ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("fault", [
+    http_error(500), http_error(502), http_error(503), rate_limited(0.0), slow(3.0), malformed(),
+    malformed('{"id": "x", "object": "chat.completion"}'), dropped(),
+], ids=["500", "502", "503", "429", "timeout", "truncated-json", "no-choices", "dropped"])
+def test_transient_fault_is_retried_then_succeeds(fault):
+    with StubServer([fault, Reply("module ok")]) as stub:
+        client = make_client(stub.base_url, timeout_s=0.5)
+        c = chat(client)
+    assert c.texts == ["module ok"]
+    assert c.attempts == 2
+    assert len(stub.requests) == 2
+    assert stub.requests[0] == stub.requests[1]  # the retry resends the same body
+    assert client.usage.retries == 1 and client.usage.http_attempts == 2
+
+
+@pytest.mark.parametrize("fault, expect", [
+    (http_error(500, "CUDA out of memory"), r"HTTP 500 \(4 attempts\): CUDA out of memory"),
+    (rate_limited(0.0), r"HTTP 429 \(4 attempts\)"),
+    (malformed(), r"malformed reply \(4 attempts\): body is not JSON"),
+    (malformed('{"choices": [{"index": 0, "message": {"content": 7}}]}'), r"malformed reply .*not text"),
+    (dropped(), r"closed the connection without a reply \(4 attempts\)"),
+    (slow(3.0), r"timed out after 0.3s \(4 attempts\); raise llm.timeout_s"),
+], ids=["500", "429", "truncated-json", "bad-content", "dropped", "timeout"])
+def test_persistent_fault_is_reported_in_one_line(fault, expect):
+    with StubServer(default=fault) as stub:
+        with pytest.raises(LLMRequestError, match=expect) as info:
+            chat(make_client(stub.base_url, timeout_s=0.3))
+    msg = str(info.value)
+    assert "\n" not in msg and stub.base_url in msg
+    assert len(stub.requests) == 4  # 1 attempt + max_retries=3
+
+
+def test_retry_after_is_honoured():
+    with StubServer([rate_limited(0.4), Reply("ok")]) as stub:
+        t0 = time.perf_counter()
+        c = chat(make_client(stub.base_url, retry_backoff_s=0.0, retry_backoff_max_s=5.0))
+        elapsed = time.perf_counter() - t0
+    assert c.texts == ["ok"]
+    assert elapsed >= 0.4
+
+
+def test_retry_after_is_capped_by_backoff_max():
+    with StubServer([rate_limited(60), Reply("ok")]) as stub:
+        t0 = time.perf_counter()
+        chat(make_client(stub.base_url, retry_backoff_max_s=0.1))
+    assert time.perf_counter() - t0 < 5
+
+
+def test_max_retries_zero_means_one_attempt():
+    with StubServer(default=http_error(500)) as stub:
+        with pytest.raises(LLMRequestError, match=r"\(1 attempt\)"):
+            chat(make_client(stub.base_url, max_retries=0))
+    assert len(stub.requests) == 1
+
+
+# -- faults that are not retried -----------------------------------------------------------------
+
+@pytest.mark.parametrize("status, message, expect", [
+    (400, "This model's maximum context length is 16384 tokens", r"HTTP 400: This model's maximum context"),
+    (401, "Invalid API key", r"HTTP 401: Invalid API key; check llm.api_key"),
+    (404, "The model `test-model` does not exist.", r"HTTP 404: .*does not exist.*check the model name"),
+    (422, "n must be at least 1", r"HTTP 422"),
+])
+def test_client_errors_fail_at_once(status, message, expect):
+    with StubServer(default=http_error(status, message)) as stub:
+        with pytest.raises(LLMRequestError, match=expect):
+            chat(make_client(stub.base_url))
+    assert len(stub.requests) == 1
+
+
+def test_exhausted_stub_script_fails_loudly(stub_server):
+    with pytest.raises(LLMRequestError, match="stub script exhausted"):
+        chat(make_client(stub_server.base_url))
+
+
+def test_connection_refused_is_llm_unavailable_naming_url_and_vllm():
+    url = refused_url()
+    client = make_client(url, max_retries=1)
+    t0 = time.perf_counter()
+    with pytest.raises(LLMUnavailable) as info:
+        chat(client)
+    msg = str(info.value)
+    assert url in msg and "vllm serve test-model" in msg and "\n" not in msg
+    assert "(2 attempts)" in msg and client.usage.http_attempts == 2
+    assert time.perf_counter() - t0 < 5
+
+
+def test_models_lists_served_ids_and_reports_refused():
+    with StubServer(model="Qwen/Qwen2.5-Coder-14B-Instruct") as stub:
+        client = make_client(stub.base_url)
+        assert asyncio.run(client.models()) == ["Qwen/Qwen2.5-Coder-14B-Instruct"]
+    with pytest.raises(LLMUnavailable, match="vllm serve"):
+        asyncio.run(make_client(refused_url()).models())
+
+
+# -- cache -------------------------------------------------------------------------------------
+
+def test_cache_hit_avoids_second_http_request(tmp_path):
+    db = tmp_path / "llm.sqlite"
+    with StubServer([Reply(["one", "two"], prompt_tokens=5, completion_tokens=9)]) as stub:
+        client = make_client(stub.base_url, use_cache=True, cache_path=db)
+
+        async def twice():
+            a = await client.chat(MSGS, n=2, seed=3)
+            b = await client.chat(MSGS, n=2, seed=3)
+            await client.aclose()
+            return a, b
+        first, second = asyncio.run(twice())
+        assert len(stub.requests) == 1
+        assert first.cached is False and second.cached is True
+        assert second.latency_s == 0.0 and second.attempts == 0
+        assert second.texts == first.texts == ["one", "two"]
+        assert (second.prompt_tokens, second.completion_tokens) == (5, 9)
+        assert second.request == first.request
+        assert client.usage.cache_hits == 1 and client.usage.http_attempts == 1
+        assert client.usage.completion_tokens == 9  # the hit cost nothing
+
+        # A new client (a new process, say) reads the same file.
+        third = chat(make_client(stub.base_url, use_cache=True, cache_path=db), n=2, seed=3)
+        assert third.cached and len(stub.requests) == 1
+
+
+@pytest.mark.parametrize("change", [
+    dict(n=4), dict(seed=4), dict(temperature=0.9), dict(top_p=0.5), dict(max_tokens=100),
+    dict(messages=[{"role": "user", "content": "another"}]), dict(extra={"top_k": 5}),
+], ids=lambda d: next(iter(d)))
+def test_cache_key_covers_every_request_parameter(tmp_path, change):
+    base = dict(messages=MSGS, n=2, seed=3)
+    with StubServer(default=Reply("x")) as stub:
+        chat(make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c.sqlite"), **base)
+        c = chat(make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c.sqlite"), **{**base, **change})
+    assert c.cached is False and len(stub.requests) == 2
+
+
+def test_cache_key_covers_model_and_base_url():
+    body = {"model": "m", "messages": MSGS, "n": 1}
+    assert request_key("http://a/v1", body) != request_key("http://b/v1", body)
+    assert request_key("http://a/v1", body) != request_key("http://a/v1", {**body, "model": "m2"})
+    assert request_key("http://a/v1/", body) == request_key("http://a/v1", body)
+
+
+def test_use_cache_false_always_asks_the_server(tmp_path):
+    db = tmp_path / "llm.sqlite"
+    with StubServer(default=Reply("x")) as stub:
+        chat(make_client(stub.base_url, use_cache=True, cache_path=db))
+        c = chat(make_client(stub.base_url, use_cache=False, cache_path=db))
+        c2 = chat(make_client(stub.base_url, use_cache=False, cache_path=db))
+    assert not c.cached and not c2.cached
+    assert len(stub.requests) == 3
+
+
+def test_failures_are_not_cached(tmp_path):
+    db = tmp_path / "llm.sqlite"
+    with StubServer([http_error(400, "nope"), Reply("good")]) as stub:
+        with pytest.raises(LLMRequestError):
+            chat(make_client(stub.base_url, use_cache=True, cache_path=db))
+        c = chat(make_client(stub.base_url, use_cache=True, cache_path=db))
+    assert c.texts == ["good"] and not c.cached
+
+
+def test_unusable_cache_never_loses_the_completion(tmp_path, caplog):
+    not_a_db = tmp_path / "cache.sqlite"
+    not_a_db.write_bytes(b"this is not an sqlite file" * 100)
+    with StubServer([Reply("kept")]) as stub, caplog.at_level(logging.WARNING):
+        c = chat(make_client(stub.base_url, use_cache=True, cache_path=not_a_db))
+    assert c.texts == ["kept"]
+    assert "cache disabled" in caplog.text
+
+
+def test_concurrent_cache_use_from_many_tasks(tmp_path):
+    db = tmp_path / "llm.sqlite"
+    with StubServer(default=Reply("x")) as stub:
+        client = make_client(stub.base_url, use_cache=True, cache_path=db, max_concurrency=4)
+
+        async def many():
+            prompts = [[{"role": "user", "content": f"task {i % 10}"}] for i in range(40)]
+            out = await asyncio.gather(*(client.chat(p) for p in prompts))
+            out += await asyncio.gather(*(client.chat(p) for p in prompts))
+            await client.aclose()
+            return out
+        out = asyncio.run(many())
+    assert len(out) == 80 and all(c.texts == ["x"] for c in out)
+    # Within the first wave identical prompts may race to the server; the second wave is all hits.
+    assert 10 <= len(stub.requests) <= 40
+    assert all(c.cached for c in out[40:])
+    assert len(ResponseCache(db)) == 10
+
+
+# -- concurrency and event loops ----------------------------------------------------------------
+
+def test_concurrency_bound_is_honoured():
+    with StubServer(default=Reply("x"), latency_s=0.15) as stub:
+        client = make_client(stub.base_url, max_concurrency=3)
+
+        async def burst():
+            await asyncio.gather(*(client.chat([{"role": "user", "content": str(i)}]) for i in range(12)))
+            await client.aclose()
+        t0 = time.perf_counter()
+        asyncio.run(burst())
+        elapsed = time.perf_counter() - t0
+    assert len(stub.requests) == 12
+    assert stub.max_in_flight == 3  # never more, and the bound is actually used
+    assert elapsed >= 4 * 0.15  # 12 requests in waves of 3
+
+
+def test_client_survives_a_new_event_loop(stub_server):
+    stub_server.script([Reply("first"), Reply("second")])
+    client = make_client(stub_server.base_url)
+    assert asyncio.run(client.chat(MSGS)).texts == ["first"]
+    assert asyncio.run(client.chat(MSGS)).texts == ["second"]  # a second asyncio.run, a new loop
+    asyncio.run(client.aclose())
+
+
+# -- reply parsing -----------------------------------------------------------------------------
+
+def test_parse_completion_orders_choices_and_tolerates_null_content():
+    body = ('{"choices": [{"index": 1, "message": {"content": "b"}, "finish_reason": "length"},'
+            ' {"index": 0, "message": {"content": null}, "finish_reason": null}],'
+            ' "usage": {"prompt_tokens": 3, "completion_tokens": 4}}')
+    assert parse_completion(body) == (["", "b"], ["unknown", "length"], 3, 4)
+
+
+def test_parse_completion_without_usage_counts_zero():
+    assert parse_completion('{"choices": [{"message": {"content": "a"}}]}') == (["a"], ["unknown"], 0, 0)
