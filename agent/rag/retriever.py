@@ -1,0 +1,193 @@
+"""Hybrid retrieval of Chisel notes for generation and repair prompts.
+
+score = cosine similarity (MiniLM, chromadb) + exact-match boosts (agent.rag.lexical). The index is
+built on first use and rebuilt whenever the notes, the profile's sources jar or the generator change.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+from pydantic import BaseModel, Field
+
+from agent.rag.embedder import Embedder
+from agent.rag.index import VectorIndex, collection_name, content_hash, embed_text
+from agent.rag.lexical import LexicalScorer
+from agent.rag.notes import Note, NoteDoc, default_notes_dir, load_notes
+from agent.rag.scaladoc import generate_notes
+
+log = logging.getLogger("agent.rag")
+CHARS_PER_TOKEN = 4
+MIN_TRUNCATED_CHARS = 400  # below this a cut note is more noise than help
+DIAG_CHARS = 600  # diagnostics beyond this are repeats; the first errors matter
+Progress = Callable[[str, int, int], None]
+
+
+class BuildStats(BaseModel):
+    profile: str
+    collection: str
+    notes: int  # hand-written
+    generated: int  # from the sources jar
+    reused: bool  # the index was already built for this content
+    sources_jar: str | None = None
+    model_load_s: float = 0.0
+    embed_s: float = 0.0
+    index_s: float = 0.0
+    total_s: float = 0.0
+    dropped: list[str] = Field(default_factory=list)  # stale collections removed
+    warnings: list[str] = Field(default_factory=list)
+
+
+def _categories() -> list[str]:
+    from reflect_env.result import Category
+
+    return [c.value for c in Category]
+
+
+class Retriever:
+    def __init__(
+        self,
+        profile: str = "chisel7",
+        *,
+        cache_dir: Path | None = None,
+        token_budget: int = 1200,
+        notes_dir: Path | None = None,
+        sources_jar: Path | None | bool = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        from reflect_env import toolchain as tc
+
+        self.profile = tc.get_profile(profile)  # ValueError names the valid profiles
+        self.cache_dir = Path(cache_dir) if cache_dir else tc.cache_dir()
+        if token_budget <= 0:
+            raise ValueError("token_budget must be positive")
+        self.token_budget = token_budget
+        self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
+        # None: the profile's own jar; False: hand-written notes only
+        self.sources_jar = tc.toolchain(self.profile).sources_jar if sources_jar is None else sources_jar
+        self.embedder = embedder or Embedder()
+        self.index = VectorIndex(self.cache_dir / "rag")
+        self._docs: dict[str, NoteDoc] | None = None
+        self._warnings: list[str] = []
+        self._collection: str | None = None
+        self._lexical: LexicalScorer | None = None
+
+    # -- corpus ---------------------------------------------------------------------------------
+
+    def documents(self) -> list[NoteDoc]:
+        """Hand-written notes plus the generated API notes (when the sources jar is there)."""
+        if self._docs is None:
+            docs = load_notes(self.notes_dir)
+            self._warnings = []
+            jar = self.sources_jar
+            if jar is False:
+                pass
+            elif not Path(jar).exists():
+                msg = (f"Chisel sources jar not found ({jar}); generated API notes skipped "
+                       f"(run: agent setup --profile {self.profile.name})")
+                log.warning(msg)
+                self._warnings.append(msg)
+            else:
+                docs += generate_notes(Path(jar), self.profile.chisel)
+            self._docs = {d.id: d for d in docs}  # ids are unique: hand-written ids never start with gen:
+            self._lexical = LexicalScorer(list(self._docs.values()), _categories())
+        return list(self._docs.values())
+
+    # -- index ----------------------------------------------------------------------------------
+
+    def build(self, force: bool = False, progress: Progress | None = None) -> BuildStats:
+        t0 = time.perf_counter()
+        docs = self.documents()
+        name = collection_name(self.profile.name, content_hash(docs))
+        generated = sum(1 for d in docs if d.source.startswith("generated:"))
+        stats = BuildStats(
+            profile=self.profile.name, collection=name, notes=len(docs) - generated, generated=generated,
+            reused=False, sources_jar=str(self.sources_jar) if generated else None, warnings=list(self._warnings),
+        )
+        with self.index.lock():
+            if not force and self.index.complete(name, len(docs)):
+                stats.reused = True
+            else:
+                t = time.perf_counter()
+                if not self.embedder.loaded:
+                    if progress:
+                        progress("loading embedding model", 0, len(docs))
+                    self.embedder.load()
+                stats.model_load_s = round(time.perf_counter() - t, 3)
+                t = time.perf_counter()
+                vectors: list[list[float]] = []
+                step = 16
+                for i in range(0, len(docs), step):
+                    vectors += self.embedder.embed([embed_text(d) for d in docs[i : i + step]])
+                    if progress:
+                        progress("embedding notes", len(vectors), len(docs))
+                stats.embed_s = round(time.perf_counter() - t, 3)
+                t = time.perf_counter()
+                self.index.write(name, docs, vectors)
+                stats.index_s = round(time.perf_counter() - t, 3)
+            stats.dropped = self.index.drop_stale(self.profile.name, keep=name)
+        self._collection = name
+        stats.total_s = round(time.perf_counter() - t0, 3)
+        return stats
+
+    # -- query ----------------------------------------------------------------------------------
+
+    def retrieve(self, query: str, *, code: str | None = None, diagnostics: str | None = None, k: int = 4) -> list[Note]:
+        """The k best notes for a spec (generation) or a spec + code + diagnostics (repair), within the
+        token budget. Builds the index on first use."""
+        if k <= 0:
+            return []
+        if self._collection is None:
+            self.build()
+        docs = self._docs
+        assert docs is not None and self._lexical is not None
+        texts = [t for t in (query.strip(), (diagnostics or "").strip()[:DIAG_CHARS]) if t]
+        if not texts:
+            return []
+        dense: dict[str, float] = {}
+        for sims in self.index.query(self._collection, self.embedder.embed(texts), n=len(docs)):
+            for nid, s in sims.items():
+                dense[nid] = max(dense.get(nid, 0.0), s)
+        ev = self._lexical.evidence(query, code, diagnostics)
+        scored = sorted(
+            ((dense.get(d.id, 0.0) + self._lexical.score(d, ev), d) for d in docs.values()),
+            key=lambda x: (-x[0], x[1].id),
+        )
+        return self._fit(scored, k)
+
+    def _fit(self, scored: list[tuple[float, NoteDoc]], k: int) -> list[Note]:
+        """Top-k, one note per id, within token_budget (about 4 characters a token)."""
+        left = self.token_budget * CHARS_PER_TOKEN
+        out: list[Note] = []
+        seen: set[str] = set()
+        for score, d in scored:
+            if len(out) == k:
+                break
+            if d.id in seen:
+                continue
+            seen.add(d.id)
+            text = d.text
+            if len(text) > left:
+                if out and left < MIN_TRUNCATED_CHARS:
+                    break
+                text = _truncate(text, left)
+            out.append(Note(id=d.id, title=d.title, text=text, score=round(score, 4), source=d.source, kind=d.kind))
+            left -= len(text)
+            if left <= 0:
+                break
+        return out
+
+
+def _truncate(text: str, limit: int) -> str:
+    marker = "\n[...]"
+    cut = text[: max(limit - len(marker), 0)]
+    if "\n" in cut[len(cut) // 2 :]:
+        cut = cut[: cut.rfind("\n")]  # end on a whole line
+    return cut + marker
+
+
+def format_hits_for_trace(notes: list[Note]) -> list[dict]:
+    """What a search trace records about the notes a prompt used."""
+    return [{"id": n.id, "title": n.title, "score": n.score, "source": n.source} for n in notes]
