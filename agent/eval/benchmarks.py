@@ -9,6 +9,7 @@ A bare name (`own`, `verilogeval_mini`) resolves to experiments/benchmarks/<name
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,14 @@ class Benchmark:
     format: str  # "seed-jsonl" | "verilogeval" | "own-yaml"
 
 
+def seed_data_dir() -> Path:
+    return Path(os.environ.get("CHISEL_AGENT_SEED_DATA", REPO_ROOT.parent / "shared" / "seed-data"))
+
+
 def resolve_benchmark_path(path_or_name: str | Path) -> Path:
-    p = Path(path_or_name).expanduser()
+    # Configs name the read-only seed data as ${CHISEL_AGENT_SEED_DATA}/...; default to ../shared/seed-data.
+    text = str(path_or_name).replace("${CHISEL_AGENT_SEED_DATA}", str(seed_data_dir()))
+    p = Path(os.path.expandvars(text)).expanduser()
     if p.exists():
         return p
     named = BENCHMARKS_DIR / str(path_or_name)
@@ -54,7 +61,7 @@ def load_benchmark(path_or_name: str | Path) -> Benchmark:
         raise BenchmarkError(f"unknown benchmark format: {path} (expected a .jsonl eval set or a directory)")
     if any(VERILOGEVAL_PROMPT.match(f.name) for f in path.iterdir()):
         return Benchmark(path.name, load_verilogeval_dir(path), path, "verilogeval")
-    if any(path.glob("*.yaml")) or any(path.glob("*.yml")):
+    if _yaml_files(path):
         return Benchmark(path.name, load_own_dir(path), path, "own-yaml")
     raise BenchmarkError(
         f"unknown benchmark format in {path}: no ProbNNN_*_prompt.txt (VerilogEval) and no *.yaml problems")
@@ -141,9 +148,13 @@ def load_verilogeval_dir(path: Path) -> list[Task]:
 
 # --- (c) our own YAML problems ----------------------------------------------------------------------
 
+def _yaml_files(path: Path) -> list[Path]:
+    """Problems may be grouped in sub-directories (by level); order is by relative path."""
+    return sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")], key=lambda f: f.relative_to(path).as_posix())
+
+
 def load_own_dir(path: Path) -> list[Task]:
-    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    return _dedupe([load_own_problem(f) for f in files], path)
+    return _dedupe([load_own_problem(f) for f in _yaml_files(path)], path)
 
 
 def load_own_problem(file: Path) -> Task:

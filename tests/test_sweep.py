@@ -1,0 +1,59 @@
+"""The (k, depth) grid read off one run, the sweep config files, and a real sweep against the stub server."""
+from pathlib import Path
+
+import pytest
+
+from agent.eval.metrics import pass_at_k
+from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
+from agent.eval.sweep import compute_grid, load_sweep_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def chain(i, first_pass, rounds_run, tokens=100):
+    return ChainRecord(sample_index=i, first_pass_round=first_pass,
+                       attempts=[AttemptRecord(round=r, ok=r == first_pass, tokens=tokens) for r in range(rounds_run)])
+
+
+def problem(pid, chains):
+    return ProblemRecord(id=pid, chains=chains, passed=any(c.first_pass_round is not None for c in chains))
+
+
+def test_grid_truncates_chains_by_depth():
+    # 4 samples each; chains pass at round 0, 2, never (ran 4 rounds: 0..3), 1.
+    p1 = problem("p1", [chain(0, 0, 1), chain(1, 2, 3), chain(2, None, 4), chain(3, 1, 2)])
+    p2 = problem("p2", [chain(i, None, 4) for i in range(4)])
+    cells = {(c.k, c.depth): c for c in compute_grid([p1, p2], [1, 2, 4, 8], [0, 1, 2, 3])}
+    assert (8, 0) not in cells  # k above the samples drawn is left out
+    # depth 0: only chain 0 of p1 passes -> c=1 of 4
+    assert cells[1, 0].pass_at_k == pytest.approx((pass_at_k(4, 1, 1) + 0) / 2)
+    # depth 1: chains 0 and 3; depth 2 adds chain 1
+    assert cells[2, 1].pass_at_k == pytest.approx(pass_at_k(4, 2, 2) / 2)
+    assert cells[2, 2].pass_at_k == pytest.approx(pass_at_k(4, 3, 2) / 2)
+    assert cells[4, 3].pass_at_k == pytest.approx(0.5)
+    # Largest cell uses every attempt the run made; smaller cells use fewer.
+    all_attempts = sum(len(c.attempts) for p in (p1, p2) for c in p.chains)
+    assert cells[4, 3].llm_calls == all_attempts
+    # k=1, depth 0: one attempt per problem
+    assert cells[1, 0].llm_calls == 2 and cells[1, 0].tokens == 200
+    # k=2, depth 1: p1 chain0 stops at 0 (1 attempt), chain1 rounds 0-1 (2); p2: 2+2
+    assert cells[2, 1].llm_calls == 1 + 2 + 2 + 2
+    assert cells[2, 1].tokens_per_problem == pytest.approx(7 * 100 / 2)
+
+
+def test_sweep_configs_in_repo_are_valid():
+    files = sorted((REPO / "experiments" / "sweeps").glob("*.yaml"))
+    assert files, "experiments/sweeps/ should hold at least one sweep config"
+    for f in files:
+        cfg = load_sweep_config(f)
+        assert cfg.bench and cfg.k and cfg.depth
+
+
+def test_sweep_config_errors(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("bench: own\nk: [1, 0]\n")
+    with pytest.raises(ValueError, match=r"s\.yaml: k: .*>= 1"):
+        load_sweep_config(f)
+    f.write_text("bench: own\ndepths: [0, 1]\n")
+    with pytest.raises(ValueError, match="depths"):
+        load_sweep_config(f)
