@@ -16,6 +16,10 @@ class FixRecord(BaseModel):
     detail: str = ""
     line: int | None = None  # 1-based line in the code the fixer was given
 
+    @property
+    def name(self) -> str:
+        return f"{self.fixer}: {self.rule}"
+
 
 @dataclass
 class FixContext:

@@ -1,0 +1,120 @@
+"""Render the prompts in prompts/*.j2 into chat messages.
+
+Templates are the only place prompt wording lives. Rendering is strict (an undefined variable is
+an error, not an empty string), so a template and its caller cannot silently drift apart.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from reflect_env.result import Diagnostic, VerifyResult
+from reflect_env.toolchain import get_profile
+
+PROMPTS_DIR = Path(os.environ.get("CHISEL_AGENT_PROMPTS", Path(__file__).resolve().parents[1] / "prompts"))
+MAX_DIAGNOSTICS = 4  # a repair prompt shows the first few distinct errors; the rest are usually knock-on
+MAX_MISMATCHES = 6
+MAX_SIM_LOG_LINES = 20
+
+
+@dataclass
+class Prompt:
+    messages: list[dict]
+    template: str  # "generate" | "repair"
+
+    @property
+    def text(self) -> str:
+        """All messages as one text, as the trace records it."""
+        return "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in self.messages)
+
+
+def _env(prompts_dir: Path) -> jinja2.Environment:
+    if not (prompts_dir / "system.j2").exists():
+        raise FileNotFoundError(f"prompt templates not found in {prompts_dir} (set CHISEL_AGENT_PROMPTS)")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(prompts_dir)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=False,
+        autoescape=False,
+    )
+
+
+def normalize_message(message: str) -> str:
+    """A diagnostic message without the parts that change between otherwise identical errors."""
+    text = re.sub(r"/\S+\.scala:\d+(:\d+)?", "<file>", message)
+    text = re.sub(r"\b\d+\b", "N", text)
+    return " ".join(text.split())
+
+
+def distinct_errors(result: VerifyResult) -> list[Diagnostic]:
+    """Error diagnostics with duplicates (same line and normalized message) removed, in order."""
+    seen, out = set(), []
+    for d in result.diagnostics:
+        if d.severity != "error":
+            continue
+        key = (d.line, normalize_message(d.message))
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def error_signature(result: VerifyResult) -> str:
+    """What 'the same error again' means for escape: category plus the first normalized messages."""
+    errs = distinct_errors(result)[:2]
+    cat = result.category.value if result.category else "none"
+    if errs:
+        return cat + "|" + "|".join(normalize_message(d.message) for d in errs)
+    mism = ",".join(sorted({m.signal for m in result.mismatches}))
+    return f"{cat}|{mism}"
+
+
+def number_lines(code: str) -> str:
+    lines = code.rstrip("\n").split("\n")
+    width = len(str(len(lines)))
+    return "\n".join(f"{i:>{width}}| {line}" for i, line in enumerate(lines, 1))
+
+
+_STAGE_TEXT = {
+    "compile": "compilation",
+    "elaborate": "elaboration",
+    "emit": "SystemVerilog emission (firtool)",
+    "simulate": "simulation against the reference",
+}
+
+
+class PromptBuilder:
+    def __init__(self, profile: str = "chisel7", *, fewshot: bool = True, prompts_dir: Path | None = None):
+        prof = get_profile(profile)
+        self.env = _env(prompts_dir or PROMPTS_DIR)
+        self.fewshot = fewshot
+        self.base = {"chisel_major": prof.major, "scala_version": prof.scala}
+
+    def _render(self, name: str, **kw) -> str:
+        return self.env.get_template(f"{name}.j2").render(**self.base, **kw).strip() + "\n"
+
+    def system(self, top: str | None) -> str:
+        return self._render("system", top=top)
+
+    def generate(self, spec: str, top: str | None, *, hints=(), notes=()) -> Prompt:
+        user = self._render("generate", spec=spec, top=top, hints=list(hints), notes=list(notes), fewshot=self.fewshot)
+        return Prompt([{"role": "system", "content": self.system(top)}, {"role": "user", "content": user}], "generate")
+
+    def repair(self, spec: str, top: str | None, code: str, result: VerifyResult, *, hints=(), notes=()) -> Prompt:
+        errs = distinct_errors(result)
+        shown = errs[:MAX_DIAGNOSTICS]
+        log_lines = (result.sim_log or "").strip().splitlines()[:MAX_SIM_LOG_LINES]
+        stage = result.stage.value if hasattr(result.stage, "value") else str(result.stage)
+        user = self._render(
+            "repair", spec=spec, top=top, numbered_code=number_lines(code), stage=stage,
+            stage_text=_STAGE_TEXT.get(stage, stage), category=result.category.value if result.category else "unknown",
+            diagnostics=shown, more_diagnostics=len(errs) - len(shown),
+            mismatches=result.mismatches[:MAX_MISMATCHES], sim_log="\n".join(log_lines) if not result.mismatches else "",
+            hints=list(hints), notes=list(notes), fewshot=False,
+        )
+        return Prompt([{"role": "system", "content": self.system(top)}, {"role": "user", "content": user}], "repair")

@@ -1,0 +1,149 @@
+"""An append-only record of one solve: every prompt, reply, extraction, fix, verification and stop.
+
+`trace.jsonl` gets one JSON object per event, flushed and fsynced as it is written, so a run killed
+with -9 loses nothing already done. At the end `final.scala`, `final.sv` and `summary.json` are
+written next to it. `load_trace` reads a run back (eval's replay uses it).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TRACE_NAME = "trace.jsonl"
+
+
+class Trace:
+    """Trace(run_dir) writes run_dir/trace.jsonl; Trace(some/file.jsonl) writes that file and puts
+    the final artifacts beside it as <stem>.final.scala, <stem>.final.sv, <stem>.summary.json."""
+
+    def __init__(self, path: str | Path, *, fsync: bool = True):
+        path = Path(path)
+        if path.suffix == ".jsonl":
+            self.run_dir, self.path, self._prefix = path.parent, path, path.stem + "."
+        else:
+            self.run_dir, self.path, self._prefix = path, path / TRACE_NAME, ""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.path, "a", encoding="utf-8")
+        self._fsync = fsync
+        self._lock = threading.Lock()
+        self._t0 = time.perf_counter()
+        self._seq = 0
+
+    def artifact(self, name: str) -> Path:
+        return self.run_dir / f"{self._prefix}{name}"
+
+    def event(self, kind: str, **data: Any) -> None:
+        with self._lock:
+            if self._fh.closed:
+                return
+            self._seq += 1
+            record = {"seq": self._seq, "t": round(time.perf_counter() - self._t0, 4), "kind": kind, **data}
+            self._fh.write(json.dumps(record, default=_jsonable) + "\n")
+            self._fh.flush()
+            if self._fsync:
+                os.fsync(self._fh.fileno())
+
+    def finish(self, *, code: str | None, verilog: str | None, summary: dict) -> None:
+        """Write the final artifacts (each atomically) and a closing event."""
+        if code:
+            _atomic_write(self.artifact("final.scala"), code)
+        if verilog:
+            _atomic_write(self.artifact("final.sv"), verilog)
+        _atomic_write(self.artifact("summary.json"), json.dumps(summary, indent=2, default=_jsonable) + "\n")
+        self.event("finish", solved=summary.get("solved"))
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._fh.closed:
+                self._fh.close()
+
+    def __enter__(self) -> "Trace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class NullTrace(Trace):
+    """A trace that records nothing (when the caller passes none)."""
+
+    def __init__(self):  # noqa: D107 - deliberately no file
+        pass
+
+    def event(self, kind: str, **data: Any) -> None:
+        pass
+
+    def finish(self, *, code, verilog, summary) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _jsonable(obj: Any) -> Any:
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if hasattr(obj, "value"):
+        return obj.value
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, (set, tuple)):
+        return list(obj)
+    return str(obj)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class TraceData:
+    events: list[dict]
+    summary: dict | None = None
+    final_code: str | None = None
+    final_verilog: str | None = None
+    partial_lines: int = 0  # lines that were not complete JSON (a write cut off by a kill)
+
+    def of_kind(self, kind: str) -> list[dict]:
+        return [e for e in self.events if e.get("kind") == kind]
+
+    @property
+    def responses(self) -> list[dict]:
+        return self.of_kind("response")
+
+    @property
+    def prompts(self) -> list[dict]:
+        return self.of_kind("prompt")
+
+
+def load_trace(run: str | Path) -> TraceData:
+    """Read a run back from its directory (or its .jsonl file). Tolerates a cut-off last line."""
+    run = Path(run)
+    if run.suffix == ".jsonl":
+        path, prefix, run_dir = run, run.stem + ".", run.parent
+    else:
+        path, prefix, run_dir = run / TRACE_NAME, "", run
+    if not path.exists():
+        raise FileNotFoundError(f"no trace at {path}")
+    events, partial = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            partial += 1
+
+    def read(name: str) -> str | None:
+        p = run_dir / f"{prefix}{name}"
+        return p.read_text(encoding="utf-8") if p.exists() else None
+
+    summary = read("summary.json")
+    return TraceData(events, json.loads(summary) if summary else None, read("final.scala"), read("final.sv"), partial)
