@@ -224,6 +224,29 @@ def test_cache_key_covers_model_and_base_url():
     assert request_key("http://a/v1/", body) == request_key("http://a/v1", body)
 
 
+def test_identical_requests_in_flight_share_one_http_request_only_with_cache(tmp_path):
+    async def two(client):
+        out = await asyncio.gather(client.chat(MSGS, n=2), client.chat(MSGS, n=2))
+        await client.aclose()
+        return out
+    with StubServer(default=Reply(["a", "b"]), latency_s=0.1) as stub:
+        a, b = asyncio.run(two(make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c.sqlite")))
+        assert len(stub.requests) == 1 and a.texts == b.texts and [a.cached, b.cached].count(True) == 1
+        asyncio.run(two(make_client(stub.base_url, use_cache=False)))
+        assert len(stub.requests) == 3
+
+
+def test_waiter_retries_itself_when_the_shared_request_fails(tmp_path):
+    async def two(client):
+        out = await asyncio.gather(client.chat(MSGS), client.chat(MSGS), return_exceptions=True)
+        await client.aclose()
+        return out
+    with StubServer([http_error(400, "first fails"), Reply("second works")], latency_s=0.1) as stub:
+        first, second = asyncio.run(two(make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c")))
+    assert isinstance(first, LLMRequestError)
+    assert second.texts == ["second works"] and len(stub.requests) == 2
+
+
 def test_use_cache_false_always_asks_the_server(tmp_path):
     db = tmp_path / "llm.sqlite"
     with StubServer(default=Reply("x")) as stub:
@@ -265,9 +288,10 @@ def test_concurrent_cache_use_from_many_tasks(tmp_path):
             return out
         out = asyncio.run(many())
     assert len(out) == 80 and all(c.texts == ["x"] for c in out)
-    # Within the first wave identical prompts may race to the server; the second wave is all hits.
-    assert 10 <= len(stub.requests) <= 40
-    assert all(c.cached for c in out[40:])
+    # Identical requests in flight share one HTTP request; the second wave is all cache hits.
+    assert len(stub.requests) == 10
+    assert sum(not c.cached for c in out) == 10
+    assert client.usage.cache_hits == 70
     assert len(ResponseCache(db)) == 10
 
 

@@ -11,12 +11,12 @@ import asyncio
 import json
 import logging
 import random
+import socket
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openai
 from pydantic import BaseModel, Field
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
@@ -141,11 +141,13 @@ def _retry_after_s(exc: BaseException | None) -> float | None:
 
 def _cannot_connect(exc: BaseException) -> bool:
     """True when no server took the connection (refused, DNS, unreachable), not a dropped reply."""
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, (httpx.ConnectError, httpx.ConnectTimeout, ConnectionRefusedError)):
+    # By class name: the SDK's transport is httpx in some openai releases and a fork (httpx2) in others.
+    seen, hops = exc, 0
+    while seen is not None and hops < 10:
+        if isinstance(seen, (ConnectionRefusedError, socket.gaierror)) or type(seen).__name__ in (
+                "ConnectError", "ConnectTimeout"):
             return True
-        seen = seen.__cause__ or seen.__context__
+        seen, hops = seen.__cause__ or seen.__context__, hops + 1
     return False
 
 
@@ -158,6 +160,7 @@ class LLMClient:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._openai: openai.AsyncOpenAI | None = None
         self._sem: asyncio.Semaphore | None = None
+        self._pending: dict[str, asyncio.Future] = {}  # cache key -> the in-flight request's entry
 
     def _bind_loop(self) -> openai.AsyncOpenAI:
         loop = asyncio.get_running_loop()
@@ -166,6 +169,7 @@ class LLMClient:
             self._openai = openai.AsyncOpenAI(base_url=self.cfg.base_url, api_key=self.cfg.api_key,
                                               timeout=self.cfg.timeout_s, max_retries=0)
             self._sem = asyncio.Semaphore(self.cfg.max_concurrency)
+            self._pending = {}
         return self._openai
 
     # -- public API ---------------------------------------------------------------------------
@@ -188,18 +192,35 @@ class LLMClient:
                    max_tokens: int = 2048, seed: int | None = None, extra: dict | None = None) -> Completion:
         body = self.request_body(messages, n=n, temperature=temperature, top_p=top_p,
                                  max_tokens=max_tokens, seed=seed, extra=extra)
-        key = request_key(self.cfg.base_url, body) if self.cache is not None else None
-        if self.cache is not None and key:
-            hit = await self.cache.aget(key)
-            if hit is not None:
-                self.usage.calls += 1
-                self.usage.cache_hits += 1
-                self.usage.samples += len(hit["texts"])
-                return Completion(texts=hit["texts"], finish_reasons=hit["finish_reasons"],
-                                  prompt_tokens=hit["prompt_tokens"], completion_tokens=hit["completion_tokens"],
-                                  latency_s=0.0, cached=True, request=body, attempts=0)
+        if self.cache is None:
+            return self._account(await self._send_with_retries(body), n)
+        key = request_key(self.cfg.base_url, body)
+        self._bind_loop()
+        # An identical request already on its way: share its answer, as the cache would a moment later.
+        while key in self._pending:
+            shared = await asyncio.shield(self._pending[key])
+            if shared is not None:
+                return self._cache_hit(shared, body)
+        # Claim the key before the first await, so a concurrent twin waits instead of sending too.
+        pending = asyncio.get_running_loop().create_future()
+        self._pending[key] = pending
+        entry = None
+        try:
+            entry = await self.cache.aget(key)
+            if entry is not None:
+                return self._cache_hit(entry, body)
+            completion = self._account(await self._send_with_retries(body), n)
+            entry = {"texts": completion.texts, "finish_reasons": completion.finish_reasons,
+                     "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
+                     "latency_s": completion.latency_s}
+            await self.cache.aput(key, body, entry)
+            return completion
+        finally:
+            if self._pending.get(key) is pending:
+                del self._pending[key]
+            pending.set_result(entry)  # None after a failure: waiters then try for themselves
 
-        completion = await self._send_with_retries(body)
+    def _account(self, completion: Completion, n: int) -> Completion:
         self.usage.calls += 1
         self.usage.samples += len(completion.texts)
         self.usage.prompt_tokens += completion.prompt_tokens
@@ -207,12 +228,15 @@ class LLMClient:
         self.usage.latency_s += completion.latency_s
         if len(completion.texts) != n:  # some servers ignore n; say so instead of failing the run
             log.warning("asked %s for n=%d samples, got %d", self.cfg.base_url, n, len(completion.texts))
-        if self.cache is not None and key:
-            await self.cache.aput(key, body, {
-                "texts": completion.texts, "finish_reasons": completion.finish_reasons,
-                "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
-                "latency_s": completion.latency_s})
         return completion
+
+    def _cache_hit(self, entry: dict, body: dict) -> Completion:
+        self.usage.calls += 1
+        self.usage.cache_hits += 1
+        self.usage.samples += len(entry["texts"])
+        return Completion(texts=list(entry["texts"]), finish_reasons=list(entry["finish_reasons"]),
+                          prompt_tokens=entry["prompt_tokens"], completion_tokens=entry["completion_tokens"],
+                          latency_s=0.0, cached=True, request=body, attempts=0)
 
     async def models(self) -> list[str]:
         """The model ids the server serves (one attempt; a health check)."""
