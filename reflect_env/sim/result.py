@@ -1,0 +1,32 @@
+"""What one simulation run says, in a form the verifier and the repair prompts can use directly."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reflect_env.result import Mismatch
+
+# The categories a simulation can end in (a subset of reflect_env.result.Category).
+SIM_MISMATCH = "sim_mismatch"
+SIM_ERROR = "sim_error"
+TIMEOUT = "timeout"
+
+
+@dataclass
+class SimResult:
+    ok: bool
+    category: str | None  # None | "sim_mismatch" | "sim_error" | "timeout"
+    mismatches: list[Mismatch] = field(default_factory=list)  # the first few
+    hints: list[str] = field(default_factory=list)  # short lines for repair prompts
+    log: str = ""  # trimmed simulator output
+    vcd_path: str | None = None
+    seconds: float = 0.0
+
+    @classmethod
+    def error(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":
+        """A run that could not judge the design (bad ports, compile error, simulator failure)."""
+        return cls(ok=False, category=SIM_ERROR, hints=[message], log=log or message, seconds=seconds)
+
+    @classmethod
+    def timed_out(cls, limit: float, log: str = "", seconds: float = 0.0) -> "SimResult":
+        message = f"simulation did not finish within {limit:g} s (infinite loop or combinational oscillation?)"
+        return cls(ok=False, category=TIMEOUT, hints=[message], log=(log + "\n" + message).strip(), seconds=seconds)

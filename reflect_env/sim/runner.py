@@ -1,0 +1,119 @@
+"""Run one simulator command with a hard wall-clock limit and bounded output.
+
+The whole process group is killed on timeout because vvp/verilated binaries may fork, and a
+runaway `$display` loop must not fill memory: only the head and tail of the output are kept.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+HEAD_BYTES = 256 * 1024
+TAIL_BYTES = 64 * 1024
+
+
+@dataclass
+class Outcome:
+    returncode: int | None  # None when killed for the timeout
+    output: str  # stdout and stderr interleaved, middle dropped if huge
+    timed_out: bool
+    seconds: float
+
+
+class _BoundedSink:
+    """Keeps the first HEAD_BYTES and the last TAIL_BYTES of a stream, counts what it drops."""
+
+    def __init__(self):
+        self.head = bytearray()
+        self.tail: deque[bytes] = deque()
+        self.tail_len = 0
+        self.dropped = 0
+
+    def feed(self, chunk: bytes) -> None:
+        room = HEAD_BYTES - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if not chunk:
+            return
+        self.tail.append(chunk)
+        self.tail_len += len(chunk)
+        while self.tail_len - len(self.tail[0]) >= TAIL_BYTES:
+            old = self.tail.popleft()
+            self.tail_len -= len(old)
+            self.dropped += len(old)
+
+    def text(self) -> str:
+        head = self.head.decode(errors="replace")
+        if not self.tail:
+            return head
+        gap = f"\n... [{self.dropped} bytes of output dropped] ...\n" if self.dropped else ""
+        return head + gap + b"".join(self.tail).decode(errors="replace")
+
+
+def run_bounded(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> Outcome:
+    """Run `cmd` in `cwd`; kill its process group if it runs longer than `timeout` seconds."""
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True, env=env,
+    )
+    sink = _BoundedSink()
+
+    def pump():
+        assert proc.stdout is not None
+        for chunk in iter(lambda: proc.stdout.read1(65536), b""):
+            sink.feed(chunk)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        proc.wait(timeout=max(0.01, timeout))
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc)
+        proc.wait()
+    reader.join(timeout=5)
+    return Outcome(
+        returncode=None if timed_out else proc.returncode,
+        output=sink.text(),
+        timed_out=timed_out,
+        seconds=time.monotonic() - start,
+    )
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def trim(text: str, limit: int = 4000) -> str:
+    """Shorten a log for storage in results: keep its start and its end."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]}\n... [{len(text) - 2 * keep} chars omitted] ...\n{text[-keep:]}"
+
+
+class Deadline:
+    """One time budget shared by the steps of a run (compile, then simulate)."""
+
+    def __init__(self, seconds: float):
+        self.limit = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def expired(self) -> bool:
+        return self.left() <= 0

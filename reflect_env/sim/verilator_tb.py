@@ -1,0 +1,61 @@
+"""The seed project's protocol: build the DUT with Verilator together with a hand-written C++
+testbench (which includes `V<Top>.h` and drives clock/reset/io_*), run it, and pass iff it exits 0
+and prints `TEST PASSED`."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from reflect_env.sim.result import SIM_MISMATCH, SimResult
+from reflect_env.sim.runner import Deadline, run_bounded, trim
+
+PASS_MARK = "TEST PASSED"
+_FAIL_LINE = re.compile(r"fail|mismatch|expected|error|assert", re.I)
+
+
+def verilator_cpp(dut_sv: str, top: str, tb_cpp: Path, *, workdir: Path, timeout: float = 120.0) -> SimResult:
+    start = time.monotonic()
+    deadline = Deadline(timeout)
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    tb_cpp = Path(tb_cpp)
+    tb_name = tb_cpp.name
+    shutil.copyfile(tb_cpp, workdir / tb_name)
+    (workdir / f"{top}.sv").write_text(dut_sv)
+    cmd = [
+        "verilator", "--cc", "--exe", "--build", "-j", str(min(2, os.cpu_count() or 1)),
+        "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top, "-Mdir", "obj_dir",
+        "-o", f"V{top}", tb_name, f"{top}.sv",
+    ]
+    # Tracing costs build time; only pay for it when the testbench writes a waveform.
+    if re.search(r"Vcd|trace", tb_cpp.read_text()):
+        cmd.insert(1, "--trace")
+    built = run_bounded(cmd, workdir, deadline.left())
+    if built.timed_out:
+        return SimResult.timed_out(timeout, trim(built.output), time.monotonic() - start)
+    if built.returncode != 0:
+        errors = [ln.strip() for ln in built.output.splitlines() if "%Error" in ln or "error:" in ln]
+        message = "verilator build failed: " + " | ".join((errors or built.output.strip().splitlines()[-3:])[:5])
+        return SimResult.error(message, trim(built.output), time.monotonic() - start)
+
+    ran = run_bounded([str(workdir / "obj_dir" / f"V{top}")], workdir, deadline.left())
+    seconds = time.monotonic() - start
+    vcds = sorted(workdir.glob("*.vcd"), key=lambda p: p.stat().st_mtime)
+    vcd_path = str(vcds[-1]) if vcds else None
+    if ran.timed_out:
+        res = SimResult.timed_out(timeout, trim(ran.output), seconds)
+        res.vcd_path = vcd_path
+        return res
+    log = trim(ran.output)
+    if ran.returncode == 0 and PASS_MARK in ran.output:
+        return SimResult(ok=True, category=None, log=log, vcd_path=vcd_path, seconds=seconds)
+    if ran.returncode is not None and ran.returncode < 0:
+        return SimResult(ok=False, category="sim_error", hints=[f"testbench crashed (signal {-ran.returncode})"],
+                         log=log, vcd_path=vcd_path, seconds=seconds)
+    hints = [ln.strip() for ln in ran.output.splitlines() if _FAIL_LINE.search(ln)][:5]
+    if not hints:
+        hints = [f"testbench exited with status {ran.returncode} without printing '{PASS_MARK}'"]
+    return SimResult(ok=False, category=SIM_MISMATCH, hints=hints, log=log, vcd_path=vcd_path, seconds=seconds)
