@@ -31,14 +31,15 @@ def test_grid_truncates_chains_by_depth():
     assert cells[2, 1].pass_at_k == pytest.approx(pass_at_k(4, 2, 2) / 2)
     assert cells[2, 2].pass_at_k == pytest.approx(pass_at_k(4, 3, 2) / 2)
     assert cells[4, 3].pass_at_k == pytest.approx(0.5)
-    # Largest cell uses every attempt the run made; smaller cells use fewer.
-    all_attempts = sum(len(c.attempts) for p in (p1, p2) for c in p.chains)
-    assert cells[4, 3].llm_calls == all_attempts
-    # k=1, depth 0: one attempt per problem
+    # The largest cell is the run itself: per problem one request for all samples (n=k) plus one
+    # per repair round: p1 1 + (0 + 2 + 3 + 1), p2 1 + 4 * 3.
+    assert cells[4, 3].llm_calls == 7 + 13
+    # k=1, depth 0: the sampling request only
     assert cells[1, 0].llm_calls == 2 and cells[1, 0].tokens == 200
-    # k=2, depth 1: p1 chain0 stops at 0 (1 attempt), chain1 rounds 0-1 (2); p2: 2+2
-    assert cells[2, 1].llm_calls == 1 + 2 + 2 + 2
-    assert cells[2, 1].tokens_per_problem == pytest.approx(7 * 100 / 2)
+    # k=2, depth 1: p1 chain 0 passed at 0, chain 1 repairs once; p2 both chains repair once
+    assert cells[2, 1].llm_calls == (1 + 1) + (1 + 2)
+    # tokens: p1 100 + 200, p2 200 + 200
+    assert cells[2, 1].tokens_per_problem == pytest.approx(700 / 2)
 
 
 def test_sweep_configs_in_repo_are_valid():

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 # Seed harness stage names, so results.json stays readable by the seed's tooling.
-SEED_STAGE = {"compile": "compilation", "elaborate": "elaboration", "emit": "emission",
+SEED_STAGE = {"extract": "extraction", "compile": "compilation", "elaborate": "elaboration", "emit": "emission",
               "simulate": "simulation", "passed": "passed"}
 
 
@@ -28,7 +28,8 @@ class AttemptRecord(BaseModel):
 
     @property
     def compiled(self) -> bool:
-        return self.ok or self.stage not in (None, "compile")
+        # "extract" (no code came out of the reply) and "compile" mean it never compiled.
+        return self.ok or self.stage in ("elaborate", "emit", "simulate", "passed")
 
 
 class ChainRecord(BaseModel):

@@ -94,6 +94,13 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
             result = await check(env, task, code)
             verify_s += result.timings.get("total", 0.0)
             chain.attempts.append(attempt_from_result(round_, code, result, fixes))
+            if fix and not result.ok:
+                # Like the search loop: the compiler may name what the code-only pass could not see.
+                fixed, more = apply_fixers(code, task, profile, result.diagnostics)
+                if more and fixed != code:
+                    code, result = fixed, await check(env, task, fixed)
+                    verify_s += result.timings.get("total", 0.0)
+                    chain.attempts.append(attempt_from_result(round_, code, result, more))
             results_by_attempt[(idx, round_)] = result
             if result.ok:
                 chain.first_pass_round = round_

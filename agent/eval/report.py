@@ -77,7 +77,8 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
     setup = [
         f"- benchmark: `{meta.get('bench_path')}` ({meta.get('bench_format')}), {total} of {expected} problems recorded",
         f"- model: {meta.get('model') or '-'}" + (f" (replay of `{meta['replay']}`)" if meta.get("replay") else ""),
-        f"- samples n = {meta.get('samples')}, repair depth = {meta.get('depth')}, fixers: "
+        f"- samples n = {_or(meta.get('samples'), 'as recorded' if meta.get('replay') else 'config default')}, "
+        f"repair depth = {_or(meta.get('depth'), 'as recorded' if meta.get('replay') else 'config default')}, fixers: "
         f"{'on' if meta.get('fix') else 'off'}, RAG: {'on' if meta.get('rag') else 'off'}, "
         f"profile: {meta.get('profile') or 'default'}, headline mode: {stats['headline_mode']}",
         f"- started {meta.get('created')}",
@@ -88,7 +89,8 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
         f"| lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | {_pct(stats['lenient']['pass_rate'])} |",
         f"| compiled | {stats['compile_pass']['passed']}/{total} | {_pct(stats['compile_pass']['pass_rate'])} |",
         f"| functional (problems with a reference or testbench) | {stats['functional_pass']['passed']}/"
-        f"{stats['functional_pass']['total']} | {_pct(stats['functional_pass']['pass_rate'])} |",
+        f"{stats['functional_pass']['total']} | "
+        f"{_pct(stats['functional_pass']['pass_rate']) if stats['functional_pass']['total'] else 'n/a'} |",
     ]
     passk = ["| k | strict | lenient |", "|---|---|---|"] + [
         f"| {k} | {v:.3f} | {stats['lenient']['pass_at_k'].get(k, float('nan')):.3f} |"
@@ -122,6 +124,10 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
               "## By category", "", *group_table(stats["by_category"]), "",
               "## Failures", "", *failures, "", "## Cost", "", *cost, "", "## Failing problems", "", *fail_rows, ""]
     return "\n".join(parts)
+
+
+def _or(value, fallback: str):
+    return fallback if value is None else value
 
 
 def _first_line(text: str | None) -> str:

@@ -114,51 +114,72 @@ def _open_env(opts: RunOptions, env_factory):
 
 async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory) -> int:
     with _open_env(opts, env_factory) as env:
-        solve = _make_solver(env, opts)
-        workers = getattr(env, "workers", None) or 2
-        workers = workers if isinstance(workers, int) else len(workers)
-        sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
-        passed = finished = 0
-        with ResultsLog(opts.out / "results.jsonl") as log, Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("passed {task.fields[passed]}"), TimeElapsedColumn(),
-            console=err_console, transient=False,
-        ) as progress:
-            bar = progress.add_task(opts.kind, total=len(tasks), passed=0)
+        solver = _make_solver(env, opts)
+        try:
+            return await _drive(tasks, opts, errors, env, solver)
+        finally:
+            if hasattr(solver, "aclose"):
+                await solver.aclose()
 
-            async def one(task):
-                nonlocal passed, finished
-                async with sem:
-                    try:
-                        record = await solve(task)
-                    except Exception as e:  # one broken problem must not lose the others' results
-                        errors[task.id] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
-                        record = None
-                if record is not None:
-                    log.append(record)
-                    finished += 1
-                    passed += record.score(opts.lenient)
-                progress.update(bar, advance=1, passed=passed)
 
-            await asyncio.gather(*(one(t) for t in tasks))
-        return finished
+async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -> int:
+    workers = getattr(env, "workers", None) or 2
+    workers = workers if isinstance(workers, int) else len(workers)
+    sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
+    fatal: list[str] = []  # the model server is gone: stop starting problems, keep what is done
+    passed = finished = 0
+    with ResultsLog(opts.out / "results.jsonl") as log, Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("passed {task.fields[passed]}"), TimeElapsedColumn(),
+        console=err_console, transient=False,
+    ) as progress:
+        bar = progress.add_task(opts.kind, total=len(tasks), passed=0)
+
+        async def one(task):
+            nonlocal passed, finished
+            record = None
+            async with sem:
+                if fatal:
+                    return
+                try:
+                    record = await solver.solve(task)
+                except Exception as e:  # one broken problem must not lose the others' results
+                    message = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+                    if type(e).__name__ == "LLMUnavailable":
+                        fatal.append(str(e).splitlines()[0])
+                    errors[task.id] = message
+            if record is not None:
+                log.append(record)
+                finished += 1
+                passed += record.score(opts.lenient)
+            progress.update(bar, advance=1, passed=passed)
+
+        await asyncio.gather(*(one(t) for t in tasks))
+    if fatal:
+        raise RunError(f"{fatal[0]} ({finished} problem(s) recorded in {opts.out}; rerun with --resume)")
+    return finished
+
+
+class _Replayer:
+    def __init__(self, env, opts: RunOptions):
+        from agent.eval.replay import load_recorded
+
+        self.env, self.opts = env, opts
+        self.recorded = load_recorded(opts.replay)
+
+    async def solve(self, task):
+        from agent.eval.replay import replay_problem
+
+        return await replay_problem(self.env, task, self.recorded.get(task.id), fix=self.opts.fix,
+                                    depth=self.opts.depth, profile=self.opts.profile)
 
 
 def _make_solver(env, opts: RunOptions):
     if opts.replay is not None:
-        from agent.eval.replay import load_recorded, replay_problem
-
-        recorded = load_recorded(opts.replay)
-
-        async def replay(task):
-            return await replay_problem(env, task, recorded.get(task.id), fix=opts.fix, depth=opts.depth,
-                                       profile=opts.profile)
-
-        return replay
+        return _Replayer(env, opts)
     from agent.eval.live import LiveSettings, LiveSolver
 
-    solver = LiveSolver(env, LiveSettings(
+    return LiveSolver(env, LiveSettings(
         samples=opts.samples, depth=opts.depth, select_all=opts.kind == "sweep", fix=opts.fix, rag=opts.rag,
-        model=opts.model, base_url=opts.base_url, temperature=opts.temperature,
-        config_path=opts.config_path, trace_dir=opts.out / "traces"))
-    return solver.solve
+        model=opts.model, base_url=opts.base_url, temperature=opts.temperature, profile=opts.profile,
+        trace_dir=opts.out / "traces"))

@@ -24,8 +24,8 @@ class GridCell:
     depth: int
     pass_at_k: float
     pass_at_k_lenient: float
-    llm_calls: int  # generation requests the cell's budget uses (one per attempt)
-    tokens: int  # tokens those attempts spent
+    llm_calls: int  # requests the cell's budget uses: one for the k samples, one per repair round
+    tokens: int  # completion tokens those attempts spent
     tokens_per_problem: float
 
 
@@ -40,16 +40,26 @@ def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int])
         for k in sorted(set(ks)):
             if k > n:
                 continue
-            chains = [ch for r in records for ch in sorted(r.chains, key=lambda c: c.sample_index)[:k]]
-            calls = sum(1 for ch in chains for a in ch.attempts if a.round <= _stop(ch, d))
-            tokens = sum(ch.tokens_within(d) for ch in chains)
+            calls = tokens = 0
+            for r in records:
+                chains = sorted(r.chains, key=lambda c: c.sample_index)[:k]
+                calls += _calls(chains, d)
+                tokens += sum(ch.tokens_within(d) for ch in chains)
             cells.append(GridCell(k, d, mean_pass_at_k(strict, k), mean_pass_at_k(lenient, k),
                                   calls, tokens, tokens / len(records)))
     return cells
 
 
-def _stop(chain, depth: int) -> int:
-    return depth if chain.first_pass_round is None else min(depth, chain.first_pass_round)
+def _calls(chains, depth: int) -> int:
+    """Round 0 draws all k samples in one request (n=k); each later round of a chain is one request
+    (a round may hold two attempts when diagnostic-driven fixes re-verified it, still one request)."""
+    if not chains:
+        return 0
+    repairs = 0
+    for ch in chains:
+        stop = depth if ch.first_pass_round is None else min(depth, ch.first_pass_round)
+        repairs += len({a.round for a in ch.attempts if 1 <= a.round <= stop})
+    return 1 + repairs
 
 
 def write_grid(cells: list[GridCell], out: Path) -> None:
@@ -68,7 +78,7 @@ def grid_markdown(cells: list[GridCell]) -> str:
     depths = sorted({c.depth for c in cells})
     at = {(c.k, c.depth): c for c in cells}
     lines = ["pass@k (strict) by samples k (columns) and repair depth d (rows); "
-             "in brackets: LLM calls the cell uses.", "",
+             "in brackets: LLM requests the cell uses.", "",
              "| depth | " + " | ".join(f"k={k}" for k in ks) + " |",
              "|---|" + "---|" * len(ks)]
     for d in depths:
