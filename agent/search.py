@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+import re
 import time
 from dataclasses import dataclass, fields
 from typing import Any, Callable
@@ -98,7 +99,8 @@ class SolveResult(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     wall_s: float = 0.0
-    verify_s: float = 0.0
+    verify_s: float = 0.0  # summed over verifications (concurrent ones overlap)
+    verify_wall_s: float = 0.0  # wall time during which at least one verification ran
     chains: list[Chain] = Field(default_factory=list)
     stop_reason: str | None = None  # "solved" | "exhausted" | "budget: ..." | "llm_error: ..."
     raw_output: str | None = None  # the first sample's reply as the model wrote it
@@ -144,6 +146,9 @@ class _Run:
         self.t0 = time.perf_counter()
         self.llm_calls = self.prompt_tokens = self.completion_tokens = 0
         self.verify_s = 0.0
+        self.verify_wall_s = 0.0
+        self._verifying = 0
+        self._busy_since = 0.0
         self.stop_reason: str | None = None
         self.solved = asyncio.Event()
         self.escape_seed_base = cfg.seed if cfg.seed is not None else random.randrange(1 << 30)
@@ -203,12 +208,19 @@ class _Run:
     # -- verification -------------------------------------------------------------------------
     async def verify(self, code: str, chain: int, round: int) -> tuple[VerifyResult, float]:
         t = time.perf_counter()
+        if self._verifying == 0:
+            self._busy_since = t
+        self._verifying += 1
         try:
             result = await self.env.averify(code, top=self.task.top, reference=self.task.reference,
                                             testbench=self.task.testbench, mode=self.cfg.mode)
         except Exception as e:  # a verifier bug must cost one attempt, not the run
             result = VerifyResult(ok=False, stage=Stage.compile, top=self.task.top, requested_top=self.task.top,
                                   category=Category.crash, notes=[f"verifier raised {type(e).__name__}: {e}"])
+        finally:
+            self._verifying -= 1
+            if self._verifying == 0:
+                self.verify_wall_s += time.perf_counter() - self._busy_since
         dt = time.perf_counter() - t
         self.verify_s += dt
         first = result.first_error()
@@ -407,7 +419,8 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None) -> S
         task_id=run.task.id, solved=bool(passing), final_code=final_code, final_verilog=final_verilog,
         category=category, rounds=max((a.round for c in chains for a in c.attempts), default=0),
         llm_calls=run.llm_calls, prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
-        wall_s=round_(run.elapsed()), verify_s=round_(run.verify_s), chains=chains, stop_reason=stop,
+        wall_s=round_(run.elapsed()), verify_s=round_(run.verify_s),
+        verify_wall_s=round_(run.verify_wall_s), chains=chains, stop_reason=stop,
         raw_output=raw_output, error_log=error_log,
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
     )
@@ -415,3 +428,22 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None) -> S
                      | {"chains": [{"sample_index": c.sample_index, "first_pass_round": c.first_pass_round,
                                     "attempts": len(c.attempts)} for c in chains]})
     return res
+
+
+_TOP_PATTERNS = [
+    r"(?:module|class|component|design|circuit)\s+(?:should\s+be\s+|must\s+be\s+|is\s+)?(?:named|called)\s+`?([A-Za-z_]\w*)`?",
+    r"(?:name|call)\s+(?:this|the|your|it)\s*(?:module|class|design|circuit)?\s+(?:as\s+)?`([A-Za-z_]\w*)`",
+    r"\bmodule\s+`([A-Za-z_]\w*)`",
+    r"`([A-Z]\w*)`\s+(?:module|class)\b",
+    r"\bclass\s+`?([A-Z]\w*)`?",
+    r"(?<!port )(?<!signal )(?<!input )(?<!output )(?<!wire )(?<!field )\b(?:named|called)\s+`([A-Za-z_]\w*)`",
+]
+
+
+def infer_top(spec: str) -> str | None:
+    """The module name a spec asks for ("a module named Foo", "called `Foo`", "class Foo"), if any."""
+    for pattern in _TOP_PATTERNS:
+        m = re.search(pattern, spec, re.IGNORECASE if "class" not in pattern[:12] else 0)
+        if m and m.group(1).lower() not in {"a", "the", "this", "it", "module", "class"}:
+            return m.group(1)
+    return None

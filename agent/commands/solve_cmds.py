@@ -1,0 +1,349 @@
+"""`agent solve SPEC.txt`: generate, verify and repair one design; `agent bench overhead`."""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from agent.cli import app, bench_app
+from agent.cli_util import err_console, fail, print_json, read_text_file
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "task"
+
+
+def _default_out(name: str) -> Path:
+    return Path("runs") / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{_slug(name)}"
+
+
+def build_configs(*, config_path: Path | None, model: str | None, base_url: str | None, api_key: str | None,
+                  no_cache: bool, overrides: dict[str, Any]):
+    """(LLMConfig, SolveConfig) from the config file (if agent.config is there), env vars and flags;
+    flags win over env vars, which win over the file."""
+    from agent.llm import LLMConfig
+    from agent.search import SolveConfig
+
+    llm_fields: dict[str, Any] = {}
+    solve_fields: dict[str, Any] = {}
+    try:
+        from agent.config import load_config  # the shared config loader, when present
+    except ImportError:
+        load_config = None
+        if config_path is not None:
+            fail("--config needs agent.config, which this checkout does not have yet")
+    if load_config is not None:
+        try:
+            cfg = load_config(config_path)
+        except (OSError, ValueError) as e:
+            fail(f"cannot load config {config_path}: {e}")
+        llm = getattr(cfg, "llm", None)
+        if llm is not None:
+            llm_fields = llm.model_dump() if hasattr(llm, "model_dump") else dict(vars(llm))
+        solve = getattr(cfg, "solve", None) or getattr(cfg, "search", None)
+        if solve is not None:
+            solve_fields = solve.model_dump() if hasattr(solve, "model_dump") else dict(vars(solve))
+            if "samples" in solve_fields and "k" not in solve_fields:
+                solve_fields["k"] = solve_fields["samples"]
+    env_url, env_key = os.environ.get("OPENAI_BASE_URL"), os.environ.get("OPENAI_API_KEY")
+    for key, value in (("base_url", base_url or env_url), ("api_key", api_key or env_key), ("model", model)):
+        if value:
+            llm_fields[key] = value
+    if no_cache:
+        llm_fields["use_cache"] = False
+    known = set(LLMConfig.model_fields)
+    try:
+        llm_cfg = LLMConfig(**{k: v for k, v in llm_fields.items() if k in known})
+        solve_cfg = SolveConfig.from_mapping({**solve_fields, **{k: v for k, v in overrides.items() if v is not None}})
+    except ValueError as e:
+        fail(f"invalid configuration: {' '.join(str(e).split())}")
+    return llm_cfg, solve_cfg
+
+
+class _Display:
+    """A live status line on stderr: per-chain state, LLM calls, verifications, elapsed time."""
+
+    def __init__(self, enabled: bool, k: int, task_name: str):
+        self.enabled = enabled
+        self.chains: dict[int, str] = {i: "sampling" for i in range(k)}
+        self.calls = self.verifies = 0
+        self.task_name = task_name
+        self.progress = None
+        if enabled:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                     console=err_console, transient=False)
+            self.task = self.progress.add_task(self._text(), total=None)
+
+    def _text(self) -> str:
+        chains = "  ".join(f"#{i}:{s}" for i, s in sorted(self.chains.items()))
+        return f"[bold]{self.task_name}[/] LLM calls {self.calls}, verifies {self.verifies}  {chains}"
+
+    def __call__(self, kind: str, data: dict) -> None:
+        chain = data.get("chain")
+        if kind == "llm_call":
+            self.calls += 1
+            if chain is not None:
+                self.chains[chain] = f"r{data['round']} asking"
+        elif kind == "verified":
+            self.verifies += 1
+            self.chains[chain] = f"r{data['round']} " + ("[green]passed[/]" if data["ok"] else f"[red]{data['category'] or data['stage']}[/]")
+        elif kind == "escape":
+            self.chains[chain] = f"r{data['round']} escape"
+        elif kind == "budget_stop":
+            self.task_name += f" ({data['reason']})"
+        if self.progress is not None:
+            self.progress.update(self.task, description=self._text())
+
+    def __enter__(self):
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.stop()
+
+
+async def _check_server(llm) -> None:
+    """Fail fast (before the JVMs start) when nothing answers at base_url."""
+    from agent.llm import LLMRequestError, LLMUnavailable
+
+    try:
+        await llm.models()
+    except LLMUnavailable:
+        raise
+    except LLMRequestError:
+        pass  # some servers do not serve /models; the chat call will tell
+
+
+def _open_env(profile: str | None):
+    try:
+        from reflect_env import ReflectEnv, ToolchainMissing
+    except ImportError as e:
+        fail(f"the verifier (reflect_env) is not available: {e}")
+    try:
+        return ReflectEnv(profile=profile or "chisel7")
+    except ToolchainMissing as e:
+        fail(str(e))
+    except ValueError as e:
+        fail(str(e))
+
+
+@app.command("solve")
+def solve_cmd(
+    spec_file: Path = typer.Argument(..., help="text file with the natural-language specification"),
+    k: Optional[int] = typer.Option(None, "-k", "--samples", min=1, help="samples in round 0 (default 4)"),
+    depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default 3)"),
+    model: Optional[str] = typer.Option(None, "--model", help="served model name"),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible URL (or OPENAI_BASE_URL)"),
+    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (or OPENAI_API_KEY)"),
+    top: Optional[str] = typer.Option(None, "--top", help="module name to define (default: inferred from the spec)"),
+    ref: Optional[Path] = typer.Option(None, "--ref", help="reference design (.scala or .sv) for differential simulation"),
+    tb: Optional[Path] = typer.Option(None, "--tb", help="testbench: VerilogEval _test.sv (with --ref) or Verilator .cpp"),
+    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/<timestamp>-<name>)"),
+    select: Optional[str] = typer.Option(None, "--select", help="first: stop at the first pass; all: run every chain"),
+    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help="max tokens per reply"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="sampling seed"),
+    no_fix: bool = typer.Option(False, "--no-fix", help="turn the deterministic fixers off"),
+    no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved notes in prompts"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="do not use the LLM response cache"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
+    config: Optional[Path] = typer.Option(None, "--config", help="agent config file"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
+    from agent.task import Task
+
+    spec = read_text_file(spec_file, "spec")
+    if select is not None and select not in ("first", "all"):
+        fail(f"--select must be 'first' or 'all', got {select!r}")
+    if top is not None and not re.fullmatch(r"[A-Za-z_]\w*", top):
+        fail(f"--top must be a Scala class name, got {top!r}")
+    reference = None
+    if ref is not None:
+        if ref.suffix not in (".scala", ".sv", ".v"):
+            fail(f"--ref must be a .scala, .sv or .v file, got {ref}")
+        reference = read_text_file(ref, "reference")
+    if tb is not None:
+        read_text_file(tb, "testbench")
+    from agent.search import infer_top
+
+    top = top or infer_top(spec)
+    overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
+                     fix=False if no_fix else None, rag=False if no_rag else None, profile=profile)
+    llm_cfg, solve_cfg = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
+                                       no_cache=no_cache, overrides=overrides)
+    task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb)
+    run_dir = out or _default_out(top or spec_file.stem)
+    if run_dir.exists() and not run_dir.is_dir():
+        fail(f"--out exists and is not a directory: {run_dir}")
+    result = _run_solve(task, solve_cfg, llm_cfg, run_dir, show_progress=not as_json)
+    tokens = result.prompt_tokens + result.completion_tokens
+    if as_json:
+        print_json({
+            "solved": result.solved, "rounds": result.rounds, "llm_calls": result.llm_calls, "tokens": tokens,
+            "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
+            "final_code": result.final_code, "category": result.category, "run_dir": str(run_dir),
+            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "stop_reason": result.stop_reason,
+            "first_pass_rounds": [c.first_pass_round for c in result.chains],
+        })
+    else:
+        status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({result.category or result.stop_reason})"
+        err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
+                          f"{result.wall_s:.1f}s ({result.verify_s:.1f}s verifying); run in {run_dir}")
+        if result.solved:
+            err_console.print(f"final code: {run_dir / 'final.scala'}")
+    raise typer.Exit(0 if result.solved else 1)
+
+
+def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, show_progress: bool):
+    from agent.llm import LLMClient, LLMUnavailable
+    from agent.search import solve
+    from agent.trace import Trace
+
+    retriever = _open_retriever(solve_cfg.rag, solve_cfg.profile)
+
+    async def main():
+        llm = LLMClient(llm_cfg)
+        try:
+            await _check_server(llm)
+            with _open_env(solve_cfg.profile) as env, Trace(run_dir) as trace, \
+                    _Display(show_progress, solve_cfg.k, task.top or task.id) as display:
+                return await solve(task, solve_cfg, llm=llm, env=env, trace=trace, retriever=retriever,
+                                   on_event=display)
+        finally:
+            await llm.aclose()
+
+    try:
+        return asyncio.run(main())
+    except LLMUnavailable as e:
+        fail(str(e))
+
+
+def _open_retriever(enabled: bool, profile: str = "chisel7"):
+    """The RAG retriever, or None (with a note) when --no-rag or it cannot be built here."""
+    if not enabled:
+        return None
+    try:
+        from agent.rag import Retriever
+
+        return Retriever(profile)
+    except Exception as e:  # RAG is an aid: run without it rather than not at all
+        err_console.print(f"[yellow]note:[/] running without retrieval ({type(e).__name__}: {e})", highlight=False)
+        return None
+
+
+@bench_app.command("overhead")
+def bench_overhead_cmd(
+    tasks: int = typer.Option(4, "--tasks", min=1, help="how many tasks to solve"),
+    k: int = typer.Option(2, "-k", min=1, help="samples per task"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Orchestration overhead: solve tasks against a zero-latency stub LLM and compare wall time with
+    time spent verifying. Imports tests/stub_openai.py, so run it from a checkout."""
+    try:
+        report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
+    except ImportError as e:
+        fail(f"the overhead benchmark runs from a source checkout (needs tests/stub_openai.py): {e}")
+    if as_json:
+        print_json(report)
+    else:
+        err_console.print(
+            f"{report['tasks']} tasks, k={k}: wall {report['wall_s']:.2f}s, verifying {report['verify_s']:.2f}s, "
+            f"overhead {report['overhead_s']:.2f}s = {100 * report['overhead_frac']:.1f}% of wall "
+            f"(target <= 10%); per task median overhead {report['per_task_overhead_ms_median']:.0f} ms")
+
+
+# -- agent bench overhead ----------------------------------------------------------------------
+
+_BENCH_DESIGNS = {
+    "Adder8": ("An 8-bit adder named `Adder8` with inputs `a`, `b` and output `sum`.",
+               "val a = Input(UInt(8.W))\n    val b = Input(UInt(8.W))\n    val sum = Output(UInt(8.W))",
+               "io.sum := io.a + io.b"),
+    "Mux2x8": ("A 2-to-1 multiplexer named `Mux2x8` for 8-bit inputs `a`, `b`, select `sel`, output `out`.",
+               "val a = Input(UInt(8.W))\n    val b = Input(UInt(8.W))\n    val sel = Input(Bool())\n    val out = Output(UInt(8.W))",
+               "io.out := Mux(io.sel, io.b, io.a)"),
+    "Count8": ("An 8-bit counter named `Count8` with enable `en` and output `count`.",
+               "val en = Input(Bool())\n    val count = Output(UInt(8.W))",
+               "val c = RegInit(0.U(8.W))\n  when(io.en) { c := c + 1.U }\n  io.count := c"),
+    "Shift4": ("A 4-stage shift register named `Shift4` with input `in` and output `out`.",
+               "val in = Input(Bool())\n    val out = Output(Bool())",
+               "val r = RegInit(0.U(4.W))\n  r := Cat(r(2, 0), io.in)\n  io.out := r(3)"),
+}
+
+
+def _bench_reply(top: str, broken: bool) -> str:
+    _, ports, body = _BENCH_DESIGNS[top]
+    if broken:  # a syntax error the repair round fixes: one LLM repair per task
+        body = body.replace(":=", ":= (", 1)
+    return (f"```scala\nimport chisel3._\nimport chisel3.util._\n\nclass {top} extends Module {{\n"
+            f"  val io = IO(new Bundle {{\n    {ports}\n  }})\n  {body}\n}}\n```")
+
+
+def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: bool) -> dict:
+    """Solve n_tasks tasks (each: k broken samples, one repair) against a zero-latency stub server.
+    Overhead = wall time minus the time at least one verification was running."""
+    import statistics
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.stub_openai import Reply, StubServer  # noqa: E402  (a checkout's test helper)
+
+    from agent.llm import LLMClient, LLMConfig
+    from agent.search import SolveConfig, solve
+    from agent.task import Task
+    from agent.trace import Trace
+
+    names = [list(_BENCH_DESIGNS)[i % len(_BENCH_DESIGNS)] for i in range(n_tasks)]
+
+    def responder(request: dict):
+        user = request["messages"][-1]["content"]
+        top = next(n for n in _BENCH_DESIGNS if f"`{n}`" in user)
+        return Reply(_bench_reply(top, broken=not user.startswith("Your Chisel code")))
+
+    cfg = SolveConfig(k=k, depth=2, rag=False, select="first", profile=profile or "chisel7")
+    rows = []
+    with StubServer(responder) as stub, _open_env(profile) as env, tempfile.TemporaryDirectory() as tmp:
+        env.verify(_bench_reply("Adder8", broken=False).split("```scala\n")[1].split("```")[0], top="Adder8")  # warm
+        from rich.progress import Progress
+
+        with Progress(console=err_console, disable=not progress) as bar:
+            job = bar.add_task("overhead bench", total=len(names))
+            for i, top in enumerate(names):
+                spec = _BENCH_DESIGNS[top][0]
+
+                async def one():
+                    llm = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False))
+                    try:
+                        with Trace(Path(tmp) / f"{i}-{top}") as trace:
+                            return await solve(Task(id=f"{i}-{top}", spec=spec, top=top), cfg, llm=llm, env=env,
+                                               trace=trace)
+                    finally:
+                        await llm.aclose()
+
+                res = asyncio.run(one())
+                rows.append({"task": top, "solved": res.solved, "llm_calls": res.llm_calls, "wall_s": res.wall_s,
+                             "verify_s": res.verify_s, "verify_wall_s": res.verify_wall_s,
+                             "overhead_s": round(res.wall_s - res.verify_wall_s, 4)})
+                bar.advance(job)
+    wall = sum(r["wall_s"] for r in rows)
+    busy = sum(r["verify_wall_s"] for r in rows)
+    return {
+        "tasks": len(rows), "k": k, "solved": sum(r["solved"] for r in rows), "wall_s": round(wall, 3),
+        "verify_s": round(busy, 3), "overhead_s": round(wall - busy, 3),
+        "overhead_frac": round((wall - busy) / wall, 4) if wall else 0.0,
+        "per_task_overhead_ms_median": round(1000 * statistics.median(r["overhead_s"] for r in rows), 1),
+        "llm_calls": sum(r["llm_calls"] for r in rows), "rows": rows,
+        "note": "zero-latency stub LLM (tests/stub_openai.py); verify_s = time some verification was running",
+    }
