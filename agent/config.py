@@ -1,0 +1,245 @@
+"""The agent's configuration: one pydantic model, loaded with a fixed precedence.
+
+    defaults  <  config file (TOML)  <  environment variables  <  explicit overrides (CLI flags)
+
+The config file is `--config PATH` if given, else `./chisel-agent.toml`, else
+`$XDG_CONFIG_HOME/chisel-agent/config.toml` (XDG_CONFIG_HOME defaults to ~/.config). Every key is
+documented in docs/configuration.md. A bad file is a `ConfigError` (a ValueError) whose message is
+one line naming the file and the key.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
+
+from agent.llm.client import LLMConfig
+
+LOCAL_CONFIG_NAME = "chisel-agent.toml"
+
+
+class ConfigError(ValueError):
+    """A config file or override that cannot be used; the message is one line."""
+
+
+class Budgets(BaseModel):
+    """Per-task limits for the search loop; None means unlimited."""
+    max_llm_calls: int | None = Field(default=None, ge=1)
+    max_tokens: int | None = Field(default=None, ge=1)   # prompt + completion tokens, all calls of a task
+    max_wall_s: float | None = Field(default=None, gt=0)
+
+    model_config = {"extra": "forbid"}
+
+
+class AgentConfig(BaseModel):
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    # generation
+    k: int = Field(default=4, ge=1)                    # samples per task: one request with n=k
+    depth: int = Field(default=3, ge=0)                # repair rounds per sample
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    top_p: float = Field(default=0.95, gt=0, le=1)
+    max_tokens: int = Field(default=2048, ge=1)        # per completion
+    seed: int | None = None
+    escape_temperature: float = Field(default=0.8, ge=0, le=2)  # fresh sample when repair goes in circles
+    select: Literal["first", "all"] = "first"
+    fewshot: bool = True
+    rag_k: int = Field(default=3, ge=0)
+    # verification
+    profile: str = "chisel7"
+    workers: int | None = Field(default=None, ge=1)    # None: one JVM worker per core
+    strict: bool = True                                # requested top module must exist
+    rag: bool = True
+    fix: bool = True                                   # rule-based fixers before asking the LLM to repair
+    budgets: Budgets = Field(default_factory=Budgets)
+
+    model_config = {"extra": "forbid"}
+
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    _file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def config_file(self) -> Path | None:
+        """The file that was read, if any."""
+        return self._file
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Dotted key -> where its value came from ("file:PATH", "env:NAME", "override"); absent = default."""
+        return dict(self._sources)
+
+    @property
+    def solve(self) -> SimpleNamespace:
+        """These settings in the search loop's vocabulary (agent.search.SolveConfig field names)."""
+        return SimpleNamespace(
+            k=self.k, depth=self.depth, select=self.select, temperature=self.temperature, top_p=self.top_p,
+            max_tokens=self.max_tokens, seed=self.seed, escape_temperature=self.escape_temperature,
+            fix=self.fix, rag=self.rag, mode="strict" if self.strict else "lenient",
+            max_llm_calls=self.budgets.max_llm_calls, max_tokens_total=self.budgets.max_tokens,
+            max_wall_s=self.budgets.max_wall_s, profile=self.profile, fewshot=self.fewshot, rag_k=self.rag_k)
+
+    def redacted(self) -> dict:
+        """A JSON-ready dump with the API key hidden (for `--json` output and run records)."""
+        data = self.model_dump(mode="json")
+        if data["llm"].get("api_key") not in (None, "", "EMPTY"):
+            data["llm"]["api_key"] = "***"
+        return data
+
+
+# Override keys that are not top-level fields: LLM settings by their own names, and the budgets.
+_LLM_KEYS = set(LLMConfig.model_fields)
+_BUDGET_OVERRIDES = {"max_llm_calls": "max_llm_calls", "max_tokens_total": "max_tokens", "max_wall_s": "max_wall_s"}
+
+# Environment variables, weakest first: a later one for the same key wins.
+_ENV_VARS: list[tuple[str, str]] = [
+    ("OPENAI_BASE_URL", "llm.base_url"),
+    ("OPENAI_API_KEY", "llm.api_key"),
+    ("CHISEL_AGENT_BASE_URL", "llm.base_url"),
+    ("CHISEL_AGENT_API_KEY", "llm.api_key"),
+    ("CHISEL_AGENT_MODEL", "llm.model"),
+    ("CHISEL_AGENT_CACHE", "llm.cache_path"),   # a directory: the cache file is llm_cache.sqlite in it
+    ("CHISEL_AGENT_PROFILE", "profile"),
+]
+
+
+def find_config_file(cwd: Path | None = None) -> Path | None:
+    """The config file used when no --config is given, or None."""
+    local = (cwd or Path.cwd()) / LOCAL_CONFIG_NAME
+    if local.is_file():
+        return local
+    xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(xdg).expanduser() / "chisel-agent" / "config.toml"
+    return user if user.is_file() else None
+
+
+def load_config(path: Path | str | None = None, **overrides: Any) -> AgentConfig:
+    """Defaults < config file < env vars < overrides (None overrides are ignored)."""
+    file = Path(path).expanduser() if path is not None else find_config_file()
+    data: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    if file is not None:
+        data = _read_file(file, explicit=path is not None)
+        for key in _dotted_keys(data):
+            sources[key] = f"file:{file}"
+
+    for var, key in _ENV_VARS:
+        value = os.environ.get(var, "").strip()
+        if not value:
+            continue
+        if key == "llm.cache_path":
+            value = str(Path(value).expanduser() / "llm_cache.sqlite")
+        _set(data, key, value)
+        sources[key] = f"env:{var}"
+
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        key = _override_key(name)
+        if key == "llm.cache_path" and value is not None:
+            value = Path(value).expanduser()
+        _set(data, key, value)
+        sources[key] = "override"
+
+    try:
+        cfg = AgentConfig.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_describe(e, sources)) from None
+    cfg._sources = sources
+    cfg._file = file
+    return cfg
+
+
+def _read_file(file: Path, explicit: bool) -> dict[str, Any]:
+    if not file.exists():
+        raise ConfigError(f"config file not found: {file}")
+    if file.is_dir():
+        raise ConfigError(f"config file is a directory: {file}")
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{file}: invalid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{file}: cannot read: {e.strerror or e}") from None
+    _check_keys(file, data)
+    cache_path = data.get("llm", {}).get("cache_path") if isinstance(data.get("llm"), dict) else None
+    if isinstance(cache_path, str) and cache_path:
+        # Relative to the file, so a project's chisel-agent.toml means the same from any directory.
+        p = Path(cache_path).expanduser()
+        data["llm"]["cache_path"] = str(p if p.is_absolute() else file.parent.resolve() / p)
+    try:
+        AgentConfig.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(f"{file}: {_describe(e, {})}") from None
+    return data
+
+
+def _check_keys(file: Path, data: dict[str, Any]) -> None:
+    """Unknown keys are errors (a typo must not silently fall back to a default)."""
+    sections = {"llm": LLMConfig, "budgets": Budgets}
+    for key, value in data.items():
+        if key in sections:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{file}: [{key}] must be a table, got {type(value).__name__}")
+            known = set(sections[key].model_fields)
+            for sub in value:
+                if sub not in known:
+                    raise ConfigError(f"{file}: unknown key '{key}.{sub}'{_suggest(sub, known)}")
+        elif key not in AgentConfig.model_fields:
+            known = set(AgentConfig.model_fields)
+            hint = _suggest(key, known)
+            if not hint and key in LLMConfig.model_fields:
+                hint = f" (it belongs in the [llm] table)"
+            elif not hint and key in Budgets.model_fields:
+                hint = f" (it belongs in the [budgets] table)"
+            raise ConfigError(f"{file}: unknown key '{key}'{hint}")
+
+
+def _suggest(word: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _override_key(name: str) -> str:
+    if name in AgentConfig.model_fields and name not in ("llm", "budgets"):
+        return name
+    if name in _LLM_KEYS:
+        return f"llm.{name}"
+    if name in _BUDGET_OVERRIDES:
+        return f"budgets.{_BUDGET_OVERRIDES[name]}"
+    raise ConfigError(f"unknown config override '{name}'")
+
+
+def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    node = data
+    for p in parents:
+        node = node.setdefault(p, {})
+    node[leaf] = value
+
+
+def _dotted_keys(data: dict[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for k, v in data.items():
+        if isinstance(v, dict):
+            out += _dotted_keys(v, f"{prefix}{k}.")
+        else:
+            out.append(prefix + k)
+    return out
+
+
+def _describe(err: ValidationError, sources: dict[str, str]) -> str:
+    """The first validation error as `key: problem (got X, from SOURCE)` on one line."""
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    got = first.get("input")
+    where = sources.get(key)
+    where_txt = f", from {where}" if where else ""
+    got_txt = f" (got {got!r}{where_txt})" if not isinstance(got, dict) else ""
+    more = len(err.errors()) - 1
+    return f"{key}: {first['msg']}{got_txt}" + (f"; and {more} more problem(s)" if more else "")
