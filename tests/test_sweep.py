@@ -58,3 +58,56 @@ def test_sweep_config_errors(tmp_path):
     f.write_text("bench: own\ndepths: [0, 1]\n")
     with pytest.raises(ValueError, match="depths"):
         load_sweep_config(f)
+
+
+GOOD = "```scala\nimport chisel3._\n\nclass {top} extends Module {{\n  val io = IO(new Bundle {{\n" \
+       "    val in  = Input(UInt(4.W))\n    val out = Output(UInt(4.W))\n  }})\n  io.out := io.in\n}}\n```"
+# A type error no fixer can mend; `tag` keeps the chains' repair prompts distinct (no shared cache entry).
+BAD = "```scala\nimport chisel3._\n\nclass {top} extends Module {{\n  val io = IO(new Bundle {{\n" \
+      "    val in  = Input(UInt(4.W))\n    val out = Output(UInt(4.W))\n  }})\n  io.out := io.in + \"{tag}\"\n}}\n```"
+
+
+def test_sweep_against_stub_server(tmp_path):
+    """One sweep run (n = 4 samples, depth 1) through the real CLI, search loop and verifier: the
+    grid is read off it, and the run's LLM requests are exactly those of the largest cell."""
+    from tests.stub_openai import Reply, StubServer
+    from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
+
+    require_verifier()
+    tops = {"s1": "Pass4a", "s2": "Pass4b"}
+    bench = seed_eval_set(tmp_path / "set.jsonl", [(i, "L1", t) for i, t in tops.items()])
+
+    def reply(request):
+        prompt = "\n".join(m["content"] for m in request["messages"])
+        top = next(t for t in tops.values() if t in prompt)
+        if request["n"] > 1:  # the sampling request: samples 0 and 3 pass, 1 and 2 need a repair
+            return Reply([GOOD.format(top=top), BAD.format(top=top, tag="a"), BAD.format(top=top, tag="b"),
+                          GOOD.format(top=top)], completion_tokens=400)
+        return Reply(GOOD.format(top=top), completion_tokens=100)
+
+    out = tmp_path / "sweep"
+    with StubServer(reply) as stub:
+        proc = run_agent("sweep", bench, "--k", "1,2,4", "--depth", "0,1", "--base-url", stub.base_url,
+                         "--model", "stub-model", "--no-rag", "--no-cache", "--out", out, "--json")
+        requests = len(stub.requests)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    s = json_out(proc)
+    grid = {(c["k"], c["depth"]): c for c in s["grid"]}
+    assert set(grid) == {(k, d) for k in (1, 2, 4) for d in (0, 1)}
+    assert requests == s["llm_calls"] == grid[4, 1]["llm_calls"] == 2 * (1 + 2)
+    assert grid[1, 0]["pass_at_k"] == pytest.approx(0.5)  # 2 of 4 samples pass unrepaired
+    assert grid[4, 0]["pass_at_k"] == pytest.approx(1.0)
+    assert grid[1, 1]["pass_at_k"] == pytest.approx(1.0)  # with one repair every chain passes
+    assert grid[1, 0]["llm_calls"] == 2
+    for name in ("grid.csv", "grid.md", "pass_at_k.png", "pass_vs_tokens.png", "report.md", "results.json"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "pass_at_k.png").read_bytes()[:4] == b"\x89PNG"
+    assert len((out / "grid.csv").read_text().splitlines()) == 1 + 6
+
+    # `agent report` rebuilds the outputs from results.jsonl alone.
+    for name in ("report.md", "grid.csv", "pass_at_k.png"):
+        (out / name).unlink()
+    rep = run_agent("report", out, "--json")
+    assert rep.returncode == 0, rep.stderr[-2000:]
+    assert json_out(rep)["total"] == 2
+    assert (out / "report.md").exists() and (out / "grid.csv").exists() and (out / "pass_at_k.png").exists()

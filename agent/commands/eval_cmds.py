@@ -29,6 +29,17 @@ def _load_bench(bench: str):
         fail(str(e))
 
 
+def _check_profile(profile: str | None) -> None:
+    if profile is None:
+        return
+    from reflect_env.toolchain import get_profile
+
+    try:
+        get_profile(profile)
+    except ValueError as e:
+        fail(str(e))
+
+
 def _default_out(kind: str, bench_name: str) -> Path:
     from datetime import datetime
 
@@ -91,7 +102,8 @@ def eval_cmd(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
     profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="problems in flight"),
-    config: Optional[Path] = typer.Option(None, "--config", help="agent config YAML"),
+    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
 ) -> None:
     """Score a benchmark: compile and functional pass, pass@k, failures by category, cost."""
     from agent.eval.runner import RunOptions
@@ -106,11 +118,15 @@ def eval_cmd(
         if not replay.exists():
             fail(f"replay file not found: {replay}")
     elif samples is not None and max(ks) > samples:
+        dropped = [x for x in ks if x > samples]
         ks = [x for x in ks if x <= samples] or [1]
+        err_console.print(f"note: pass@k needs k <= samples (-n {samples}); not reporting k = {dropped}")
+    _check_profile(profile)
     opts = RunOptions(
         out=out or _default_out("eval", bench_obj.name), kind="eval", samples=samples, depth=depth, ks=ks,
         lenient=not strict, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
-        model=model, base_url=base_url, profile=profile, concurrency=concurrency, config_path=config)
+        model=model, base_url=base_url, profile=profile, concurrency=concurrency, temperature=temperature,
+        cache=not no_cache)
     _execute(bench_obj, opts, as_json)
 
 
@@ -130,6 +146,7 @@ def sweep_cmd(
     concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1),
     no_fix: bool = typer.Option(False, "--no-fix"),
     no_rag: bool = typer.Option(False, "--no-rag"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON summary object (with the grid)"),
 ) -> None:
     """The whole (k, depth) grid from ONE run with max k samples and max depth: grid.csv, grid.md, plots."""
@@ -150,12 +167,13 @@ def sweep_cmd(
     ks = _parse_ints(k, "--k", 1) if k else sorted(set(cfg.k))
     depths = _parse_ints(depth, "--depth", 0) if depth else sorted(set(cfg.depth))
     bench_obj = _load_bench(bench_name)
+    _check_profile(profile or cfg.profile)
     opts = RunOptions(
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", samples=max(ks), depth=max(depths),
         ks=ks, depths=depths, fix=not no_fix, rag=not no_rag, limit=limit or cfg.limit, resume=resume,
         model=model or cfg.model, base_url=base_url or cfg.base_url,
         temperature=temperature if temperature is not None else cfg.temperature,
-        profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency)
+        profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency, cache=not no_cache)
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
     _execute(bench_obj, opts, as_json)

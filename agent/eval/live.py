@@ -60,6 +60,7 @@ class LiveSettings:
     base_url: str | None = None
     temperature: float | None = None
     profile: str | None = None
+    cache: bool = True
     trace_dir: Path | None = None
 
 
@@ -73,7 +74,7 @@ class LiveSolver:
         from agent.search import SolveConfig
 
         self.env, self.settings = env, settings
-        llm_fields = {"model": settings.model, "base_url": settings.base_url}
+        llm_fields = {"model": settings.model, "base_url": settings.base_url, "use_cache": settings.cache}
         self.llm = LLMClient(LLMConfig(**{k: v for k, v in llm_fields.items() if v is not None}))
         self.cfg = SolveConfig.from_mapping({
             "k": settings.samples, "depth": settings.depth, "select": "all" if settings.select_all else "first",

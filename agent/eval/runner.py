@@ -42,7 +42,7 @@ class RunOptions:
     temperature: float | None = None
     profile: str | None = None
     concurrency: int | None = None
-    config_path: Path | None = None
+    cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
 
 
 @dataclass
@@ -61,7 +61,7 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "rag": opts.rag and opts.replay is None,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
         "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
-        "limit": opts.limit, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "limit": opts.limit, "llm_cache": opts.cache, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
     }
 
@@ -182,4 +182,4 @@ def _make_solver(env, opts: RunOptions):
     return LiveSolver(env, LiveSettings(
         samples=opts.samples, depth=opts.depth, select_all=opts.kind == "sweep", fix=opts.fix, rag=opts.rag,
         model=opts.model, base_url=opts.base_url, temperature=opts.temperature, profile=opts.profile,
-        trace_dir=opts.out / "traces"))
+        cache=opts.cache, trace_dir=opts.out / "traces"))
