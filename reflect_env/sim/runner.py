@@ -44,10 +44,17 @@ class _BoundedSink:
             return
         self.tail.append(chunk)
         self.tail_len += len(chunk)
-        while self.tail_len - len(self.tail[0]) >= TAIL_BYTES:
-            old = self.tail.popleft()
-            self.tail_len -= len(old)
-            self.dropped += len(old)
+        while self.tail_len > TAIL_BYTES:
+            excess = self.tail_len - TAIL_BYTES
+            first = self.tail[0]
+            if len(first) <= excess:
+                self.tail.popleft()
+                cut = len(first)
+            else:
+                self.tail[0] = first[excess:]
+                cut = excess
+            self.tail_len -= cut
+            self.dropped += cut
 
     def text(self) -> str:
         head = self.head.decode(errors="replace")
