@@ -331,3 +331,27 @@ def test_parse_completion_orders_choices_and_tolerates_null_content():
 
 def test_parse_completion_without_usage_counts_zero():
     assert parse_completion('{"choices": [{"message": {"content": "a"}}]}') == (["a"], ["unknown"], 0, 0)
+
+
+def test_cancelled_chat_frees_its_slot_and_its_waiters(tmp_path):
+    """The search loop cancels chains at the first pass: a cancelled request must not hold the
+    semaphore or strand a concurrent twin waiting on it."""
+    with StubServer([slow(5.0), Reply("after cancel"), Reply("twin")]) as stub:
+        client = make_client(stub.base_url, max_concurrency=1, use_cache=True, cache_path=tmp_path / "c")
+
+        async def go():
+            first = asyncio.create_task(client.chat(MSGS))
+            while not stub.requests:  # the first request is at the server (and holds the only slot)
+                await asyncio.sleep(0.01)
+            twin = asyncio.create_task(client.chat(MSGS))  # same request: waits on the first
+            await asyncio.sleep(0.1)
+            first.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await first
+            t0 = time.perf_counter()
+            got = await asyncio.wait_for(twin, 2.0)
+            await client.aclose()
+            return got, time.perf_counter() - t0
+        twin, waited = asyncio.run(go())
+    assert twin.texts == ["after cancel"] and waited < 1.5
+    assert len(stub.requests) == 2 and client.usage.retries == 0

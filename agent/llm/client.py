@@ -17,14 +17,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openai
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from agent.llm.cache import ResponseCache, request_key
 from reflect_env.toolchain import cache_dir
 
+if TYPE_CHECKING:
+    import openai
+
 log = logging.getLogger(__name__)
+
+# `openai` is imported inside the functions that talk to a server: it takes seconds to import on a
+# busy machine, and LLMConfig (hence agent.config and every CLI command) must not pay for that.
 
 
 def default_cache_path() -> Path:
@@ -122,6 +129,8 @@ def parse_completion(body: str) -> tuple[list[str], list[str], int, int]:
 
 
 def _is_retryable(exc: BaseException) -> bool:
+    import openai
+
     if isinstance(exc, (openai.APIConnectionError, _MalformedReply)):  # timeouts are connection errors too
         return True
     if isinstance(exc, openai.APIStatusError):
@@ -130,6 +139,8 @@ def _is_retryable(exc: BaseException) -> bool:
 
 
 def _retry_after_s(exc: BaseException | None) -> float | None:
+    import openai
+
     if isinstance(exc, openai.APIStatusError):
         value = exc.response.headers.get("retry-after")
         try:
@@ -163,6 +174,8 @@ class LLMClient:
         self._pending: dict[str, asyncio.Future] = {}  # cache key -> the in-flight request's entry
 
     def _bind_loop(self) -> openai.AsyncOpenAI:
+        import openai
+
         loop = asyncio.get_running_loop()
         if self._openai is None or self._loop is not loop:
             self._loop = loop
@@ -240,6 +253,8 @@ class LLMClient:
 
     async def models(self) -> list[str]:
         """The model ids the server serves (one attempt; a health check)."""
+        import openai
+
         client = self._bind_loop()
         try:
             page = await client.models.list()
@@ -294,6 +309,8 @@ class LLMClient:
             return parse_completion(raw.text)
 
     async def _send_with_retries(self, body: dict) -> Completion:
+        import openai
+
         start = time.perf_counter()
         attempts = 0
         retrying = AsyncRetrying(
@@ -315,6 +332,8 @@ class LLMClient:
 
     def _final_error(self, exc: BaseException, attempts: int) -> RuntimeError:
         """One clear line for what finally went wrong."""
+        import openai
+
         url, model = self.cfg.base_url, self.cfg.model
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         if isinstance(exc, openai.APIConnectionError) and _cannot_connect(exc):
