@@ -1,0 +1,139 @@
+"""`agent llm ping`, `agent config show` and `agent bench llm`: the model server, the effective
+configuration, and what the LLM client costs per request."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app, bench_app
+from agent.cli_util import err_console, fail, print_json
+
+llm_app = typer.Typer(help="The model server: is it up, what does it serve.", no_args_is_help=True)
+config_app = typer.Typer(help="The configuration: defaults < file < env vars < flags.", no_args_is_help=True)
+app.add_typer(llm_app, name="llm")
+app.add_typer(config_app, name="config")
+
+
+def _load(config: Path | None, **overrides):
+    from agent.config import ConfigError, load_config
+
+    try:
+        return load_config(config, **overrides)
+    except ConfigError as e:
+        fail(str(e))
+
+
+@llm_app.command("ping")
+def ping_cmd(
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint, ending in /v1"),
+    model: Optional[str] = typer.Option(None, "--model", help="model name as the server knows it"),
+    api_key: Optional[str] = typer.Option(None, "--api-key", help="bearer token (default: config / env)"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, help="seconds per request"),
+    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """List the server's models and send one tiny chat request to the configured model."""
+    from agent.llm import LLMClient, LLMRequestError, LLMUnavailable
+
+    cfg = _load(config, base_url=base_url, model=model, api_key=api_key, timeout_s=timeout)
+    llm_cfg = cfg.llm.model_copy(update={"use_cache": False, "max_retries": 0})
+
+    async def probe():
+        import time
+
+        import openai  # noqa: F401  imported before the clock starts: it takes seconds on a busy machine
+
+        client = LLMClient(llm_cfg)
+        try:
+            t = time.perf_counter()
+            models = await client.models()
+            models_s = time.perf_counter() - t
+            if llm_cfg.model not in models:
+                return models, models_s, None
+            reply = await client.chat([{"role": "user", "content": "Reply with the single word: ok"}],
+                                      temperature=0.0, max_tokens=8)
+            return models, models_s, reply
+        finally:
+            await client.aclose()
+
+    try:
+        models, models_s, reply = asyncio.run(probe())
+    except (LLMUnavailable, LLMRequestError) as e:
+        fail(str(e))
+    if reply is None:
+        fail(f"{llm_cfg.base_url} serves {', '.join(models) or 'no models'}, not {llm_cfg.model!r}; "
+             f"set --model or llm.model")
+    report = {"base_url": llm_cfg.base_url, "model": llm_cfg.model, "models": models,
+              "models_latency_s": round(models_s, 4), "chat_latency_s": round(reply.latency_s, 4),
+              "reply": reply.texts[0] if reply.texts else "", "finish_reason": (reply.finish_reasons or [""])[0],
+              "prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens}
+    if as_json:
+        print_json(report)
+    else:
+        err_console.print(f"[bold green]ok[/]: {llm_cfg.base_url} serves {llm_cfg.model}; chat round trip "
+                          f"{reply.latency_s * 1000:.0f} ms, reply {report['reply']!r}", highlight=False)
+
+
+@config_app.command("show")
+def show_cmd(
+    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Print the effective configuration and where each value came from (API key hidden)."""
+    cfg = _load(config)
+    data = cfg.redacted()
+    sources = cfg.sources
+    if as_json:
+        print_json({"config_file": str(cfg.config_file) if cfg.config_file else None, "config": data,
+                    "sources": sources})
+        return
+    from rich.table import Table
+
+    table = Table(title=f"config file: {cfg.config_file or 'none (defaults)'}", title_justify="left")
+    for column in ("key", "value", "from"):
+        table.add_column(column, overflow="fold")
+    for key, value in _flatten(data):
+        table.add_row(key, "-" if value is None else str(value), sources.get(key, "default"))
+    from rich.console import Console
+
+    Console().print(table)
+
+
+def _flatten(data: dict, prefix: str = ""):
+    for k, v in data.items():
+        if isinstance(v, dict):
+            yield from _flatten(v, f"{prefix}{k}.")
+        else:
+            yield prefix + k, v
+
+
+@bench_app.command("llm")
+def bench_llm_cmd(
+    requests: int = typer.Option(200, "--requests", min=10, help="requests per phase"),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, help="max requests in flight (burst phase)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """LLM client overhead per request against a zero-latency stub server (needs a source checkout)."""
+    from agent.llm.bench import run_client_bench
+
+    if not (Path(__file__).resolve().parents[2] / "tests" / "stub_openai.py").is_file():
+        fail("the LLM client benchmark runs from a source checkout (needs tests/stub_openai.py)")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("LLM client bench"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, disable=as_json, transient=True) as progress:
+        task = progress.add_task("bench", total=4 * requests)
+        report = run_client_bench(requests, concurrency, tick=lambda: progress.advance(task))
+    if as_json:
+        print_json(report)
+        return
+    raw, seq, hit, burst = (report["raw_http_round_trip"], report["client_sequential"], report["cache_hit"],
+                            report["client_concurrent"])
+    err_console.print(
+        f"raw HTTP round trip {raw['mean_ms']:.2f} ms; through LLMClient {seq['mean_ms']:.2f} ms "
+        f"(p95 {seq['p95_ms']:.2f}) -> client overhead {report['client_overhead_ms']:.2f} ms/request; "
+        f"burst of {requests} at concurrency {concurrency}: {burst['requests_per_s']} req/s; "
+        f"cache hit {hit['mean_ms']:.2f} ms", highlight=False)
