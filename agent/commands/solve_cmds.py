@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 from datetime import datetime
@@ -25,45 +24,16 @@ def _default_out(name: str) -> Path:
 
 def build_configs(*, config_path: Path | None, model: str | None, base_url: str | None, api_key: str | None,
                   no_cache: bool, overrides: dict[str, Any]):
-    """(LLMConfig, SolveConfig) from the config file (if agent.config is there), env vars and flags;
-    flags win over env vars, which win over the file."""
-    from agent.llm import LLMConfig
+    """(LLMConfig, SolveConfig, workers): defaults < config file < env vars < these flags (agent.config)."""
+    from agent.config import load_config
     from agent.search import SolveConfig
 
-    llm_fields: dict[str, Any] = {}
-    solve_fields: dict[str, Any] = {}
     try:
-        from agent.config import load_config  # the shared config loader, when present
-    except ImportError:
-        load_config = None
-        if config_path is not None:
-            fail("--config needs agent.config, which this checkout does not have yet")
-    if load_config is not None:
-        try:
-            cfg = load_config(config_path)
-        except (OSError, ValueError) as e:
-            fail(f"cannot load config {config_path}: {e}")
-        llm = getattr(cfg, "llm", None)
-        if llm is not None:
-            llm_fields = llm.model_dump() if hasattr(llm, "model_dump") else dict(vars(llm))
-        solve = getattr(cfg, "solve", None) or getattr(cfg, "search", None)
-        if solve is not None:
-            solve_fields = solve.model_dump() if hasattr(solve, "model_dump") else dict(vars(solve))
-            if "samples" in solve_fields and "k" not in solve_fields:
-                solve_fields["k"] = solve_fields["samples"]
-    env_url, env_key = os.environ.get("OPENAI_BASE_URL"), os.environ.get("OPENAI_API_KEY")
-    for key, value in (("base_url", base_url or env_url), ("api_key", api_key or env_key), ("model", model)):
-        if value:
-            llm_fields[key] = value
-    if no_cache:
-        llm_fields["use_cache"] = False
-    known = set(LLMConfig.model_fields)
-    try:
-        llm_cfg = LLMConfig(**{k: v for k, v in llm_fields.items() if k in known})
-        solve_cfg = SolveConfig.from_mapping({**solve_fields, **{k: v for k, v in overrides.items() if v is not None}})
-    except ValueError as e:
-        fail(f"invalid configuration: {' '.join(str(e).split())}")
-    return llm_cfg, solve_cfg
+        cfg = load_config(config_path, model=model, base_url=base_url, api_key=api_key,
+                          use_cache=False if no_cache else None, **overrides)
+        return cfg.llm, SolveConfig.from_mapping(cfg.solve), cfg.workers
+    except ValueError as e:  # ConfigError is a ValueError with a one-line message
+        fail(" ".join(str(e).split()))
 
 
 class _Display:
@@ -124,13 +94,13 @@ async def _check_server(llm) -> None:
         pass  # some servers do not serve /models; the chat call will tell
 
 
-def _open_env(profile: str | None):
+def _open_env(profile: str | None, workers: int | None = None):
     try:
         from reflect_env import ReflectEnv, ToolchainMissing
     except ImportError as e:
         fail(f"the verifier (reflect_env) is not available: {e}")
     try:
-        return ReflectEnv(profile=profile or "chisel7")
+        return ReflectEnv(profile=profile or "chisel7", workers=workers)
     except ToolchainMissing as e:
         fail(str(e))
     except ValueError as e:
@@ -180,13 +150,13 @@ def solve_cmd(
     top = top or infer_top(spec)
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile)
-    llm_cfg, solve_cfg = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
+    llm_cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
                                        no_cache=no_cache, overrides=overrides)
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb)
     run_dir = out or _default_out(top or spec_file.stem)
     if run_dir.exists() and not run_dir.is_dir():
         fail(f"--out exists and is not a directory: {run_dir}")
-    result = _run_solve(task, solve_cfg, llm_cfg, run_dir, show_progress=not as_json)
+    result = _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=not as_json)
     tokens = result.prompt_tokens + result.completion_tokens
     if as_json:
         print_json({
@@ -205,7 +175,7 @@ def solve_cmd(
     raise typer.Exit(0 if result.solved else 1)
 
 
-def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, show_progress: bool):
+def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):
     from agent.llm import LLMClient, LLMUnavailable
     from agent.search import solve
     from agent.trace import Trace
@@ -216,7 +186,7 @@ def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, show_progress: bool):
         llm = LLMClient(llm_cfg)
         try:
             await _check_server(llm)
-            with _open_env(solve_cfg.profile) as env, Trace(run_dir) as trace, \
+            with _open_env(solve_cfg.profile, workers) as env, Trace(run_dir) as trace, \
                     _Display(show_progress, solve_cfg.k, task.top or task.id) as display:
                 return await solve(task, solve_cfg, llm=llm, env=env, trace=trace, retriever=retriever,
                                    on_event=display)

@@ -1,0 +1,288 @@
+"""The search loop end to end: a real HTTP stub model, the real verifier (compiles for real), traces
+and the `agent solve` CLI. One ReflectEnv is shared by the module; each test compiles only a few
+designs."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.llm import LLMClient, LLMConfig
+from agent.prompting import PromptBuilder
+from agent.search import SolveConfig, infer_top, solve
+from agent.task import Task
+from agent.trace import Trace, load_trace
+from tests.stub_openai import Reply, StubServer, http_error, refused_url
+
+REPO = Path(__file__).resolve().parents[1]
+
+SHIFT_NO_UTIL = """import chisel3._
+
+class ShiftReg4 extends Module {
+  val io = IO(new Bundle {
+    val in = Input(Bool())
+    val out = Output(Bool())
+  })
+  val r = RegInit(0.U(4.W))
+  r := Cat(r(2, 0), io.in)
+  io.out := r(3)
+}
+"""
+SHIFT_SPEC = "Implement a 4-stage shift register called `ShiftReg4` with 1-bit input `in` and output `out`."
+
+ADDER = """import chisel3._
+
+class Adder extends Module {
+  val io = IO(new Bundle {
+    val a = Input(UInt(8.W))
+    val b = Input(UInt(8.W))
+    val sum = Output(UInt(8.W))
+  })
+  io.sum := io.a + io.b
+}
+"""
+# A missing closing paren: a syntax error on the `io.sum` line.
+ADDER_SYNTAX = ADDER.replace("io.sum := io.a + io.b", "io.sum := (io.a + io.b")
+ADDER_SPEC = "An 8-bit adder module named `Adder` with inputs `a`, `b` and output `sum`."
+
+
+def fenced(code: str) -> str:
+    return f"Here is the design.\n\n```scala\n{code}```\n"
+
+
+@pytest.fixture(scope="module")
+def env():
+    try:
+        from reflect_env import ReflectEnv, ToolchainMissing
+    except ImportError as e:
+        pytest.skip(f"reflect_env.ReflectEnv not available: {e}")
+    try:
+        e = ReflectEnv(profile="chisel7", workers=1)
+    except (ImportError, ToolchainMissing) as err:
+        pytest.skip(f"verifier not usable here: {err}")
+    with e:
+        yield e
+
+
+def run_solve(stub, task, cfg, env, tmp_path, **kw):
+    async def main():
+        llm = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False, max_retries=2, retry_backoff_s=0.01))
+        try:
+            with Trace(tmp_path / "run") as trace:
+                return await solve(task, cfg, llm=llm, env=env, trace=trace, **kw)
+        finally:
+            await llm.aclose()
+    return asyncio.run(main())
+
+
+def cfg(**kw):
+    return SolveConfig(**{"k": 1, "depth": 2, "rag": False, "seed": 7, **kw})
+
+
+# ---- with the real verifier -------------------------------------------------------------------
+
+def test_missing_util_import_fixed_without_a_repair_call(env, tmp_path):
+    with StubServer([Reply(fenced(SHIFT_NO_UTIL))]) as stub:
+        res = run_solve(stub, Task(id="shift", spec=SHIFT_SPEC, top="ShiftReg4"), cfg(k=2), env, tmp_path)
+        assert stub.requests[0]["n"] == 2
+    assert res.solved and res.llm_calls == 1
+    assert res.chains[0].first_pass_round == 0
+    assert any(f.fixer == "imports" and "chisel3.util" in f.rule for f in res.chains[0].attempts[0].fixes)
+    assert "import chisel3.util._" in res.final_code
+    assert res.final_verilog and "module ShiftReg4" in res.final_verilog
+    tr = load_trace(tmp_path / "run")
+    assert tr.of_kind("fix") and tr.summary["solved"] is True
+    assert (tmp_path / "run" / "final.scala").read_text() == res.final_code
+    assert "module ShiftReg4" in (tmp_path / "run" / "final.sv").read_text()
+
+
+def test_no_fix_leaves_the_import_error_to_the_model(env, tmp_path):
+    with StubServer([Reply(fenced(SHIFT_NO_UTIL))]) as stub:
+        res = run_solve(stub, Task(id="shift", spec=SHIFT_SPEC, top="ShiftReg4"), cfg(depth=0, fix=False), env,
+                        tmp_path)
+    assert not res.solved and res.llm_calls == 1
+    assert res.chains[0].attempts[0].fixes == []
+    assert res.category in ("missing_import", "not_found")
+    assert "Cat" in res.error_log
+
+
+def test_syntax_error_repaired_in_round_one_with_diagnostics_in_prompt(env, tmp_path):
+    with StubServer([Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path)
+        requests = stub.requests
+    assert res.solved and res.llm_calls == 2 and res.chains[0].first_pass_round == 1
+    first = res.chains[0].attempts[0]
+    assert first.stage == "compile" and first.category == "syntax"
+    # The repair prompt carries the compiler's own message and the offending line.
+    ver = load_trace(tmp_path / "run").of_kind("verification")[0]
+    message = ver["diagnostics"][0]["message"]
+    repair_text = requests[1]["messages"][-1]["content"]
+    assert message.splitlines()[0] in repair_text
+    assert "io.sum := (io.a + io.b" in repair_text
+    assert requests[1]["n"] == 1 and requests[1]["temperature"] == 0.2 and requests[1]["seed"] == 7
+
+
+def test_repeating_the_same_error_escapes_to_a_fresh_sample(env, tmp_path):
+    script = [Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]
+    with StubServer(script) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3), env, tmp_path)
+        requests = stub.requests
+    assert res.solved and res.chains[0].first_pass_round == 2
+    attempts = res.chains[0].attempts
+    assert [a.escaped for a in attempts] == [False, False, True]
+    # Request 3 is the generate prompt again, at the escape temperature, with a fresh seed.
+    assert requests[2]["messages"] == requests[0]["messages"]
+    assert requests[2]["temperature"] == 0.8 and requests[2]["seed"] != requests[0]["seed"]
+    assert load_trace(tmp_path / "run").of_kind("escape")
+
+
+def test_select_all_records_every_chain(env, tmp_path):
+    # Chain 0 passes at once, chain 1 (syntax error) after one repair.
+    with StubServer([Reply([fenced(ADDER), fenced(ADDER_SYNTAX)]), Reply(fenced(ADDER))]) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(k=2, select="all"), env, tmp_path)
+    assert [c.first_pass_round for c in res.chains] == [0, 1]
+    assert res.llm_calls == 2
+
+
+def test_transient_server_error_is_retried(env, tmp_path):
+    with StubServer([http_error(500), Reply(fenced(ADDER))]) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path)
+        assert len(stub.requests) == 2
+    assert res.solved and res.llm_calls == 1
+
+
+def test_llm_call_budget_stops_cleanly(env, tmp_path):
+    with StubServer([Reply(fenced(ADDER_SYNTAX))], default=Reply(fenced(ADDER))) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(max_llm_calls=1), env, tmp_path)
+        assert len(stub.requests) == 1
+    assert not res.solved and res.stop_reason.startswith("budget") and res.category == "syntax"
+    assert load_trace(tmp_path / "run").of_kind("budget_stop")
+
+
+# ---- without compiling ------------------------------------------------------------------------
+
+class _NoVerify:
+    """For tests where nothing reaches verification; fails loudly if something does."""
+
+    async def averify(self, *a, **kw):  # pragma: no cover - reaching it is the failure
+        raise AssertionError("nothing should be verified in this test")
+
+
+def test_request_failing_for_good_is_reported_not_raised(tmp_path):
+    with StubServer([http_error(400, "bad request: context too long")]) as stub:
+        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"), cfg(), _NoVerify(), tmp_path)
+    assert not res.solved and res.category == "llm_error"
+    assert "context too long" in res.stop_reason
+    assert load_trace(tmp_path / "run").of_kind("llm_error")
+
+
+def test_request_parameters_and_rendered_prompt(tmp_path):
+    # No code in the reply: extraction fails, the chain escapes (no verification needed).
+    with StubServer([Reply("I am not sure.")], default=Reply("Still no code.")) as stub:
+        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"),
+                        cfg(k=3, depth=1, max_tokens=321, temperature=0.3), _NoVerify(), tmp_path)
+        first, escape = stub.requests[0], stub.requests[1]
+    assert (first["n"], first["temperature"], first["max_tokens"], first["seed"], first["top_p"]) == (3, 0.3, 321, 7, 0.95)
+    expected = PromptBuilder("chisel7").generate(ADDER_SPEC, "Adder").messages
+    assert first["messages"] == expected
+    assert escape["n"] == 1 and escape["temperature"] == 0.8
+    assert not res.solved and res.category == "extraction_failed" and res.llm_calls == 4
+    tr = load_trace(tmp_path / "run")
+    assert tr.prompts[0]["text"].count("`Adder`") >= 1 and len(tr.responses) == 4
+
+
+def test_truncated_reply_is_categorized(tmp_path):
+    cut = fenced(ADDER)[:120]
+    with StubServer([Reply(cut, finish_reasons="length")]) as stub:
+        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"), cfg(depth=0), _NoVerify(), tmp_path)
+    assert res.category == "truncated" and res.chains[0].attempts[0].stage == "extract"
+
+
+def test_trace_survives_a_cut_off_last_line(tmp_path):
+    with Trace(tmp_path / "t") as trace:
+        trace.event("prompt", text="hello")
+        trace.event("response", texts=["x"])
+    with open(tmp_path / "t" / "trace.jsonl", "a") as fh:
+        fh.write('{"seq": 3, "kind": "verif')  # what a kill -9 mid-write leaves
+    tr = load_trace(tmp_path / "t")
+    assert [e["kind"] for e in tr.events] == ["prompt", "response"] and tr.partial_lines == 1
+
+
+def test_trace_file_form_puts_artifacts_beside_it(tmp_path):
+    with Trace(tmp_path / "L1_001.jsonl") as trace:
+        trace.finish(code="class A", verilog="module A; endmodule", summary={"solved": True})
+    assert (tmp_path / "L1_001.final.scala").read_text() == "class A"
+    assert load_trace(tmp_path / "L1_001.jsonl").summary == {"solved": True}
+
+
+def test_infer_top():
+    assert infer_top("Name this module `PassthroughBit`.") == "PassthroughBit"
+    assert infer_top("Implement a module `RegZero`; output on a port named `out`.") == "RegZero"
+    assert infer_top("Write a module named Foo that adds.") == "Foo"
+    assert infer_top("A shift register called `Shift4`.") == "Shift4"
+    assert infer_top("Implement class Bar extends Module") == "Bar"
+    assert infer_top("an adder of two numbers") is None
+
+
+def test_solve_config_validation():
+    with pytest.raises(ValueError):
+        SolveConfig(select="best")
+    with pytest.raises(ValueError):
+        SolveConfig(k=0)
+    assert SolveConfig.from_mapping({"k": 3, "unknown": 1, "depth": None}).k == 3
+
+
+# ---- CLI ----------------------------------------------------------------------------------------
+
+def agent_cli(*args, env_vars=None, timeout=300):
+    code = "from agent.cli import app; app(prog_name='agent')"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(REPO), **(env_vars or {})})
+
+
+@pytest.fixture(scope="module")
+def cli_ok():
+    probe = agent_cli("--help", timeout=120)
+    if probe.returncode != 0:
+        pytest.skip(f"agent CLI not importable yet: {probe.stderr.strip().splitlines()[-1:]}")
+
+
+def test_cli_unreachable_server_one_line(cli_ok, tmp_path):
+    spec = tmp_path / "spec.txt"
+    spec.write_text(ADDER_SPEC)
+    url = refused_url()
+    p = agent_cli("solve", str(spec), "--base-url", url, "--model", "my/model", "--no-rag", "--out", str(tmp_path / "o"))
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert url in p.stderr and "vllm serve my/model" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content, message", [(b"", "empty"), (b"\x00\x01binary", "binary")])
+def test_cli_bad_spec(cli_ok, tmp_path, content, message):
+    spec = tmp_path / "spec.txt"
+    spec.write_bytes(content)
+    p = agent_cli("solve", str(spec), "--no-rag")
+    assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_cli_json_solved_and_unsolved(cli_ok, env, tmp_path):
+    spec = tmp_path / "adder.txt"
+    spec.write_text(ADDER_SPEC)
+    with StubServer([Reply(fenced(ADDER)), Reply(fenced(ADDER_SYNTAX))]) as stub:
+        ok = agent_cli("solve", str(spec), "--base-url", stub.base_url, "-k", "1", "--no-rag", "--no-cache",
+                       "--json", "--out", str(tmp_path / "ok"))
+        bad = agent_cli("solve", str(spec), "--base-url", stub.base_url, "-k", "1", "--depth", "0", "--no-rag",
+                        "--no-cache", "--json", "--out", str(tmp_path / "bad"))
+    assert ok.returncode == 0, ok.stderr
+    out = json.loads(ok.stdout)
+    assert out["solved"] is True and out["llm_calls"] == 1 and out["top"] == "Adder"
+    assert {"rounds", "tokens", "final_code", "category", "run_dir"} <= set(out)
+    assert (tmp_path / "ok" / "final.scala").exists()
+    assert bad.returncode == 1
+    lines = bad.stdout.strip().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["category"] == "syntax"
