@@ -27,6 +27,10 @@ def content_hash(notes: list[NoteDoc]) -> str:
     return h.hexdigest()[:20]
 
 
+def text_hash(note: NoteDoc) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}|{embed_text(note)}".encode()).hexdigest()[:24]
+
+
 def collection_name(profile: str, digest: str) -> str:
     return f"notes-{profile}-{digest}"
 
@@ -77,7 +81,21 @@ class VectorIndex:
         if name in self.names():
             self.client.delete_collection(name)
         col = self.client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
-        col.add(ids=[n.id for n in notes], embeddings=vectors, metadatas=[{"kind": n.kind} for n in notes])
+        col.add(ids=[n.id for n in notes], embeddings=vectors,
+                metadatas=[{"kind": n.kind, "text_hash": text_hash(n)} for n in notes])
+
+    def known_vectors(self, profile: str) -> dict[str, list[float]]:
+        """Vectors already computed for this profile, by text hash: a rebuild after editing one note
+        embeds only that note."""
+        known: dict[str, list[float]] = {}
+        for c in self.names():
+            if not c.startswith(f"notes-{profile}-"):
+                continue
+            got = self.client.get_collection(c, embedding_function=None).get(include=["embeddings", "metadatas"])
+            for meta, vec in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
+                if meta and meta.get("text_hash"):
+                    known[meta["text_hash"]] = [float(x) for x in vec]
+        return known
 
     def drop_stale(self, profile: str, keep: str) -> list[str]:
         dropped = [c for c in self.names() if c.startswith(f"notes-{profile}-") and c != keep]

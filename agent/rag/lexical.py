@@ -28,6 +28,11 @@ IDENT_QUERY = 0.5  # identifier named in the spec / query
 IDENT_DIAG = 0.35  # identifier named in the diagnostics
 IDENT_CODE = 0.2  # identifier used in the candidate code
 CODE_CAP = 0.4
+# Names nearly every design uses: seeing them in candidate code says nothing about which note helps.
+COMMON_CODE_WORDS = frozenset(
+    "Module RawModule IO Bundle Input Output UInt SInt Bool Wire WireDefault when otherwise elsewhen Reg RegInit "
+    "RegNext Mux U S B W io val class extends import chisel3 util new".split()
+)
 
 
 def _norm(text: str) -> str:
@@ -64,8 +69,9 @@ class LexicalScorer:
         if unresolved:
             # a chisel3.util name scalac cannot see means a missing import, anything else a typo/undefined name
             cats.add("missing_import" if unresolved & self.api_names else "not_found")
+        words = set(WORD.findall(query))
         return Evidence(
-            query_words=set(WORD.findall(query)), code_words=set(WORD.findall(code or "")),
+            query_words=words | {w.lower() for w in words}, code_words=set(WORD.findall(code or "")),
             diag_words=set(WORD.findall(diag)), unresolved=unresolved, categories=cats,
             text=_norm(query + "\n" + diag),
         )
@@ -88,6 +94,6 @@ class LexicalScorer:
                 best_query = max(best_query, IDENT_QUERY * w)
             if k in ev.diag_words and k not in ev.unresolved:
                 best_diag = max(best_diag, IDENT_DIAG * w)
-            if k in ev.code_words:
+            if k in ev.code_words and k not in COMMON_CODE_WORDS:
                 code += IDENT_CODE * w
         return s + best_query + best_diag + min(code, CODE_CAP)

@@ -13,7 +13,7 @@ from typing import Callable
 from pydantic import BaseModel, Field
 
 from agent.rag.embedder import Embedder
-from agent.rag.index import VectorIndex, collection_name, content_hash, embed_text
+from agent.rag.index import VectorIndex, collection_name, content_hash, embed_text, text_hash
 from agent.rag.lexical import LexicalScorer
 from agent.rag.notes import Note, NoteDoc, default_notes_dir, load_notes
 from agent.rag.scaladoc import generate_notes
@@ -31,6 +31,7 @@ class BuildStats(BaseModel):
     notes: int  # hand-written
     generated: int  # from the sources jar
     reused: bool  # the index was already built for this content
+    embedded: int = 0  # notes embedded by this build (the rest were reused from an older index)
     sources_jar: str | None = None
     model_load_s: float = 0.0
     embed_s: float = 0.0
@@ -57,16 +58,16 @@ class Retriever:
         sources_jar: Path | None | bool = None,
         embedder: Embedder | None = None,
     ) -> None:
-        from reflect_env import toolchain as tc
+        from reflect_env.toolchain import cache_dir as default_cache_dir, get_profile, toolchain
 
-        self.profile = tc.get_profile(profile)  # ValueError names the valid profiles
-        self.cache_dir = Path(cache_dir) if cache_dir else tc.cache_dir()
+        self.profile = get_profile(profile)  # ValueError names the valid profiles
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         if token_budget <= 0:
             raise ValueError("token_budget must be positive")
         self.token_budget = token_budget
         self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
         # None: the profile's own jar; False: hand-written notes only
-        self.sources_jar = tc.toolchain(self.profile).sources_jar if sources_jar is None else sources_jar
+        self.sources_jar = toolchain(self.profile).sources_jar if sources_jar is None else sources_jar
         self.embedder = embedder or Embedder()
         self.index = VectorIndex(self.cache_dir / "rag")
         self._docs: dict[str, NoteDoc] | None = None
@@ -110,22 +111,26 @@ class Retriever:
             if not force and self.index.complete(name, len(docs)):
                 stats.reused = True
             else:
+                known = {} if force else self.index.known_vectors(self.profile.name)
+                todo = [d for d in docs if text_hash(d) not in known]
                 t = time.perf_counter()
-                if not self.embedder.loaded:
+                if todo and not self.embedder.loaded:
                     if progress:
-                        progress("loading embedding model", 0, len(docs))
+                        progress("loading embedding model", 0, len(todo))
                     self.embedder.load()
                 stats.model_load_s = round(time.perf_counter() - t, 3)
                 t = time.perf_counter()
-                vectors: list[list[float]] = []
                 step = 16
-                for i in range(0, len(docs), step):
-                    vectors += self.embedder.embed([embed_text(d) for d in docs[i : i + step]])
+                for i in range(0, len(todo), step):
+                    batch = todo[i : i + step]
+                    for d, v in zip(batch, self.embedder.embed([embed_text(d) for d in batch])):
+                        known[text_hash(d)] = v
                     if progress:
-                        progress("embedding notes", len(vectors), len(docs))
+                        progress("embedding notes", min(i + step, len(todo)), len(todo))
+                stats.embedded = len(todo)
                 stats.embed_s = round(time.perf_counter() - t, 3)
                 t = time.perf_counter()
-                self.index.write(name, docs, vectors)
+                self.index.write(name, docs, [known[text_hash(d)] for d in docs])
                 stats.index_s = round(time.perf_counter() - t, 3)
             stats.dropped = self.index.drop_stale(self.profile.name, keep=name)
         self._collection = name
