@@ -355,3 +355,20 @@ def test_cancelled_chat_frees_its_slot_and_its_waiters(tmp_path):
         twin, waited = asyncio.run(go())
     assert twin.texts == ["after cancel"] and waited < 1.5
     assert len(stub.requests) == 2 and client.usage.retries == 0
+
+
+def test_error_body_with_status_200_is_malformed_and_named():
+    with StubServer(default={"error": {"message": "model is loading"}}) as stub:
+        with pytest.raises(LLMRequestError, match="an error instead of a completion: model is loading"):
+            chat(make_client(stub.base_url, max_retries=1))
+    assert len(stub.requests) == 2
+
+
+def test_damaged_cache_row_is_a_miss(tmp_path):
+    db = tmp_path / "c.sqlite"
+    with StubServer([Reply("fresh")]) as stub:
+        client = make_client(stub.base_url, use_cache=True, cache_path=db)
+        key = request_key(stub.base_url, client.request_body(MSGS))
+        ResponseCache(db).put(key, {}, {"texts": "not a list"})
+        c = chat(client)
+    assert c.texts == ["fresh"] and not c.cached

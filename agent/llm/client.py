@@ -111,6 +111,9 @@ def parse_completion(body: str) -> tuple[list[str], list[str], int, int]:
     if not isinstance(data, dict):
         raise _MalformedReply(f"body is a JSON {type(data).__name__}, not an object")
     choices = data.get("choices")
+    if not choices and isinstance(data.get("error"), (dict, str)):  # some proxies say 200 with an error body
+        err = data["error"]
+        raise _MalformedReply(f"an error instead of a completion: {_one_line(err.get('message', err) if isinstance(err, dict) else err, 160)}")
     if not isinstance(choices, list) or not choices:
         raise _MalformedReply("no 'choices' in the reply")
     texts, reasons = [], []
@@ -148,6 +151,13 @@ def _retry_after_s(exc: BaseException | None) -> float | None:
         except ValueError:  # an HTTP date: rare from model servers; fall back to our own backoff
             return None
     return None
+
+
+def _usable_entry(entry: Any) -> bool:
+    """A cache row written by this client (a damaged or foreign one is treated as a miss)."""
+    return (isinstance(entry, dict) and isinstance(entry.get("texts"), list)
+            and isinstance(entry.get("finish_reasons"), list) and len(entry["texts"]) == len(entry["finish_reasons"])
+            and isinstance(entry.get("prompt_tokens"), int) and isinstance(entry.get("completion_tokens"), int))
 
 
 def _cannot_connect(exc: BaseException) -> bool:
@@ -220,8 +230,9 @@ class LLMClient:
         entry = None
         try:
             entry = await self.cache.aget(key)
-            if entry is not None:
+            if _usable_entry(entry):
                 return self._cache_hit(entry, body)
+            entry = None
             completion = self._account(await self._send_with_retries(body), n)
             entry = {"texts": completion.texts, "finish_reasons": completion.finish_reasons,
                      "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
