@@ -175,6 +175,14 @@ class StubServer:
             self._script.extend(items)
         return self
 
+    def clear(self) -> "StubServer":
+        """Forget recorded requests and the in-flight maximum (the script is kept)."""
+        with self._lock:
+            self.requests.clear()
+            self.headers.clear()
+            self.max_in_flight = self.in_flight
+        return self
+
     @property
     def remaining(self) -> int:
         with self._lock:

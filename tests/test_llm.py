@@ -372,3 +372,17 @@ def test_damaged_cache_row_is_a_miss(tmp_path):
         ResponseCache(db).put(key, {}, {"texts": "not a list"})
         c = chat(client)
     assert c.texts == ["fresh"] and not c.cached
+
+
+def test_stub_push_clear_and_callable_faults(stub_server):
+    calls = []
+
+    def responder(req):
+        calls.append(req["n"])
+        return http_error(500) if len(calls) == 1 else Reply(["x"] * req["n"])
+    stub_server.script(responder)
+    c = chat(make_client(stub_server.base_url), n=2)
+    assert c.texts == ["x", "x"] and calls == [2, 2]
+    stub_server.clear().script([]).push(Reply("pushed"))
+    assert stub_server.requests == [] and stub_server.remaining == 1
+    assert chat(make_client(stub_server.base_url)).texts == ["pushed"] and stub_server.remaining == 0
