@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reflect_env.sim.result import SIM_MISMATCH, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
+from reflect_env.sim.verilator_cache import RuntimeCache
 
 PASS_MARK = "TEST PASSED"
 _FAIL_LINE = re.compile(r"fail|mismatch|expected|error|assert", re.I)
@@ -25,20 +26,27 @@ def verilator_cpp(dut_sv: str, top: str, tb_cpp: Path, *, workdir: Path, timeout
     tb_name = tb_cpp.name
     shutil.copyfile(tb_cpp, workdir / tb_name)
     (workdir / f"{top}.sv").write_text(dut_sv)
+    trace = bool(re.search(r"Vcd|trace", tb_cpp.read_text()))  # tracing costs build time; only when used
     cmd = [
-        "verilator", "--cc", "--exe", "--build", "-j", str(min(2, os.cpu_count() or 1)),
-        "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top, "-Mdir", "obj_dir",
-        "-o", f"V{top}", tb_name, f"{top}.sv",
-    ]
-    # Tracing costs build time; only pay for it when the testbench writes a waveform.
-    if re.search(r"Vcd|trace", tb_cpp.read_text()):
-        cmd.insert(1, "--trace")
+        "verilator", "--cc", "--exe", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top,
+        "-Mdir", "obj_dir", "-o", f"V{top}", tb_name, f"{top}.sv",
+    ] + (["--trace"] if trace else [])
+    stage = "verilator"
     built = run_bounded(cmd, workdir, deadline.left())
+    if not built.timed_out and built.returncode == 0:
+        objs = workdir / "obj_dir"
+        runtime = RuntimeCache(trace)
+        runtime.restore(objs)
+        make = ["make", "-j", str(min(2, os.cpu_count() or 1)), "-C", "obj_dir", "-f", f"V{top}.mk"]
+        stage = "make"
+        built = run_bounded(make, workdir, deadline.left())
+        if not built.timed_out and built.returncode == 0:
+            runtime.save(objs)
     if built.timed_out:
         return SimResult.timed_out(timeout, trim(built.output), time.monotonic() - start)
     if built.returncode != 0:
         errors = [ln.strip() for ln in built.output.splitlines() if "%Error" in ln or "error:" in ln]
-        message = "verilator build failed: " + " | ".join((errors or built.output.strip().splitlines()[-3:])[:5])
+        message = f"{stage} failed: " + " | ".join((errors or built.output.strip().splitlines()[-3:])[:5])
         return SimResult.error(message, trim(built.output), time.monotonic() - start)
 
     ran = run_bounded([str(workdir / "obj_dir" / f"V{top}")], workdir, deadline.left())

@@ -1,0 +1,286 @@
+"""ReflectEnv: verify Chisel candidates — compile, elaborate, emit SystemVerilog, optionally simulate.
+
+One instance owns a pool of warm JVM workers (or, with cold=True, starts a fresh JVM per candidate).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from reflect_env import diagnostics as dg
+from reflect_env.emit import run_firtool
+from reflect_env.pool import PoolOptions, Worker, WorkerDied, WorkerPool, WorkerTimeout
+from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+from reflect_env.toolchain import toolchain
+from reflect_env.topmodule import ModuleInfo, choose_top, instantiations
+
+
+@dataclass
+class Timeouts:
+    compile: float = 60.0
+    elaborate: float = 30.0
+    firtool: float = 30.0
+    simulate: float = 30.0
+
+
+_job_ids = itertools.count(1)
+
+
+class ReflectEnv:
+    def __init__(self, profile: str | None = None, workers: int | None = None, *, cold: bool = False,
+                 timeouts: Timeouts | None = None, pool_options: PoolOptions | None = None,
+                 jobs_dir: str | Path | None = None, keep_jobs: bool = False, sim_cycles: int = 200,
+                 sim_seed: int = 0):
+        self.tc = toolchain(profile).require()
+        self.profile = self.tc.profile.name
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.cold = cold
+        self.timeouts = timeouts or Timeouts()
+        self.keep_jobs = keep_jobs
+        self.sim_cycles, self.sim_seed = sim_cycles, sim_seed
+        self.pool_options = pool_options or PoolOptions()
+        self.jobs_root = Path(tempfile.mkdtemp(prefix="reflect-env-", dir=jobs_dir)).resolve()
+        self._ref_cache: dict[str, VerifyResult] = {}
+        self._ref_lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=self.workers * 2, thread_name_prefix="verify")
+        self.pool: WorkerPool | None = None
+        self.cold_max_rss_kb = 0
+        if not cold:
+            self.pool = WorkerPool(self.tc, self.workers, self.jobs_root, self.pool_options)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> "ReflectEnv":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self.pool:
+            self.pool.close()
+        if not self.keep_jobs:
+            shutil.rmtree(self.jobs_root, ignore_errors=True)
+
+    @property
+    def max_rss_mb(self) -> float:
+        kb = self.pool.max_rss_kb if self.pool else self.cold_max_rss_kb
+        return kb / 1024
+
+    # -- public API --------------------------------------------------------------------------------
+    def verify(self, code: str, top: str | None = None, *, reference: str | Path | None = None,
+               testbench: str | Path | None = None, mode: str = "strict") -> VerifyResult:
+        if mode not in ("strict", "lenient"):
+            raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+        t0 = time.perf_counter()
+        result = self._verify(code, top, reference, testbench, mode)
+        result.timings["total"] = round(time.perf_counter() - t0, 4)
+        return result
+
+    def verify_many(self, items: list[dict]) -> list[VerifyResult]:
+        """Verify concurrently; each item holds verify()'s arguments. Order of results = order of items."""
+        futures = [self._executor.submit(self.verify, **item) for item in items]
+        return [f.result() for f in futures]
+
+    async def averify(self, code: str, top: str | None = None, **kw) -> VerifyResult:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: self.verify(code, top, **kw))
+
+    # -- pipeline ------------------------------------------------------------------------------------
+    def _verify(self, code: str, top: str | None, reference, testbench, mode: str) -> VerifyResult:
+        res = VerifyResult(ok=False, stage=Stage.compile, requested_top=top)
+        if not isinstance(code, str) or not code.strip():
+            return _fail(res, Stage.compile, Category.syntax, "empty candidate: no code to compile")
+        job = self.jobs_root / f"job-{next(_job_ids)}"
+        job.mkdir()
+        try:
+            self._compile_and_elaborate(code, top, mode, job, res)
+            if res.stage != Stage.emit:
+                return res
+            self._emit(code, job, res)
+            if res.ok and (reference is not None or testbench is not None):
+                self._simulate(job, res, reference, testbench)
+            return res
+        finally:
+            if not self.keep_jobs:
+                shutil.rmtree(job, ignore_errors=True)
+
+    def _compile_and_elaborate(self, code: str, top: str | None, mode: str, job: Path, res: VerifyResult) -> None:
+        """Runs on one worker; leaves res.stage at `emit` when a .fir file is ready."""
+        lines = code.splitlines()
+        pkg = "cand" + job.name.replace("-", "")
+        # The package clause shares line 1 with the candidate, so every line number stays exact.
+        prefix = f"package {pkg}; "
+        src = job / "Candidate.scala"
+        src.write_text(prefix + code)
+        worker = self._acquire()
+        broken = False
+        try:
+            res.worker = "cold" if self.cold else worker.id
+            t = time.perf_counter()
+            try:
+                reply = worker.request({"op": "compile", "dir": str(job), "src": str(src)}, self.timeouts.compile)
+            except WorkerTimeout:
+                broken = True
+                return _fail(res, Stage.compile, Category.timeout,
+                             f"compilation did not finish within {self.timeouts.compile:.0f} s "
+                             "(runaway implicit search or macro expansion?)")
+            finally:
+                res.timings["compile"] = round(time.perf_counter() - t, 4)
+            broken = broken or reply.get("dirty", False)
+            if "diagnostics" not in reply:  # the worker itself failed on this candidate
+                return _fail(res, Stage.compile, dg.classify_elaboration(reply.get("error", "")),
+                             reply.get("error", "compiler crashed"))
+            res.diagnostics = dg.compile_diagnostics(reply["diagnostics"], lines, len(prefix))
+            if not reply["ok"]:
+                res.category = next((d.category for d in res.diagnostics if d.severity == "error"),
+                                    Category.compile_other)
+                return
+            modules = [ModuleInfo(m["class"], m["name"], m["constructor"]) for m in reply["modules"]]
+            res.modules = [m.name for m in modules]
+            refs = instantiations(job / "classes", modules)
+            choice = choose_top(modules, top, mode, refs, code)
+            res.notes += choice.notes
+            if choice.module is None:
+                return _fail(res, Stage.elaborate, choice.category, choice.message)
+            res.top = choice.module.name
+            res.stage = Stage.elaborate
+            t = time.perf_counter()
+            try:
+                reply = worker.request({"op": "elaborate", "dir": str(job), "class": choice.module.cls,
+                                        "out": str(job / "design.fir")}, self.timeouts.elaborate)
+            except WorkerTimeout:
+                broken = True
+                return _fail(res, Stage.elaborate, Category.timeout,
+                             f"elaboration did not finish within {self.timeouts.elaborate:.0f} s (infinite loop?)")
+            finally:
+                res.timings["elaborate"] = round(time.perf_counter() - t, 4)
+            broken = broken or reply.get("dirty", False)
+            if not reply["ok"]:
+                error = reply.get("error", "")
+                broken = broken or "sandbox:" in error
+                res.diagnostics += dg.elaboration_diagnostics(error, reply.get("output", ""),
+                                                              reply.get("frames", []), lines)
+                res.category = next(d.category for d in res.diagnostics if d.stage == Stage.elaborate)
+                return
+            res.stage = Stage.emit
+        except WorkerDied as e:
+            broken = True
+            msg = str(e)
+            if "OutOfMemory" in msg or "java.lang.OutOfMemoryError" in msg:
+                msg = "the candidate exhausted the worker's memory: " + msg
+            _fail(res, res.stage, Category.crash, msg)
+        finally:
+            self._release(worker, broken)
+
+    def _emit(self, code: str, job: Path, res: VerifyResult) -> None:
+        t = time.perf_counter()
+        out = run_firtool(self.tc, job / "design.fir", job / "design.sv", self.timeouts.firtool)
+        res.timings["firtool"] = round(time.perf_counter() - t, 4)
+        res.diagnostics += dg.firtool_diagnostics(out.stderr, code.splitlines()) if out.stderr.strip() else []
+        if out.timed_out:
+            return _fail(res, Stage.emit, Category.timeout, out.stderr)
+        if not out.ok:
+            res.category = next((d.category for d in res.diagnostics if d.stage == Stage.emit
+                                 and d.severity == "error"), Category.firtool)
+            return
+        res.verilog = out.verilog
+        res.ok, res.stage = True, Stage.passed
+
+    # -- simulation --------------------------------------------------------------------------------
+    def _simulate(self, job: Path, res: VerifyResult, reference, testbench) -> None:
+        from reflect_env import sim  # imported lazily: pure-compile users never need it
+
+        t = time.perf_counter()
+        res.ok, res.stage = False, Stage.simulate
+        ref_sv, ref_top = (None, None)
+        if reference is not None:
+            ref_sv, ref_top, err = self._reference_verilog(reference, res.top)
+            if err:
+                res.timings["simulate"] = round(time.perf_counter() - t, 4)
+                return _fail(res, Stage.simulate, Category.sim_error, err)
+        if testbench is not None:
+            tb = Path(testbench)
+            if tb.suffix in (".cpp", ".cc", ".cxx"):
+                out = sim.verilator_cpp(res.verilog, res.top, tb, workdir=job / "sim",
+                                        timeout=max(self.timeouts.simulate, 120.0))
+            else:
+                if ref_sv is None:
+                    res.timings["simulate"] = round(time.perf_counter() - t, 4)
+                    return _fail(res, Stage.simulate, Category.sim_error,
+                                 "a VerilogEval testbench needs its reference (_ref.sv) as `reference`")
+                ref_path = job / "ref.sv"
+                ref_path.write_text(ref_sv)
+                out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate)
+        else:
+            out = sim.differential(res.verilog, res.top, ref_sv, ref_top, workdir=job / "sim",
+                                   cycles=self.sim_cycles, seed=self.sim_seed, timeout=self.timeouts.simulate)
+        res.timings["simulate"] = round(time.perf_counter() - t, 4)
+        res.mismatches = list(out.mismatches)
+        res.sim_log = "\n".join(out.hints) if out.hints else (out.log or "")[-2000:]
+        res.vcd_path = out.vcd_path
+        if out.ok:
+            res.ok, res.stage = True, Stage.passed
+            return
+        category = Category(out.category) if out.category else Category.sim_mismatch
+        message = out.hints[0] if out.hints else (out.log or "simulation failed").strip().splitlines()[-1][:500]
+        _fail(res, Stage.simulate, category, message)
+
+    def _reference_verilog(self, reference: str | Path, dut_top: str) -> tuple[str | None, str | None, str | None]:
+        """(sv, top, error). A Chisel reference is elaborated once per distinct source and cached."""
+        text = reference
+        if isinstance(reference, Path) or (isinstance(reference, str) and "\n" not in reference
+                                            and reference.endswith((".sv", ".v", ".scala"))):
+            path = Path(reference)
+            if not path.exists():
+                return None, None, f"reference not found: {path}"
+            text = path.read_text()
+        if re.search(r"^\s*module\s+\w+", text, re.M) and "endmodule" in text:
+            names = re.findall(r"^\s*module\s+(\w+)", text, re.M)
+            top = dut_top if dut_top in names else ("RefModule" if "RefModule" in names else names[-1])
+            return text, top, None
+        key = hashlib.sha256(f"{dut_top}\0{text}".encode()).hexdigest()
+        with self._ref_lock:
+            cached = self._ref_cache.get(key)
+        if cached is None:
+            cached = self.verify(text, dut_top, mode="lenient")
+            with self._ref_lock:
+                self._ref_cache[key] = cached
+        if not cached.ok:
+            first = cached.first_error()
+            return None, None, f"the reference itself does not build ({cached.category.value if cached.category else '?'}): " \
+                               f"{first.message if first else ''}"
+        return cached.verilog, cached.top, None
+
+    # -- workers -----------------------------------------------------------------------------------
+    def _acquire(self) -> Worker:
+        if self.cold:
+            opts = PoolOptions(heap_mb=self.pool_options.heap_mb, warmup=False)
+            w = Worker(self.tc, self.jobs_root, opts)
+            w.wait_ready()
+            return w
+        return self.pool.lease()
+
+    def _release(self, w: Worker, broken: bool) -> None:
+        if self.cold:
+            self.cold_max_rss_kb = max(self.cold_max_rss_kb, w.max_rss_kb)
+            w.close()
+        else:
+            self.pool.release(w, broken=broken)
+
+
+def _fail(res: VerifyResult, stage: Stage, category: Category, message: str) -> None:
+    res.ok = False
+    res.stage = stage
+    res.category = category
+    res.diagnostics.append(Diagnostic(stage=stage, message=message, category=category))
