@@ -153,8 +153,10 @@ def test_rename_keeps_children_and_skips_ambiguous():
 
 @pytest.mark.parametrize("before, after", [
     ("import chisel3.experimental.ChiselEnum", "import chisel3.ChiselEnum"),
-    ("import chisel3.stage.ChiselStage", "import circt.stage.ChiselStage"),
+    ("import chisel3.stage.ChiselStage", "import _root_.circt.stage.ChiselStage"),
+    ("import circt.stage.ChiselStage", "import _root_.circt.stage.ChiselStage"),
     ("(new ChiselStage).emitVerilog(new A)", "ChiselStage.emitSystemVerilog(new A)"),
+    ("x = (new chisel3.stage.ChiselStage).emitVerilog(new A)", "x = ChiselStage.emitSystemVerilog(new A)"),
     ("ChiselStage.emitVerilog(new A)", "ChiselStage.emitSystemVerilog(new A)"),
     ("val x = a.asUInt()", "val x = a.asUInt"),
     ("val x = a.toBool()", "val x = a.asBool"),

@@ -34,11 +34,14 @@ def _sub_in_code(code: str, pattern: str, repl, flags: int = 0) -> tuple[str, li
 # (rule name, pattern, replacement); order matters where one form contains another.
 _RULES: list[tuple[str, str, str]] = [
     ("import Chisel._ -> chisel3", r"^([ \t]*)import\s+Chisel\._[ \t]*$", r"\1import chisel3._\n\1import chisel3.util._"),
+    ("(new ChiselStage).emitVerilog -> ChiselStage.emitSystemVerilog",
+     r"\(\s*new\s+(?:(?:_root_\.)?(?:circt|chisel3)\.stage\.)?ChiselStage(?:\s*\(\s*\))?\s*\)\s*\.\s*emit(?:System)?Verilog\b", "ChiselStage.emitSystemVerilog"),
     ("chisel3.experimental.ChiselEnum -> chisel3.ChiselEnum", r"\bchisel3\.experimental\.ChiselEnum\b", "chisel3.ChiselEnum"),
     ("chisel3.stage.ChiselStage -> circt.stage.ChiselStage", r"\bchisel3\.stage\.ChiselStage\b", "circt.stage.ChiselStage"),
+    # `import chisel3.util._` brings chisel3.util.circt into scope, which shadows the root `circt`
+    # package: `circt.stage.ChiselStage` then fails to resolve (seen on Chisel 7.14).
+    ("circt.stage -> _root_.circt.stage", r"(?<![\w.])circt\.stage\.", "_root_.circt.stage."),
     ("chisel3.core -> chisel3", r"\bchisel3\.core\.", "chisel3."),
-    ("(new ChiselStage).emitVerilog -> ChiselStage.emitSystemVerilog",
-     r"\(\s*new\s+(?:circt\.stage\.)?ChiselStage(?:\s*\(\s*\))?\s*\)\s*\.\s*emit(?:System)?Verilog\b", "ChiselStage.emitSystemVerilog"),
     ("ChiselStage.emitVerilog -> emitSystemVerilog", r"\bChiselStage\.emitVerilog\b", "ChiselStage.emitSystemVerilog"),
     ("MultiIOModule -> Module", r"\b(?:chisel3\.(?:experimental\.)?)?MultiIOModule\b", "Module"),
     ("LegacyModule -> Module", r"\bLegacyModule\b", "Module"),

@@ -31,7 +31,7 @@ ChiselEnum printf assert chiselTypeOf Mem SyncReadMem BlackBox
 
 IMPORT_TABLE: dict[str, str] = {**{n: UTIL for n in _UTIL_NAMES}, **{n: CORE for n in _CORE_NAMES}}
 IMPORT_TABLE.update({
-    "ChiselStage": "circt.stage.ChiselStage",
+    "ChiselStage": "_root_.circt.stage.ChiselStage",  # _root_: chisel3.util._ shadows `circt`
     "DataMirror": "chisel3.reflect.DataMirror",
     "Analog": "chisel3.experimental.Analog",
     "attach": "chisel3.experimental.attach",
@@ -74,7 +74,8 @@ def _imports_provide(code: str, name: str, pkg: str) -> bool:
     """Does some import line in `code` already bring `name` (from `pkg`) into scope?"""
     for line in _import_lines(code):
         for clause in re.split(r",\s*(?![^{]*})", line):  # `import a._, b.C` has two clauses
-            clause = clause.strip()
+            clause = clause.strip().removeprefix("_root_.")
+            pkg = pkg.removeprefix("_root_.")
             if pkg.endswith("._"):
                 base = pkg[:-2]
                 if clause == pkg or clause.startswith(base + ".{") and re.search(r"[{,\s]" + re.escape(name) + r"[\s,}=]", clause):
