@@ -334,8 +334,21 @@ def test_runner_bounds_output_and_kills_on_timeout(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("verilator"), reason="verilator not installed")
-def test_verilator_cpp_pass_and_fail(tmp_path):
+def test_verilator_cpp_pass_and_fail(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHISEL_AGENT_CACHE", str(tmp_path / "cache"))
     ok = verilator_cpp(sv("adder.sv"), "Adder", DATA / "adder_tb.cpp", workdir=tmp_path / "ok")
     assert ok.ok and "TEST PASSED" in ok.log and ok.vcd_path and Path(ok.vcd_path).name == "adder.vcd"
+    # The first build left Verilator's runtime objects in the cache; the second build reuses them.
+    assert list((tmp_path / "cache" / "verilator-runtime").glob("*/verilated.o"))
     bad = verilator_cpp(sv("adder_minus.sv"), "Adder", DATA / "adder_tb.cpp", workdir=tmp_path / "bad")
     assert bad.category == "sim_mismatch" and bad.hints[0].startswith("TEST FAILED: 0 + 5 => 251 (expected 5)")
+    assert (tmp_path / "bad" / "obj_dir" / "verilated.o").stat().st_size > 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("verilator"), reason="verilator not installed")
+def test_verilator_cpp_build_error_is_sim_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHISEL_AGENT_CACHE", str(tmp_path / "cache"))
+    r = verilator_cpp(sv("adder.sv").replace("assign s = x + y;", "assign s = x + ;"), "Adder",
+                      DATA / "adder_tb.cpp", workdir=tmp_path)
+    assert r.category == "sim_error" and r.hints[0].startswith("verilator failed: %Error")
