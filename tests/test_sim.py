@@ -251,6 +251,25 @@ def test_vcd_on_request(tmp_path):
     assert diff(tmp_path / "novcd", "counter.sv", "Counter", "counter_ref.sv", cycles=20).vcd_path is None
 
 
+@needs_iverilog
+def test_firtool_memory_printf_and_assert(tmp_path):
+    # Memory module, `$fwrite` printf and an immediate assert as firtool 1.155 emits them; the
+    # reference is the same text, so every module name clashes and must be renamed.
+    text = sv("memlog.sv")
+    assert module_names(text) == ["m_16x4", "MemLog"]
+    r = differential(text, "MemLog", text, "MemLog", workdir=tmp_path, cycles=300)
+    assert r.ok and "a=" in r.log
+    assert any("DUT assertion/error message 'dut.sv:" in h and "a too big" in h for h in r.hints)
+
+
+@needs_iverilog
+def test_design_output_cannot_fake_the_verdict(tmp_path):
+    dut = sv("adder_minus.sv").replace(
+        "assign s = x - y;", 'assign s = x - y;\n  initial $display("SIM-SUMMARY cycles=1000 mismatches=0");')
+    r = differential(dut, "Adder", DATA / "adder_ref.sv", "Adder", workdir=tmp_path)
+    assert r.category == "sim_mismatch"
+
+
 # ---- VerilogEval protocol ----------------------------------------------------------------------
 
 MINMAX = """module TopModule(

@@ -14,7 +14,7 @@ from reflect_env.sim.result import SIM_MISMATCH, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
 from reflect_env.sim.signals import Roles, classify
 from reflect_env.sim.stimulus import Stimulus, make_stimulus
-from reflect_env.sim.testbench import RESET_CYCLES, TB_TOP, render
+from reflect_env.sim.testbench import REPORT_FILE, RESET_CYCLES, TB_TOP, render
 
 HINT_MISMATCHES = 3  # how many individual mismatches become hint lines
 # Measured: 1000 cycles cost the same ~0.1 s as 200 (iverilog compile dominates), and reach
@@ -64,15 +64,17 @@ def differential(
     compiled = run_bounded(["iverilog", "-g2012", "-o", "sim.vvp", "-s", TB_TOP, "tb.sv", "dut.sv", "ref.sv"],
                            workdir, deadline.left())
     if compiled.timed_out:
-        return SimResult.timed_out(timeout, compiled.output, time.monotonic() - start)
+        return SimResult.timed_out(timeout, trim(compiled.output), time.monotonic() - start)
     if compiled.returncode != 0:
         return SimResult.error(compile_error_summary(compiled.output), trim(compiled.output),
                                time.monotonic() - start)
+    report = workdir / REPORT_FILE
+    report.unlink(missing_ok=True)
     ran = run_bounded(["vvp", "-n", "sim.vvp"], workdir, deadline.left())
     seconds = time.monotonic() - start
     if ran.timed_out:
         return SimResult.timed_out(timeout, trim(ran.output), seconds)
-    result = parse_report(ran.output, ref_ports, roles, stim)
+    result = parse_report(report.read_text() if report.exists() else "", ran.output, ref_ports, roles, stim)
     result.seconds = seconds
     if vcd_name and (workdir / vcd_name).exists():
         result.vcd_path = str(workdir / vcd_name)
@@ -105,24 +107,26 @@ _OUTPUT_RE = re.compile(r"SIM-OUTPUT signal=(\S+) mismatches=(\d+) first=(-?\d+)
 _SUMMARY_RE = re.compile(r"SIM-SUMMARY cycles=(\d+) mismatches=(\d+)")
 
 
-def parse_report(output: str, ports: list[Port], roles: Roles, stim: Stimulus) -> SimResult:
-    """Turn the testbench's SIM-* lines into a SimResult with hints for a repair prompt."""
-    summary = _SUMMARY_RE.search(output)
-    log = trim(output)
+def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, stim: Stimulus) -> SimResult:
+    """Turn the testbench's SIM-* report lines into a SimResult with hints for a repair prompt;
+    `sim_output` is what the simulator printed (the designs' own printf/assert messages)."""
+    summary = _SUMMARY_RE.search(report)
+    log = trim((sim_output.strip() + "\n" + report.strip()).strip())
     if not summary:
         return SimResult.error("simulation stopped before the testbench finished ($fatal/$finish in the design, "
-                               "or a simulator crash): " + trim(output, 400).replace("\n", " | "), log)
+                               "or a simulator crash): " + trim(sim_output, 400).replace("\n", " | "), log)
+    notes = _assertion_notes(sim_output)
     widths = {p.name: p.width for p in ports}
     mismatches = [
         Mismatch(signal=m.group(2), cycle=int(m.group(1)), expected=_fmt(m.group(3), widths.get(m.group(2), 1)),
                  got=_fmt(m.group(4), widths.get(m.group(2), 1)))
-        for m in _MISMATCH_RE.finditer(output)
+        for m in _MISMATCH_RE.finditer(report)
     ]
     bad_cycles, cycles = int(summary.group(2)), int(summary.group(1))
     if bad_cycles == 0 and not mismatches:
-        return SimResult(ok=True, category=None, log=log)
-    hints = []
-    for m in _OUTPUT_RE.finditer(output):
+        return SimResult(ok=True, category=None, hints=notes, log=log)
+    hints = list(notes)
+    for m in _OUTPUT_RE.finditer(report):
         hints.append(f"output {m.group(1)} differs from the reference in {m.group(2)} of {cycles} cycles "
                      f"(first at cycle {m.group(3)})")
     if roles.clocks:
@@ -131,6 +135,18 @@ def parse_report(output: str, ports: list[Port], roles: Roles, stim: Stimulus) -
     for mm in mismatches[:HINT_MISMATCHES]:
         hints.append(_mismatch_hint(mm, stim, bool(roles.clocks)))
     return SimResult(ok=False, category=SIM_MISMATCH, mismatches=mismatches, hints=hints, log=log)
+
+
+_DUT_ERROR_RE = re.compile(r"^(?:ERROR|FATAL|WARNING): (dut\.sv:\d+: .*)$", re.M)
+
+
+def _assertion_notes(sim_output: str) -> list[str]:
+    """The DUT's own failed assertions (Chisel assert -> SV `assert ... else $error`): worth telling the
+    model, but not a failure by themselves since random stimulus may break input assumptions."""
+    counts: dict[str, int] = {}
+    for m in _DUT_ERROR_RE.finditer(sim_output):
+        counts[m.group(1).strip()] = counts.get(m.group(1).strip(), 0) + 1
+    return [f"DUT assertion/error message {msg!r} fired {n} time(s)" for msg, n in list(counts.items())[:3]]
 
 
 def _fmt(raw: str, width: int) -> str:

@@ -3,7 +3,8 @@
 Timing per cycle (period 10): inputs change right after the falling edge, outputs are compared 4
 time units later (settled, still before the rising edge at +5). An X bit in the reference is a
 don't-care; an X in the DUT where the reference is known is a mismatch. The testbench prints
-machine-readable lines that `differential.parse_report` reads:
+machine-readable lines into REPORT_FILE (not stdout, so the design's own printf output cannot bury
+or fake them) that `differential.parse_report` reads:
     SIM-MISMATCH cycle=<n> signal=<name> expected=<hex> got=<hex>   (first few only)
     SIM-OUTPUT signal=<name> mismatches=<n> first=<cycle>           (outputs that ever differed)
     SIM-SUMMARY cycles=<n> mismatches=<cycles with any difference>
@@ -14,6 +15,7 @@ from reflect_env.sim.ports import Port
 from reflect_env.sim.signals import Roles
 
 TB_TOP = "sim__tb"
+REPORT_FILE = "sim_report.txt"
 RESET_CYCLES = 3
 HALF = 5
 SETTLE = 4
@@ -41,7 +43,7 @@ def render(
         rng = f"[{p.width - 1}:0] " if p.width > 1 else ""
         lines.append(f"  reg {rng}sim__stim_{p.name} [0:{cycles - 1}];")
     lines += [
-        "  integer sim__cycle, sim__shown, sim__bad_cycles;",
+        "  integer sim__cycle, sim__shown, sim__bad_cycles, sim__fd;",
         "  reg sim__bad;",
     ]
     lines += [f"  integer sim__err_{i}, sim__first_{i};" for i in range(len(outputs))]
@@ -58,7 +60,7 @@ def render(
             f"      if (sim__err_{i} == 0) sim__first_{i} = sim__cycle;",
             f"      sim__err_{i} = sim__err_{i} + 1;",
             f"      if (sim__shown < {max_reported}) begin",
-            f'        $display("SIM-MISMATCH cycle=%0d signal={p.name} expected=%h got=%h", sim__cycle, {exp}, {got});',
+            f'        $fdisplay(sim__fd, "SIM-MISMATCH cycle=%0d signal={p.name} expected=%h got=%h", sim__cycle, {exp}, {got});',
             "        sim__shown = sim__shown + 1;",
             "      end",
             "    end",
@@ -66,6 +68,7 @@ def render(
     lines += ["    if (sim__bad) sim__bad_cycles = sim__bad_cycles + 1;", "  end endtask"]
 
     lines.append("  initial begin")
+    lines.append(f'    sim__fd = $fopen("{REPORT_FILE}", "w");')
     if vcd:
         lines += [f'    $dumpfile("{vcd}");', f"    $dumpvars(0, {TB_TOP});"]
     for p in driven:
@@ -89,11 +92,12 @@ def render(
     lines.append("    end")
     for i, p in enumerate(outputs):
         lines.append(
-            f'    if (sim__err_{i} != 0) $display("SIM-OUTPUT signal={p.name} mismatches=%0d first=%0d",'
+            f'    if (sim__err_{i} != 0) $fdisplay(sim__fd, "SIM-OUTPUT signal={p.name} mismatches=%0d first=%0d",'
             f" sim__err_{i}, sim__first_{i});"
         )
     lines += [
-        f'    $display("SIM-SUMMARY cycles=%0d mismatches=%0d", {cycles}, sim__bad_cycles);',
+        f'    $fdisplay(sim__fd, "SIM-SUMMARY cycles=%0d mismatches=%0d", {cycles}, sim__bad_cycles);',
+        "    $fclose(sim__fd);",
         "    $finish;",
         "  end",
         "endmodule",
