@@ -51,7 +51,7 @@ def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, time
         res.vcd_path = vcd_path
         return res
     res = read_verdict(ran.output)
-    res.hints = port_notes + res.hints
+    res.hints = res.hints + port_notes  # the testbench's own verdict first
     res.seconds, res.vcd_path = seconds, vcd_path
     return res
 
