@@ -23,4 +23,6 @@ app.add_typer(bench_app, name="bench")
 from agent.commands import verify_cmds  # noqa: E402,F401  setup, check, bench verify
 from agent.commands import eval_cmds  # noqa: E402,F401  eval, sweep, report
 from agent.commands import solve_cmds  # noqa: E402,F401  solve, bench overhead
+from agent.commands import baseline_cmds  # noqa: E402,F401  datagen, train
 from agent.commands import llm_cmds  # noqa: E402,F401  llm ping, config show, bench llm
+from agent.commands import rag_cmds  # noqa: E402,F401  rag build, rag query, bench rag

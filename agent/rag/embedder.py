@@ -11,6 +11,9 @@ import threading
 from pathlib import Path
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+# One loaded model per process: it is immutable and takes tens of seconds to load on a busy machine.
+_MODELS: dict[str, object] = {}
+_MODELS_LOCK = threading.Lock()
 
 
 class EmbedderMissing(RuntimeError):
@@ -43,14 +46,19 @@ class Embedder:
         return self._model is not None
 
     def load(self) -> None:
-        with self._lock:
+        with self._lock, _MODELS_LOCK:
             if self._model is not None:
                 return
             import time
 
+            path = model_path()
+            if str(path) in _MODELS:
+                self._model = _MODELS[str(path)]
+                self.load_seconds = 0.0
+                return
+
             os.environ["HF_HUB_OFFLINE"] = "1"  # a local directory must never fall back to the hub
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            path = model_path()
             t0 = time.perf_counter()
             import torch
             from sentence_transformers import SentenceTransformer
@@ -58,9 +66,16 @@ class Embedder:
             # One short query is latency-bound; more threads only contend with the verifier's JVMs.
             torch.set_num_threads(int(os.environ.get("CHISEL_AGENT_RAG_THREADS", "1")))
             try:
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()  # "Loading weights" bars would break --json and rich output
+            except ImportError:
+                pass
+            try:
                 self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
             except Exception as e:  # noqa: BLE001 - any load failure gets the same one-line cause
                 raise EmbedderMissing(f"cannot load {MODEL_NAME} from {path}: {e}") from e
+            _MODELS[str(path)] = self._model
             self.load_seconds = time.perf_counter() - t0
 
     def embed(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:

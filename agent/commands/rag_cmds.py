@@ -1,0 +1,162 @@
+"""`agent rag build`, `agent rag query` and `agent bench rag`: the notes index retrieved into prompts."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app, bench_app
+from agent.cli_util import err_console, fail, print_json, read_text_file
+
+rag_app = typer.Typer(help="Chisel API notes and error guide retrieved into prompts (RAG).", no_args_is_help=True)
+app.add_typer(rag_app, name="rag")
+
+
+def _retriever(profile: str, token_budget: int = 1200):
+    import logging
+
+    from agent.rag.notes import NoteError
+
+    # the commands print BuildStats.warnings themselves; keep the library's log record off stderr
+    logging.getLogger("agent.rag").addHandler(logging.NullHandler())
+    from agent.rag.retriever import Retriever
+
+    try:
+        r = Retriever(profile, token_budget=token_budget)
+        r.documents()  # parse notes now so a broken note is a one-line error, not a traceback later
+        return r
+    except (ValueError, NoteError) as e:
+        fail(str(e))
+
+
+def _build(r, force: bool, quiet: bool):
+    """Build (or open) the index with a progress bar; embedding ~120 notes takes a while on a busy CPU."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from agent.rag.embedder import EmbedderMissing
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("opening index", total=None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        try:
+            return r.build(force=force, progress=on_progress)
+        except EmbedderMissing as e:
+            fail(str(e))
+
+
+@rag_app.command("build")
+def build_cmd(
+    profile: str = typer.Option("chisel7", "--profile", help="toolchain profile whose sources jar feeds the API notes"),
+    force: bool = typer.Option(False, "--force", help="re-embed every note even if the index is current"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)."""
+    r = _retriever(profile)
+    stats = _build(r, force, quiet=as_json)
+    if as_json:
+        print_json(stats.model_dump())
+        return
+    for w in stats.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    state = "up to date" if stats.reused else f"built ({stats.embedded} notes embedded in {stats.embed_s:.1f} s, " \
+                                               f"model load {stats.model_load_s:.1f} s)"
+    err_console.print(
+        f"[bold green]ok[/]: index {stats.collection} {state}: {stats.notes} hand-written + "
+        f"{stats.generated} generated notes, {stats.total_s:.1f} s total", highlight=False)
+
+
+@rag_app.command("query")
+def query_cmd(
+    text: str = typer.Argument(..., help="spec text or an error message"),
+    k: int = typer.Option(5, "-k", "--k", min=1, max=50, help="number of notes"),
+    code: Optional[Path] = typer.Option(None, "--code", help="candidate Chisel file (repair retrieval)"),
+    diagnostics: Optional[Path] = typer.Option(None, "--diagnostics", help="file with compiler/firtool messages"),
+    profile: str = typer.Option("chisel7", "--profile", help="toolchain profile"),
+    token_budget: int = typer.Option(1200, "--token-budget", min=50, help="max tokens of note text returned"),
+    show_text: bool = typer.Option(False, "--text", help="also print each note's text"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Show the notes a prompt would get for TEXT (plus --code / --diagnostics in repair mode)."""
+    from agent.rag.retriever import format_hits_for_trace
+
+    code_text = read_text_file(code, "code file") if code else None
+    diag_text = read_text_file(diagnostics, "diagnostics file") if diagnostics else None
+    if not text.strip() and not diag_text:
+        fail("the query is empty; give spec text or an error message")
+    r = _retriever(profile, token_budget)
+    _build(r, force=False, quiet=as_json)
+    notes = r.retrieve(text, code=code_text, diagnostics=diag_text, k=k)
+    if as_json:
+        hits = format_hits_for_trace(notes)
+        if show_text:
+            for h, n in zip(hits, notes):
+                h["text"] = n.text
+        print_json({"query": text, "profile": profile, "k": k, "hits": hits})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"top {len(notes)} notes", title_justify="left")
+    for column in ("#", "id", "score", "kind", "source", "title"):
+        table.add_column(column, overflow="fold")
+    for i, n in enumerate(notes, 1):
+        table.add_row(str(i), n.id, f"{n.score:.3f}", n.kind, n.source, n.title)
+    out = Console()
+    out.print(table)
+    if show_text:
+        for n in notes:
+            out.rule(n.id)
+            out.print(n.text, markup=False, highlight=False)
+
+
+@bench_app.command("rag")
+def bench_rag_cmd(
+    profile: str = typer.Option("chisel7", "--profile", help="toolchain profile"),
+    queries: Optional[Path] = typer.Option(None, "--queries", help="labelled YAML set (default tests/data/rag_queries.yaml)"),
+    rounds: int = typer.Option(3, "--rounds", min=1, max=20, help="passes over the query set for latency"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Cold index build time (model load separated), query latency p50/p90 after load, top-3 hit rate."""
+    from agent.rag.bench import DEFAULT_QUERIES, load_queries, run_rag_bench
+    from agent.rag.embedder import EmbedderMissing
+    from agent.rag.notes import NoteError
+
+    path = queries or DEFAULT_QUERIES
+    if not path.is_file():
+        fail(f"labelled query set not found: {path} (pass --queries FILE)")
+    try:
+        qs = load_queries(path)
+    except (ValueError, OSError) as e:
+        fail(str(e))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("RAG bench: {task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, disable=as_json, transient=True) as progress:
+        task = progress.add_task("cold build", total=2 + rounds * len(qs))
+
+        def tick(stage: str) -> None:
+            progress.update(task, advance=1, description=stage)
+
+        try:
+            report = run_rag_bench(profile, qs, rounds=rounds, tick=tick)
+        except (ValueError, NoteError, EmbedderMissing) as e:
+            fail(str(e))
+    if as_json:
+        print_json(report)
+        return
+    for w in report["warnings"]:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    err_console.print(
+        f"cold build {report['cold_build_s']:.1f} s (model load {report['model_load_s']:.1f} s, embedding "
+        f"{report['notes']}+{report['generated_notes']} notes {report['embed_s']:.1f} s); warm open "
+        f"{report['warm_open_s']:.2f} s; query p50 {report['query_p50_ms']:.1f} ms, p90 "
+        f"{report['query_p90_ms']:.1f} ms (target <= {report['latency_target_ms']:.0f} ms: "
+        f"{'met' if report['latency_target_met'] else 'NOT met'}); top-3 hit rate "
+        f"{report['top3_hit_rate']:.0%} over {report['queries']} queries", highlight=False)
+    for m in report["misses"]:
+        err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
