@@ -50,10 +50,11 @@ def _execute(bench, opts, as_json: bool) -> None:
     from agent.eval.records import ResultsLogError
     from agent.eval.replay import ReplayError
     from agent.eval.runner import RunError, run_benchmark
+    from reflect_env.toolchain import ToolchainMissing
 
     try:
         outcome = run_benchmark(bench, opts)
-    except (RunError, ReplayError, ResultsLogError) as e:
+    except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
         fail(str(e))
     except ImportError as e:
         fail(f"a component this run needs is missing: {e}")
@@ -102,6 +103,7 @@ def eval_cmd(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
     profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="problems in flight"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="verifier JVM workers (default: one per core)"),
     temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
     no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
 ) -> None:
@@ -126,7 +128,7 @@ def eval_cmd(
         out=out or _default_out("eval", bench_obj.name), kind="eval", samples=samples, depth=depth, ks=ks,
         lenient=not strict, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
         model=model, base_url=base_url, profile=profile, concurrency=concurrency, temperature=temperature,
-        cache=not no_cache)
+        cache=not no_cache, workers=workers)
     _execute(bench_obj, opts, as_json)
 
 
@@ -144,6 +146,7 @@ def sweep_cmd(
     temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0),
     profile: Optional[str] = typer.Option(None, "--profile"),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="verifier JVM workers (default: one per core)"),
     no_fix: bool = typer.Option(False, "--no-fix"),
     no_rag: bool = typer.Option(False, "--no-rag"),
     no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
@@ -173,7 +176,7 @@ def sweep_cmd(
         ks=ks, depths=depths, fix=not no_fix, rag=not no_rag, limit=limit or cfg.limit, resume=resume,
         model=model or cfg.model, base_url=base_url or cfg.base_url,
         temperature=temperature if temperature is not None else cfg.temperature,
-        profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency, cache=not no_cache)
+        profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency, cache=not no_cache, workers=workers)
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
     _execute(bench_obj, opts, as_json)

@@ -42,6 +42,7 @@ class RunOptions:
     temperature: float | None = None
     profile: str | None = None
     concurrency: int | None = None
+    workers: int | None = None  # verifier JVM workers (None: one per core)
     cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
 
 
@@ -109,7 +110,7 @@ def _open_env(opts: RunOptions, env_factory):
         return env_factory()
     from reflect_env import ReflectEnv
 
-    return ReflectEnv(profile=opts.profile or "chisel7")
+    return ReflectEnv(profile=opts.profile, workers=opts.workers)
 
 
 async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory) -> int:

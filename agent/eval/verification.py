@@ -14,9 +14,25 @@ def enum_value(x: Any) -> Any:
     return getattr(x, "value", x)
 
 
+INFRA_CATEGORIES = ("crash", "timeout")
+
+
 async def check(env, task: Task, code: str, *, mode: str = "strict"):
-    """Verify `code` for `task` on the shared warm pool (runs in a thread, so many can be in flight)."""
-    return await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode)
+    """Verify `code` for `task` on the shared warm pool (runs in a thread, so many can be in flight).
+
+    A worker that died or timed out may be the machine's fault (load, a recycled JVM), not the
+    candidate's: such a verdict is re-checked once on a fresh worker before it counts."""
+    result = await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode)
+    if not result.ok and enum_value(result.category) in INFRA_CATEGORIES:
+        again = await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode)
+        again.notes.append(f"re-checked after {enum_value(result.category)}: {_first_error(result)}")
+        return again
+    return result
+
+
+def _first_error(result) -> str:
+    first = result.first_error()
+    return first.message.splitlines()[0][:200] if first and first.message else "-"
 
 
 def error_log(result) -> str | None:
