@@ -240,3 +240,25 @@ def test_every_mutant_is_rejected_by_simulation(env, references):
                 first_cycle[name] = min(m.cycle for m in r.mismatches if m.cycle is not None)
     assert not wrong_stage, "mutants that fail before simulation:\n" + "\n".join(wrong_stage)
     assert not survived, f"mutants the simulation did not reject: {survived}"
+
+
+@needs_toolchain
+@pytest.mark.slow
+def test_verilogeval_mini_solutions_pass_and_mutants_fail(env):
+    items, names = [], []
+    for stem in MINI_PROBLEMS:
+        ref = (MINI / f"{stem}_ref.sv").read_text()
+        for kind in ("", ".mutant"):
+            code = (MINI / "solutions" / f"{stem}{kind}.scala").read_text()
+            items.append(dict(code=code, top="TopModule", testbench=MINI / f"{stem}_test.sv", reference=ref))
+            names.append(f"{stem}{kind}")
+    bad = []
+    for name, r in zip(names, env.verify_many(items)):
+        first = r.first_error()
+        detail = f"{r.stage.value}/{r.category} {first.message[:300] if first else ''}"
+        if name.endswith(".mutant"):
+            if r.ok or r.category is None or r.category.value != "sim_mismatch":
+                bad.append(f"{name} should fail simulation: {detail}")
+        elif not r.ok:
+            bad.append(f"{name} should pass: {detail}")
+    assert not bad, "\n".join(bad)
