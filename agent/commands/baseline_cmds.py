@@ -1,0 +1,127 @@
+"""`agent datagen N`: verified synthetic Chisel data; `agent train CONFIG.yaml`: the QLoRA baseline."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app
+from agent.cli_util import err_console, fail, print_json
+
+
+@app.command()
+def datagen(
+    n: int = typer.Argument(..., help="How many verified samples the output should hold in total."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Warm JVM workers (default: one per core)."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same samples."),
+    out: Path = typer.Option(Path("data/chisel_synth.jsonl"), "--out", "-o", help="Alpaca JSONL to write."),
+    levels: str = typer.Option("L1,L2,L3,L4", "--levels", help="Comma-separated: L1,L2,L3,L4,util."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Toolchain profile (chisel7, chisel6)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue a run that wrote to the same --out."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object with the stats."),
+) -> None:
+    """Generate N template samples following the seed's curriculum, each verified on the real toolchain."""
+    from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
+    from baselines.datagen.mix import parse_levels, quotas
+    from baselines.datagen.stats import summarize
+    from baselines.datagen.store import sidecar, write_dataset_info
+
+    if n <= 0:
+        fail(f"N must be positive, got {n}")
+    if workers is not None and workers <= 0:
+        fail(f"--workers must be positive, got {workers}")
+    try:
+        chosen = parse_levels(levels)
+    except ValueError as e:
+        fail(str(e))
+    if out.exists() and out.is_dir():
+        fail(f"--out is a directory: {out}")
+    has_data = out.exists() or sidecar(out, ".meta.jsonl").exists() or sidecar(out, ".failures.jsonl").exists()
+    if has_data and not resume:
+        fail(f"{out} already exists; pass --resume to continue it or choose another --out")
+
+    try:
+        from reflect_env import ReflectEnv, ToolchainMissing
+    except ImportError as e:
+        fail(f"reflect_env is not usable: {e}")
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    want = quotas(n, chosen)
+    progress = Progress(TextColumn("datagen"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                        console=err_console, disable=json_out, transient=False)
+    try:
+        env = ReflectEnv(profile=profile, workers=workers)
+    except ToolchainMissing as e:
+        fail(str(e))
+    except ValueError as e:
+        fail(str(e))
+    try:
+        with env, progress:
+            from baselines.datagen.store import load_existing
+            try:
+                already = len(load_existing(out).meta) if has_data else 0
+            except ValueError as e:
+                fail(str(e))
+            bar = progress.add_task("datagen", total=sum(want.values()), completed=min(already, n), rate="")
+            import time
+            t0 = time.perf_counter()
+            count = 0
+
+            def advance(k: int) -> None:
+                nonlocal count
+                count += k
+                rate = count / max(time.perf_counter() - t0, 1e-9)
+                progress.update(bar, advance=k, rate=f"{rate:.2f} samples/s")
+
+            engine = Engine(out, n, chosen, seed, reflect_verifier(env), concurrency=2 * env.workers,
+                            on_progress=advance)
+            try:
+                report = asyncio.run(engine.run())
+            except (ValueError, VerifierBroken) as e:
+                fail(str(e))
+    except KeyboardInterrupt:
+        fail(f"interrupted; everything verified so far is in {out} (re-run with --resume)", code=130)
+
+    info = write_dataset_info(out)
+    stats = summarize(out, chosen)
+    stats["run"] = {
+        "new_samples": report.new_samples, "failures": report.failures, "duplicates_skipped": report.duplicates,
+        "naming_rejects": report.naming_rejects, "exhausted_levels": report.exhausted,
+        "wall_s": round(report.wall_s, 2), "verify_s": round(report.verify_s, 2),
+        "samples_per_s": round(report.samples_per_s, 3), "workers": env.workers, "seed": seed,
+        "profile": env.profile,
+    }
+    stats["files"] = {"out": str(out), "meta": str(sidecar(out, ".meta.jsonl")),
+                      "failures": str(sidecar(out, ".failures.jsonl")), "dataset_info": str(info)}
+    sidecar(out, ".stats.json").write_text(json.dumps(stats, indent=2) + "\n")
+    short = stats["samples"] < n
+    if json_out:
+        print_json(stats)
+    else:
+        _print_stats(stats)
+    if short:
+        fail(f"only {stats['samples']} of {n} samples: levels {', '.join(report.exhausted) or '?'} ran out of "
+             "distinct candidates (see the stats)", code=1)
+
+
+def _print_stats(stats: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{stats['samples']} samples, {stats['distinct_structures']} distinct structures")
+    for col in ("level", "count", "share", "target", "structures"):
+        table.add_column(col, justify="right" if col != "level" else "left")
+    for lv, row in stats["levels"].items():
+        table.add_row(lv, str(row["count"]), f"{row['share']:.1%}", f"{row['target']:.1%}", str(row["distinct_structures"]))
+    err_console.print(table)
+    run = stats["run"]
+    err_console.print(
+        f"{run['new_samples']} new in {run['wall_s']} s ({run['samples_per_s']} samples/s on {run['workers']} workers "
+        f"after warm-up); {run['failures']} failed verification, {run['duplicates_skipped']} duplicates skipped. "
+        f"Files: {stats['files']['out']} (+ .meta.jsonl, .failures.jsonl, .stats.json), {stats['files']['dataset_info']}",
+        highlight=False,
+    )
