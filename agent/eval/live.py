@@ -49,6 +49,10 @@ def _stage_of(chains: list[ChainRecord], code: str | None) -> str | None:
     return None
 
 
+class LLMFailed(RuntimeError):
+    """The model server failed a request for good while solving a problem."""
+
+
 @dataclass
 class LiveSettings:
     samples: int | None = None  # None: the search's default
@@ -106,6 +110,10 @@ class LiveSolver:
         finally:
             if trace is not None:
                 trace.close()
+        if (res.stop_reason or "").startswith("llm_error"):
+            # A request that failed for good says nothing about the model's ability: leave the
+            # problem unrecorded (the run reports it and --resume retries it) rather than score it.
+            raise LLMFailed(res.stop_reason)
         record = record_from_solve(task, res)
         await rescue_name_mismatches(self.env, task, record)
         return record
