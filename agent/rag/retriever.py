@@ -6,6 +6,7 @@ built on first use and rebuilt whenever the notes, the profile's sources jar or 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -74,6 +75,7 @@ class Retriever:
         self._warnings: list[str] = []
         self._collection: str | None = None
         self._lexical: LexicalScorer | None = None
+        self._build_lock = threading.Lock()  # the search loop calls retrieve() from several threads
 
     # -- corpus ---------------------------------------------------------------------------------
 
@@ -145,7 +147,9 @@ class Retriever:
         if k <= 0:
             return []
         if self._collection is None:
-            self.build()
+            with self._build_lock:
+                if self._collection is None:
+                    self.build()
         docs = self._docs
         assert docs is not None and self._lexical is not None
         texts = [t for t in (query.strip(), (diagnostics or "").strip()[:DIAG_CHARS]) if t]
