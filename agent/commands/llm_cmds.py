@@ -74,7 +74,7 @@ def ping_cmd(
         print_json(report)
     else:
         err_console.print(f"[bold green]ok[/]: {llm_cfg.base_url} serves {llm_cfg.model}; chat round trip "
-                          f"{reply.latency_s * 1000:.0f} ms, reply {report['reply']!r}", highlight=False)
+                          f"{reply.latency_s * 1000:.0f} ms, reply {_short(report['reply'])!r}", highlight=False)
 
 
 @config_app.command("show")
@@ -100,6 +100,11 @@ def show_cmd(
     from rich.console import Console
 
     Console().print(table)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _flatten(data: dict, prefix: str = ""):
