@@ -164,3 +164,9 @@ def test_every_key_is_documented():
     names += [f"llm.{k}" for k in LLMConfig.model_fields] + [f"budgets.{k}" for k in Budgets.model_fields]
     missing = [n for n in names if f"`{n}`" not in doc]
     assert not missing, f"undocumented config keys: {missing}"
+
+
+@pytest.mark.parametrize("url", ["localhost:8000/v1", "ftp://x/v1", "http://", ""])
+def test_base_url_needs_a_scheme_and_host(clean, url):
+    with pytest.raises(ConfigError, match=r"llm.base_url: .*http:// or https:// URL"):
+        load_config(base_url=url or " ")

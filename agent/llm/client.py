@@ -19,7 +19,7 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from agent.llm.cache import ResponseCache, request_key
@@ -51,6 +51,17 @@ class LLMConfig(BaseModel):
     retry_backoff_max_s: float = Field(default=30.0, ge=0)  # cap for one wait, Retry-After included
 
     model_config = {"extra": "forbid"}
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        # Without a scheme the HTTP layer fails with a misleading "connection closed" much later.
+        from urllib.parse import urlparse
+
+        u = urlparse(v.strip())
+        if u.scheme not in ("http", "https") or not u.netloc:
+            raise ValueError(f"base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
+        return v.strip()
 
 
 class LLMUnavailable(RuntimeError):
