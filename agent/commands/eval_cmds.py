@@ -65,7 +65,7 @@ def _execute(bench, opts, as_json: bool) -> None:
         "compile_pass": s["compile_pass"], "functional_pass": s["functional_pass"],
         "by_level": s["by_level"], "by_category": s["by_category"], "by_failure": s["by_failure"],
         "llm_calls": s["llm_calls"], "prompt_tokens": s["prompt_tokens"],
-        "completion_tokens": s["completion_tokens"], "wall_s": s["wall_s"], "new_records": outcome.new,
+        "completion_tokens": s["completion_tokens"], "elapsed_s": outcome.elapsed_s, "new_records": outcome.new,
         "errors": outcome.errors,
     }
     if opts.kind == "sweep":

@@ -109,8 +109,9 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
         f"completion tokens: {stats['completion_tokens']}",
         f"- repair rounds used (reported chain): mean {stats['rounds']['mean']:.2f}, histogram "
         + ", ".join(f"{r}: {n}" for r, n in stats["rounds"]["histogram"].items()),
-        f"- wall time summed over problems: {stats['wall_s']:.1f} s (mean {stats['mean_wall_s']:.2f} s), "
-        f"verifier time: {stats['verify_s']:.1f} s",
+        f"- run wall time: {meta.get('elapsed_s', 0.0):.1f} s; per problem (overlapping, problems run "
+        f"concurrently): sum {stats['wall_s']:.1f} s, mean {stats['mean_wall_s']:.2f} s; "
+        f"verifier time {stats['verify_s']:.1f} s",
     ]
     failing = [r for r in records if not r.score(stats["headline_mode"] == "lenient")]
     fail_rows = ["| id | level | category | stage | first error |", "|---|---|---|---|---|"] + [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -52,6 +53,7 @@ class RunOutcome:
     summary: dict
     errors: dict[str, str]  # problem id -> why it has no record (rerun with --resume)
     new: int  # records added by this invocation
+    elapsed_s: float = 0.0  # the run's wall time, resumed invocations included
 
 
 def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
@@ -82,6 +84,7 @@ def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]
         if changed:
             raise RunError(f"cannot resume {opts.out}: settings differ from the original run ({', '.join(changed)})")
         meta["created"] = old.get("created", meta["created"])
+        meta["elapsed_s"] = old.get("elapsed_s", 0.0)
         meta["task_ids"] = list(dict.fromkeys([*old.get("task_ids", []), *meta["task_ids"]]))
     meta_path.write_text(json.dumps(meta, indent=1))
     done = {r.id for r in read_results(log_path, repair=True)}
@@ -98,19 +101,31 @@ def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory=None) -> Ru
     tasks = [t for t in (bench.tasks[: opts.limit] if opts.limit else bench.tasks) if t.id not in done]
     errors: dict[str, str] = {}
     new = 0
-    if tasks:
-        new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory))
+    t0 = time.monotonic()
+    try:
+        if tasks:
+            new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory))
+    finally:  # the run's own wall time, summed over resumed invocations
+        meta["elapsed_s"] = round(meta.get("elapsed_s", 0.0) + time.monotonic() - t0, 2)
+        (opts.out / RUN_META).write_text(json.dumps(meta, indent=1))
     records = read_results(opts.out / "results.jsonl")
     summary = write_outputs(opts.out, meta, records)
-    return RunOutcome(records, summary, errors, new)
+    return RunOutcome(records, summary, errors, new, meta["elapsed_s"])
 
 
 def _open_env(opts: RunOptions, env_factory):
     if env_factory is not None:
         return env_factory()
     from reflect_env import ReflectEnv
+    from reflect_env.toolchain import ToolchainMissing
 
-    return ReflectEnv(profile=opts.profile, workers=opts.workers)
+    try:
+        return ReflectEnv(profile=opts.profile, workers=opts.workers)
+    except ToolchainMissing:
+        raise
+    except Exception as e:  # e.g. the JVM workers did not come up in time on a loaded machine
+        raise RunError(f"the verifier did not start: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+                       f" (nothing was run; try again, or fewer --workers)") from None
 
 
 async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory) -> int:
