@@ -125,3 +125,59 @@ def _print_stats(stats: dict) -> None:
         f"Files: {stats['files']['out']} (+ .meta.jsonl, .failures.jsonl, .stats.json), {stats['files']['dataset_info']}",
         highlight=False,
     )
+
+
+@app.command()
+def train(
+    config: Path = typer.Argument(..., help="Training config YAML (see baselines/qlora/configs/qwen14b_qlora.yaml)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate config and data, tokenize, print the plan; no model load."),
+    data: Optional[list[Path]] = typer.Option(None, "--data", help="Override data.train_files (repeatable)."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Override output_dir."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override training.max_steps (smoke runs)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object (the plan, or the run summary)."),
+) -> None:
+    """QLoRA fine-tune (the seed's baseline recipe) and save the LoRA adapter for vLLM --enable-lora."""
+    from baselines.qlora.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(config)
+    except ConfigError as e:
+        fail(str(e))
+    if data:
+        cfg.data.train_files = list(data)
+    if output_dir is not None:
+        cfg.output_dir = output_dir
+    if max_steps is not None:
+        if max_steps == 0 or max_steps < -1:
+            fail(f"--max-steps must be positive (or -1 for epochs), got {max_steps}")
+        cfg.training.max_steps = max_steps
+
+    from baselines.qlora.model import TrainError, preflight
+    from baselines.qlora.train import prepare, run
+
+    try:
+        if dry_run:
+            _, _, _, plan = prepare(cfg)
+            if plan["four_bit"] and not plan["cuda"]:
+                plan["warning"] = "4-bit needs CUDA: a real run on this machine would stop at once"
+            if json_out:
+                print_json(plan)
+            else:
+                for key, value in plan.items():
+                    err_console.print(f"{key:>26}: {value}", highlight=False)
+            return
+        preflight(cfg)
+        if json_out:
+            import transformers
+
+            transformers.logging.disable_progress_bar()
+        summary = run(cfg)
+    except TrainError as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        fail(f"interrupted; checkpoints so far are in {cfg.output_dir}", code=130)
+    if json_out:
+        print_json(summary)
+    else:
+        err_console.print(f"adapter saved to {summary['adapter_dir']} after {summary['global_step']} steps; "
+                          f"summary in {cfg.output_dir}/train_summary.json", highlight=False)
