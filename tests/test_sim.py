@@ -271,6 +271,28 @@ def test_design_output_cannot_fake_the_verdict(tmp_path):
     assert r.category == "sim_mismatch"
 
 
+@needs_iverilog
+def test_default_cycles_reach_a_deep_counter_state(tmp_path):
+    # Timer wraps after 200 enabled cycles; a wrong terminal count only shows once it gets there.
+    off_by_one = sv("timer.sv").replace("cnt == 8'hC7", "cnt == 8'hC6")
+    assert off_by_one != sv("timer.sv")
+    r = differential(off_by_one, "Timer", DATA / "timer.sv", "Timer", workdir=tmp_path / "deep")
+    assert r.category == "sim_mismatch" and r.mismatches[0].cycle > 200
+    # ...which 200 cycles do not reach: the reason the default is 1000.
+    assert differential(off_by_one, "Timer", DATA / "timer.sv", "Timer", workdir=tmp_path / "short", cycles=200).ok
+
+
+def test_mutation_bench_makes_single_token_mutants():
+    from reflect_env.sim.mutation_bench import main, mutants
+    ms = mutants("timer.sv", sv("timer.sv"))
+    changes = {(m.before, m.after) for m in ms}
+    assert ("wire       last = cnt == 8'hC7;", "wire       last = cnt != 8'hC7;") in changes
+    assert ("cnt <= last ? 8'h0 : cnt + 8'h1;", "cnt <= last ? 8'h0 : cnt - 8'h1;") in changes
+    assert all(m.text.count("\n") == sv("timer.sv").count("\n") for m in ms)
+    assert not any("`" in m.before or "$" in m.before for m in ms)  # macros and system tasks untouched
+    assert main(["--cycles", "ten"]) == 2
+
+
 # ---- VerilogEval protocol ----------------------------------------------------------------------
 
 MINMAX = """module TopModule(
