@@ -81,37 +81,46 @@ def compile_diagnostics(items: list[dict], lines: list[str], prefix_len: int) ->
     return out
 
 
-# Chisel's own error lines: "[error] Candidate.scala 12:5: message" or "... @[Candidate.scala 12:5]".
-_CHISEL_ERR = re.compile(r"^\[error\]\s*(?:\S*Candidate\.scala[: ](\d+):(\d+):?\s*)?(.*)$")
+# Chisel's own error lines: "[error] Candidate.scala 12:5: message", followed by an echo of the source
+# line and a caret (also `[error]` lines), and a closing "There were N error(s) during hardware elaboration."
+_CHISEL_LOCATED = re.compile(r"^\[error\]\s*\S*Candidate\.scala[: ](\d+):(\d+):?\s*(.*)$")
+_CHISEL_ERR = re.compile(r"^\[error\]\s*(.*)$")
 _SRC_LOC = re.compile(r"Candidate\.scala[ :](\d+):(\d+)")
-_NOISE = re.compile(r"^\s*(at |\.\.\. \d+ more|\[info\]|\[warn\]|Exception in thread)")
+_CHISEL_SUMMARY = re.compile(r"There were \d+ error\(s\)|Fatal errors during hardware elaboration")
 
 
-def elaboration_diagnostics(error: str, output: str, frames: list[dict], lines: list[str]) -> list[Diagnostic]:
+def _fix_col(line: int | None, col: int | None, prefix_len: int) -> int | None:
+    return max(1, col - prefix_len) if line == 1 and col is not None else col
+
+
+def elaboration_diagnostics(error: str, output: str, frames: list[dict], lines: list[str],
+                            prefix_len: int = 0) -> list[Diagnostic]:
     """Chisel collects elaboration errors and logs them as `[error]` lines before throwing; when there are
     none, the exception chain (innermost last) is the message and the candidate's frames give the line."""
     diags: list[Diagnostic] = []
+    unlocated: list[str] = []
     for raw in output.splitlines():
-        m = _CHISEL_ERR.match(raw.strip())
-        if not m or not m.group(3).strip() or "Fatal errors during hardware elaboration" in raw:
-            continue
-        msg = m.group(3).strip()
-        line = int(m.group(1)) if m.group(1) else None
-        col = int(m.group(2)) if m.group(2) else None
-        if line is None and (loc := _SRC_LOC.search(msg)):
-            line, col = int(loc.group(1)), int(loc.group(2))
-        msg = re.sub(r"\s*@\[[^\]]*\]\s*$", "", msg)
-        diags.append(with_code_line(Diagnostic(stage=Stage.elaborate, line=line, column=col, message=msg,
-                                               category=classify_elaboration(msg)), lines))
+        raw = raw.strip()
+        if m := _CHISEL_LOCATED.match(raw):
+            line, col = int(m.group(1)), int(m.group(2))
+            msg = re.sub(r"\s*@\[[^\]]*\]\s*$", "", m.group(3).strip())
+            diags.append(with_code_line(Diagnostic(stage=Stage.elaborate, line=line, column=_fix_col(line, col, prefix_len),
+                                                   message=msg, category=classify_elaboration(msg)), lines))
+        elif (m := _CHISEL_ERR.match(raw)) and m.group(1).strip() and not _CHISEL_SUMMARY.search(raw):
+            unlocated.append(m.group(1).strip())
+    if diags:  # unlocated lines are then the source echo and caret of the located ones
+        return _dedup(diags)
+    for msg in unlocated:
+        diags.append(Diagnostic(stage=Stage.elaborate, message=msg, category=classify_elaboration(msg)))
     if diags:
         return _dedup(diags)
     chain = [ln for ln in error.splitlines() if ln.strip()]
     # Prefer the innermost cause that says something, without Chisel's generic wrapper.
-    useful = [c for c in chain if "Fatal errors during hardware elaboration" not in c] or chain or ["unknown error"]
+    useful = [c for c in chain if not _CHISEL_SUMMARY.search(c)] or chain or ["unknown error"]
     msg = _strip_exception_class(useful[-1])
     loc = _SRC_LOC.search(error)
     line = int(loc.group(1)) if loc else (frames[0]["line"] if frames else None)
-    col = int(loc.group(2)) if loc else None
+    col = _fix_col(line, int(loc.group(2)), prefix_len) if loc else None
     return [with_code_line(Diagnostic(stage=Stage.elaborate, line=line, column=col, message=msg,
                                       category=classify_elaboration(error)), lines)]
 
@@ -130,7 +139,7 @@ def _strip_exception_class(s: str) -> str:
 _FIRTOOL = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): (?P<msg>.*)$")
 
 
-def firtool_diagnostics(stderr: str, lines: list[str]) -> list[Diagnostic]:
+def firtool_diagnostics(stderr: str, lines: list[str], prefix_len: int = 0) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     for raw in stderr.splitlines():
         m = _FIRTOOL.match(raw.strip())
@@ -139,10 +148,10 @@ def firtool_diagnostics(stderr: str, lines: list[str]) -> list[Diagnostic]:
         on_candidate = m.group("file").endswith("Candidate.scala")
         sev = m.group("sev")
         msg = m.group("msg").strip()
+        line = int(m.group("line")) if on_candidate else None
         diags.append(with_code_line(Diagnostic(
-            stage=Stage.emit, severity=sev, message=msg,
-            line=int(m.group("line")) if on_candidate else None,
-            column=int(m.group("col")) if on_candidate else None,
+            stage=Stage.emit, severity=sev, message=msg, line=line,
+            column=_fix_col(line, int(m.group("col")), prefix_len) if on_candidate else None,
             category=classify_firtool(msg) if sev == "error" else None,
         ), lines))
     if not any(d.severity == "error" for d in diags) and stderr.strip():

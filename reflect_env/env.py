@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +56,11 @@ class ReflectEnv:
         self.pool: WorkerPool | None = None
         self.cold_max_rss_kb = 0
         if not cold:
-            self.pool = WorkerPool(self.tc, self.workers, self.jobs_root, self.pool_options)
+            try:
+                self.pool = WorkerPool(self.tc, self.workers, self.jobs_root, self.pool_options)
+            except BaseException:
+                self.close()
+                raise
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> "ReflectEnv":
@@ -87,9 +91,13 @@ class ReflectEnv:
         result.timings["total"] = round(time.perf_counter() - t0, 4)
         return result
 
+    def submit(self, code: str, top: str | None = None, **kw) -> Future[VerifyResult]:
+        """verify() in the background; as many run at once as there are workers."""
+        return self._executor.submit(self.verify, code, top, **kw)
+
     def verify_many(self, items: list[dict]) -> list[VerifyResult]:
         """Verify concurrently; each item holds verify()'s arguments. Order of results = order of items."""
-        futures = [self._executor.submit(self.verify, **item) for item in items]
+        futures = [self.submit(**item) for item in items]
         return [f.result() for f in futures]
 
     async def averify(self, code: str, top: str | None = None, **kw) -> VerifyResult:
@@ -107,7 +115,7 @@ class ReflectEnv:
             self._compile_and_elaborate(code, top, mode, job, res)
             if res.stage != Stage.emit:
                 return res
-            self._emit(code, job, res)
+            self._emit(code, job, res, len(f"package {_package(job)}; "))
             if res.ok and (reference is not None or testbench is not None):
                 self._simulate(job, res, reference, testbench)
             return res
@@ -118,9 +126,8 @@ class ReflectEnv:
     def _compile_and_elaborate(self, code: str, top: str | None, mode: str, job: Path, res: VerifyResult) -> None:
         """Runs on one worker; leaves res.stage at `emit` when a .fir file is ready."""
         lines = code.splitlines()
-        pkg = "cand" + job.name.replace("-", "")
         # The package clause shares line 1 with the candidate, so every line number stays exact.
-        prefix = f"package {pkg}; "
+        prefix = f"package {_package(job)}; "
         src = job / "Candidate.scala"
         src.write_text(prefix + code)
         worker = self._acquire()
@@ -170,7 +177,7 @@ class ReflectEnv:
                 error = reply.get("error", "")
                 broken = broken or "sandbox:" in error
                 res.diagnostics += dg.elaboration_diagnostics(error, reply.get("output", ""),
-                                                              reply.get("frames", []), lines)
+                                                              reply.get("frames", []), lines, len(prefix))
                 res.category = next(d.category for d in res.diagnostics if d.stage == Stage.elaborate)
                 return
             res.stage = Stage.emit
@@ -183,11 +190,11 @@ class ReflectEnv:
         finally:
             self._release(worker, broken)
 
-    def _emit(self, code: str, job: Path, res: VerifyResult) -> None:
+    def _emit(self, code: str, job: Path, res: VerifyResult, prefix_len: int) -> None:
         t = time.perf_counter()
         out = run_firtool(self.tc, job / "design.fir", job / "design.sv", self.timeouts.firtool)
         res.timings["firtool"] = round(time.perf_counter() - t, 4)
-        res.diagnostics += dg.firtool_diagnostics(out.stderr, code.splitlines()) if out.stderr.strip() else []
+        res.diagnostics += dg.firtool_diagnostics(out.stderr, code.splitlines(), prefix_len) if out.stderr.strip() else []
         if out.timed_out:
             return _fail(res, Stage.emit, Category.timeout, out.stderr)
         if not out.ok:
@@ -279,8 +286,14 @@ class ReflectEnv:
             self.pool.release(w, broken=broken)
 
 
-def _fail(res: VerifyResult, stage: Stage, category: Category, message: str) -> None:
+def _package(job: Path) -> str:
+    """Each candidate compiles into its own package, so class names never meet across jobs."""
+    return "cand" + job.name.replace("-", "")
+
+
+def _fail(res: VerifyResult, stage: Stage, category: Category, message: str) -> VerifyResult:
     res.ok = False
     res.stage = stage
     res.category = category
     res.diagnostics.append(Diagnostic(stage=stage, message=message, category=category))
+    return res

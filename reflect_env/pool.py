@@ -22,7 +22,7 @@ class PoolOptions:
     heap_mb: int = 768
     rss_cap_mb: int = 1500  # recycle a worker whose resident set grows past this
     recycle_after: int = 250  # jobs per worker before a fresh JVM replaces it
-    start_timeout_s: float = 120.0
+    start_timeout_s: float = 300.0  # generous: a busy 2-core box starts JVMs slowly
     warmup: bool = True  # compile+elaborate a tiny design at start so the first candidate is fast
 
 

@@ -1,0 +1,19 @@
+# The two commands a fresh machine needs (see README.md): `make setup`, then `make test`.
+PY ?= python3
+
+.PHONY: setup setup-system test test-fast
+
+setup-system:  ## Debian packages: JDK + Maven (toolchain fetch), iverilog/Verilator (simulation), bubblewrap (sandbox)
+	@command -v apt-get >/dev/null && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  openjdk-17-jdk-headless maven iverilog verilator bubblewrap >/dev/null; } || echo "apt-get not found: install a JDK 17, Maven, iverilog, verilator, bubblewrap yourself"
+
+setup: setup-system
+	$(PY) -m pip install -q -e ".[test,train]"
+	agent setup --all
+	agent rag build
+
+test:
+	$(PY) -m pytest -q -ra
+
+test-fast:  ## skip the slow marks (Verilator builds, both-profile seed checks)
+	$(PY) -m pytest -q -ra -m "not slow"

@@ -1,0 +1,130 @@
+"""`agent setup`, `agent check`, `agent bench verify`: the verifier from the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app, bench_app
+from agent.cli_util import err_console, fail, print_json, read_text_file
+
+
+@app.command()
+def setup(
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="chisel7 (default) or chisel6"),
+    all_profiles: bool = typer.Option(False, "--all", help="set up every profile"),
+    force: bool = typer.Option(False, "--force", help="re-fetch and rebuild even if present"),
+):
+    """Fetch the pinned toolchain from Maven Central, unpack firtool, build the JVM worker (idempotent)."""
+    from reflect_env import toolchain as tcm
+
+    names = list(tcm.PROFILES) if all_profiles else [profile or tcm.DEFAULT_PROFILE]
+    for name in names:
+        try:
+            tcm.get_profile(name)
+            with err_console.status(f"setting up {name} ...") as status:
+                tcm.setup(name, force=force, log=lambda m: status.update(m) or err_console.print(m))
+        except (ValueError, RuntimeError) as e:
+            fail(str(e).splitlines()[0] if isinstance(e, ValueError) else str(e))
+
+
+@app.command()
+def check(
+    file: Path = typer.Argument(..., help="Chisel source file to verify"),
+    top: Optional[str] = typer.Option(None, "--top", "-t", help="module to elaborate (default: the single top)"),
+    strict: bool = typer.Option(True, "--strict/--lenient",
+                                help="strict: a missing --top module fails as name_mismatch; lenient: use the single top"),
+    ref: Optional[Path] = typer.Option(None, "--ref", help="reference (.scala or .sv) for differential simulation"),
+    tb: Optional[Path] = typer.Option(None, "--tb", help="testbench: VerilogEval _test.sv (with --ref _ref.sv) or Verilator .cpp"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    cold: bool = typer.Option(False, "--cold", help="one fresh JVM for this candidate instead of a warm worker"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="write design.sv and result.json here"),
+    cycles: int = typer.Option(200, "--cycles", help="cycles of differential simulation"),
+):
+    """Verify one Chisel file: compile, elaborate, emit SystemVerilog, optionally simulate. Exit 0 iff it passed."""
+    code = read_text_file(file, "Chisel file")
+    for p, what in ((ref, "reference"), (tb, "testbench")):
+        if p is not None:
+            read_text_file(p, what)
+    from reflect_env import ReflectEnv, ToolchainMissing
+    from reflect_env.pool import PoolOptions, WorkerDied, WorkerTimeout
+
+    try:
+        # One candidate: warming the JVM up first would only add time.
+        with ReflectEnv(profile, workers=1, cold=cold, sim_cycles=cycles,
+                        pool_options=PoolOptions(warmup=False)) as env:
+            res = env.verify(code, top, reference=ref, testbench=tb, mode="strict" if strict else "lenient")
+    except (ToolchainMissing, ValueError) as e:
+        fail(str(e))
+    except (WorkerDied, WorkerTimeout) as e:
+        fail(f"the verifier's JVM worker could not start: {e}")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "result.json").write_text(res.model_dump_json(indent=2))
+        if res.verilog:
+            (out / f"{res.top}.sv").write_text(res.verilog)
+    if json_out:
+        print_json(res.model_dump(mode="json"))
+    else:
+        _show(file, res)
+    raise typer.Exit(0 if res.ok else 1)
+
+
+def _show(file: Path, res) -> None:
+    from rich.console import Console
+
+    con = Console()
+    t = " ".join(f"{k} {v:.2f}s" for k, v in res.timings.items())
+    if res.ok:
+        con.print(f"[green]PASS[/] {file} top={res.top} ({t})")
+    else:
+        con.print(f"[red]FAIL[/] {file}: {res.category.value if res.category else '?'} at {res.stage.value} ({t})")
+    for d in res.diagnostics[:8]:
+        where = f"{file}:{d.line}:{d.column or 1}: " if d.line else ""
+        con.print(f"  {where}[bold]{d.severity}[/]: {d.message}", highlight=False)
+        if d.code_line is not None:
+            con.print(f"    {d.code_line}", highlight=False, markup=False)
+            if d.column:
+                con.print("    " + " " * (d.column - 1) + "^", highlight=False)
+    for m in res.mismatches[:5]:
+        con.print(f"  mismatch: {m.signal} at cycle {m.cycle}: expected {m.expected}, got {m.got}")
+    for n in res.notes:
+        con.print(f"  note: {n}")
+
+
+@bench_app.command("verify")
+def bench_verify(
+    evalset: Optional[Path] = typer.Option(None, "--evalset", help="also verify the reference_code of an eval_set JSONL"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="warm workers (default: one per core)"),
+    cold_samples: int = typer.Option(6, "--cold-samples", help="candidates to time on the cold path (each starts a JVM)"),
+    limit: Optional[int] = typer.Option(None, "--limit", help="verify at most N candidates"),
+    json_out: bool = typer.Option(False, "--json"),
+):
+    """Warm pool vs one-JVM-per-candidate on the same corpus: median/p90 s per candidate, ratio, wall, RSS."""
+    from reflect_env import ToolchainMissing
+    from reflect_env.bench import bench_corpus, run_bench
+
+    try:
+        corpus = bench_corpus(evalset)
+    except (OSError, ValueError) as e:
+        fail(str(e))
+    if limit:
+        corpus = corpus[:limit]
+    if not corpus:
+        fail("the benchmark corpus is empty")
+    try:
+        report = run_bench(corpus, profile=profile, workers=workers, cold_samples=cold_samples,
+                           progress=not json_out)
+    except ToolchainMissing as e:
+        fail(str(e))
+    if json_out:
+        print_json(report)
+        return
+    err_console.print(
+        f"n={report['n']} passed={report['passed']}  warm median {report['warm_median_s']:.3f}s "
+        f"p90 {report['warm_p90_s']:.3f}s | cold median {report['cold_median_s']:.3f}s "
+        f"(n={report['cold_n']}) | ratio {report['ratio']:.1f}x | total {report['total_s']:.1f}s "
+        f"(pool start {report['pool_start_s']:.1f}s) | max worker RSS {report['max_rss_mb']:.0f} MB")

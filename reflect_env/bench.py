@@ -1,0 +1,81 @@
+"""`agent bench verify`: the warm pool against one fresh JVM per candidate, on the same corpus."""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import yaml
+
+from reflect_env.env import ReflectEnv
+
+OWN_BENCHMARK = Path(__file__).resolve().parents[1] / "experiments" / "benchmarks" / "own"
+
+
+def bench_corpus(evalset: Path | None) -> list[dict]:
+    """Items {id, code, top}: the own benchmark's references, plus an eval set's reference_code."""
+    items = []
+    for f in sorted(OWN_BENCHMARK.rglob("*.yaml")):
+        doc = yaml.safe_load(f.read_text())
+        if isinstance(doc, dict) and doc.get("reference"):
+            items.append({"id": doc.get("id", f.stem), "code": doc["reference"], "top": doc.get("top")})
+    if evalset is not None:
+        if not evalset.exists():
+            raise ValueError(f"eval set not found: {evalset}")
+        for n, line in enumerate(evalset.read_text().splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                items.append({"id": rec["id"], "code": rec["reference_code"],
+                              "top": rec.get("test_config", {}).get("module_name")})
+            except (json.JSONDecodeError, KeyError) as e:
+                raise ValueError(f"{evalset}:{n}: not an eval-set record ({e})") from None
+    return items
+
+
+def _p90(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=10)[-1] if len(xs) >= 2 else xs[0]
+
+
+def run_bench(corpus: list[dict], *, profile: str | None, workers: int | None, cold_samples: int,
+              progress: bool = True) -> dict:
+    from rich.progress import Progress
+
+    t0 = time.perf_counter()
+    with ReflectEnv(profile, workers) as env:
+        pool_start = time.perf_counter() - t0
+        with Progress(transient=True, disable=not progress) as bar:
+            task = bar.add_task("warm pool", total=len(corpus))
+            futures = [env.submit(it["code"], it["top"]) for it in corpus]
+            warm = []
+            for f in futures:
+                warm.append(f.result())
+                bar.advance(task)
+        total = time.perf_counter() - t0
+        max_rss = env.max_rss_mb
+        n_workers = env.workers
+    cold_items = corpus[: max(0, cold_samples)]
+    cold = []
+    with ReflectEnv(profile, 1, cold=True) as cenv, Progress(transient=True, disable=not progress) as bar:
+        task = bar.add_task("cold path", total=len(cold_items))
+        for it in cold_items:
+            cold.append(cenv.verify(it["code"], it["top"]))
+            bar.advance(task)
+        cold_rss = cenv.max_rss_mb
+    warm_s = [r.timings["total"] for r in warm]
+    cold_s = [r.timings["total"] for r in cold]
+    warm_med = statistics.median(warm_s)
+    cold_med = statistics.median(cold_s) if cold_s else float("nan")
+    return {
+        "n": len(warm), "passed": sum(r.ok for r in warm), "workers": n_workers,
+        "failed_ids": [it["id"] for it, r in zip(corpus, warm) if not r.ok],
+        "warm_median_s": round(warm_med, 4), "warm_p90_s": round(_p90(warm_s), 4),
+        "cold_n": len(cold_s), "cold_median_s": round(cold_med, 4),
+        "cold_p90_s": round(_p90(cold_s), 4) if cold_s else None,
+        "ratio": round(cold_med / warm_med, 2) if cold_s else None,
+        "total_s": round(total, 2), "pool_start_s": round(pool_start, 2),
+        "max_rss_mb": round(max_rss, 1), "cold_max_rss_mb": round(cold_rss, 1),
+        "profile": env.profile,
+    }

@@ -1,0 +1,37 @@
+"""Shared fixtures. One warm verifier pool serves the whole session: starting JVMs is the slow part."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def seed_data_dir() -> Path:
+    return Path(os.environ.get("CHISEL_AGENT_SEED_DATA", REPO.parent / "shared" / "seed-data"))
+
+
+@pytest.fixture(scope="session")
+def seed_data() -> Path:
+    d = seed_data_dir()
+    if not (d / "eval_set_v2.jsonl").exists():
+        pytest.skip(f"seed data not found at {d} (set CHISEL_AGENT_SEED_DATA)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def verifier():
+    """The session's ReflectEnv (profile chisel7, two warm workers). Tests must not close it."""
+    from reflect_env import ReflectEnv, ToolchainMissing
+
+    try:
+        env = ReflectEnv("chisel7", workers=2)
+    except ToolchainMissing as e:
+        pytest.fail(f"{e} (the README's `make setup` does this)")
+    yield env
+    env.close()
