@@ -180,7 +180,9 @@ def extract_code(reply: str, finish_reason: str | None = None, top: str | None =
             return Extraction(None, "extraction_failed", "only test/main harness code, no design", len(fenced), dropped)
         code = _join(kept)
         unclosed_fence = not usable[-1].closed and usable[-1].text in kept
-        truncated = cut_off or unclosed_delimiters(code)
+        # A closed fence means the reply ended on purpose: unbalanced braces inside it are a syntax
+        # error the compiler explains better than we can; without the closing fence they mean a cut.
+        truncated = cut_off or (unclosed_fence and unclosed_delimiters(code))
         note = f"{len(kept)} of {len(fenced)} block(s) kept"
         if truncated:
             why = "finish_reason=length" if cut_off else "unbalanced braces/parens"

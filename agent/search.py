@@ -116,6 +116,11 @@ class BudgetExceeded(Exception):
     pass
 
 
+class VerifierUnavailable(RuntimeError):
+    """The verifier could not start at all (toolchain missing, workers never came up): not a fault
+    of the candidate, so it ends the solve instead of counting as a failed attempt."""
+
+
 def _value(x: Any) -> str | None:
     return None if x is None else getattr(x, "value", x)
 
@@ -214,6 +219,8 @@ class _Run:
         try:
             result = await self.env.averify(code, top=self.task.top, reference=self.task.reference,
                                             testbench=self.task.testbench, mode=self.cfg.mode)
+        except VerifierUnavailable:
+            raise
         except Exception as e:  # a verifier bug must cost one attempt, not the run
             result = VerifyResult(ok=False, stage=Stage.compile, top=self.task.top, requested_top=self.task.top,
                                   category=Category.crash, notes=[f"verifier raised {type(e).__name__}: {e}"])

@@ -138,6 +138,12 @@ def test_unclosed_fence_and_braces_is_truncated():
     assert ex.category == "truncated"
 
 
+def test_closed_fence_with_unbalanced_paren_is_code_not_truncation():
+    # The reply ended on purpose; the compiler's syntax error is the better repair signal.
+    ex = extract_code(fence(ADDER.replace("io.a + io.b", "(io.a + io.b")), "stop", "Adder")
+    assert ex.category is None and "(io.a + io.b" in ex.code
+
+
 def test_unclosed_fence_balanced_code_is_fine():
     ex = extract_code("```scala\n" + ADDER + "\n", "stop", "Adder")
     assert ex.category is None and "closing fence missing" in ex.note
@@ -151,8 +157,9 @@ def test_unfenced_truncated():
 
 def test_braces_in_strings_and_comments_do_not_count():
     code = ADDER.replace("io.sum := io.a + io.b", 'io.sum := io.a + io.b // { unbalanced in a comment\n  printf("}}}\\n")')
-    ex = extract_code(fence(code), "stop", "Adder")
+    ex = extract_code("```scala\n" + code + "\n", "stop", "Adder")  # no closing fence: balance decides
     assert ex.category is None
+    assert extract_code("```scala\n" + code.replace("printf", "printf(") + "\n", "stop", "Adder").category == "truncated"
 
 
 def test_think_section_removed():

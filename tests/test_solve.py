@@ -56,7 +56,17 @@ def fenced(code: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def env():
+def toolchain_ready():
+    try:
+        from reflect_env import ToolchainMissing, toolchain
+
+        toolchain("chisel7")
+    except (ImportError, ToolchainMissing) as e:
+        pytest.skip(f"chisel7 toolchain not set up: {e}")
+
+
+@pytest.fixture(scope="module")
+def env(toolchain_ready):
     try:
         from reflect_env import ReflectEnv, ToolchainMissing
     except ImportError as e:
@@ -270,7 +280,7 @@ def test_cli_bad_spec(cli_ok, tmp_path, content, message):
     assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
 
 
-def test_cli_json_solved_and_unsolved(cli_ok, env, tmp_path):
+def test_cli_json_solved_and_unsolved(cli_ok, toolchain_ready, tmp_path):
     spec = tmp_path / "adder.txt"
     spec.write_text(ADDER_SPEC)
     with StubServer([Reply(fenced(ADDER)), Reply(fenced(ADDER_SYNTAX))]) as stub:

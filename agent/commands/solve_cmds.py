@@ -95,16 +95,48 @@ async def _check_server(llm) -> None:
 
 
 def _open_env(profile: str | None, workers: int | None = None):
+    """A started ReflectEnv, or a one-line failure (toolchain not set up, workers never ready)."""
     try:
-        from reflect_env import ReflectEnv, ToolchainMissing
+        from reflect_env import ReflectEnv
     except ImportError as e:
         fail(f"the verifier (reflect_env) is not available: {e}")
     try:
         return ReflectEnv(profile=profile or "chisel7", workers=workers)
-    except ToolchainMissing as e:
-        fail(str(e))
-    except ValueError as e:
-        fail(str(e))
+    except Exception as e:  # ToolchainMissing, ValueError (profile), worker start-up failures
+        fail(f"cannot start the verifier: {' '.join(str(e).split()) or type(e).__name__}")
+
+
+class _BackgroundEnv:
+    """Starts the verifier's JVM workers in a thread while round 0 waits for the model, so the
+    warm-up overlaps generation; the first verification waits for it if it is not ready yet."""
+
+    def __init__(self, profile: str | None, workers: int | None):
+        from agent.search import VerifierUnavailable
+
+        self._unavailable = VerifierUnavailable
+        self._profile, self._workers = profile, workers
+        self._start = asyncio.ensure_future(asyncio.to_thread(self._make))
+
+    def _make(self):
+        from reflect_env import ReflectEnv
+
+        return ReflectEnv(profile=self._profile or "chisel7", workers=self._workers)
+
+    async def env(self):
+        try:
+            return await asyncio.shield(self._start)
+        except Exception as e:
+            raise self._unavailable(f"cannot start the verifier: {' '.join(str(e).split()) or type(e).__name__}") from e
+
+    async def averify(self, code: str, top: str | None = None, **kw):
+        return await (await self.env()).averify(code, top, **kw)
+
+    async def aclose(self) -> None:
+        try:
+            env = await self._start  # never leave JVMs behind, even if nothing was verified
+        except Exception:
+            return
+        await asyncio.to_thread(env.close)
 
 
 @app.command("solve")
@@ -177,25 +209,28 @@ def solve_cmd(
 
 def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):
     from agent.llm import LLMClient, LLMUnavailable
-    from agent.search import solve
+    from agent.search import VerifierUnavailable, solve
     from agent.trace import Trace
 
     retriever = _open_retriever(solve_cfg.rag, solve_cfg.profile)
 
     async def main():
         llm = LLMClient(llm_cfg)
+        env = None
         try:
-            await _check_server(llm)
-            with _open_env(solve_cfg.profile, workers) as env, Trace(run_dir) as trace, \
-                    _Display(show_progress, solve_cfg.k, task.top or task.id) as display:
+            await _check_server(llm)  # before any JVM starts: an unreachable server fails in a second
+            env = _BackgroundEnv(solve_cfg.profile, workers)
+            with Trace(run_dir) as trace, _Display(show_progress, solve_cfg.k, task.top or task.id) as display:
                 return await solve(task, solve_cfg, llm=llm, env=env, trace=trace, retriever=retriever,
                                    on_event=display)
         finally:
             await llm.aclose()
+            if env is not None:
+                await env.aclose()
 
     try:
         return asyncio.run(main())
-    except LLMUnavailable as e:
+    except (LLMUnavailable, VerifierUnavailable) as e:
         fail(str(e))
 
 
