@@ -94,6 +94,20 @@ def test_problem_file_is_well_formed(path):
         assert "withClockAndReset" in p["reference"]
 
 
+def test_eval_loader_sees_every_problem():
+    """`agent eval own` and `agent eval verilogeval_mini` load exactly these problems."""
+    from agent.eval.benchmarks import load_benchmark
+
+    own = load_benchmark(OWN)
+    assert own.format == "own-yaml"
+    assert sorted(t.id for t in own.tasks) == sorted(p["id"] for p in PROBLEMS)
+    by_id = {p["id"]: p for p in PROBLEMS}
+    for t in own.tasks:
+        assert t.top == by_id[t.id]["top"] and t.require_simulate and t.reference == by_id[t.id]["reference"]
+    mini = load_benchmark(MINI)
+    assert mini.format == "verilogeval" and sorted(t.id for t in mini.tasks) == MINI_PROBLEMS
+
+
 def test_verilogeval_style_covers_async_and_active_low_resets():
     ve = [p["reference"] for p in PROBLEMS if p["level"] == "VerilogEval-style"]
     assert any("asAsyncReset" in r for r in ve), "no asynchronous-reset problem"
