@@ -174,12 +174,12 @@ def test_two_lora_steps_save_reload_generate(tiny):
 
 def test_four_bit_without_cuda_is_a_one_line_cli_error(tiny, tmp_path):
     import torch
-    from typer.testing import CliRunner
-
-    from agent.cli import app
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
+    from typer.testing import CliRunner
+
+    from agent.cli import app
     cfg = _config(tiny)
     cfg["quantization"] = {"load_in_4bit": True}
     path = tmp_path / "c.yaml"
@@ -209,3 +209,32 @@ def test_bad_training_data_is_a_clear_error(tiny, tmp_path):
     with pytest.raises(TrainError, match="not found"):
         prepare(parse_config(cfg))
     assert read_alpaca([tiny["data"]])[0].keys() >= {"instruction", "output"}
+
+
+def test_four_bit_qlora_on_cuda(tiny, tmp_path):
+    """The real QLoRA path: NF4 double-quant base (bitsandbytes), bf16, LoRA on all linear layers."""
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
+    pytest.importorskip("bitsandbytes")
+    import bitsandbytes as bnb
+    from safetensors.torch import load_file
+
+    from baselines.qlora.model import load_model
+    from baselines.qlora.train import run
+
+    raw = _config(tiny, bf16=True, gradient_checkpointing=True)
+    raw["output_dir"] = str(tmp_path / "q")
+    raw["quantization"] = {"load_in_4bit": True, "quant_type": "nf4", "double_quant": True, "compute_dtype": "bfloat16"}
+    cfg = parse_config(raw)
+    model = load_model(cfg)
+    linear4 = [m for m in model.modules() if isinstance(m, bnb.nn.Linear4bit)]
+    assert linear4, "the base model's linear layers must be 4-bit"
+    assert all(m.weight.quant_state.quant_type == "nf4" for m in linear4)
+    assert linear4[0].weight.quant_state.nested  # double quantization
+    del model
+    summary = run(cfg)
+    assert summary["global_step"] == 2
+    weights = load_file(Path(cfg.output_dir) / "adapter" / "adapter_model.safetensors")
+    assert max(float(v.abs().max()) for k, v in weights.items() if "lora_B" in k) > 0

@@ -75,10 +75,13 @@ def load_model(cfg: TrainConfig):
     except OSError as e:
         raise TrainError(f"cannot load {cfg.model}: {str(e).splitlines()[0][:200]}") from None
     model.config.use_cache = False  # incompatible with gradient checkpointing; re-enabled for generation
+    # non-reentrant checkpointing: the reentrant default is deprecated in torch and warns on every step
+    ckpt_kwargs = {"use_reentrant": False}
     if cfg.quantization.load_in_4bit:
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.training.gradient_checkpointing)
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.training.gradient_checkpointing,
+                                                gradient_checkpointing_kwargs=ckpt_kwargs)
     elif cfg.training.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=ckpt_kwargs)
         model.enable_input_require_grads()
     lora = LoraConfig(
         r=cfg.lora.r, lora_alpha=cfg.lora.alpha, lora_dropout=cfg.lora.dropout,
