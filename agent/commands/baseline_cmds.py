@@ -181,3 +181,49 @@ def train(
     else:
         err_console.print(f"adapter saved to {summary['adapter_dir']} after {summary['global_step']} steps; "
                           f"summary in {cfg.output_dir}/train_summary.json", highlight=False)
+
+
+@app.command("datagen-check")
+def datagen_check(
+    dataset: Path = typer.Argument(..., help="Alpaca JSONL (from agent datagen, or any other)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Warm JVM workers (default: one per core)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Toolchain profile (chisel7, chisel6)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Re-verify a dataset: the instruction names the class, the class exists, the code passes strict verification."""
+    from baselines.datagen.engine import reflect_verifier
+    from baselines.datagen.recheck import recheck
+    from baselines.datagen.store import read_jsonl
+
+    if not dataset.exists() or dataset.is_dir():
+        fail(f"dataset not found: {dataset}")
+    try:
+        rows = read_jsonl(dataset)
+    except ValueError as e:
+        fail(str(e))
+    if not rows:
+        fail(f"dataset is empty: {dataset}")
+    if not all(isinstance(r, dict) and "instruction" in r and "output" in r for r in rows):
+        fail(f"{dataset}: every row needs 'instruction' and 'output' (Alpaca)")
+    from reflect_env import ReflectEnv, ToolchainMissing
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    try:
+        env = ReflectEnv(profile=profile, workers=workers)
+    except (ToolchainMissing, ValueError) as e:
+        fail(str(e))
+    progress = Progress(TextColumn("recheck"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console, disable=json_out)
+    with env, progress:
+        bar = progress.add_task("recheck", total=len(rows))
+        report = asyncio.run(recheck(rows, reflect_verifier(env), 2 * env.workers, lambda: progress.advance(bar)))
+    result = report.as_dict()
+    if json_out:
+        print_json(result)
+    else:
+        err_console.print(f"{report.passed}/{report.rows} pass; {report.naming_failed} name no defined class, "
+                          f"{report.verify_failed} fail verification {dict(report.categories) or ''}", highlight=False)
+        for ex in report.examples:
+            err_console.print(f"  row {ex['row']}: {ex['failure']}: {ex['detail']}", highlight=False)
+    if report.passed != report.rows:
+        raise typer.Exit(1)
