@@ -34,12 +34,13 @@ def test_grid_truncates_chains_by_depth():
     # The largest cell is the run itself: per problem one request for all samples (n=k) plus one
     # per repair round: p1 1 + (0 + 2 + 3 + 1), p2 1 + 4 * 3.
     assert cells[4, 3].llm_calls == 7 + 13
-    # k=1, depth 0: the sampling request only
-    assert cells[1, 0].llm_calls == 2 and cells[1, 0].tokens == 200
-    # k=2, depth 1: p1 chain 0 passed at 0, chain 1 repairs once; p2 both chains repair once
-    assert cells[2, 1].llm_calls == (1 + 1) + (1 + 2)
-    # tokens: p1 100 + 200, p2 200 + 200
-    assert cells[2, 1].tokens_per_problem == pytest.approx(700 / 2)
+    # k=1, depth 0: the sampling request only; tokens: each chain's round-0 tokens, weighted 1/4
+    assert cells[1, 0].llm_calls == 2 and cells[1, 0].tokens == pytest.approx(200)
+    # k=2, depth 1: a chain is in the pair with probability 1/2; repair rounds within depth 1:
+    # p1 0 + 1 + 1 + 1, p2 1 + 1 + 1 + 1
+    assert cells[2, 1].llm_calls == pytest.approx((1 + 3 / 2) + (1 + 4 / 2))
+    # tokens within depth 1: p1 100 + 200 + 200 + 200, p2 4 * 200; halved
+    assert cells[2, 1].tokens_per_problem == pytest.approx((700 + 800) / 2 / 2)
 
 
 def test_sweep_configs_in_repo_are_valid():

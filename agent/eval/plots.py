@@ -40,7 +40,7 @@ def plot_pass_vs_tokens(cells: list[GridCell], path: Path, title: str = "") -> N
         for x, y, k in pts:
             ax.annotate(f"k={k}", (x, y), textcoords="offset points", xytext=(3, 3), fontsize=7)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("tokens spent per problem")
+    ax.set_xlabel("completion tokens spent per problem (expected)")
     ax.set_ylabel("pass@k")
     ax.set_title(title or "pass rate vs tokens spent")
     ax.grid(alpha=0.3)

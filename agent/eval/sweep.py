@@ -2,8 +2,10 @@
 
 Every sample chain records the repair round it first passed at, so a smaller budget is read off the
 same data: pass@k for k <= n with the unbiased estimator, and depth d by truncating each chain
-(a chain counts at depth d iff first_pass_round <= d). A cell's cost is what its truncated chains
-spent: the first k chains of each problem, rounds up to min(d, first pass).
+(a chain counts at depth d iff first_pass_round <= d). A cell's cost is, like the estimator, an
+expectation over the k-subsets of the n chains: one request for the k samples plus each chain's
+repair rounds up to min(d, first pass), weighted by k/n (the chance a chain is in the subset).
+For k = n and the largest depth this is exactly what the run spent.
 """
 from __future__ import annotations
 
@@ -24,8 +26,8 @@ class GridCell:
     depth: int
     pass_at_k: float
     pass_at_k_lenient: float
-    llm_calls: int  # requests the cell's budget uses: one for the k samples, one per repair round
-    tokens: int  # completion tokens those attempts spent
+    llm_calls: float  # expected requests: one for the k samples, one per repair round
+    tokens: float  # expected completion tokens those attempts spent
     tokens_per_problem: float
 
 
@@ -40,26 +42,21 @@ def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int])
         for k in sorted(set(ks)):
             if k > n:
                 continue
-            calls = tokens = 0
+            calls = tokens = 0.0
             for r in records:
-                chains = sorted(r.chains, key=lambda c: c.sample_index)[:k]
-                calls += _calls(chains, d)
-                tokens += sum(ch.tokens_within(d) for ch in chains)
+                share = k / len(r.chains)
+                calls += 1 + share * sum(_repair_rounds(ch, d) for ch in r.chains)
+                tokens += share * sum(ch.tokens_within(d) for ch in r.chains)
             cells.append(GridCell(k, d, mean_pass_at_k(strict, k), mean_pass_at_k(lenient, k),
                                   calls, tokens, tokens / len(records)))
     return cells
 
 
-def _calls(chains, depth: int) -> int:
-    """Round 0 draws all k samples in one request (n=k); each later round of a chain is one request
-    (a round may hold two attempts when diagnostic-driven fixes re-verified it, still one request)."""
-    if not chains:
-        return 0
-    repairs = 0
-    for ch in chains:
-        stop = depth if ch.first_pass_round is None else min(depth, ch.first_pass_round)
-        repairs += len({a.round for a in ch.attempts if 1 <= a.round <= stop})
-    return 1 + repairs
+def _repair_rounds(chain, depth: int) -> int:
+    """Requests a chain makes after the sampling one (a round may hold two attempts when
+    diagnostic-driven fixes re-verified it; that is still one request)."""
+    stop = depth if chain.first_pass_round is None else min(depth, chain.first_pass_round)
+    return len({a.round for a in chain.attempts if 1 <= a.round <= stop})
 
 
 def write_grid(cells: list[GridCell], out: Path) -> None:
@@ -78,11 +75,11 @@ def grid_markdown(cells: list[GridCell]) -> str:
     depths = sorted({c.depth for c in cells})
     at = {(c.k, c.depth): c for c in cells}
     lines = ["pass@k (strict) by samples k (columns) and repair depth d (rows); "
-             "in brackets: LLM requests the cell uses.", "",
+             "in brackets: LLM requests the cell uses (expected over k-subsets).", "",
              "| depth | " + " | ".join(f"k={k}" for k in ks) + " |",
              "|---|" + "---|" * len(ks)]
     for d in depths:
-        row = [f"{at[k, d].pass_at_k:.3f} ({at[k, d].llm_calls})" if (k, d) in at else "-" for k in ks]
+        row = [f"{at[k, d].pass_at_k:.3f} ({at[k, d].llm_calls:g})" if (k, d) in at else "-" for k in ks]
         lines.append(f"| {d} | " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 
