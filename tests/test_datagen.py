@@ -222,6 +222,25 @@ def test_resume_refuses_a_different_seed(tmp_path):
         _run(out, 20, seed=1)
 
 
+def test_recheck_passes_engine_output_and_rejects_the_seed_supplement(tmp_path):
+    from baselines.datagen.recheck import recheck
+
+    out = tmp_path / "a.jsonl"
+    _run(out, 20)
+    report = asyncio.run(recheck(read_jsonl(out), RuleVerifier(), 4))
+    assert (report.rows, report.passed) == (20, 20)
+    tampered = read_jsonl(out)
+    tampered[0]["instruction"] = "Write an adder."
+    tampered[1]["output"] = tampered[1]["output"].replace("class ", "class X", 1)
+    report = asyncio.run(recheck(tampered, RuleVerifier(), 4))
+    assert (report.passed, report.naming_failed) == (18, 2)
+    supplement = SEED_DATA / "chisel_util_supplement_20251202_130105.jsonl"
+    if supplement.exists():
+        never = RuleVerifier(crash_after=0)  # raises if called: naming fails first for every seed row
+        report = asyncio.run(recheck(read_jsonl(supplement), never, 4))
+        assert (report.passed, report.naming_failed, never.calls) == (0, 550, 0)
+
+
 # ------------------------------------------------------------------------------------------ CLI
 def test_cli_rejects_bad_input(tmp_path):
     from typer.testing import CliRunner
