@@ -387,10 +387,17 @@ def test_runner_bounds_output_and_kills_on_timeout(tmp_path):
     out = run_bounded(["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' a; echo END"], tmp_path, 20)
     assert out.returncode == 0 and out.output.endswith("END\n") and "bytes of output dropped" in out.output
     assert len(out.output) < HEAD_BYTES + TAIL_BYTES + 200
+    missing = run_bounded(["no-such-simulator-xyz"], tmp_path, 5)
+    assert missing.returncode == 127 and "no-such-simulator-xyz not found on PATH" in missing.output
     start = time.monotonic()
-    out = run_bounded(["sh", "-c", "sleep 30 & sleep 30; echo never"], tmp_path, 1)
+    out = run_bounded(["sh", "-c", "sleep 30 & echo child=$!; sleep 30; echo never"], tmp_path, 1)
     assert out.timed_out and out.returncode is None and "never" not in out.output
     assert time.monotonic() - start < 5
+    # The whole process group dies, not just the shell: the background sleep is gone (or a zombie).
+    pid = re.search(r"child=(\d+)", out.output).group(1)
+    child = Path(f"/proc/{pid}/status")
+    time.sleep(0.2)
+    assert not child.exists() or "State:\tZ" in child.read_text()
 
 
 # ---- Verilator C++ testbench (seed protocol) ----------------------------------------------------

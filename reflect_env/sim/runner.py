@@ -67,10 +67,14 @@ class _BoundedSink:
 def run_bounded(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> Outcome:
     """Run `cmd` in `cwd`; kill its process group if it runs longer than `timeout` seconds."""
     start = time.monotonic()
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True, env=env,
-    )
+    try:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True, env=env,
+        )
+    except FileNotFoundError:
+        message = f"{cmd[0]} not found on PATH (Debian: apt-get install iverilog verilator)"
+        return Outcome(returncode=127, output=message, timed_out=False, seconds=time.monotonic() - start)
     sink = _BoundedSink()
 
     def pump():
