@@ -8,19 +8,33 @@ the same position in the original.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+
+_INTERESTING = re.compile(r"//|/\*|\"|'")
 
 
 def mask(code: str, *, keep_strings: bool = False) -> str:
     """Return `code` with comments (and string/char literal contents unless keep_strings) blanked."""
+    return _mask(code, keep_strings)
+
+
+@lru_cache(maxsize=512)  # fixers mask the same text many times; the function is pure
+def _mask(code: str, keep_strings: bool) -> str:
     out = list(code)
-    i, n = 0, len(code)
+    n = len(code)
 
     def blank(a: int, b: int) -> None:
         for j in range(a, min(b, n)):
             if out[j] != "\n":
                 out[j] = " "
 
+    i = 0
     while i < n:
+        found = _INTERESTING.search(code, i)  # jump straight to the next comment/quote start
+        if not found:
+            break
+        i = found.start()
         c = code[i]
         if code.startswith("//", i):
             end = code.find("\n", i)
@@ -55,16 +69,14 @@ def mask(code: str, *, keep_strings: bool = False) -> str:
             if not keep_strings:
                 blank(i + 1, j - 1)
             i = j
-        elif c == "'":
-            m = re.match(r"'(\\.[^']*|[^\\'\n])'", code[i:])
+        else:  # a quote: a char literal, or a Scala 2 symbol / stray quote
+            m = re.match(r"'(\\.[^']*|[^\\'\n])'", code[i:i + 12])
             if m:
                 if not keep_strings:
                     blank(i + 1, i + m.end() - 1)
                 i += m.end()
             else:
-                i += 1  # a Scala 2 symbol literal or a stray quote
-        else:
-            i += 1
+                i += 1
     return "".join(out)
 
 
