@@ -15,6 +15,7 @@ from reflect_env.sim import (
     Port, PortError, classify, differential, module_names, parse_ports, prefix_modules, verilator_cpp, verilogeval,
 )
 from reflect_env.sim.runner import HEAD_BYTES, TAIL_BYTES, run_bounded
+from reflect_env.sim.ports import uses_signal
 from reflect_env.sim.signals import is_clock, reset_of
 from reflect_env.sim.stimulus import make_stimulus
 
@@ -125,6 +126,7 @@ def test_reset_needs_a_clock():
 def test_stimulus_is_seeded_and_mixes_corners():
     roles = classify(parse_ports(sv("counter.sv"), "Counter"))
     a, b, c = (make_stimulus(roles, 400, seed) for seed in (0, 0, 1))
+    assert 1 not in make_stimulus(roles, 400, 0, pulsed=set()).values["reset"]
     assert a.values == b.values and a.values != c.values
     assert set(a.values) == {"io_en", "io_load", "io_d", "reset"}
     assert {0, 15, 1, 8} <= set(a.values["io_d"])
@@ -189,6 +191,20 @@ def test_active_low_reset(tmp_path):
     assert diff(tmp_path / "ok", "acc_rstn.sv", "Acc", "acc_rstn_ref.sv").ok
     bad = diff(tmp_path / "bad", "acc_rstn_inverted.sv", "Acc", "acc_rstn_ref.sv")
     assert bad.category == "sim_mismatch" and bad.mismatches[0].signal == "sum"
+
+
+@needs_iverilog
+def test_reference_that_ignores_reset_leaves_reset_behaviour_free(tmp_path):
+    # Seed case L3-Sequential_032 in miniature: reference registers without reset, DUT registers
+    # reset to 0. Reset is only asserted at the start (where the reference is X = don't care).
+    assert not uses_signal(sv("shift_noreset.sv"), "Shift", "reset")
+    assert uses_signal(sv("shift_reset.sv"), "Shift", "reset")
+    assert diff(tmp_path / "free", "shift_reset.sv", "Shift", "shift_noreset.sv").ok
+    # The other way round the reference does specify reset, and the DUT that ignores it fails at
+    # the first mid-run reset pulse (second half of the run).
+    bad = differential(sv("shift_noreset.sv"), "Shift", DATA / "shift_reset.sv", "Shift", workdir=tmp_path / "strict")
+    assert bad.category == "sim_mismatch" and bad.mismatches[0].cycle >= 500
+    assert bad.mismatches[0].expected == "8'h00" and bad.mismatches[0].got != "8'h00"
 
 
 @needs_iverilog

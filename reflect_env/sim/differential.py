@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from reflect_env.result import Mismatch
-from reflect_env.sim.ports import Port, PortError, parse_ports
+from reflect_env.sim.ports import Port, PortError, parse_ports, uses_signal
 from reflect_env.sim.rename import prefix_modules
 from reflect_env.sim.result import SIM_MISMATCH, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
@@ -53,7 +53,10 @@ def differential(
         return SimResult.error(f"module {ref_top} has no outputs to compare", seconds=time.monotonic() - start)
 
     roles = classify(ref_ports)
-    stim = make_stimulus(roles, cycles, seed)
+    # A reference that never reads its reset (Chisel `Reg` without init) says nothing about reset
+    # behaviour: pulsing it mid-run would fail a DUT for resetting registers the spec never mentioned.
+    pulsed = {r.name for r in roles.resets if uses_signal(ref_sv, ref_top, r.name)}
+    stim = make_stimulus(roles, cycles, seed, pulsed=pulsed)
     vcd_name = "diff.vcd" if vcd else None
     tb = render(dut_top, renamed.get(ref_top, ref_top), ref_ports, roles, stim.write_hex(workdir), cycles,
                 max_reported=max_reported, vcd=vcd_name)

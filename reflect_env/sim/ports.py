@@ -287,6 +287,13 @@ def _ansi_ports(items: list[str], params: dict[str, int]) -> list[Port]:
     return ports
 
 
+def uses_signal(sv: str, module: str, name: str) -> bool:
+    """Whether `module`'s body (not its header) mentions `name`: a reset that the body never reads
+    is one the design ignores."""
+    _, _, body = _module_text(strip_comments(sv), module)
+    return re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", body) is not None
+
+
 def _non_ansi_ports(items: list[str], body: str, params: dict[str, int], module: str) -> list[Port]:
     """`module m(a, b); input [3:0] a; output reg b;` - directions come from body statements."""
     order = []

@@ -3,7 +3,8 @@ so that a mismatch report can quote the exact inputs that led to it.
 
 Each data input mixes uniform random values with corner values (0, all ones, 1, MSB only) and
 held values (runs of the previous value, so FSMs that wait for a stable input get there). Resets
-stay inactive for the first half of the run (counters reach deep states), then pulse rarely.
+stay inactive for the first half of the run (counters reach deep states), then pulse rarely,
+unless the reference never reads them.
 """
 from __future__ import annotations
 
@@ -42,7 +43,10 @@ def corner_values(width: int) -> list[int]:
     return list(dict.fromkeys([0, ones, 1, 1 << (width - 1)]))
 
 
-def make_stimulus(roles: Roles, cycles: int, seed: int = 0, reset_rate: float = 0.03) -> Stimulus:
+def make_stimulus(roles: Roles, cycles: int, seed: int = 0, reset_rate: float = 0.03,
+                  pulsed: set[str] | None = None) -> Stimulus:
+    """`pulsed`: the resets that may pulse mid-run (default all). A reference that ignores its reset
+    leaves reset behaviour unspecified, so such resets are only asserted at the start."""
     rng = random.Random(seed)
     stim = Stimulus(cycles)
     for port in roles.data:
@@ -60,8 +64,9 @@ def make_stimulus(roles: Roles, cycles: int, seed: int = 0, reset_rate: float = 
         stim.widths[port.name] = port.width
     for reset in roles.resets:
         quiet = cycles // 2
+        rate = reset_rate if pulsed is None or reset.name in pulsed else 0.0
         stim.values[reset.name] = [
-            reset.active if (c >= quiet and rng.random() < reset_rate) else 1 - reset.active for c in range(cycles)
+            reset.active if (c >= quiet and rng.random() < rate) else 1 - reset.active for c in range(cycles)
         ]
         stim.widths[reset.name] = 1
     return stim
