@@ -174,6 +174,64 @@ def test_llm_call_budget_stops_cleanly(env, tmp_path):
     assert load_trace(tmp_path / "run").of_kind("budget_stop")
 
 
+DRIFT = """import chisel3._
+import chisel3.experimental.ChiselEnum
+import chisel3.stage.ChiselStage
+
+object State extends ChiselEnum { val idle, busy = Value }
+
+class Drift extends MultiIOModule {
+  val io = new Bundle {
+    val in = Input(UInt(8))
+    val en = Input(Bool())
+    val out = Output(UInt(8.W))
+    val bits = Output(UInt(4.W))
+    val busy = Output(Bool())
+  }
+  val r = Reg(init = UInt(0, width = 8))
+  val st = RegInit(State.idle)
+  when(io.en.toBool) { r := io.in; st := State.busy }
+  io.out := r.asUInt()
+  io.bits := Cat(r(1, 0), r(7, 6))
+  io.busy := st === State.busy
+}
+
+object Main extends App {
+  (new ChiselStage).emitVerilog(new Drift)
+}
+"""
+
+
+def test_chisel3_era_sample_is_fixed_for_chisel7(env, tmp_path):
+    """Old-API idioms from model output (ChiselEnum location, ChiselStage main, MultiIOModule, io without
+    IO(...), UInt(8), Reg(init=), UInt(v, width=), .toBool, .asUInt(), missing util import) all pass
+    after the fixers alone: one LLM call, round 0."""
+    with StubServer([Reply(fenced(DRIFT))]) as stub:
+        res = run_solve(stub, Task(id="drift", spec="A module named `Drift`.", top="Drift"), cfg(depth=0), env,
+                        tmp_path)
+    assert res.solved and res.llm_calls == 1, res.error_log
+    fixers = {f.fixer for f in res.chains[0].attempts[0].fixes}
+    assert fixers == {"harness", "api_drift", "imports"}
+
+
+ADDER_REF_SV = """module Adder(input clock, input reset, input [7:0] io_a, input [7:0] io_b, output [7:0] io_sum);
+  assign io_sum = io_a + io_b;
+endmodule
+"""
+
+
+def test_sim_mismatch_repair_prompt_carries_mismatches(env, tmp_path):
+    wrong = ADDER.replace("io.a + io.b", "io.a - io.b")
+    with StubServer([Reply(fenced(wrong)), Reply(fenced(ADDER))]) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder", reference=ADDER_REF_SV), cfg(), env,
+                        tmp_path)
+        repair_text = stub.requests[1]["messages"][-1]["content"]
+    first = res.chains[0].attempts[0]
+    assert first.stage == "simulate" and first.category == "sim_mismatch"
+    assert res.solved and res.chains[0].first_pass_round == 1
+    assert "simulation" in repair_text.lower() and "io_sum" in repair_text
+
+
 # ---- without compiling ------------------------------------------------------------------------
 
 class _NoVerify:

@@ -177,6 +177,8 @@ def solve_cmd(
         reference = read_text_file(ref, "reference")
     if tb is not None:
         read_text_file(tb, "testbench")
+        if tb.suffix in (".sv", ".v") and ref is None:
+            fail(f"--tb {tb.name} is a VerilogEval testbench; it needs the reference too: --ref <name>_ref.sv")
     from agent.search import infer_top
 
     top = top or infer_top(spec)
