@@ -17,7 +17,7 @@ from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
 from baselines.datagen.generator import candidate
 from baselines.datagen.mix import CURRICULUM, parse_levels, quotas, target_mix
 from baselines.datagen.naming import check_naming, defined_classes, stated_module_names
-from baselines.datagen.normalize import code_key, name_key, structure_key
+from baselines.datagen.normalize import code_key, declared_names, name_key, structure_key
 from baselines.datagen.stats import summarize
 from baselines.datagen.store import read_jsonl, sidecar
 
@@ -35,6 +35,7 @@ def test_every_phrasing_states_the_class_the_code_defines(template):
         assert code.lstrip().startswith("import chisel3._")
         assert defined_classes(code) == [values["module"]]
         assert values["module"] not in params.RESERVED_NAMES
+        assert not set(declared_names(code)) & params.SCALA_KEYWORDS, code
         for phrasing in template.phrasings:
             instruction = phrasing.render(**values)
             assert check_naming(instruction, code, values["module"]) is None, instruction

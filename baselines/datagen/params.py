@@ -19,6 +19,14 @@ RESERVED_NAMES = {
     "RegInit", "RegNext", "VecInit", "Irrevocable", "Pipe", "Log2Ceil", "BitPat", "Lookup",
 }
 
+# Scala 2 reserved words (plus Scala 3 soft keywords that break in some positions): never a name.
+SCALA_KEYWORDS = {
+    "abstract", "case", "catch", "class", "def", "do", "else", "extends", "false", "final", "finally", "for",
+    "forSome", "if", "implicit", "import", "lazy", "macro", "match", "new", "null", "object", "override",
+    "package", "private", "protected", "return", "sealed", "super", "this", "throw", "trait", "try", "true",
+    "type", "val", "var", "while", "with", "yield", "then", "enum", "export", "given",
+}
+
 PREFIXES = ["", "", "Simple", "Basic", "Tiny", "Quick", "Mini", "My", "Small", "Demo", "Lite", "Core", "Top"]
 
 # Port-name pools. Kept clear of Bundle/Data members (`name`, `elements`, ...) and Scala keywords.
@@ -411,7 +419,7 @@ def l3_sequence_detector(rng):
     pattern = "".join(rng.choice("01") for _ in range(rng.randint(2, 5)))
     return {"pattern": pattern, "transitions": kmp_transitions(pattern), "final": len(pattern),
             "sw": bits_for(len(pattern)), "i": rng.choice(["in", "bitIn", "serial", "din"]),
-            "o": rng.choice(["detected", "found", "match", "hit"]),
+            "o": rng.choice(["detected", "found", "matched", "hit"]),
             "module": module_name(rng, [f"Detect{pattern}", "SeqDetector", "PatternFsm", "SequenceDetector"])}
 
 
