@@ -230,3 +230,43 @@ def test_apply_fixers_combines_and_is_idempotent():
     assert "class ShiftReg4stage" in fixed and "import chisel3.util._" in fixed and "RegInit(0.U(4.W))" in fixed
     assert {r.fixer for r in recs} == {"imports", "rename", "api_drift"}
     assert apply_fixers(fixed, ctx(top="ShiftReg4stage")) == (fixed, [])
+
+
+# ---- seed data -----------------------------------------------------------------------------------
+
+import json
+import os
+from pathlib import Path
+
+SEED = Path(os.environ.get("CHISEL_AGENT_SEED_DATA", Path(__file__).resolve().parents[2] / "shared" / "seed-data"))
+
+
+@pytest.mark.seed
+@pytest.mark.skipif(not (SEED / "baseline_results.json").exists(), reason="seed data absent")
+def test_seed_baseline_fixers_touch_exactly_the_three_failures():
+    """The seed's Qwen run failed 3/37, all missing chisel3.util imports; the fixers change exactly
+    those three and leave the 34 passing designs byte-for-byte alone."""
+    from agent.search import infer_top
+
+    changed = {}
+    for r in json.loads((SEED / "baseline_results.json").read_text())["results"]:
+        fixed, recs = apply_fixers(r["extracted_code"], ctx(top=infer_top(r["instruction"])))
+        if recs:
+            changed[r["id"]] = (r["passed"], fixed, recs)
+    assert sorted(changed) == ["L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"]
+    for passed, fixed, recs in changed.values():
+        assert not passed and "import chisel3.util._" in fixed and [x.fixer for x in recs] == ["imports"]
+
+
+@pytest.mark.seed
+@pytest.mark.skipif(not (SEED / "chisel_util_supplement_20251202_130105.jsonl").exists(), reason="seed data absent")
+def test_seed_supplement_correct_code_is_left_alone():
+    """550 correct chisel3.util-heavy designs: no fixer fires (no false positives)."""
+    from agent.extract import extract_code
+
+    lines = (SEED / "chisel_util_supplement_20251202_130105.jsonl").read_text().splitlines()
+    for line in lines:
+        out = json.loads(line)["output"]
+        ex = extract_code(out, "stop", None)
+        assert ex.category is None
+        assert apply_fixers(ex.code, ctx())[1] == []
