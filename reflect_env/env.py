@@ -39,7 +39,7 @@ _job_ids = itertools.count(1)
 class ReflectEnv:
     def __init__(self, profile: str | None = None, workers: int | None = None, *, cold: bool = False,
                  timeouts: Timeouts | None = None, pool_options: PoolOptions | None = None,
-                 jobs_dir: str | Path | None = None, keep_jobs: bool = False, sim_cycles: int = 200,
+                 jobs_dir: str | Path | None = None, keep_jobs: bool = False, sim_cycles: int | None = None,
                  sim_seed: int = 0):
         self.tc = toolchain(profile).require()
         self.profile = self.tc.profile.name
@@ -175,7 +175,6 @@ class ReflectEnv:
             broken = broken or reply.get("dirty", False)
             if not reply["ok"]:
                 error = reply.get("error", "")
-                broken = broken or "sandbox:" in error
                 res.diagnostics += dg.elaboration_diagnostics(error, reply.get("output", ""),
                                                               reply.get("frames", []), lines, len(prefix))
                 res.category = next(d.category for d in res.diagnostics if d.stage == Stage.elaborate)
@@ -230,8 +229,9 @@ class ReflectEnv:
                 ref_path.write_text(ref_sv)
                 out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate)
         else:
+            cycles = {"cycles": self.sim_cycles} if self.sim_cycles else {}  # else the simulator's default
             out = sim.differential(res.verilog, res.top, ref_sv, ref_top, workdir=job / "sim",
-                                   cycles=self.sim_cycles, seed=self.sim_seed, timeout=self.timeouts.simulate)
+                                   seed=self.sim_seed, timeout=self.timeouts.simulate, **cycles)
         res.timings["simulate"] = round(time.perf_counter() - t, 4)
         res.mismatches = list(out.mismatches)
         res.sim_log = "\n".join(out.hints) if out.hints else (out.log or "")[-2000:]

@@ -201,3 +201,32 @@ def test_bad_mode_is_rejected(verifier):
 def test_empty_candidate(verifier):
     r = verifier.verify("   \n", "Adder")
     assert not r.ok and r.stage == Stage.compile and "empty" in r.first_error().message
+
+
+COUNTER = src("""
+    import chisel3._
+    class Counter4 extends Module {
+      val io = IO(new Bundle { val en = Input(Bool()); val count = Output(UInt(4.W)) })
+      val c = RegInit(0.U(4.W))
+      when(io.en) { c := c + 1.U }
+      io.count := c
+    }
+""")
+
+
+def test_differential_simulation_passes_a_correct_design_and_catches_a_mutant(verifier):
+    # The candidate is written differently from the reference but behaves the same.
+    same = COUNTER.replace("when(io.en) { c := c + 1.U }", "c := Mux(io.en, c + 1.U, c)")
+    mutant = COUNTER.replace("c + 1.U", "c - 1.U")
+    ok, bad = verifier.verify_many([dict(code=same, top="Counter4", reference=COUNTER),
+                                    dict(code=mutant, top="Counter4", reference=COUNTER)])
+    assert ok.ok and ok.stage == Stage.passed, ok.diagnostics
+    assert not bad.ok and bad.stage == Stage.simulate and bad.category == Category.sim_mismatch
+    first = bad.mismatches[0]
+    assert first.signal == "io_count" and first.cycle is not None and first.expected != first.got
+    assert bad.sim_log
+
+
+def test_reference_that_does_not_build_is_a_sim_error_not_a_candidate_failure(verifier):
+    r = verifier.verify(COUNTER, "Counter4", reference=COUNTER.replace("RegInit", "RegInitt"))
+    assert r.category == Category.sim_error and "reference" in r.first_error().message

@@ -17,14 +17,15 @@ def setup(
     force: bool = typer.Option(False, "--force", help="re-fetch and rebuild even if present"),
 ):
     """Fetch the pinned toolchain from Maven Central, unpack firtool, build the JVM worker (idempotent)."""
-    from reflect_env import toolchain as tcm
+    from reflect_env.toolchain import DEFAULT_PROFILE, PROFILES, get_profile
+    from reflect_env.toolchain import setup as setup_profile
 
-    names = list(tcm.PROFILES) if all_profiles else [profile or tcm.DEFAULT_PROFILE]
+    names = list(PROFILES) if all_profiles else [profile or DEFAULT_PROFILE]
     for name in names:
         try:
-            tcm.get_profile(name)
+            get_profile(name)
             with err_console.status(f"setting up {name} ...") as status:
-                tcm.setup(name, force=force, log=lambda m: status.update(m) or err_console.print(m))
+                setup_profile(name, force=force, log=lambda m: status.update(m) or err_console.print(m))
         except (ValueError, RuntimeError) as e:
             fail(str(e).splitlines()[0] if isinstance(e, ValueError) else str(e))
 
@@ -41,7 +42,7 @@ def check(
     cold: bool = typer.Option(False, "--cold", help="one fresh JVM for this candidate instead of a warm worker"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="write design.sv and result.json here"),
-    cycles: int = typer.Option(200, "--cycles", help="cycles of differential simulation"),
+    cycles: Optional[int] = typer.Option(None, "--cycles", help="cycles of differential simulation (default 1000)"),
 ):
     """Verify one Chisel file: compile, elaborate, emit SystemVerilog, optionally simulate. Exit 0 iff it passed."""
     code = read_text_file(file, "Chisel file")
