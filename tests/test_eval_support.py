@@ -34,11 +34,13 @@ def require_verifier() -> None:
     """Skip unless reflect_env's warm pool can run here (toolchain set up with `agent setup`)."""
     try:
         from reflect_env import ReflectEnv  # noqa: F401
-        from reflect_env.toolchain import toolchain
+        from reflect_env.toolchain import ToolchainMissing, toolchain
     except ImportError as e:
         pytest.skip(f"reflect_env not available: {e}")
-    if not toolchain().is_ready():
-        pytest.skip("toolchain not set up (agent setup)")
+    try:
+        toolchain().require()
+    except ToolchainMissing as e:
+        pytest.skip(str(e))
 
 
 def require_seed() -> Path:

@@ -112,3 +112,12 @@ def test_sweep_against_stub_server(tmp_path):
     assert rep.returncode == 0, rep.stderr[-2000:]
     assert json_out(rep)["total"] == 2
     assert (out / "report.md").exists() and (out / "grid.csv").exists() and (out / "pass_at_k.png").exists()
+
+    # Replaying the run directory re-verifies every recorded chain, here truncated at depth 0:
+    # the same numbers as the grid's depth-0 row, without a model.
+    rep = run_agent("eval", bench, "--replay", out, "--depth", "0", "-k", "1,4", "--out", tmp_path / "replay",
+                    "--workers", "1", "--json")
+    assert rep.returncode == 0, rep.stderr[-2000:]
+    r = json_out(rep)
+    assert r["llm_calls"] == 0
+    assert r["pass_at_k"] == pytest.approx({"1": grid[1, 0]["pass_at_k"], "4": grid[4, 0]["pass_at_k"]})
