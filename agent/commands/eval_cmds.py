@@ -92,6 +92,7 @@ def eval_cmd(
     k: str = typer.Option("1,5,10", "-k", help="pass@k values to report (k <= samples)"),
     depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default: config)"),
     replay: Optional[Path] = typer.Option(None, "--replay", help="re-verify recorded outputs (seed results JSON or a run dir); no model calls"),
+    select: Optional[str] = typer.Option(None, "--select", help="all: run every sample chain to its end (unbiased pass@k); first: stop at the first pass (cheaper, pass@n only). Default: all when some k < n"),
     strict: bool = typer.Option(True, "--strict/--lenient", help="headline score: strict (requested top name) or lenient (renamed top accepted); both are always reported"),
     no_fix: bool = typer.Option(False, "--no-fix", help="do not apply the deterministic fixers"),
     no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved API notes in prompts"),
@@ -121,12 +122,14 @@ def eval_cmd(
             fail(f"replay file not found: {replay}")
     elif samples is not None and max(ks) > samples:
         dropped = [x for x in ks if x > samples]
-        ks = [x for x in ks if x <= samples] or [1]
+        ks = [x for x in ks if x <= samples] or [samples]
         err_console.print(f"note: pass@k needs k <= samples (-n {samples}); not reporting k = {dropped}")
     _check_profile(profile)
+    if select not in (None, "all", "first"):
+        fail(f"--select must be 'all' or 'first', got {select!r}")
     opts = RunOptions(
         out=out or _default_out("eval", bench_obj.name), kind="eval", samples=samples, depth=depth, ks=ks,
-        lenient=not strict, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
+        lenient=not strict, select=select, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
         model=model, base_url=base_url, profile=profile, concurrency=concurrency, temperature=temperature,
         cache=not no_cache, workers=workers)
     _execute(bench_obj, opts, as_json)

@@ -17,7 +17,7 @@ from agent.eval.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
 
 # Settings that change what a record means: a resumed run must use the same ones.
-IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "replay", "fix", "rag", "model", "profile")
+IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile")
 
 
 class RunError(ValueError):
@@ -33,6 +33,7 @@ class RunOptions:
     ks: list[int] = field(default_factory=lambda: [1])
     depths: list[int] | None = None  # sweep grid rows
     lenient: bool = False
+    select: str | None = None  # live: "all" | "first"; None: all when some k < samples (see resolve_live_budget)
     fix: bool = True
     rag: bool = True
     replay: Path | None = None
@@ -59,7 +60,7 @@ class RunOutcome:
 def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
     return {
         "kind": opts.kind, "bench": bench.name, "bench_path": str(bench.path.resolve()),
-        "bench_format": bench.format, "samples": opts.samples, "depth": opts.depth, "ks": opts.ks,
+        "bench_format": bench.format, "samples": opts.samples, "depth": opts.depth, "select": opts.select, "ks": opts.ks,
         "depths": opts.depths, "mode": "lenient" if opts.lenient else "strict", "fix": opts.fix,
         "rag": opts.rag and opts.replay is None,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
@@ -69,8 +70,29 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
     }
 
 
+def resolve_live_budget(opts: RunOptions) -> None:
+    """Fill in the search's defaults and pick how chains end, so run.json says what really ran.
+
+    pass@k for k < n needs every sample chain run to its end (select=all); with select=first the
+    chains still running at the first pass are cancelled and would count as failures, so only
+    pass@n (= solved or not) is reported then."""
+    if opts.replay is not None:
+        return
+    from agent.search import SolveConfig
+
+    defaults = SolveConfig()
+    opts.samples = opts.samples if opts.samples is not None else defaults.k
+    opts.depth = opts.depth if opts.depth is not None else defaults.depth
+    if opts.kind == "sweep":
+        opts.select = "all"
+    elif opts.select is None:
+        opts.select = "all" if any(k < opts.samples for k in opts.ks) else "first"
+    opts.ks = sorted({k for k in opts.ks if k <= opts.samples} if opts.select == "all" else {opts.samples})
+
+
 def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]:
     """Create or reopen the run directory; returns its metadata and the ids already done."""
+    resolve_live_budget(opts)
     opts.out.mkdir(parents=True, exist_ok=True)
     tasks = bench.tasks[: opts.limit] if opts.limit else bench.tasks
     meta = run_meta(bench, opts, [t.id for t in tasks])
@@ -196,6 +218,6 @@ def _make_solver(env, opts: RunOptions):
     from agent.eval.live import LiveSettings, LiveSolver
 
     return LiveSolver(env, LiveSettings(
-        samples=opts.samples, depth=opts.depth, select_all=opts.kind == "sweep", fix=opts.fix, rag=opts.rag,
+        samples=opts.samples, depth=opts.depth, select_all=opts.select == "all", fix=opts.fix, rag=opts.rag,
         model=opts.model, base_url=opts.base_url, temperature=opts.temperature, profile=opts.profile,
         cache=opts.cache, trace_dir=opts.out / "traces"))
