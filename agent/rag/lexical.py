@@ -65,7 +65,8 @@ class LexicalScorer:
         diag = diagnostics or ""
         unresolved = set(UNRESOLVED.findall(diag)) | set(SHADOWED.findall(diag))
         unresolved |= set(UNRESOLVED.findall(query)) | set(SHADOWED.findall(query))
-        cats = {c for c in self.categories if re.search(rf"\b{c}\b", diag + " " + query)}
+        # category names only count in diagnostics: a spec may well say "timeout" or "syntax"
+        cats = {c for c in self.categories if re.search(rf"\b{c}\b", diag)}
         if unresolved:
             # a chisel3.util name scalac cannot see means a missing import, anything else a typo/undefined name
             cats.add("missing_import" if unresolved & self.api_names else "not_found")
@@ -90,7 +91,8 @@ class LexicalScorer:
         best_query = best_diag = 0.0
         for k in idents:
             w = self.idf.get(k, 1.0)
-            if k in ev.query_words:
+            # error notes answer messages, not specs: a spec saying "simulation" is no evidence for them
+            if k in ev.query_words and note.kind != "error":
                 best_query = max(best_query, IDENT_QUERY * w)
             if k in ev.diag_words and k not in ev.unresolved:
                 best_diag = max(best_diag, IDENT_DIAG * w)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +24,7 @@ log = logging.getLogger("agent.rag")
 CHARS_PER_TOKEN = 4
 MIN_TRUNCATED_CHARS = 400  # below this a cut note is more noise than help
 DIAG_CHARS = 600  # diagnostics beyond this are repeats; the first errors matter
+QUERY_CACHE = 512  # query texts whose vectors are kept (the same spec is retrieved for every sample)
 Progress = Callable[[str, int, int], None]
 
 
@@ -76,6 +78,10 @@ class Retriever:
         self._collection: str | None = None
         self._lexical: LexicalScorer | None = None
         self._build_lock = threading.Lock()  # the search loop calls retrieve() from several threads
+        self._ids: list[str] = []
+        self._matrix = None  # numpy (notes x dim), rows aligned with _ids
+        self._qcache: OrderedDict[str, object] = OrderedDict()
+        self._qcache_lock = threading.Lock()
 
     # -- corpus ---------------------------------------------------------------------------------
 
@@ -135,6 +141,7 @@ class Retriever:
                 self.index.write(name, docs, [known[text_hash(d)] for d in docs])
                 stats.index_s = round(time.perf_counter() - t, 3)
             stats.dropped = self.index.drop_stale(self.profile.name, keep=name)
+        self._ids, self._matrix = self.index.load(name)
         self._collection = name
         stats.total_s = round(time.perf_counter() - t0, 3)
         return stats
@@ -155,16 +162,34 @@ class Retriever:
         texts = [t for t in (query.strip(), (diagnostics or "").strip()[:DIAG_CHARS]) if t]
         if not texts:
             return []
-        dense: dict[str, float] = {}
-        for sims in self.index.query(self._collection, self.embedder.embed(texts), n=len(docs)):
-            for nid, s in sims.items():
-                dense[nid] = max(dense.get(nid, 0.0), s)
+        sims = (self._query_vectors(texts) @ self._matrix.T).max(axis=0)  # cosine: vectors are unit length
+        dense = dict(zip(self._ids, sims.tolist()))
         ev = self._lexical.evidence(query, code, diagnostics)
         scored = sorted(
             ((dense.get(d.id, 0.0) + self._lexical.score(d, ev), d) for d in docs.values()),
             key=lambda x: (-x[0], x[1].id),
         )
         return self._fit(scored, k)
+
+    def _query_vectors(self, texts: list[str]):
+        import numpy as np
+
+        with self._qcache_lock:
+            missing = [t for t in texts if t not in self._qcache]
+        fresh = dict(zip(missing, self.embedder.embed(missing))) if missing else {}
+        with self._qcache_lock:
+            self._qcache.update(fresh)
+            for t in texts:
+                self._qcache.move_to_end(t)
+            rows = [self._qcache[t] for t in texts]
+            while len(self._qcache) > QUERY_CACHE:
+                self._qcache.popitem(last=False)
+        return np.asarray(rows, dtype=np.float32)
+
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (the benchmark times uncached queries)."""
+        with self._qcache_lock:
+            self._qcache.clear()
 
     def _fit(self, scored: list[tuple[float, NoteDoc]], k: int) -> list[Note]:
         """Top-k, one note per id, within token_budget (about 4 characters a token)."""
