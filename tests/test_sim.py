@@ -397,6 +397,12 @@ def test_cli_diff_json_and_exit_codes(tmp_path):
     assert p.returncode == 2 and p.stderr.strip().startswith("error: dut file not found") and p.stdout == ""
 
 
+def test_seed_equivalence_rejects_missing_seed_data(tmp_path, capsys):
+    from reflect_env.sim.seed_equivalence import main
+    assert main(["--seed-data", str(tmp_path)]) == 2
+    assert "seed data not found" in capsys.readouterr().err
+
+
 # ---- runner ------------------------------------------------------------------------------------
 
 def test_runner_bounds_output_and_kills_on_timeout(tmp_path):
