@@ -156,7 +156,9 @@ def bench_rag_cmd(
         f"{report['notes']}+{report['generated_notes']} notes {report['embed_s']:.1f} s); warm open "
         f"{report['warm_open_s']:.2f} s; query p50 {report['query_p50_ms']:.1f} ms, p90 "
         f"{report['query_p90_ms']:.1f} ms (target <= {report['latency_target_ms']:.0f} ms: "
-        f"{'met' if report['latency_target_met'] else 'NOT met'}); top-3 hit rate "
+        f"{'met' if report['latency_target_met'] else 'NOT met'}; one-text embed p50 "
+        f"{report['embed_one_text_p50_ms']:.1f} ms at load {report['load_average_1m']} on {report['cpu_count']} CPUs); "
+        f"top-3 hit rate "
         f"{report['top3_hit_rate']:.0%} over {report['queries']} queries", highlight=False)
     for m in report["misses"]:
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)

@@ -159,7 +159,10 @@ class Retriever:
                     self.build()
         docs = self._docs
         assert docs is not None and self._lexical is not None
-        texts = [t for t in (query.strip(), (diagnostics or "").strip()[:DIAG_CHARS]) if t]
+        diag = (diagnostics or "").strip()[:DIAG_CHARS]
+        if diag and diag[:200] in query:
+            diag = ""  # the search loop puts the messages into the query already: one embedding suffices
+        texts = [t for t in (query.strip(), diag) if t]
         if not texts:
             return []
         sims = (self._query_vectors(texts) @ self._matrix.T).max(axis=0)  # cosine: vectors are unit length
