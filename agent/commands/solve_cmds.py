@@ -190,6 +190,8 @@ def solve_cmd(
     run_dir = out or _default_out(top or spec_file.stem)
     if run_dir.exists() and not run_dir.is_dir():
         fail(f"--out exists and is not a directory: {run_dir}")
+    if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
+        fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
     result = _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=not as_json)
     tokens = result.prompt_tokens + result.completion_tokens
     if as_json:
