@@ -271,6 +271,28 @@ def test_truncated_reply_is_categorized(tmp_path):
     assert res.category == "truncated" and res.chains[0].attempts[0].stage == "extract"
 
 
+def test_repair_prompt_dedups_caps_and_shows_offending_lines():
+    from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+
+    diags = [Diagnostic(stage=Stage.compile, line=i, column=3, message=f"not found: value x{i}",
+                        code_line=f"  val y{i} = x{i}") for i in range(1, 7)]
+    diags.insert(1, diags[0].model_copy())  # the same error twice counts once
+    result = VerifyResult(ok=False, stage=Stage.compile, category=Category.not_found, diagnostics=diags)
+    prompt = PromptBuilder("chisel7").repair(ADDER_SPEC, "Adder", ADDER, result, notes=[])
+    text = prompt.messages[-1]["content"]
+    assert "first 4 of 6" in text and text.count("not found: value x1") == 1
+    assert "offending line: `val y4 = x4`" in text and "x5" not in text
+    assert " 9| " in text  # the code is shown with line numbers
+    assert prompt.template == "repair" and "`Adder`" in prompt.messages[0]["content"]
+
+
+def test_templates_are_strict():
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        PromptBuilder("chisel7")._render("generate", spec="x")  # top, hints, notes, fewshot missing
+
+
 def test_trace_survives_a_cut_off_last_line(tmp_path):
     with Trace(tmp_path / "t") as trace:
         trace.event("prompt", text="hello")
