@@ -183,6 +183,7 @@ class _Run:
     async def notes(self, query: str, *, code: str | None = None, diagnostics: str | None = None) -> list:
         if self.retriever is None:
             return []
+        self.on_event("retrieving", {})  # the first query may build the index: say so on the display
         try:
             notes = await asyncio.to_thread(self.retriever.retrieve, query, code=code, diagnostics=diagnostics,
                                             k=self.cfg.rag_k)

@@ -43,6 +43,7 @@ class _Display:
         self.enabled = enabled
         self.chains: dict[int, str] = {i: "sampling" for i in range(k)}
         self.calls = self.verifies = 0
+        self.phase = ""
         self.task_name = task_name
         self.progress = None
         if enabled:
@@ -54,10 +55,12 @@ class _Display:
 
     def _text(self) -> str:
         chains = "  ".join(f"#{i}:{s}" for i, s in sorted(self.chains.items()))
-        return f"[bold]{self.task_name}[/] LLM calls {self.calls}, verifies {self.verifies}  {chains}"
+        phase = f"  ({self.phase})" if self.phase else ""
+        return f"[bold]{self.task_name}[/] LLM calls {self.calls}, verifies {self.verifies}  {chains}{phase}"
 
     def __call__(self, kind: str, data: dict) -> None:
         chain = data.get("chain")
+        self.phase = "retrieving notes" if kind == "retrieving" else ""
         if kind == "llm_call":
             self.calls += 1
             if chain is not None:
