@@ -285,3 +285,22 @@ def test_generated_samples_compile_for_real_and_reverify(tmp_path):
         broken = samples[0]["output"].replace(f"class {meta[0]['top']}", f"class {meta[0]['top']}_0")
         r = env.verify(broken, top=meta[0]["top"], mode="strict")
         assert not r.ok
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _toolchain_ready(), reason="toolchain not set up (agent setup)")
+def test_every_template_compiles_and_elaborates(tmp_path):
+    """One random instance of each of the templates through the real verifier (strict mode)."""
+    from reflect_env import ReflectEnv
+
+    rng = random.Random(2024)
+    items, names = [], []
+    for template in all_templates():
+        instruction, code, values = template.render(rng)
+        items.append(dict(code=code, top=values["module"], mode="strict"))
+        names.append(template.name)
+    with ReflectEnv(workers=2) as env:
+        results = env.verify_many(items)
+    failed = {n: (r.category, r.first_error().message if r.first_error() else None)
+              for n, r in zip(names, results) if not r.ok}
+    assert not failed, failed
