@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable, Protocol
@@ -107,7 +108,7 @@ class Engine:
         # Candidates a killed run had in flight were never logged: draw them again first, in order.
         # Infrastructure failures (worker crash, timeout) are retried too: they judged no candidate.
         logged = {(m["level"], m["index"]) for m in existing.meta + existing.failures if not m.get("infra")}
-        pending = {lv: [j for j in range(next_index[lv]) if (lv, j) not in logged] for lv in self.levels}
+        pending = {lv: deque(j for j in range(next_index[lv]) if (lv, j) not in logged) for lv in self.levels}
         in_flight = {lv: 0 for lv in self.levels}
         exhausted: set[str] = set()
         tasks: dict[asyncio.Task, Candidate] = {}
@@ -119,7 +120,7 @@ class Engine:
             dups = 0
             while dups < MAX_CONSECUTIVE_DUPLICATES:
                 if pending[level]:
-                    cand = candidate(self.seed, level, pending[level].pop(0))
+                    cand = candidate(self.seed, level, pending[level].popleft())
                 else:
                     cand = candidate(self.seed, level, next_index[level])
                     next_index[level] += 1
