@@ -80,6 +80,19 @@ def number_lines(code: str) -> str:
     return "\n".join(f"{i:>{width}}| {line}" for i, line in enumerate(lines, 1))
 
 
+def _with_context(d: Diagnostic, code: str) -> dict:
+    """A diagnostic for the template. Parse errors ("')' expected but '.' found") point at the token
+    after the mistake, often on the next line, so those also show the previous non-blank line."""
+    item = {"line": d.line, "column": d.column, "message": d.message, "code_line": d.code_line, "prev_line": None}
+    if d.line and d.line > 1 and re.search(r"expected but|illegal start", d.message):
+        lines = code.split("\n")
+        for j in range(min(d.line - 1, len(lines)) - 1, -1, -1):
+            if lines[j].strip():
+                item["prev_line"] = (j + 1, lines[j])
+                break
+    return item
+
+
 _STAGE_TEXT = {
     "compile": "compilation",
     "elaborate": "elaboration",
@@ -107,7 +120,7 @@ class PromptBuilder:
 
     def repair(self, spec: str, top: str | None, code: str, result: VerifyResult, *, hints=(), notes=()) -> Prompt:
         errs = distinct_errors(result)
-        shown = errs[:MAX_DIAGNOSTICS]
+        shown = [_with_context(d, code) for d in errs[:MAX_DIAGNOSTICS]]
         log_lines = (result.sim_log or "").strip().splitlines()[:MAX_SIM_LOG_LINES]
         stage = result.stage.value if hasattr(result.stage, "value") else str(result.stage)
         user = self._render(

@@ -286,6 +286,15 @@ def test_repair_prompt_dedups_caps_and_shows_offending_lines():
     assert prompt.template == "repair" and "`Adder`" in prompt.messages[0]["content"]
 
 
+def test_parse_error_shows_the_line_before():
+    from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+
+    d = Diagnostic(stage=Stage.compile, line=10, column=1, message="')' expected but '}' found.", code_line="}")
+    result = VerifyResult(ok=False, stage=Stage.compile, category=Category.syntax, diagnostics=[d])
+    text = PromptBuilder("chisel7").repair(ADDER_SPEC, "Adder", ADDER_SYNTAX, result).messages[-1]["content"]
+    assert "line 9 before it: `io.sum := (io.a + io.b`" in text
+
+
 def test_templates_are_strict():
     import jinja2
 
