@@ -1,0 +1,43 @@
+"""A live `agent eval` through the real CLI, search loop and verifier, against the stub server."""
+import json
+
+from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
+from tests.test_sweep import BAD, GOOD
+
+
+def test_live_eval_select_first(tmp_path):
+    from tests.stub_openai import Reply, StubServer
+
+    require_verifier()
+    tops = {"e1": "LiveA", "e2": "LiveB"}
+    bench = seed_eval_set(tmp_path / "set.jsonl", [(i, "L1", t) for i, t in tops.items()])
+
+    def reply(request):
+        prompt = "\n".join(m["content"] for m in request["messages"])
+        top = next(t for t in tops.values() if t in prompt)
+        if request["n"] > 1:  # e1: the second sample passes as drawn; e2: both samples need a repair
+            if top == "LiveA":
+                return Reply([BAD.format(top=top, tag="a"), GOOD.format(top=top)])
+            return Reply([BAD.format(top=top, tag="b"), BAD.format(top=top, tag="c")])
+        return Reply(GOOD.format(top=top))
+
+    out = tmp_path / "run"
+    with StubServer(reply) as stub:
+        proc = run_agent("eval", bench, "-n", "2", "--depth", "1", "-k", "2", "--select", "first",
+                         "--base-url", stub.base_url, "--no-rag", "--no-cache", "--workers", "1",
+                         "--out", out, "--json")
+        requests = len(stub.requests)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    s = json_out(proc)
+    assert (s["total"], s["passed"], s["compile_pass"]["passed"]) == (2, 2, 2)
+    assert s["pass_at_k"] == {"2": 1.0}  # select=first: only pass@n is unbiased
+    assert s["llm_calls"] == requests >= 3  # e1: 1 (+1 if chain 0's repair left before the pass); e2: 1 + >= 1
+    rows = {r["id"]: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+    assert rows["e1"]["rounds"] in (0, 1) and any(c["first_pass_round"] == 0 for c in rows["e1"]["chains"])
+    assert min(c["first_pass_round"] for c in rows["e2"]["chains"] if c["first_pass_round"] is not None) == 1
+    assert rows["e2"]["extracted_code"] and "LiveB" in rows["e2"]["final_code"]
+    meta = json.loads((out / "run.json").read_text())
+    assert (meta["samples"], meta["depth"], meta["select"]) == (2, 1, "first")
+    results = json.loads((out / "results.json").read_text())
+    assert results["statistics"]["passed"] == 2 and results["results"][1]["verify_result"]["success"]
+    assert (out / "traces" / "e2.jsonl").stat().st_size > 0
