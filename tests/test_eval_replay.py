@@ -62,10 +62,9 @@ def test_seed_baseline_replay_without_fixers_is_34_of_37(tmp_path):
 
 @pytest.mark.seed
 @pytest.mark.slow
-@pytest.mark.xfail(reason="fixers add the Enum import, but `val OFF :: ON :: Nil = Enum(2)` then fails: Scala "
-                          "reads upper-case names in a pattern as constants (not found: value OFF); no fixer "
-                          "rewrites that yet, so this is 36/37", strict=False)
 def test_seed_baseline_replay_with_fixers_is_37_of_37(tmp_path):
+    """With fixers all 37 pass: the imports fixer adds the two Cat imports and the Enum import, and
+    the enum_pattern fixer binds 035's `val OFF :: ON :: Nil = Enum(2)` (a pattern match in Scala)."""
     seed = require_seed()
     require_verifier()
     bench, recorded = seed / "eval_set_v2.jsonl", seed / "baseline_results.json"
@@ -75,5 +74,7 @@ def test_seed_baseline_replay_with_fixers_is_37_of_37(tmp_path):
     assert s["llm_calls"] == 0
     logs = [json.loads(l) for l in (tmp_path / "b" / "results.jsonl").read_text().splitlines()]
     fixed = {r["id"] for r in logs if r["passed"] and any(a["fixes"] for ch in r["chains"] for a in ch["attempts"])}
-    assert {"L3-Sequential_030", "L3-Sequential_031"} <= fixed  # the Cat imports were added
+    assert {"L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"} <= fixed
+    fsm = next(r for r in logs if r["id"] == "L3-Sequential_035")
+    assert any(f.startswith("enum_pattern:") for ch in fsm["chains"] for a in ch["attempts"] for f in a["fixes"])
     assert (s["total"], s["passed"]) == (37, 37)

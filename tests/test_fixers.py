@@ -5,6 +5,7 @@ import pytest
 
 from agent.fixers import FixContext, apply_fixers, import_hints
 from agent.fixers.api_drift import fix_api_drift
+from agent.fixers.enum_pattern import fix_enum_pattern
 from agent.fixers.harness import fix_harness
 from agent.fixers.imports import diagnostic_identifier, fix_imports, missing_imports
 from agent.fixers.rename import fix_top_name
@@ -217,6 +218,105 @@ def test_harness_drops_main_tests_and_package():
     assert {r.rule for r in recs} >= {"drop main object", "drop test class", "drop package clause", "drop test-library import"}
 
 
+# ---- enum_pattern ----------------------------------------------------------------------------
+
+FSM = """import chisel3._
+import chisel3.util._
+
+class Toggle extends Module {
+  val io = IO(new Bundle {
+    val toggle = Input(Bool())
+    val on = Output(Bool())
+  })
+  // states
+  STATES
+  val state = RegInit(OFF)
+  when(io.toggle) { state := Mux(state === OFF, ON, OFF) }
+  io.on := state === ON
+}
+"""
+
+
+def not_found(name, line=10):
+    return Diagnostic(stage=Stage.compile, severity="error", line=line, message=f"not found: value {name}")
+
+
+def test_enum_pattern_upper_case_names_become_vals_on_the_same_line():
+    code = FSM.replace("STATES", "val OFF :: ON :: Nil = Enum(2)")
+    fixed, recs = fix_enum_pattern(code, ctx())
+    assert fixed == code.replace(
+        "val OFF :: ON :: Nil = Enum(2)",
+        "val _enumStates_OFF_ON = Enum(2); val OFF = _enumStates_OFF_ON(0); val ON = _enumStates_OFF_ON(1)")
+    assert [(r.fixer, r.detail, r.line) for r in recs] == [("enum_pattern", "OFF, ON", 10)]
+    assert fix_enum_pattern(fixed, ctx()) == (fixed, [])  # idempotent
+
+
+@pytest.mark.parametrize("pattern, names", [
+    ("val (OFF :: ON :: Nil) = Enum(2)", "OFF, ON"),
+    ("val List(OFF, ON) = Enum(2)", "OFF, ON"),
+    ("val OFF :: on :: Nil = chisel3.util.Enum(2)", "OFF, on"),  # mixed case: the pattern goes, all names bound
+    ("val OFF :: _ :: ON :: Nil = Enum(3)", "OFF, ON"),
+])
+def test_enum_pattern_variants(pattern, names):
+    fixed, recs = fix_enum_pattern(FSM.replace("STATES", pattern), ctx())
+    assert [r.detail for r in recs] == [names]
+    assert "Nil" not in fixed and "List(" not in fixed and "val OFF = _enumStates_" in fixed
+    if "_ ::" in pattern:
+        assert "val OFF = _enumStates_OFF_x_ON(0); val ON = _enumStates_OFF_x_ON(2)" in fixed
+
+
+def test_enum_pattern_keeps_line_numbers_when_split_over_lines():
+    code = FSM.replace("STATES", "val OFF ::\n    ON :: Nil = Enum(\n  2) // two states")
+    fixed, recs = fix_enum_pattern(code, ctx())
+    assert len(fixed.splitlines()) == len(code.splitlines()) and recs[0].line == 10
+    assert fixed.splitlines()[13:] == code.splitlines()[13:]
+    assert "val ON = _enumStates_OFF_ON(1) // two states" in fixed
+
+
+@pytest.mark.parametrize("pattern", [
+    "val off :: on :: Nil = Enum(2)",  # lower case binds fine
+    "val OFF :: ON :: Nil = Enum(2).reverse",  # not a plain call: unsure what to bind
+    "// val OFF :: ON :: Nil = Enum(2)",
+    'val s = "val OFF :: ON :: Nil = Enum(2)"',
+])
+def test_enum_pattern_leaves_other_shapes_alone(pattern):
+    code = FSM.replace("STATES", pattern)
+    assert fix_enum_pattern(code, ctx()) == (code, [])
+
+
+def test_enum_pattern_skips_names_defined_elsewhere():
+    # With `OFF` a real value the pattern matches against it; binding it again would not compile.
+    code = FSM.replace("STATES", "val OFF :: ON :: Nil = Enum(2)").replace("  // states", "  val OFF = 0.U")
+    assert fix_enum_pattern(code, ctx()) == (code, [])
+
+
+def test_enum_pattern_other_calls_only_when_the_compiler_names_them():
+    code = FSM.replace("STATES", "val OFF :: ON :: Nil = List(0.U, 1.U)")
+    assert fix_enum_pattern(code, ctx()) == (code, [])
+    assert fix_enum_pattern(code, ctx(diags=[not_found("Cat")])) == (code, [])
+    fixed, recs = fix_enum_pattern(code, ctx(diags=[not_found("OFF")]))
+    assert "val _enumStates_OFF_ON = List(0.U, 1.U); val OFF = _enumStates_OFF_ON(0)" in fixed and len(recs) == 1
+
+
+def test_enum_pattern_in_the_pipeline_before_imports():
+    code = FSM.replace("import chisel3.util._\n", "").replace("STATES", "val OFF :: ON :: Nil = Enum(2)")
+    fixed, recs = apply_fixers(code, ctx(top="Toggle"))
+    assert [r.fixer for r in recs] == ["enum_pattern", "imports"] and "import chisel3.util._" in fixed
+
+
+def test_enum_pattern_fix_compiles_on_the_real_verifier(verifier):
+    """Before: `not found: value OFF`. After the code fix (Enum) and the diagnostic-driven fix
+    (List) the designs elaborate and emit."""
+    for states in ("val OFF :: ON :: Nil = Enum(2)", "val List(OFF, ON) = List(0.U(1.W), 1.U(1.W))"):
+        code = FSM.replace("STATES", states)
+        before = verifier.verify(code, top="Toggle")
+        assert not before.ok and any("not found: value OFF" in d.message for d in before.diagnostics)
+        fixed, recs = fix_enum_pattern(code, ctx(top="Toggle", diags=before.diagnostics))
+        assert recs
+        after = verifier.verify(fixed, top="Toggle")
+        assert after.ok, [d.message for d in after.diagnostics]
+
+
 # ---- pipeline --------------------------------------------------------------------------------
 
 def test_apply_fixers_disabled_changes_nothing():
@@ -254,8 +354,11 @@ def test_seed_baseline_fixers_touch_exactly_the_three_failures():
         if recs:
             changed[r["id"]] = (r["passed"], fixed, recs)
     assert sorted(changed) == ["L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"]
-    for passed, fixed, recs in changed.values():
-        assert not passed and "import chisel3.util._" in fixed and [x.fixer for x in recs] == ["imports"]
+    for id_, (passed, fixed, recs) in changed.items():
+        assert not passed and "import chisel3.util._" in fixed
+        # 035 also binds its upper-case states: `val OFF :: ON :: Nil = Enum(2)` is a pattern match.
+        want = ["enum_pattern", "imports"] if id_ == "L3-Sequential_035" else ["imports"]
+        assert [x.fixer for x in recs] == want
 
 
 @pytest.mark.seed

@@ -9,17 +9,19 @@ from typing import Callable
 
 from agent.fixers.api_drift import fix_api_drift
 from agent.fixers.base import FixContext, FixRecord
+from agent.fixers.enum_pattern import fix_enum_pattern
 from agent.fixers.harness import fix_harness
 from agent.fixers.imports import fix_imports, import_hints
 from agent.fixers.rename import fix_top_name
 
 Fixer = Callable[[str, FixContext], tuple[str, list[FixRecord]]]
 
-# Harness first (its mains carry stale APIs), drift next (it may rewrite imports), then imports
-# (which sees the final code), then the rename.
+# Harness first (its mains carry stale APIs), drift next (it may rewrite imports), the enum pattern
+# (it keeps the `Enum(...)` call), then imports (which sees the final code), then the rename.
 FIXERS: list[tuple[str, Fixer]] = [
     ("harness", fix_harness),
     ("api_drift", fix_api_drift),
+    ("enum_pattern", fix_enum_pattern),
     ("imports", fix_imports),
     ("rename", fix_top_name),
 ]
