@@ -83,11 +83,15 @@ class ReflectEnv:
 
     # -- public API --------------------------------------------------------------------------------
     def verify(self, code: str, top: str | None = None, *, reference: str | Path | None = None,
-               testbench: str | Path | None = None, mode: str = "strict") -> VerifyResult:
+               testbench: str | Path | None = None, mode: str = "strict", cycles: int | None = None) -> VerifyResult:
+        """`cycles` sets this call's differential-simulation length (a problem declares how long its
+        bugs take to show); None means the env's `sim_cycles`, else the simulator's default."""
         if mode not in ("strict", "lenient"):
             raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+        if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
+            raise ValueError(f"cycles must be a positive int or None, not {cycles!r}")
         t0 = time.perf_counter()
-        result = self._verify(code, top, reference, testbench, mode)
+        result = self._verify(code, top, reference, testbench, mode, cycles)
         result.timings["total"] = round(time.perf_counter() - t0, 4)
         return result
 
@@ -105,7 +109,8 @@ class ReflectEnv:
         return await loop.run_in_executor(self._executor, lambda: self.verify(code, top, **kw))
 
     # -- pipeline ------------------------------------------------------------------------------------
-    def _verify(self, code: str, top: str | None, reference, testbench, mode: str) -> VerifyResult:
+    def _verify(self, code: str, top: str | None, reference, testbench, mode: str,
+                cycles: int | None = None) -> VerifyResult:
         res = VerifyResult(ok=False, stage=Stage.compile, requested_top=top)
         if not isinstance(code, str) or not code.strip():
             return _fail(res, Stage.compile, Category.syntax, "empty candidate: no code to compile")
@@ -117,7 +122,7 @@ class ReflectEnv:
                 return res
             self._emit(code, job, res, len(f"package {_package(job)}; "))
             if res.ok and (reference is not None or testbench is not None):
-                self._simulate(job, res, reference, testbench)
+                self._simulate(job, res, reference, testbench, cycles)
             return res
         finally:
             if not self.keep_jobs:
@@ -130,7 +135,10 @@ class ReflectEnv:
         prefix = f"package {_package(job)}; "
         src = job / "Candidate.scala"
         src.write_text(prefix + code)
+        t = time.perf_counter()
         worker = self._acquire()
+        # Waiting for a free worker is queueing, not verification: kept apart so latency stays honest.
+        res.timings["queue"] = round(time.perf_counter() - t, 4)
         broken = False
         try:
             res.worker = "cold" if self.cold else worker.id
@@ -204,7 +212,7 @@ class ReflectEnv:
         res.ok, res.stage = True, Stage.passed
 
     # -- simulation --------------------------------------------------------------------------------
-    def _simulate(self, job: Path, res: VerifyResult, reference, testbench) -> None:
+    def _simulate(self, job: Path, res: VerifyResult, reference, testbench, cycles: int | None = None) -> None:
         from reflect_env import sim  # imported lazily: pure-compile users never need it
 
         t = time.perf_counter()
@@ -229,9 +237,10 @@ class ReflectEnv:
                 ref_path.write_text(ref_sv)
                 out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate)
         else:
-            cycles = {"cycles": self.sim_cycles} if self.sim_cycles else {}  # else the simulator's default
+            length = cycles or self.sim_cycles
+            length_kw = {"cycles": length} if length else {}  # else the simulator's default
             out = sim.differential(res.verilog, res.top, ref_sv, ref_top, workdir=job / "sim",
-                                   seed=self.sim_seed, timeout=self.timeouts.simulate, **cycles)
+                                   seed=self.sim_seed, timeout=self.timeouts.simulate, **length_kw)
         res.timings["simulate"] = round(time.perf_counter() - t, 4)
         res.mismatches = list(out.mismatches)
         res.sim_log = "\n".join(out.hints) if out.hints else (out.log or "")[-2000:]
@@ -272,7 +281,7 @@ class ReflectEnv:
     # -- workers -----------------------------------------------------------------------------------
     def _acquire(self) -> Worker:
         if self.cold:
-            opts = PoolOptions(heap_mb=self.pool_options.heap_mb, warmup=False)
+            opts = PoolOptions(heap_mb=self.pool_options.heap_mb, warmup_rounds=0)
             w = Worker(self.tc, self.jobs_root, opts)
             w.wait_ready()
             return w

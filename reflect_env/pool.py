@@ -23,7 +23,8 @@ class PoolOptions:
     rss_cap_mb: int = 1500  # recycle a worker whose resident set grows past this
     recycle_after: int = 250  # jobs per worker before a fresh JVM replaces it
     start_timeout_s: float = 300.0  # generous: a busy 2-core box starts JVMs slowly
-    warmup: bool = True  # compile+elaborate a tiny design at start so the first candidate is fast
+    warmup_rounds: int = 12  # compile+elaborate a small design this often at start, so the JIT is warm
+    warmup_seconds: float = 20.0  # ...but stop warming up after this long
 
 
 class WorkerDied(RuntimeError):
@@ -56,7 +57,7 @@ class Worker:
             "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Xshare:auto", "-cp", cp,
             "chiselagent.Worker", "--libcp", libcp, "--plugin", str(tc.plugin_jar()),
             "--read-roots", os.pathsep.join([str(tc.root), str(jobs_root)]),
-            "--warmup", "1" if opts.warmup else "0", "--guard", "1" if guard else "0",
+            "--warmup", str(opts.warmup_rounds), "--warmup-seconds", str(opts.warmup_seconds), "--guard", "1" if guard else "0",
         ]
         cmd = sandbox.wrap(java, writable=[jobs_root], readable=[tc.root])
         self._log = open(self.log_path, "wb")

@@ -55,7 +55,7 @@ def check(
     try:
         # One candidate: warming the JVM up first would only add time.
         with ReflectEnv(profile, workers=1, cold=cold, sim_cycles=cycles,
-                        pool_options=PoolOptions(warmup=False)) as env:
+                        pool_options=PoolOptions(warmup_rounds=0)) as env:
             res = env.verify(code, top, reference=ref, testbench=tb, mode="strict" if strict else "lenient")
     except (ToolchainMissing, ValueError) as e:
         fail(str(e))
@@ -98,6 +98,7 @@ def _show(file: Path, res) -> None:
 @bench_app.command("verify")
 def bench_verify(
     evalset: Optional[Path] = typer.Option(None, "--evalset", help="also verify the reference_code of an eval_set JSONL"),
+    own: bool = typer.Option(True, "--own/--no-own", help="include the own benchmark's reference modules"),
     profile: Optional[str] = typer.Option(None, "--profile", "-p"),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="warm workers (default: one per core)"),
     cold_samples: int = typer.Option(6, "--cold-samples", help="candidates to time on the cold path (each starts a JVM)"),
@@ -109,7 +110,7 @@ def bench_verify(
     from reflect_env.bench import bench_corpus, run_bench
 
     try:
-        corpus = bench_corpus(evalset)
+        corpus = bench_corpus(evalset, own)
     except (OSError, ValueError) as e:
         fail(str(e))
     if limit:

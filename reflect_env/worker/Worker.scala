@@ -90,7 +90,7 @@ object Worker {
     System.setErr(capStream)
     guard = new Guard(readRoots.map(r => Paths.get(r).toAbsolutePath.normalize.toString))
     // Warm up scalac and Chisel once so the first real candidate does not pay class loading and JIT.
-    if (opts.get("--warmup").contains("1")) warmUp(capture)
+    warmUp(capture, opts.get("--warmup").map(_.toInt).getOrElse(0), opts.get("--warmup-seconds").map(_.toDouble).getOrElse(20.0))
     if (opts.get("--guard").forall(_ != "0")) System.setSecurityManager(guard)
     baselineThreads = Thread.activeCount()
     proto.println(ujson.Obj("ready" -> true, "pid" -> ProcessHandle.current.pid.toDouble).render())
@@ -125,16 +125,56 @@ object Worker {
     }
   }
 
-  private def warmUp(capture: ByteArrayOutputStream): Unit = {
-    val dir = Files.createTempDirectory("warmup")
-    val src = dir.resolve("Warm.scala")
-    Files.write(src, "package warmup\nimport chisel3._\nimport chisel3.util._\nclass Warm extends Module { val io = IO(new Bundle { val a = Input(UInt(4.W)); val o = Output(UInt(4.W)) }); io.o := RegNext(Cat(io.a(1,0), io.a(3,2))) }\n".getBytes(UTF_8))
-    for (_ <- 1 to 2) {
-      compile(ujson.Obj("dir" -> dir.toString, "src" -> src.toString).obj)
-      elaborate(ujson.Obj("dir" -> dir.toString, "class" -> "warmup.Warm", "out" -> dir.resolve("Warm.fir").toString).obj)
+  // The JIT needs a dozen or so compiles before scalac reaches its steady speed (about 4x faster than the
+  // first compile), so the pool pays that at start instead of the first candidates. The design touches the
+  // usual Chisel surface: bundles, registers, when/switch, Enum, Vec, Mux, arithmetic, a submodule.
+  private val warmSource =
+    """import chisel3._
+      |import chisel3.util._
+      |class WarmSub(w: Int = 4) extends Module {
+      |  val io = IO(new Bundle { val a = Input(UInt(w.W)); val b = Input(UInt(w.W)); val o = Output(UInt((w + 1).W)) })
+      |  io.o := io.a +& io.b
+      |}
+      |class Warm extends Module {
+      |  val io = IO(new Bundle {
+      |    val a = Input(UInt(4.W)); val sel = Input(Bool()); val in = Flipped(Decoupled(UInt(8.W)))
+      |    val o = Output(UInt(8.W)); val cnt = Output(UInt(3.W)); val busy = Output(Bool())
+      |  })
+      |  val sIdle :: sRun :: sDone :: Nil = Enum(3)
+      |  val state = RegInit(sIdle)
+      |  val regs = RegInit(VecInit(Seq.fill(4)(0.U(8.W))))
+      |  val (count, wrap) = Counter(io.in.fire, 8)
+      |  val sub = Module(new WarmSub())
+      |  sub.io.a := io.a; sub.io.b := Reverse(io.a)
+      |  io.in.ready := state =/= sDone
+      |  switch(state) {
+      |    is(sIdle) { when(io.in.valid) { state := sRun } }
+      |    is(sRun) { when(wrap) { state := sDone } }
+      |    is(sDone) { state := sIdle }
+      |  }
+      |  when(io.in.fire) { regs(count(1, 0)) := io.in.bits }
+      |  io.o := Mux(io.sel, regs.reduce(_ ^ _), Cat(sub.io.o, PopCount(io.a)(2, 0)))
+      |  io.cnt := count
+      |  io.busy := state === sRun
+      |}
+      |""".stripMargin
+
+  private def warmUp(capture: ByteArrayOutputStream, rounds: Int, budgetSeconds: Double): Unit = {
+    if (rounds <= 0) return
+    val deadline = System.nanoTime() + (budgetSeconds * 1e9).toLong
+    // Under the jobs root (the worker's working directory), so it is cleaned like any job.
+    val dir = Files.createTempDirectory(Paths.get("").toAbsolutePath, "warmup")
+    // A time budget too: on a loaded machine, starting the pool must not take minutes.
+    for (i <- 1 to rounds if System.nanoTime() < deadline) {
+      val job = Files.createDirectories(dir.resolve(s"w$i"))
+      val src = job.resolve("Candidate.scala")
+      Files.write(src, (s"package warm$i; " + warmSource).getBytes(UTF_8))
+      compile(ujson.Obj("dir" -> job.toString, "src" -> src.toString).obj)
+      elaborate(ujson.Obj("dir" -> job.toString, "class" -> s"warm$i.Warm", "out" -> job.resolve("Warm.fir").toString).obj)
     }
     loader = null
     capture.reset()
+    Files.walk(dir).sorted(java.util.Comparator.reverseOrder[Path]()).forEach(p => Files.delete(p))
   }
 
   private def compile(req: scala.collection.mutable.Map[String, ujson.Value]): ujson.Obj = {
