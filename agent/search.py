@@ -219,7 +219,8 @@ class _Run:
         self._verifying += 1
         try:
             result = await self.env.averify(code, top=self.task.top, reference=self.task.reference,
-                                            testbench=self.task.testbench, mode=self.cfg.mode)
+                                            testbench=self.task.testbench, mode=self.cfg.mode,
+                                            cycles=self.task.meta.get("sim_cycles"))
         except VerifierUnavailable:
             raise
         except Exception as e:  # a verifier bug must cost one attempt, not the run

@@ -79,6 +79,32 @@ def test_own_yaml_dir(tmp_path):
     (d / "broken.yaml").write_text("id: x\nspec: y\n")
     with pytest.raises(BenchmarkError, match=r"broken\.yaml: missing field\(s\) top"):
         load_benchmark(d)
+    (d / "broken.yaml").write_text("id: x\ntop: X\nspec: y\nsim: {cycles: 0}\n")
+    with pytest.raises(BenchmarkError, match=r"broken\.yaml: sim\.cycles must be a positive integer, not 0"):
+        load_benchmark(d)
+
+
+def test_eval_check_passes_the_problems_cycles():
+    """The eval harness verifies an own-benchmark task for its declared `sim.cycles`, others with the
+    verifier's default (None)."""
+    import asyncio
+
+    from agent.eval.verification import check
+    from agent.task import Task
+    from reflect_env.result import Stage, VerifyResult
+
+    calls = []
+
+    class RecordingEnv:
+        async def averify(self, code, **kw):
+            calls.append(kw)
+            return VerifyResult(ok=True, stage=Stage.passed, top="Adder")
+
+    own = Task(id="a", spec="s", top="Adder", reference="ref", meta={"sim_cycles": 50})
+    plain = Task(id="b", spec="s", top="Adder")
+    asyncio.run(check(RecordingEnv(), own, "code"))
+    asyncio.run(check(RecordingEnv(), plain, "code"))
+    assert [c["cycles"] for c in calls] == [50, None] and calls[0]["reference"] == "ref"
 
 
 def test_unknown_format_and_missing(tmp_path):

@@ -230,3 +230,20 @@ def test_differential_simulation_passes_a_correct_design_and_catches_a_mutant(ve
 def test_reference_that_does_not_build_is_a_sim_error_not_a_candidate_failure(verifier):
     r = verifier.verify(COUNTER, "Counter4", reference=COUNTER.replace("RegInit", "RegInitt"))
     assert r.category == Category.sim_error and "reference" in r.first_error().message
+
+
+def test_cycles_per_call_override_the_simulation_length(verifier):
+    """A mutant that only diverges once the counter reaches 12 survives 5 cycles and is caught in the
+    default run; the per-call length leaves the env's default alone."""
+    late = COUNTER.replace("c := c + 1.U", "c := Mux(c === 12.U, 0.U, c + 1.U)")
+    short, default, short_again = verifier.verify_many([
+        dict(code=late, top="Counter4", reference=COUNTER, cycles=5),
+        dict(code=late, top="Counter4", reference=COUNTER),
+        dict(code=late, top="Counter4", reference=COUNTER, cycles=5),
+    ])
+    assert short.ok and short_again.ok, short.sim_log
+    assert not default.ok and default.category == Category.sim_mismatch
+    assert verifier.sim_cycles is None
+    for bad in (0, -3, 2.5, True):
+        with pytest.raises(ValueError):
+            verifier.verify(COUNTER, "Counter4", reference=COUNTER, cycles=bad)

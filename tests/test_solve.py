@@ -271,6 +271,27 @@ def test_truncated_reply_is_categorized(tmp_path):
     assert res.category == "truncated" and res.chains[0].attempts[0].stage == "extract"
 
 
+def test_verification_uses_the_problems_sim_cycles(tmp_path):
+    """An own-benchmark task declares its simulation length (`sim.cycles` -> meta["sim_cycles"]); the
+    search loop passes it with every verification, and None for a task that declares none."""
+    from reflect_env.result import Stage, VerifyResult
+
+    class RecordingEnv:
+        def __init__(self):
+            self.calls = []
+
+        async def averify(self, code, top=None, **kw):
+            self.calls.append(kw)
+            return VerifyResult(ok=True, stage=Stage.passed, top=top, requested_top=top)
+
+    for meta, want in (({"sim_cycles": 75}, 75), ({}, None)):
+        env = RecordingEnv()
+        with StubServer([Reply(fenced(ADDER))]) as stub:
+            res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder", reference=ADDER, meta=meta),
+                            cfg(depth=0), env, tmp_path / str(want))
+        assert res.solved and [c["cycles"] for c in env.calls] == [want] and env.calls[0]["reference"] == ADDER
+
+
 def test_repair_prompt_dedups_caps_and_shows_offending_lines():
     from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
 

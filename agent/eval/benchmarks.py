@@ -173,11 +173,14 @@ def load_own_problem(file: Path) -> Task:
     if not isinstance(mutants, list) or not all(isinstance(m, str) for m in mutants):
         raise BenchmarkError(f"{file}: mutants must be a list of Chisel sources")
     sim = doc.get("sim") or {}
+    cycles = sim.get("cycles") if isinstance(sim, dict) else None
+    if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
+        raise BenchmarkError(f"{file}: sim.cycles must be a positive integer, not {cycles!r}")
     reference = doc.get("reference") or None
     return Task(
         id=str(doc["id"]), spec=str(doc["spec"]).strip(), top=str(doc["top"]),
         level=doc.get("level"), category=doc.get("category"),
         reference=reference, require_simulate=reference is not None,
         meta={"source": "own-yaml", "file": str(file), "mutants": mutants,
-              "sim_cycles": sim.get("cycles") if isinstance(sim, dict) else None},
+              "sim_cycles": cycles},
     )

@@ -22,9 +22,12 @@ async def check(env, task: Task, code: str, *, mode: str = "strict"):
 
     A worker that died or timed out may be the machine's fault (load, a recycled JVM), not the
     candidate's: such a verdict is re-checked once on a fresh worker before it counts."""
-    result = await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode)
+    # An own-benchmark problem declares how long its bugs take to show (`sim.cycles`); None: env default.
+    kw = dict(top=task.top, reference=task.reference, testbench=task.testbench, mode=mode,
+              cycles=task.meta.get("sim_cycles"))
+    result = await env.averify(code, **kw)
     if not result.ok and enum_value(result.category) in INFRA_CATEGORIES:
-        again = await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode)
+        again = await env.averify(code, **kw)
         again.notes.append(f"re-checked after {enum_value(result.category)}: {_first_error(result)}")
         return again
     return result

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import typer
@@ -82,23 +81,19 @@ def main(
                 err = r.first_error()
                 entry["reference_error"] = f"{r.category.value if r.category else '?'}: {err.message if err else ''}"
                 report["references_failed"].append(p["id"])
-        groups: dict[int, list[tuple[dict, int]]] = defaultdict(list)
-        for p in problems:
-            if refs[p["id"]].ok:
-                for i in range(len(p.get("mutants") or [])):
-                    groups[p["cycles"]].append((p, i))
-        task = progress.add_task("mutants", total=sum(len(g) for g in groups.values()))
-        for cycles, items in sorted(groups.items()):
-            env.sim_cycles = cycles  # the problem's declared simulation length
-            calls = [dict(code=p["mutants"][i], top=p["top"], reference=refs[p["id"]].verilog) for p, i in items]
-            for (p, i), r in zip(items, _verify_all(env, calls, progress, task)):
-                status = "survived" if r.ok else (r.category.value if r.category else "unknown")
-                report["problems"][p["id"]]["mutants"].append({"index": i, "status": status,
-                                                               "first_mismatch_cycle": first_mismatch(r)})
-                if r.ok:
-                    report["mutants_survived"].append(f"{p['id']}#{i}")
-                elif status != "sim_mismatch":
-                    report["mutants_wrong_stage"].append(f"{p['id']}#{i}: {status}")
+        items = [(p, i) for p in problems if refs[p["id"]].ok for i in range(len(p.get("mutants") or []))]
+        task = progress.add_task("mutants", total=len(items))
+        # Each call simulates for its problem's declared length.
+        calls = [dict(code=p["mutants"][i], top=p["top"], reference=refs[p["id"]].verilog, cycles=p["cycles"])
+                 for p, i in items]
+        for (p, i), r in zip(items, _verify_all(env, calls, progress, task)):
+            status = "survived" if r.ok else (r.category.value if r.category else "unknown")
+            report["problems"][p["id"]]["mutants"].append({"index": i, "status": status,
+                                                           "first_mismatch_cycle": first_mismatch(r)})
+            if r.ok:
+                report["mutants_survived"].append(f"{p['id']}#{i}")
+            elif status != "sim_mismatch":
+                report["mutants_wrong_stage"].append(f"{p['id']}#{i}: {status}")
     for entry in report["problems"].values():
         firsts = [m["first_mismatch_cycle"] for m in entry["mutants"] if m["first_mismatch_cycle"] is not None]
         entry["cycles_needed"] = max(firsts) + 1 if firsts else None
