@@ -86,3 +86,22 @@ class VerifyResult(BaseModel):
 
     def first_error(self) -> Diagnostic | None:
         return next((d for d in self.diagnostics if d.severity == "error"), None)
+
+    def error_log(self, source: str = "Candidate.scala") -> str:
+        """The errors as a compiler would print them (`FILE:LINE:COL: error: message`, the offending line,
+        a caret), then the first simulation mismatches. Lines are the candidate's own."""
+        out = []
+        for d in self.diagnostics:
+            if d.severity != "error":
+                continue
+            loc = f"{source}:{d.line}:{d.column or 1}: " if d.line else ""
+            out.append(f"{loc}error: [{d.stage.value}] {d.message}")
+            if d.code_line is not None:
+                out.append(d.code_line)
+                if d.column:
+                    out.append(" " * (d.column - 1) + "^")
+        for m in self.mismatches[:10]:
+            at = f" at cycle {m.cycle}" if m.cycle is not None else ""
+            values = f": expected {m.expected}, got {m.got}" if m.expected is not None or m.got is not None else ""
+            out.append(f"mismatch: {m.signal}{at}{values}")
+        return "\n".join(out)

@@ -9,7 +9,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from reflect_env.result import Stage, VerifyResult
+from reflect_env.result import Stage
 
 _SEED_STAGE = {Stage.compile: "compilation", Stage.elaborate: "elaboration", Stage.emit: "elaboration",
                Stage.simulate: "simulation", Stage.passed: "passed"}
@@ -28,23 +28,6 @@ def _shared_env():
         return _env
 
 
-def error_log(res: VerifyResult) -> str:
-    """A compiler-style log: `Candidate.scala:LINE:COL: error: message` plus the offending line."""
-    out = []
-    for d in res.diagnostics:
-        if d.severity != "error":
-            continue
-        loc = f"Candidate.scala:{d.line}:{d.column or 1}: " if d.line else ""
-        out.append(f"{loc}{d.severity}: {d.message}")
-        if d.code_line is not None:
-            out.append(d.code_line)
-            if d.column:
-                out.append(" " * (d.column - 1) + "^")
-    for m in res.mismatches:
-        out.append(f"mismatch: {m.signal} at cycle {m.cycle}: expected {m.expected}, got {m.got}")
-    return "\n".join(out)
-
-
 def reflect(chisel_code: str, module_name: str, testbench_path: str | None = None, output_dir: str | None = None,
             verilog_file: str | None = None, result_file: str | None = None, silent: bool = False) -> dict:
     """Compile, elaborate and (with a Verilator C++ testbench) simulate, returning the seed's dict."""
@@ -53,13 +36,13 @@ def reflect(chisel_code: str, module_name: str, testbench_path: str | None = Non
         "compiled": res.compiled,
         "elaborated": res.elaborated,
         "sim_passed": (res.ok if testbench_path else None),
-        "error_log": error_log(res),
+        "error_log": res.error_log(),
         "generated_verilog": res.verilog or "",
         "stage": _SEED_STAGE[res.stage],
         "timestamp": datetime.now().isoformat(),
         "module_name": res.top or module_name,
         "full_stdout": res.sim_log or "",
-        "full_stderr": error_log(res),
+        "full_stderr": res.error_log(),
     }
     if output_dir:
         Path(output_dir).mkdir(parents=True, exist_ok=True)

@@ -89,8 +89,9 @@ def _show(file: Path, res) -> None:
             con.print(f"    {d.code_line}", highlight=False, markup=False)
             if d.column:
                 con.print("    " + " " * (d.column - 1) + "^", highlight=False)
-    for m in res.mismatches[:5]:
-        con.print(f"  mismatch: {m.signal} at cycle {m.cycle}: expected {m.expected}, got {m.got}")
+    for line in res.error_log().splitlines():
+        if line.startswith("mismatch:"):
+            con.print(f"  {line}", highlight=False, markup=False)
     for n in res.notes:
         con.print(f"  note: {n}")
 
