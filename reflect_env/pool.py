@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reflect_env import sandbox
@@ -23,7 +23,9 @@ class PoolOptions:
     rss_cap_mb: int = 1500  # recycle a worker whose resident set grows past this
     recycle_after: int = 250  # jobs per worker before a fresh JVM replaces it
     start_timeout_s: float = 300.0  # generous: a busy 2-core box starts JVMs slowly
-    warmup_rounds: int = 12  # compile+elaborate a small design this often at start, so the JIT is warm
+    # Compile+elaborate a small design this often at start, so the JIT is warm for the first candidates.
+    # REFLECT_ENV_WARMUP_ROUNDS overrides it (the test suite sets 0: its pools verify a few designs each).
+    warmup_rounds: int = field(default_factory=lambda: int(os.environ.get("REFLECT_ENV_WARMUP_ROUNDS", "12")))
     warmup_seconds: float = 20.0  # ...but stop warming up after this long
 
 

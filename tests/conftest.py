@@ -8,6 +8,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Pools in tests verify a handful of designs each: a JIT warm-up at start would cost more than it saves.
+os.environ.setdefault("REFLECT_ENV_WARMUP_ROUNDS", "0")
 
 REPO = Path(__file__).resolve().parents[1]
 
