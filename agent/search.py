@@ -129,16 +129,6 @@ def _code_key(code: str) -> str:
     return hashlib.sha1(" ".join(code.split()).encode()).hexdigest()
 
 
-def _error_log(result: VerifyResult) -> str:
-    lines = []
-    for d in result.diagnostics:
-        where = f"{d.line}:{d.column or 0}: " if d.line else ""
-        lines.append(f"[{_value(d.stage)}] {d.severity}: {where}{d.message}")
-    for m in result.mismatches:
-        lines.append(f"[simulate] mismatch {m.signal} cycle {m.cycle}: expected {m.expected}, got {m.got}")
-    return "\n".join(lines)
-
-
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
@@ -288,7 +278,7 @@ class _ChainRunner:
                 temperature = cfg.escape_temperature
             else:
                 escaped = False
-                diag_text = "\n".join(d.message for d in distinct_errors(result)[:4]) or _error_log(result)
+                diag_text = "\n".join(d.message for d in distinct_errors(result)[:4]) or result.error_log()
                 notes = await run.notes(diag_text + "\n" + task.spec, code=code, diagnostics=diag_text)
                 prompt = run.builder.repair(task.spec, task.top, code, result, hints=run.hints, notes=notes)
                 seed = cfg.seed
@@ -420,7 +410,7 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None) -> S
         if bests:
             rank, attempt, result = max(bests, key=lambda b: b[0])
             final_code, category = attempt.code, attempt.category
-            error_log = _error_log(result) if result is not None else attempt.note
+            error_log = result.error_log() if result is not None else attempt.note
         else:
             category = "llm_error" if (run.stop_reason or "").startswith("llm_error") else None
         stop = run.stop_reason or "exhausted"

@@ -16,6 +16,7 @@ UTIL_NAMES = frozenset({
     "Valid", "ValidIO", "Decoupled", "DecoupledIO", "Irrevocable", "ReadyValidIO", "Queue", "QueueIO",
     "Counter", "ShiftRegister", "ShiftRegisters", "RegEnable", "BitPat", "ListLookup", "Lookup", "Pipe",
     "Arbiter", "RRArbiter", "LockingArbiter", "HasBlackBoxResource", "HasBlackBoxInline", "HasBlackBoxPath",
+    "IrrevocableIO", "EnqIO", "DeqIO", "MixedVec", "MixedVecInit", "OneHot0", "SRAM",
 })
 
 _NOT_FOUND = re.compile(r"not found: (?:value|type|object) (\w+)")

@@ -39,17 +39,8 @@ def _first_error(result) -> str:
 
 
 def error_log(result) -> str | None:
-    """The error diagnostics as `line:col: message` lines (lines refer to the candidate as given)."""
-    lines = []
-    for d in result.diagnostics:
-        if d.severity != "error":
-            continue
-        where = f"{d.line}:{d.column or 1}: " if d.line else ""
-        lines.append(f"[{enum_value(d.stage)}] {where}{d.message}")
-    if result.mismatches:
-        lines += [f"[simulate] {m.signal} @ cycle {m.cycle}: expected {m.expected}, got {m.got}"
-                  for m in result.mismatches[:10]]
-    return "\n".join(lines) or None
+    """The error diagnostics, compiler-style on the candidate's own lines (None when there are none)."""
+    return result.error_log() or None
 
 
 def attempt_from_result(round_: int, code: str, result, fixes: list[str]) -> AttemptRecord:
