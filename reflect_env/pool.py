@@ -82,14 +82,21 @@ class Worker:
             raise WorkerDied(f"worker {self.id} did not start: {msg}")
 
     def _next(self, timeout: float) -> dict:
-        try:
-            line = self._lines.get(timeout=timeout)
-        except queue.Empty:
-            raise WorkerTimeout(f"no reply within {timeout:.0f} s") from None
-        if line is None:
-            self.proc.wait()
-            raise WorkerDied(f"worker exited with code {self.proc.returncode}: {self.stderr_tail()}")
-        return json.loads(line)
+        deadline = time.monotonic() + timeout
+        noise: list[str] = []  # the JVM itself may print to stdout (e.g. "Terminating due to OutOfMemoryError")
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise WorkerTimeout(f"no reply within {timeout:.0f} s") from None
+            if line is None:
+                self.proc.wait()
+                said = " ".join(noise + [self.stderr_tail()]).strip()
+                raise WorkerDied(f"worker exited with code {self.proc.returncode}: {said}")
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                noise.append(line.decode(errors="replace").strip())
 
     def request(self, req: dict, timeout: float) -> dict:
         """Send one request; on timeout the worker is killed (its state is unknown) and WorkerTimeout raised."""
@@ -170,10 +177,14 @@ class WorkerPool:
             self._idle.put(w)
 
     def lease(self, timeout: float | None = None) -> Worker:
-        try:
-            return self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise WorkerTimeout("no worker became free") from None
+        while True:
+            try:
+                w = self._idle.get(timeout=timeout)
+            except queue.Empty:
+                raise WorkerTimeout("no worker became free") from None
+            if w.alive():
+                return w
+            self.release(w, broken=True)  # died while idle (killed from outside): replace it, take the next
 
     def release(self, w: Worker, *, broken: bool = False) -> None:
         """Take a worker back. `broken`: its state is unknown (timed out, sandbox violation, leftover

@@ -102,9 +102,10 @@ def test_leftover_threads_get_the_worker_recycled(env):
 
 
 def test_compile_time_overrun_is_a_timeout(tmp_path):
-    # 40k chained additions: far more than a 3 s compile budget, like a runaway model output.
-    expr = " + ".join(["1.U"] * 40000)
-    code = f"import chisel3._\nclass Big extends Module {{\n  val io = IO(new Bundle {{ val o = Output(UInt(32.W)) }})\n  io.o := {expr}\n}}\n"
+    # 20k statements: far more than a 3 s compile budget, like a runaway model output. (One deep
+    # expression would overflow scalac's stack instead, which is a `crash`.)
+    body = "\n".join(f"  val v{i} = Wire(UInt(8.W)); v{i} := {i % 256}.U" for i in range(20000))
+    code = f"import chisel3._\nclass Big extends Module {{\n  val io = IO(new Bundle {{ val o = Output(UInt(8.W)) }})\n{body}\n  io.o := v0\n}}\n"
     with ReflectEnv("chisel7", workers=1, timeouts=Timeouts(compile=3)) as e:
         r = e.verify(code, "Big")
         assert r.category == Category.timeout and r.stage.value == "compile"
