@@ -56,7 +56,11 @@ class Worker:
         java = [
             "java", "-Djava.security.manager=allow", f"-Xmx{opts.heap_mb}m", "-Xss16m",
             "-XX:MaxMetaspaceSize=384m", "-XX:ReservedCodeCacheSize=160m", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Xshare:auto", "-cp", cp,
+            "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Xshare:auto",
+            # C1 only: on a 2-core box, C2's compiler threads compete with the workers themselves; measured
+            # warm median 1.11 s with C2, 0.49 s without (docs/BENCHMARKS.md).
+            "-XX:TieredStopAtLevel=1",
+            *os.environ.get("REFLECT_ENV_JAVA_OPTS", "").split(), "-cp", cp,
             "chiselagent.Worker", "--libcp", libcp, "--plugin", str(tc.plugin_jar()),
             "--read-roots", os.pathsep.join([str(tc.root), str(jobs_root)]),
             "--warmup", str(opts.warmup_rounds), "--warmup-seconds", str(opts.warmup_seconds), "--guard", "1" if guard else "0",
