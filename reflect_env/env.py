@@ -120,7 +120,7 @@ class ReflectEnv:
             self._compile_and_elaborate(code, top, mode, job, res)
             if res.stage != Stage.emit:
                 return res
-            self._emit(code, job, res, len(f"package {_package(job)}; "))
+            self._emit(code, job, res, len(_prefix(job)))
             if res.ok and (reference is not None or testbench is not None):
                 self._simulate(job, res, reference, testbench, cycles)
             return res
@@ -131,8 +131,7 @@ class ReflectEnv:
     def _compile_and_elaborate(self, code: str, top: str | None, mode: str, job: Path, res: VerifyResult) -> None:
         """Runs on one worker; leaves res.stage at `emit` when a .fir file is ready."""
         lines = code.splitlines()
-        # The package clause shares line 1 with the candidate, so every line number stays exact.
-        prefix = f"package {_package(job)}; "
+        prefix = _prefix(job)
         src = job / "Candidate.scala"
         src.write_text(prefix + code)
         t = time.perf_counter()
@@ -244,7 +243,12 @@ class ReflectEnv:
         res.timings["simulate"] = round(time.perf_counter() - t, 4)
         res.mismatches = list(out.mismatches)
         res.sim_log = "\n".join(out.hints) if out.hints else (out.log or "")[-2000:]
-        res.vcd_path = out.vcd_path
+        if out.vcd_path and Path(out.vcd_path).exists():
+            # The job dir is removed after the verdict; a waveform lives until the env closes.
+            keep = self.jobs_root / "vcd" / f"{job.name}.vcd"
+            keep.parent.mkdir(exist_ok=True)
+            shutil.move(out.vcd_path, keep)
+            res.vcd_path = str(keep)
         if out.ok:
             res.ok, res.stage = True, Stage.passed
             return
@@ -295,9 +299,10 @@ class ReflectEnv:
             self.pool.release(w, broken=broken)
 
 
-def _package(job: Path) -> str:
-    """Each candidate compiles into its own package, so class names never meet across jobs."""
-    return "cand" + job.name.replace("-", "")
+def _prefix(job: Path) -> str:
+    """Each candidate compiles into its own package, so class names never meet across jobs. The package
+    clause shares line 1 with the candidate, so every line number stays exact."""
+    return f"package cand{job.name.replace('-', '')}; "
 
 
 def _fail(res: VerifyResult, stage: Stage, category: Category, message: str) -> VerifyResult:

@@ -1,6 +1,7 @@
 """`agent setup`, `agent check`, `agent bench verify`: the verifier from the command line."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Optional
 
@@ -57,6 +58,9 @@ def check(
         with ReflectEnv(profile, workers=1, cold=cold, sim_cycles=cycles,
                         pool_options=PoolOptions(warmup_rounds=0)) as env:
             res = env.verify(code, top, reference=ref, testbench=tb, mode="strict" if strict else "lenient")
+            if out is not None and res.vcd_path:
+                out.mkdir(parents=True, exist_ok=True)
+                res.vcd_path = shutil.copy(res.vcd_path, out / "waves.vcd")
     except (ToolchainMissing, ValueError) as e:
         fail(str(e))
     except (WorkerDied, WorkerTimeout) as e:
