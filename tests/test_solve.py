@@ -406,3 +406,27 @@ def test_cli_json_solved_and_unsolved(cli_ok, toolchain_ready, tmp_path):
     assert bad.returncode == 1
     lines = bad.stdout.strip().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["category"] == "syntax"
+
+
+def test_retrieved_notes_reach_the_generate_and_repair_prompts(env, tmp_path):
+    """With RAG on (the real index and embedding model), the notes retrieved for the spec are in the
+    generate prompt and those retrieved for the compiler's error are in the repair prompt, as the trace
+    records them."""
+    from agent.rag import Retriever
+
+    shift_ok = "import chisel3.util._\n" + SHIFT_NO_UTIL
+    spec = SHIFT_SPEC + " Build the next state by concatenating with Cat."
+    with StubServer([Reply(fenced(SHIFT_NO_UTIL)), Reply(fenced(shift_ok))]) as stub:
+        res = run_solve(stub, Task(id="shift", spec=spec, top="ShiftReg4"), cfg(rag=True, fix=False), env,
+                        tmp_path, retriever=Retriever("chisel7"))
+        prompts = [json.dumps(r["messages"]) for r in stub.requests]
+    assert res.solved and res.llm_calls == 2
+    retrievals = load_trace(tmp_path / "run").of_kind("retrieval")
+    assert len(retrievals) >= 2 and all(r["notes"] for r in retrievals[:2])
+    generate_notes, repair_notes = retrievals[0]["notes"], retrievals[1]["notes"]
+    assert "not found: value Cat" in retrievals[1]["query"]
+    for prompt, notes in ((prompts[0], generate_notes), (prompts[1], repair_notes)):
+        assert "Reference notes" in prompt
+        assert any(json.dumps(n["title"])[1:-1] in prompt for n in notes), [n["title"] for n in notes]
+    # The repair query names Cat: an imports/Cat note ranks first.
+    assert "cat" in repair_notes[0]["id"].lower() or "import" in repair_notes[0]["id"].lower(), repair_notes
