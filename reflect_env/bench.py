@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from reflect_env.env import ReflectEnv
+from reflect_env.sandbox import containment
 
 OWN_BENCHMARK = Path(__file__).resolve().parents[1] / "experiments" / "benchmarks" / "own"
 
@@ -82,4 +83,5 @@ def run_bench(corpus: list[dict], *, profile: str | None, workers: int | None, c
                                 for k in ("queue", "compile", "elaborate", "firtool")},
         "max_rss_mb": round(max_rss, 1), "cold_max_rss_mb": round(cold_rss, 1),
         "profile": env.profile,
+        "containment": containment(),
     }
