@@ -25,7 +25,7 @@ from agent.fixers import FixContext, FixRecord, apply_fixers, import_hints
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
-from reflect_env.result import Category, Stage, VerifyResult
+from reflect_env.result import Category, Stage, VerifyResult, enum_value
 
 STAGE_ORDER = {s: i for i, s in enumerate(["extract", "compile", "elaborate", "emit", "simulate", "passed"])}
 
@@ -119,10 +119,6 @@ class BudgetExceeded(Exception):
 class VerifierUnavailable(RuntimeError):
     """The verifier could not start at all (toolchain missing, workers never came up): not a fault
     of the candidate, so it ends the solve instead of counting as a failed attempt."""
-
-
-def _value(x: Any) -> str | None:
-    return None if x is None else getattr(x, "value", x)
 
 
 def _code_key(code: str) -> str:
@@ -223,14 +219,14 @@ class _Run:
         dt = time.perf_counter() - t
         self.verify_s += dt
         first = result.first_error()
-        self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=_value(result.stage),
-                         category=_value(result.category), top=result.top,
+        self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=enum_value(result.stage),
+                         category=enum_value(result.category), top=result.top,
                          diagnostics=[d.model_dump(mode="json") for d in result.diagnostics[:8]],
                          mismatches=[m.model_dump(mode="json") for m in result.mismatches[:8]],
                          first_error=first.message if first else None, timings=result.timings,
                          worker=result.worker, notes=result.notes, wall_s=round_(dt))
         self.on_event("verified", {"chain": chain, "round": round, "ok": result.ok,
-                                   "stage": _value(result.stage), "category": _value(result.category)})
+                                   "stage": enum_value(result.stage), "category": enum_value(result.category)})
         return result, dt
 
 
@@ -306,8 +302,8 @@ class _ChainRunner:
         repeated = key in self.seen_codes
         self.seen_codes.add(key)
         result, dt = await run.verify(code, self.index, rnd)
-        attempt = Attempt(round=rnd, code=code, fixes=fixes, ok=result.ok, stage=_value(result.stage),
-                          category=_value(result.category), escaped=escaped, tokens=tokens, verify_s=round_(dt))
+        attempt = Attempt(round=rnd, code=code, fixes=fixes, ok=result.ok, stage=enum_value(result.stage),
+                          category=enum_value(result.category), escaped=escaped, tokens=tokens, verify_s=round_(dt))
         self._record(attempt, result)
         if not result.ok and cfg.fix:
             # The compiler may name what the code-only pass could not see (e.g. `not found: value X`).
@@ -319,8 +315,8 @@ class _ChainRunner:
                 code = fixed
                 self.seen_codes.add(_code_key(code))
                 result, dt = await run.verify(code, self.index, rnd)
-                attempt = Attempt(round=rnd, code=code, fixes=more, ok=result.ok, stage=_value(result.stage),
-                                  category=_value(result.category), escaped=escaped, tokens=0, verify_s=round_(dt),
+                attempt = Attempt(round=rnd, code=code, fixes=more, ok=result.ok, stage=enum_value(result.stage),
+                                  category=enum_value(result.category), escaped=escaped, tokens=0, verify_s=round_(dt),
                                   note="re-verified after diagnostic-driven fixes")
                 self._record(attempt, result)
         signature = error_signature(result)

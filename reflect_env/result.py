@@ -9,6 +9,11 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 
+def enum_value(x):
+    """A Stage/Category (or any enum) as its plain value; anything else unchanged (None stays None)."""
+    return getattr(x, "value", x)
+
+
 class Stage(str, Enum):
     """How far a candidate got. Each stage implies all earlier ones succeeded."""
 

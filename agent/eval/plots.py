@@ -20,15 +20,7 @@ def plot_pass_at_k(cells: list[GridCell], path: Path, title: str = "") -> None:
     ks = sorted({c.k for c in cells})
     ax.set_xscale("log", base=2)
     ax.set_xticks(ks, [str(k) for k in ks])
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("samples k")
-    ax.set_ylabel("pass@k")
-    ax.set_title(title or "pass@k by repair depth")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    _finish(fig, ax, path, "samples k", title or "pass@k by repair depth")
 
 
 def plot_pass_vs_tokens(cells: list[GridCell], path: Path, title: str = "") -> None:
@@ -39,10 +31,15 @@ def plot_pass_vs_tokens(cells: list[GridCell], path: Path, title: str = "") -> N
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"depth {d}")
         for x, y, k in pts:
             ax.annotate(f"k={k}", (x, y), textcoords="offset points", xytext=(3, 3), fontsize=7)
+    _finish(fig, ax, path, "completion tokens spent per problem (expected)", title or "pass rate vs tokens spent")
+
+
+def _finish(fig, ax, path: Path, xlabel: str, title: str) -> None:
+    """The pass@k plots share their y axis, grid, legend and output settings."""
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("completion tokens spent per problem (expected)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("pass@k")
-    ax.set_title(title or "pass rate vs tokens spent")
+    ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
     fig.tight_layout()

@@ -2,16 +2,11 @@
 into an attempt record, and re-check name_mismatch failures leniently."""
 from __future__ import annotations
 
-from typing import Any
-
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
 from agent.task import Task
+from reflect_env.result import enum_value
 
 NAME_MISMATCH = "name_mismatch"
-
-
-def enum_value(x: Any) -> Any:
-    return getattr(x, "value", x)
 
 
 INFRA_CATEGORIES = ("crash", "timeout")
