@@ -41,3 +41,18 @@ def test_live_eval_select_first(tmp_path):
     results = json.loads((out / "results.json").read_text())
     assert results["statistics"]["passed"] == 2 and results["results"][1]["verify_result"]["success"]
     assert (out / "traces" / "e2.jsonl").stat().st_size > 0
+
+
+def test_live_eval_reads_the_server_from_the_environment(tmp_path, monkeypatch):
+    """`agent eval` resolves the LLM settings like `agent solve`: OPENAI_BASE_URL reaches the client."""
+    from tests.stub_openai import Reply, StubServer
+
+    require_verifier()
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("e1", "L1", "EnvTop")])
+    with StubServer(lambda request: Reply(GOOD.format(top="EnvTop"))) as stub:
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+        proc = run_agent("eval", bench, "-n", "1", "--depth", "0", "--no-rag", "--no-cache", "--workers", "1",
+                         "--out", tmp_path / "run", "--json")
+        requests = len(stub.requests)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert requests == 1 and json_out(proc)["passed"] == 1

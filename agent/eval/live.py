@@ -74,12 +74,15 @@ class LiveSolver:
     and the verifier pool."""
 
     def __init__(self, env, settings: LiveSettings):
-        from agent.llm.client import LLMClient, LLMConfig
+        from agent.config import load_config
+        from agent.llm.client import LLMClient
         from agent.search import SolveConfig
 
         self.env, self.settings = env, settings
-        llm_fields = {"model": settings.model, "base_url": settings.base_url, "use_cache": settings.cache}
-        self.llm = LLMClient(LLMConfig(**{k: v for k, v in llm_fields.items() if v is not None}))
+        # The same precedence as `agent solve`: defaults < config file < env vars (OPENAI_BASE_URL, ...) < flags.
+        llm_cfg = load_config(model=settings.model, base_url=settings.base_url,
+                              use_cache=None if settings.cache else False).llm
+        self.llm = LLMClient(llm_cfg)
         self.cfg = SolveConfig.from_mapping({
             "k": settings.samples, "depth": settings.depth, "select": "all" if settings.select_all else "first",
             "fix": settings.fix, "rag": settings.rag, "temperature": settings.temperature,

@@ -215,9 +215,13 @@ class _Replayer:
 def _make_solver(env, opts: RunOptions):
     if opts.replay is not None:
         return _Replayer(env, opts)
+    from agent.config import ConfigError
     from agent.eval.live import LiveSettings, LiveSolver
 
-    return LiveSolver(env, LiveSettings(
-        samples=opts.samples, depth=opts.depth, select_all=opts.select == "all", fix=opts.fix, rag=opts.rag,
-        model=opts.model, base_url=opts.base_url, temperature=opts.temperature, profile=opts.profile,
-        cache=opts.cache, trace_dir=opts.out / "traces"))
+    try:
+        return LiveSolver(env, LiveSettings(
+            samples=opts.samples, depth=opts.depth, select_all=opts.select == "all", fix=opts.fix, rag=opts.rag,
+            model=opts.model, base_url=opts.base_url, temperature=opts.temperature, profile=opts.profile,
+            cache=opts.cache, trace_dir=opts.out / "traces"))
+    except ConfigError as e:
+        raise RunError(" ".join(str(e).split())) from None
