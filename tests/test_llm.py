@@ -386,3 +386,25 @@ def test_stub_push_clear_and_callable_faults(stub_server):
     stub_server.clear().script([]).push(Reply("pushed"))
     assert stub_server.requests == [] and stub_server.remaining == 1
     assert chat(make_client(stub_server.base_url)).texts == ["pushed"] and stub_server.remaining == 0
+
+
+def test_caches_opened_at_once_from_many_threads_all_work(tmp_path):
+    # Several cache objects (as several processes would) set up one fresh file at the same moment:
+    # the WAL switch races, and none of them may give up and silently stop caching.
+    import threading
+    db = tmp_path / "shared.sqlite"
+    caches = [ResponseCache(db) for _ in range(4)]
+    start = threading.Barrier(16)
+
+    def write(i: int) -> None:
+        start.wait()
+        caches[i % 4].put(f"k{i}", {"i": i}, {"texts": [str(i)]})
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [c._broken for c in caches] == [None] * 4
+    assert len(ResponseCache(db)) == 16
+    assert caches[0].get("k7") == {"texts": ["7"]}

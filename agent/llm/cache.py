@@ -48,6 +48,7 @@ class ResponseCache:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._ready = False  # schema and WAL mode set up (once per cache object)
         self._broken: str | None = None  # set once the cache failed; then every call is a miss/no-op
 
     # -- connections --------------------------------------------------------------------------
@@ -60,17 +61,33 @@ class ResponseCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute(_SCHEMA)
-            conn.commit()
+            with self._lock:  # one thread sets the file up; the others wait instead of racing it
+                if not self._ready:
+                    self._initialise(conn)
+                    self._ready = True
+                self._connections.append(conn)
         except (sqlite3.Error, OSError) as e:
             self._give_up(f"cannot open {self.path}: {e}")
             return None
         self._local.conn = conn
-        with self._lock:
-            self._connections.append(conn)
         return conn
+
+    @staticmethod
+    def _initialise(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
+        # Switching to WAL needs a moment of exclusive access, and SQLite answers "database is
+        # locked" at once (no busy wait) while another process holds the file: retry for a while.
+        deadline = time.monotonic() + patience_s
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(_SCHEMA)
+                conn.commit()
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _give_up(self, why: str) -> None:
         if not self._broken:
