@@ -194,9 +194,9 @@ def _check_keys(file: Path, data: dict[str, Any]) -> None:
             known = set(AgentConfig.model_fields)
             hint = _suggest(key, known)
             if not hint and key in LLMConfig.model_fields:
-                hint = f" (it belongs in the [llm] table)"
+                hint = " (it belongs in the [llm] table)"
             elif not hint and key in Budgets.model_fields:
-                hint = f" (it belongs in the [budgets] table)"
+                hint = " (it belongs in the [budgets] table)"
             raise ConfigError(f"{file}: unknown key '{key}'{hint}")
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import jinja2
 
+from agent.resources import data_path
 from reflect_env.result import Diagnostic, VerifyResult
 from reflect_env.toolchain import get_profile
 
-PROMPTS_DIR = Path(os.environ.get("CHISEL_AGENT_PROMPTS", Path(__file__).resolve().parents[1] / "prompts"))
+PROMPTS_DIR = Path(os.environ.get("CHISEL_AGENT_PROMPTS", data_path("prompts")))
 MAX_DIAGNOSTICS = 4  # a repair prompt shows the first few distinct errors; the rest are usually knock-on
 MAX_MISMATCHES = 6
 MAX_SIM_LOG_LINES = 20

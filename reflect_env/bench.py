@@ -11,13 +11,11 @@ import yaml
 from reflect_env.env import ReflectEnv
 from reflect_env.sandbox import containment
 
-OWN_BENCHMARK = Path(__file__).resolve().parents[1] / "experiments" / "benchmarks" / "own"
-
-
-def bench_corpus(evalset: Path | None, own: bool = True) -> list[dict]:
-    """Items {id, code, top}: the own benchmark's references, plus an eval set's reference_code."""
+def bench_corpus(evalset: Path | None, own_dir: Path | None = None) -> list[dict]:
+    """Items {id, code, top}: the references of an own-format benchmark folder (YAML problems),
+    plus an eval set's reference_code."""
     items = []
-    for f in sorted(OWN_BENCHMARK.rglob("*.yaml")) if own else []:
+    for f in sorted(own_dir.rglob("*.yaml")) if own_dir else []:
         doc = yaml.safe_load(f.read_text())
         if isinstance(doc, dict) and doc.get("reference"):
             items.append({"id": doc.get("id", f.stem), "code": doc["reference"], "top": doc.get("top")})

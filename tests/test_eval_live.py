@@ -6,7 +6,7 @@ from tests.test_sweep import BAD, GOOD
 
 
 def test_live_eval_select_first(tmp_path):
-    from tests.stub_openai import Reply, StubServer
+    from agent.llm.stub_server import Reply, StubServer
 
     require_verifier()
     tops = {"e1": "LiveA", "e2": "LiveB"}
@@ -45,7 +45,7 @@ def test_live_eval_select_first(tmp_path):
 
 def test_live_eval_reads_the_server_from_the_environment(tmp_path, monkeypatch):
     """`agent eval` resolves the LLM settings like `agent solve`: OPENAI_BASE_URL reaches the client."""
-    from tests.stub_openai import Reply, StubServer
+    from agent.llm.stub_server import Reply, StubServer
 
     require_verifier()
     bench = seed_eval_set(tmp_path / "set.jsonl", [("e1", "L1", "EnvTop")])

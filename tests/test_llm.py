@@ -10,7 +10,7 @@ import pytest
 from agent.llm import Completion, LLMClient, LLMConfig, LLMRequestError, LLMUnavailable
 from agent.llm.cache import ResponseCache, request_key
 from agent.llm.client import parse_completion
-from tests.stub_openai import (
+from agent.llm.stub_server import (
     Reply, StubServer, dropped, http_error, malformed, rate_limited, refused_url, slow, stub_server,  # noqa: F401
 )
 

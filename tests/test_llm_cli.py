@@ -6,7 +6,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tests.stub_openai import Reply, StubServer, refused_url
+from agent.llm.stub_server import Reply, StubServer, refused_url
 
 try:
     from agent.cli import app

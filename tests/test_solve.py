@@ -17,7 +17,7 @@ from agent.prompting import PromptBuilder
 from agent.search import SolveConfig, infer_top, solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
-from tests.stub_openai import Reply, StubServer, http_error, refused_url
+from agent.llm.stub_server import Reply, StubServer, http_error, refused_url
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -71,7 +71,7 @@ BAD = "```scala\nimport chisel3._\n\nclass {top} extends Module {{\n  val io = I
 def test_sweep_against_stub_server(tmp_path):
     """One sweep run (n = 4 samples, depth 1) through the real CLI, search loop and verifier: the
     grid is read off it, and the run's LLM requests are exactly those of the largest cell."""
-    from tests.stub_openai import Reply, StubServer
+    from agent.llm.stub_server import Reply, StubServer
     from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
 
     require_verifier()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
@@ -262,11 +261,8 @@ def bench_overhead_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Orchestration overhead: solve tasks against a zero-latency stub LLM and compare wall time with
-    time spent verifying. Imports tests/stub_openai.py, so run it from a checkout."""
-    try:
-        report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
-    except ImportError as e:
-        fail(f"the overhead benchmark runs from a source checkout (needs tests/stub_openai.py): {e}")
+    time spent verifying."""
+    report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
     if as_json:
         print_json(report)
     else:
@@ -306,11 +302,9 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
     """Solve n_tasks tasks (each: k broken samples, one repair) against a zero-latency stub server.
     Overhead = wall time minus the time at least one verification was running."""
     import statistics
-    import sys
     import tempfile
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from tests.stub_openai import Reply, StubServer  # noqa: E402  (a checkout's test helper)
+    from agent.llm.stub_server import Reply, StubServer
 
     from agent.llm import LLMClient, LLMConfig
     from agent.search import SolveConfig, solve
@@ -359,5 +353,5 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
         "overhead_frac": round((wall - busy) / wall, 4) if wall else 0.0,
         "per_task_overhead_ms_median": round(1000 * statistics.median(r["overhead_s"] for r in rows), 1),
         "llm_calls": sum(r["llm_calls"] for r in rows), "rows": rows,
-        "note": "zero-latency stub LLM (tests/stub_openai.py); verify_s = time some verification was running",
+        "note": "zero-latency stub LLM (agent/llm/stub_server.py); verify_s = time some verification was running",
     }

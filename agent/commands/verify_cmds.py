@@ -112,10 +112,11 @@ def bench_verify(
 ):
     """Warm pool vs one-JVM-per-candidate on the same corpus: median/p90 s per candidate, ratio, wall, RSS."""
     from reflect_env import ToolchainMissing
+    from agent.resources import data_path
     from reflect_env.bench import bench_corpus, run_bench
 
     try:
-        corpus = bench_corpus(evalset, own)
+        corpus = bench_corpus(evalset, data_path("experiments/benchmarks/own") if own else None)
     except (OSError, ValueError) as e:
         fail(str(e))
     if limit:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from agent.resources import CHECKOUT, data_path
 from agent.task import Task
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS_DIR = REPO_ROOT / "experiments" / "benchmarks"
+BENCHMARKS_DIR = data_path("experiments/benchmarks")
 VERILOGEVAL_PROMPT = re.compile(r"^(Prob\d+_\w+?)_prompt\.txt$")
 
 
@@ -36,7 +36,7 @@ class Benchmark:
 
 
 def seed_data_dir() -> Path:
-    return Path(os.environ.get("CHISEL_AGENT_SEED_DATA", REPO_ROOT.parent / "shared" / "seed-data"))
+    return Path(os.environ.get("CHISEL_AGENT_SEED_DATA", CHECKOUT.parent / "shared" / "seed-data"))
 
 
 def resolve_benchmark_path(path_or_name: str | Path) -> Path:

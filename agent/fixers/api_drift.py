@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from agent.fixers.base import FixContext, FixRecord
-from agent.fixers.scala_lex import IDENT, line_of, mask, matching_close
+from agent.fixers.scala_lex import line_of, mask, matching_close
 
 INT = r"(\d+)"
 SIMPLE = r"([\w.]+)"  # a literal, a name or a dotted path: what old-style width arguments are

@@ -3,7 +3,7 @@
 Four phases over real HTTP on 127.0.0.1: raw keep-alive POSTs with http.client (the floor: stub +
 loopback), the same requests through LLMClient one at a time (the difference is the client's
 overhead: openai SDK, tenacity, semaphore), a concurrent burst bounded by max_concurrency
-(throughput), and cache hits (SQLite lookups). Needs tests/stub_openai.py, i.e. a source checkout.
+(throughput), and cache hits (SQLite lookups).
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import asyncio
 import http.client
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -52,8 +51,7 @@ def _raw_round_trips(base_url: str, n: int, tick: Callable[[], None]) -> list[fl
 def run_client_bench(n_requests: int = 200, concurrency: int = 8,
                      tick: Callable[[], None] = lambda: None) -> dict:
     """Returns a JSON-ready report; `tick` is called once per request (progress bars)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout root, for tests/
-    from tests.stub_openai import Reply, StubServer  # a checkout's test helper
+    from agent.llm.stub_server import Reply, StubServer
 
     with StubServer(default=Reply("class Adder extends Module {}")) as stub, \
             tempfile.TemporaryDirectory() as tmp:
@@ -103,5 +101,5 @@ def run_client_bench(n_requests: int = 200, concurrency: int = 8,
         "client_concurrent": {"concurrency": concurrency, "max_in_flight_seen": max_in_flight,
                               "wall_s": round(burst_s, 3), "requests_per_s": round(n_requests / burst_s, 1)},
         "cache_hit": _ms_stats(hits),
-        "note": "zero-latency stub on 127.0.0.1 (tests/stub_openai.py); overhead = client mean - raw mean",
+        "note": "zero-latency stub on 127.0.0.1 (agent/llm/stub_server.py); overhead = client mean - raw mean",
     }

@@ -13,7 +13,7 @@ import logging
 import random
 import socket
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ class LLMConfig(BaseModel):
 
         u = urlparse(v.strip())
         if u.scheme not in ("http", "https") or not u.netloc:
-            raise ValueError(f"base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
+            raise ValueError("base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
         return v.strip()
 
 

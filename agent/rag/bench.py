@@ -10,9 +10,9 @@ from typing import Callable
 
 import yaml
 
-from agent.rag.notes import REPO_ROOT
+from agent.resources import CHECKOUT
 
-DEFAULT_QUERIES = REPO_ROOT / "tests" / "data" / "rag_queries.yaml"
+DEFAULT_QUERIES = CHECKOUT / "tests" / "data" / "rag_queries.yaml"
 LATENCY_TARGET_MS = 50.0
 
 

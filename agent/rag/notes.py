@@ -13,8 +13,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
+from agent.resources import data_path
+
 KINDS = ("api", "idiom", "migration", "error")
-REPO_ROOT = Path(__file__).resolve().parents[2]
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -54,7 +55,7 @@ class Note(BaseModel):
 
 
 def default_notes_dir() -> Path:
-    return Path(os.environ.get("CHISEL_AGENT_RAG_DOCS", REPO_ROOT / "rag_docs"))
+    return Path(os.environ.get("CHISEL_AGENT_RAG_DOCS", data_path("rag_docs")))
 
 
 def parse_note(text: str, source: str) -> NoteDoc:

@@ -1,4 +1,4 @@
-"""An OpenAI-compatible stub server for tests: real HTTP on 127.0.0.1, scripted replies and faults.
+"""An OpenAI-compatible stub server for tests and benchmarks: real HTTP on 127.0.0.1, scripted replies and faults.
 
     with StubServer([Reply("class Adder ..."), http_error(500), Reply(["a", "b"])]) as stub:
         client = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False))
@@ -27,7 +27,7 @@ import json
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Union
 
