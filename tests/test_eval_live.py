@@ -43,6 +43,18 @@ def test_live_eval_select_first(tmp_path):
     assert (out / "traces" / "e2.jsonl").stat().st_size > 0
 
 
+def test_live_eval_stops_before_starting_when_the_model_is_not_served(tmp_path):
+    from agent.llm.stub_server import Reply, StubServer
+
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("e1", "L1", "NoTop")])
+    with StubServer(default=Reply("unused"), model="served/model") as stub:
+        proc = run_agent("eval", bench, "-n", "1", "--base-url", stub.base_url, "--model", "other/model",
+                         "--no-rag", "--no-cache", "--out", tmp_path / "run")
+        chats = len(stub.requests)
+    assert proc.returncode != 0 and chats == 0 and "Traceback" not in proc.stderr
+    assert "serves served/model, not 'other/model'" in proc.stderr and "nothing was run" in proc.stderr
+
+
 def test_live_eval_reads_the_server_from_the_environment(tmp_path, monkeypatch):
     """`agent eval` resolves the LLM settings like `agent solve`: OPENAI_BASE_URL reaches the client."""
     from agent.llm.stub_server import Reply, StubServer

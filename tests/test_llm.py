@@ -178,6 +178,17 @@ def test_models_lists_served_ids_and_reports_refused():
         asyncio.run(make_client(refused_url()).models())
 
 
+def test_check_served_names_the_served_models():
+    from agent.llm import ModelNotServed
+
+    with StubServer(model="m1") as stub:
+        asyncio.run(make_client(stub.base_url, model="m1").check_served())
+        with pytest.raises(ModelNotServed) as info:
+            asyncio.run(make_client(stub.base_url, model="m2").check_served())
+        assert not stub.requests  # /models only: no chat request was spent
+    assert "serves m1, not 'm2'" in str(info.value) and "--model" in str(info.value)
+
+
 # -- cache -------------------------------------------------------------------------------------
 
 def test_cache_hit_avoids_second_http_request(tmp_path):

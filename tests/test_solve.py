@@ -382,6 +382,17 @@ def test_cli_unreachable_server_one_line(cli_ok, tmp_path):
     assert len(p.stderr.strip().splitlines()) == 1
 
 
+def test_cli_model_not_served_one_line(cli_ok, tmp_path):
+    spec = tmp_path / "spec.txt"
+    spec.write_text(ADDER_SPEC)
+    with StubServer(default=Reply(fenced(ADDER)), model="served/model") as stub:
+        p = agent_cli("solve", str(spec), "--base-url", stub.base_url, "--model", "other/model", "--no-rag",
+                      "--out", str(tmp_path / "o"))
+        chats = len(stub.requests)
+    assert p.returncode != 0 and "Traceback" not in p.stderr and chats == 0
+    assert "serves served/model, not 'other/model'" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("content, message", [(b"", "empty"), (b"\x00\x01binary", "binary")])
 def test_cli_bad_spec(cli_ok, tmp_path, content, message):
     spec = tmp_path / "spec.txt"

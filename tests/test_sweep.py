@@ -87,7 +87,7 @@ def test_sweep_against_stub_server(tmp_path):
         return Reply(GOOD.format(top=top), completion_tokens=100)
 
     out = tmp_path / "sweep"
-    with StubServer(reply) as stub:
+    with StubServer(reply, model="stub-model") as stub:
         proc = run_agent("sweep", bench, "--k", "1,2,4", "--depth", "0,1", "--base-url", stub.base_url,
                          "--model", "stub-model", "--no-rag", "--no-cache", "--out", out, "--json")
         requests = len(stub.requests)

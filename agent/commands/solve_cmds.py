@@ -84,18 +84,6 @@ class _Display:
             self.progress.stop()
 
 
-async def _check_server(llm) -> None:
-    """Fail fast (before the JVMs start) when nothing answers at base_url."""
-    from agent.llm import LLMRequestError, LLMUnavailable
-
-    try:
-        await llm.models()
-    except LLMUnavailable:
-        raise
-    except LLMRequestError:
-        pass  # some servers do not serve /models; the chat call will tell
-
-
 def _open_env(profile: str | None, workers: int | None = None):
     """A started ReflectEnv, or a one-line failure (toolchain not set up, workers never ready)."""
     try:
@@ -224,7 +212,7 @@ def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, 
         llm = LLMClient(llm_cfg)
         env = None
         try:
-            await _check_server(llm)  # before any JVM starts: an unreachable server fails in a second
+            await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
             env = _BackgroundEnv(solve_cfg.profile, workers)
             with Trace(run_dir) as trace, _Display(show_progress, solve_cfg.k, task.top or task.id) as display:
                 return await solve(task, solve_cfg, llm=llm, env=env, trace=trace, retriever=retriever,

@@ -150,7 +150,27 @@ def _open_env(opts: RunOptions, env_factory):
                        f" (nothing was run; try again, or fewer --workers)") from None
 
 
+async def _check_llm(opts: RunOptions) -> None:
+    """A live run checks the server and model before the verifier starts: one line, nothing run."""
+    from agent.config import ConfigError, load_config
+    from agent.llm import LLMClient, LLMUnavailable
+
+    try:
+        cfg = load_config(model=opts.model, base_url=opts.base_url).llm
+    except ConfigError:
+        return  # reported (one line) where the solver is made
+    client = LLMClient(cfg.model_copy(update={"use_cache": False, "max_retries": 0}))
+    try:
+        await client.check_served()
+    except LLMUnavailable as e:
+        raise RunError(f"{e} (nothing was run)") from None
+    finally:
+        await client.aclose()
+
+
 async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory) -> int:
+    if opts.replay is None:
+        await _check_llm(opts)
     with _open_env(opts, env_factory) as env:
         solver = _make_solver(env, opts)
         try:

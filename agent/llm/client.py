@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 # busy machine, and LLMConfig (hence agent.config and every CLI command) must not pay for that.
 
 
+DEFAULT_MODEL = "Qwen/Qwen2.5-Coder-14B-Instruct"
+
+
 def default_cache_path() -> Path:
     return cache_dir() / "llm_cache.sqlite"
 
@@ -41,7 +44,7 @@ def default_cache_path() -> Path:
 class LLMConfig(BaseModel):
     base_url: str = "http://localhost:8000/v1"
     api_key: str = Field(default="EMPTY", repr=False)
-    model: str = "Qwen/Qwen2.5-Coder-14B-Instruct"
+    model: str = DEFAULT_MODEL
     timeout_s: float = Field(default=180.0, gt=0)
     max_retries: int = Field(default=4, ge=0)         # retries after the first attempt
     max_concurrency: int = Field(default=8, ge=1)     # requests in flight at once, per client
@@ -66,6 +69,10 @@ class LLMConfig(BaseModel):
 
 class LLMUnavailable(RuntimeError):
     """No server answers at base_url. The message names the URL and how to start one."""
+
+
+class ModelNotServed(LLMUnavailable):
+    """A server answers at base_url but does not serve the configured model."""
 
 
 class LLMRequestError(RuntimeError):
@@ -283,6 +290,20 @@ class LLMClient:
         except openai.APIError as e:
             raise self._final_error(e, attempts=1) from e
         return [m.id for m in page.data]
+
+    async def check_served(self) -> None:
+        """Fail fast, before any work starts: LLMUnavailable when nothing answers at base_url,
+        ModelNotServed when the server lists its models and the configured one is not among them
+        (vLLM would answer every request with 404)."""
+        try:
+            served = await self.models()
+        except LLMUnavailable:
+            raise
+        except LLMRequestError:
+            return  # some OpenAI-compatible servers have no /models; the first chat request will tell
+        if served and self.cfg.model not in served:
+            raise ModelNotServed(f"{self.cfg.base_url} serves {', '.join(served)}, not {self.cfg.model!r}; "
+                                 f"pass --model or set llm.model / CHISEL_AGENT_MODEL")
 
     async def aclose(self) -> None:
         if self._openai is not None:

@@ -17,6 +17,7 @@ same rule applies to `finish_reasons`. So `Reply("x")` answers an n=4 request wi
 
 Every request body is recorded in `stub.requests` (parsed JSON, in arrival order, faults included)
 and its headers in `stub.headers` (lower-case names);
+`GET /v1/models` lists `model` (default: the project's default model, as `vllm serve` of it would);
 `stub.max_in_flight` is the most requests the stub was handling at once. `latency_s` delays every
 reply (simulated generation time); the default 0 is the zero-latency mode used to measure the
 client's own overhead.
@@ -30,6 +31,8 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Union
+
+from agent.llm.client import DEFAULT_MODEL
 
 try:  # the fixture is only defined where pytest is importable
     import pytest
@@ -140,7 +143,7 @@ class StubServer:
     """The server object: start/stop, the script, and what was observed."""
 
     def __init__(self, replies: Union[list, Callable[[dict], Item], None] = None, *,
-                 default: Item | None = None, latency_s: float = 0.0, model: str = "stub-model"):
+                 default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL):
         self.model = model
         self.latency_s = latency_s
         self.default = default
