@@ -141,7 +141,8 @@ def test_max_retries_zero_means_one_attempt():
 # -- faults that are not retried -----------------------------------------------------------------
 
 @pytest.mark.parametrize("status, message, expect", [
-    (400, "This model's maximum context length is 16384 tokens", r"HTTP 400: This model's maximum context"),
+    (400, "This model's maximum context length is 16384 tokens. However, you requested 18000 tokens "
+          "(17000 in the messages, 1000 in the completion).", r"HTTP 400: This model's maximum context"),
     (401, "Invalid API key", r"HTTP 401: Invalid API key; check llm.api_key"),
     (404, "The model `test-model` does not exist.", r"HTTP 404: .*does not exist.*check the model name"),
     (422, "n must be at least 1", r"HTTP 422"),
@@ -419,3 +420,47 @@ def test_caches_opened_at_once_from_many_threads_all_work(tmp_path):
     assert [c._broken for c in caches] == [None] * 4
     assert len(ResponseCache(db)) == 16
     assert caches[0].get("k7") == {"texts": ["7"]}
+
+
+# -- replies that do not fit the server's context window --------------------------------------
+
+@pytest.mark.parametrize("message, asked, expected", [
+    # vLLM's wordings across releases; "at least" is only a lower bound on the prompt: halve instead.
+    ("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens "
+     "(2952 in the messages, 2048 in the completion). Please reduce the length of the messages or completion.",
+     2048, 1144),
+    ("'max_tokens' or 'max_completion_tokens' is too large: 8000. This model's maximum context length is "
+     "4096 tokens and your request has 2778 input tokens (8000 > 4096 - 2778).", 8000, 1318),
+    ("This model's maximum context length is 8192 tokens. However, you requested 4096 output tokens and your "
+     "prompt contains 5000 input tokens, for a total of 9096 tokens.", 4096, 3192),
+    ("This model's maximum context length is 8192 tokens. However, you requested 4096 output tokens and your "
+     "prompt contains at least 4097 input tokens, for a total of at least 8193 tokens.", 4096, 2048),
+    ("This model's maximum context length is 4096 tokens. However, you requested 4200 tokens "
+     "(4000 in the messages, 200 in the completion).", 200, None),   # no room for a module
+    ("The model `x` does not exist.", 2048, None),
+])
+def test_fitting_max_tokens_reads_vllm_refusals(message, asked, expected):
+    from agent.llm.client import fitting_max_tokens
+    assert fitting_max_tokens(message, asked) == expected
+
+
+PROMPT_50_WORDS = [{"role": "user", "content": " ".join(["word"] * 50)}]
+
+
+@pytest.mark.parametrize("at_least, sent", [(False, [2048, 950]), (True, [2048, 1024, 512])])
+def test_reply_is_shortened_to_fit_the_context_window(tmp_path, at_least, sent):
+    with StubServer(default=Reply("ok"), max_model_len=1000, at_least=at_least) as stub:
+        client = make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c.sqlite")
+        first = chat(client, PROMPT_50_WORDS, max_tokens=2048)
+        again = chat(client, PROMPT_50_WORDS, max_tokens=2048)
+        assert [r["max_tokens"] for r in stub.requests] == sent
+    assert first.texts == ["ok"] and first.request["max_tokens"] == sent[-1]
+    assert client.usage.shortened == len(sent) - 1
+    assert again.cached  # kept under the request as asked: the next run does not pay again
+
+
+def test_prompt_longer_than_the_context_window_is_reported_once():
+    with StubServer(default=Reply("ok"), max_model_len=40) as stub:
+        with pytest.raises(LLMRequestError, match="maximum context length is 40 tokens"):
+            chat(make_client(stub.base_url), PROMPT_50_WORDS, max_tokens=512)
+        assert len(stub.requests) == 1

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import socket
 import time
 from dataclasses import asdict, dataclass
@@ -101,6 +102,7 @@ class Usage:
     prompt_tokens: int = 0        # tokens the server spent (cache hits excluded)
     completion_tokens: int = 0
     samples: int = 0              # choices received, cache hits included
+    shortened: int = 0            # requests re-sent with a smaller max_tokens to fit the context window
     latency_s: float = 0.0        # wall time of answered HTTP calls (backoff included)
 
     @property
@@ -234,7 +236,7 @@ class LLMClient:
         body = self.request_body(messages, n=n, temperature=temperature, top_p=top_p,
                                  max_tokens=max_tokens, seed=seed, extra=extra)
         if self.cache is None:
-            return self._account(await self._send_with_retries(body), n)
+            return self._account(await self._send(body), n)
         key = request_key(self.cfg.base_url, body)
         self._bind_loop()
         # An identical request already on its way: share its answer, as the cache would a moment later.
@@ -251,7 +253,7 @@ class LLMClient:
             if _usable_entry(entry):
                 return self._cache_hit(entry, body)
             entry = None
-            completion = self._account(await self._send_with_retries(body), n)
+            completion = self._account(await self._send(body), n)
             entry = {"texts": completion.texts, "finish_reasons": completion.finish_reasons,
                      "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
                      "latency_s": completion.latency_s}
@@ -351,6 +353,28 @@ class LLMClient:
             )
             return parse_completion(raw.text)
 
+    async def _send(self, body: dict) -> Completion:
+        """Send with retries; when the server refuses because the reply would not fit its context
+        window (a long repair prompt on a server started with a small --max-model-len), ask again
+        for a shorter reply. The cache keeps the answer under the request as asked."""
+        import openai
+
+        sent = body
+        while True:
+            try:
+                return await self._send_with_retries(sent)
+            except LLMRequestError as e:
+                cause = e.__cause__
+                if not isinstance(cause, openai.BadRequestError):
+                    raise
+                smaller = fitting_max_tokens(_server_message(cause), sent["max_tokens"])
+                if smaller is None:
+                    raise
+                log.warning("the reply does not fit the model's context window with max_tokens=%d; "
+                            "asking again with max_tokens=%d", sent["max_tokens"], smaller)
+                self.usage.shortened += 1
+                sent = {**sent, "max_tokens": smaller}
+
     async def _send_with_retries(self, body: dict) -> Completion:
         import openai
 
@@ -405,12 +429,37 @@ class LLMClient:
         return LLMRequestError(f"LLM request to {url} failed: {_one_line(str(exc))}")
 
 
-def _status_detail(exc: openai.APIStatusError) -> str:
-    """The server's own error message: OpenAI style {"error": {"message"}}, or FastAPI {"detail"}."""
+def _server_message(exc: openai.APIStatusError) -> str:
+    """The server's own error message: OpenAI style {"error": {"message"}}, vLLM's older top-level
+    {"message"}, or FastAPI {"detail"}."""
     body = exc.body
     if isinstance(body, dict):
         inner = body["error"] if isinstance(body.get("error"), dict) else body
         msg = inner.get("message") or body.get("detail")
         if msg:
-            return _one_line(str(msg))
-    return _one_line(exc.message or f"HTTP {exc.status_code}")
+            return str(msg)
+    return exc.message or f"HTTP {exc.status_code}"
+
+
+def _status_detail(exc: openai.APIStatusError) -> str:
+    return _one_line(_server_message(exc))
+
+
+MIN_REPLY_TOKENS = 256  # below this a Chisel module does not fit: report the overflow instead
+_CONTEXT_LIMIT = re.compile(r"maximum context length is (\d+)")
+# vLLM's wordings that state the prompt's exact size ("contains at least N" is only a lower bound).
+_PROMPT_SIZE = re.compile(r"\((\d+) in the messages|request has (\d+) input tokens|prompt contains (\d+) input tokens")
+
+
+def fitting_max_tokens(message: str, asked: int) -> int | None:
+    """A smaller max_tokens for a request the server refused because prompt + max_tokens exceed its
+    context window, read from the server's message; None when the message is not that refusal or no
+    reply of MIN_REPLY_TOKENS would fit. With the prompt's size known the reply gets all the room
+    left; with only a lower bound ("at least N input tokens"), half of what was asked."""
+    limit = _CONTEXT_LIMIT.search(message)
+    if limit is None:
+        return None
+    size = _PROMPT_SIZE.search(message)
+    room = int(limit.group(1)) - int(next(g for g in size.groups() if g)) if size else asked // 2
+    room = min(room, asked - 1)
+    return room if room >= MIN_REPLY_TOKENS else None

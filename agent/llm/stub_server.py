@@ -143,8 +143,13 @@ class StubServer:
     """The server object: start/stop, the script, and what was observed."""
 
     def __init__(self, replies: Union[list, Callable[[dict], Item], None] = None, *,
-                 default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL):
+                 default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL,
+                 max_model_len: int | None = None, at_least: bool = False):
         self.model = model
+        # Like `vllm serve --max-model-len N`: refuse (HTTP 400, vLLM's wording) a request whose
+        # prompt + max_tokens exceed N; a prompt's words count as its tokens (as in `usage`). vLLM states
+        # the prompt's size exactly, or (at_least=True, newer releases) only as a lower bound.
+        self.max_model_len, self.at_least = max_model_len, at_least
         self.latency_s = latency_s
         self.default = default
         self.requests: list[dict] = []
@@ -199,6 +204,18 @@ class StubServer:
                     return self._script.pop(0)
                 return self.default
         return responder(request)
+
+    def _context_refusal(self, request: dict) -> str | None:
+        if self.max_model_len is None:
+            return None
+        prompt, asked = _prompt_words(request), int(request.get("max_tokens") or 0)
+        if prompt + asked <= self.max_model_len:
+            return None
+        head = f"This model's maximum context length is {self.max_model_len} tokens. However, you requested {asked} output tokens and your prompt contains"
+        if self.at_least:  # newer vLLM stops counting once the prompt cannot fit
+            seen = max(self.max_model_len - asked + 1, 0)
+            return f"{head} at least {seen} input tokens, for a total of at least {seen + asked} tokens."
+        return f"{head} {prompt} input tokens, for a total of {prompt + asked} tokens."
 
     # -- lifecycle ----------------------------------------------------------------------------
     @property
@@ -306,6 +323,10 @@ class _Handler(BaseHTTPRequestHandler):
         stub = self.stub
         stub._enter(request, {k.lower(): v for k, v in self.headers.items()})
         try:
+            refusal = stub._context_refusal(request)
+            if refusal:
+                self._error(400, refusal)
+                return
             item = stub._next_item(request)
             if stub._sleep(stub.latency_s):
                 self._serve(request, item)
