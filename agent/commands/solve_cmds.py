@@ -248,8 +248,7 @@ def bench_overhead_cmd(
     profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Orchestration overhead: solve tasks against a zero-latency stub LLM and compare wall time with
-    time spent verifying."""
+    """Orchestration overhead: wall time vs time spent verifying, against a zero-latency stub LLM."""
     report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
     if as_json:
         print_json(report)
