@@ -47,7 +47,10 @@ def classify_firtool(message: str) -> Category:
     low = message.lower()
     if "not fully initialized" in low:
         return Category.not_fully_initialized
-    if "uninferred width" in low or "width cannot be inferred" in low or "could not infer width" in low:
+    # firtool's words differ by where the width is missing: a port of the top module (1.155, no
+    # location), a reg/wire/port elsewhere, or a register whose own feedback makes it grow.
+    if any(s in low for s in ("uninferred width", "width cannot be inferred", "could not infer width",
+                              "must have known width", "constrained to be wider than itself")):
         return Category.uninferred_width
     if "combinational cycle" in low or "combinational loop" in low:
         return Category.comb_cycle

@@ -160,6 +160,28 @@ def test_firtool_not_fully_initialized_and_comb_cycle(verifier):
     assert rc.stage == Stage.emit and rc.category == Category.comb_cycle
 
 
+def test_widths_firtool_cannot_infer_are_uninferred_width(verifier):
+    # firtool's own words (1.155 and 1.62): a top port without a width, a reg nothing constrains,
+    # a wire driven only by DontCare, a register whose feedback grows it.
+    def module(name, body, out="UInt(8.W)"):
+        return src(f"""
+            import chisel3._
+            class {name} extends Module {{
+              val io = IO(new Bundle {{ val in = Input(UInt(1.W)); val out = Output({out}) }})
+              {body}
+            }}
+        """)
+    cases = {
+        "PortW": module("PortW", "val r = RegNext(io.in)\n  io.out := r", out="UInt()"),
+        "RegW": module("RegW", "val r = Reg(UInt())\n  r := r\n  io.out := r"),
+        "WireW": module("WireW", "val w = Wire(UInt())\n  w := DontCare\n  io.out := w"),
+        "GrowW": module("GrowW", "val r = Reg(UInt())\n  r := (r << 1) | io.in\n  io.out := r"),
+    }
+    results = verifier.verify_many([dict(code=c, top=t) for t, c in cases.items()])
+    for top, r in zip(cases, results):
+        assert (top, r.stage, r.category) == (top, Stage.emit, Category.uninferred_width), r.error_log()
+
+
 def test_chisel_elaboration_error_points_at_the_line(verifier):
     code = src("""
         import chisel3._
