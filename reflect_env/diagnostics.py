@@ -162,7 +162,21 @@ def firtool_diagnostics(stderr: str, lines: list[str], prefix_len: int = 0) -> l
         tail = [ln for ln in stderr.strip().splitlines() if ln.strip()][-3:]
         msg = " | ".join(tail)[:500]
         diags.append(Diagnostic(stage=Stage.emit, message=msg, category=classify_firtool(msg)))
-    return _dedup(diags)
+    return _dedup([_locate_widthless_port(d, lines) for d in diags])
+
+
+_WIDTHLESS_PORT = re.compile(r"\b(?:Input|Output)\s*\(\s*(?:UInt|SInt|Bits)\s*\(\s*\)\s*\)")
+
+
+def _locate_widthless_port(d: Diagnostic, lines: list[str]) -> Diagnostic:
+    """firtool 1.155 says "public module port must have known width" with no location: point the
+    repair at the first port declared without a width, so the prompt shows the line to fix."""
+    if d.line is None and "must have known width" in d.message:
+        for number, text in enumerate(lines, 1):
+            if _WIDTHLESS_PORT.search(text):
+                d.line = number
+                return with_code_line(d, lines)
+    return d
 
 
 def _dedup(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -180,6 +180,8 @@ def test_widths_firtool_cannot_infer_are_uninferred_width(verifier):
     results = verifier.verify_many([dict(code=c, top=t) for t, c in cases.items()])
     for top, r in zip(cases, results):
         assert (top, r.stage, r.category) == (top, Stage.emit, Category.uninferred_width), r.error_log()
+    # firtool gives the top-port case no location; the diagnostic points at the width-less port.
+    assert "Output(UInt())" in results[0].first_error().code_line and results[0].first_error().line == 3
 
 
 def test_chisel_elaboration_error_points_at_the_line(verifier):
