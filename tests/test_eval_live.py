@@ -68,3 +68,23 @@ def test_live_eval_reads_the_server_from_the_environment(tmp_path, monkeypatch):
         requests = len(stub.requests)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert requests == 1 and json_out(proc)["passed"] == 1
+
+
+def test_live_eval_puts_retrieved_notes_into_prompts(tmp_path):
+    """RAG is on by default in `agent eval`: the notes retrieved for the problem reach the prompt the
+    server receives, and the problem's trace records the retrieval."""
+    from agent.llm.stub_server import Reply, StubServer
+
+    require_verifier()
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("e1", "L2", "RagTop")])
+    with StubServer(lambda request: Reply(GOOD.format(top="RagTop"))) as stub:
+        proc = run_agent("eval", bench, "-n", "1", "--depth", "0", "--base-url", stub.base_url, "--no-cache",
+                         "--workers", "1", "--out", tmp_path / "run", "--json")
+        prompts = [json.dumps(r["messages"]) for r in stub.requests]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json_out(proc)["passed"] == 1 and len(prompts) == 1
+    events = [json.loads(line) for line in (tmp_path / "run" / "traces" / "e1.jsonl").read_text().splitlines()]
+    retrievals = [e for e in events if e.get("kind") == "retrieval"]
+    assert retrievals and retrievals[0]["notes"], [e.get("kind") for e in events]
+    assert "Reference notes" in prompts[0]
+    assert all(json.dumps(n["title"])[1:-1] in prompts[0] for n in retrievals[0]["notes"])
