@@ -205,3 +205,46 @@ def report_cmd(
         print_json(stats)
     else:
         err_console.print(f"report written: {run_dir / 'report.md'} ({stats['passed']}/{stats['total']} passed)")
+
+
+@app.command("compare")
+def compare_cmd(
+    run_a: Path = typer.Argument(..., help="baseline run directory (A)"),
+    run_b: Path = typer.Argument(..., help="run directory to compare against it (B)"),
+    ks: Optional[str] = typer.Option(None, "-k", help="pass@k values, e.g. 1,5 (default: every k both runs allow)"),
+    lenient: bool = typer.Option(False, "--lenient", help="score name mismatches leniently"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="also write the markdown table to this file"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """B vs A on the problems both ran: pass and pass@k deltas with paired bootstrap intervals,
+    an exact McNemar test, by level, and which problems changed."""
+    from agent.eval.compare import compare_runs, render_comparison
+    from agent.eval.records import ResultsLogError
+    from agent.eval.report import RunDirError, load_run
+
+    wanted = _parse_ints(ks, "-k", 1) if ks else None
+    try:
+        (meta_a, recs_a), (meta_b, recs_b) = load_run(run_a), load_run(run_b)
+    except (RunDirError, ResultsLogError) as e:
+        fail(str(e))
+    cmp = compare_runs(recs_a, recs_b, ks=wanted, lenient=lenient)
+    if cmp["problems"] == 0:
+        fail(f"{run_a} and {run_b} have no problem in common (different benchmarks, or no results yet)")
+    if meta_a.get("bench") != meta_b.get("bench"):
+        err_console.print(f"note: the runs are on different benchmarks ({meta_a.get('bench')} vs {meta_b.get('bench')}); "
+                          f"comparing the {cmp['problems']} problem ids they share", highlight=False)
+    cmp["a"], cmp["b"] = str(run_a), str(run_b)
+    text = render_comparison(cmp, run_a.name, run_b.name)
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text)
+        except OSError as e:
+            fail(f"cannot write {out}: {e.strerror or e}")
+    if as_json:
+        print_json(cmp)
+    else:
+        typer.echo(text, nl=False)
+    if cmp["pass_at_k_unavailable"]:
+        err_console.print(f"note: pass@{','.join(map(str, cmp['pass_at_k_unavailable']))} skipped: some problem has "
+                          f"fewer samples than that in one of the runs", highlight=False)
