@@ -23,8 +23,10 @@ class PoolOptions:
     rss_cap_mb: int = 1500  # recycle a worker whose resident set grows past this
     recycle_after: int = 250  # jobs per worker before a fresh JVM replaces it
     start_timeout_s: float = 300.0  # generous: a busy 2-core box starts JVMs slowly
-    # Compile+elaborate a small design this often at start, so the JIT is warm for the first candidates.
-    # REFLECT_ENV_WARMUP_ROUNDS overrides it (the test suite sets 0: its pools verify a few designs each).
+    # Compile+elaborate a small design this often while a new worker has nothing else to do, so the JIT
+    # is warm for the candidates; a worker is ready before these rounds, and a request interrupts them
+    # (it waits at most for the round in progress). REFLECT_ENV_WARMUP_ROUNDS overrides it (the test
+    # suite sets 0: its pools verify a few designs each).
     warmup_rounds: int = field(default_factory=lambda: int(os.environ.get("REFLECT_ENV_WARMUP_ROUNDS", "12")))
     warmup_seconds: float = 20.0  # ...but stop warming up after this long
 
@@ -50,6 +52,7 @@ class Worker:
         self.id = f"w{next(_ids)}"
         self.jobs = 0
         self.max_rss_kb = 0
+        self.warmup_rounds = 0  # warm-up rounds run so far, as of its last reply
         self.log_path = jobs_root / f"{self.id}.stderr.log"
         cp = tc.worker_classpath()
         libcp = os.pathsep.join(map(str, tc.library_classpath()))
@@ -115,6 +118,7 @@ class Worker:
             self.kill()
             raise
         self.max_rss_kb = max(self.max_rss_kb, int(reply.get("rss_kb", 0)))
+        self.warmup_rounds = int(reply.get("warmup_rounds", self.warmup_rounds))
         return reply
 
     def alive(self) -> bool:

@@ -271,3 +271,33 @@ def test_cycles_per_call_override_the_simulation_length(verifier):
     for bad in (0, -3, 2.5, True):
         with pytest.raises(ValueError):
             verifier.verify(COUNTER, "Counter4", reference=COUNTER, cycles=bad)
+
+
+def test_workers_warm_up_in_idle_time_without_disturbing_candidates(verifier):  # verifier: toolchain is set up
+    """A worker is ready before its warm-up rounds and runs them while no request waits, which includes
+    the gap between a candidate's compile and elaborate requests: every candidate must still get its own
+    classes elaborated (an early version lost them to the warm-up round's loader)."""
+    from reflect_env import ReflectEnv
+    from reflect_env.pool import PoolOptions
+
+    designs = {f"Add{w}": ADDER.replace("class Adder", f"class Add{w}").replace("8.W", f"{w}.W") for w in range(3, 11)}
+    with ReflectEnv(workers=1, pool_options=PoolOptions(warmup_rounds=40, warmup_seconds=300)) as env:
+        results = {top: env.verify(code, top=top) for top, code in designs.items()}
+        worker = env.pool.lease(timeout=60)
+        rounds = worker.warmup_rounds
+        env.pool.release(worker)
+    assert {top: (r.ok, r.top) for top, r in results.items()} == {top: (True, top) for top in designs}
+    assert all(f"module {top}(" in r.verilog for top, r in results.items())
+    assert rounds >= 1  # warm-up did run, interleaved with the candidates
+
+
+def test_bench_verify_reports_both_passes_and_the_cold_path(verifier):  # verifier: toolchain is set up
+    from reflect_env.bench import run_bench
+
+    corpus = [{"id": "a", "code": ADDER, "top": "Adder"},
+              {"id": "b", "code": ADDER.replace("class Adder", "class Adder2"), "top": "Adder2"}]
+    report = run_bench(corpus, profile="chisel7", workers=1, cold_samples=1, progress=False)
+    assert (report["n"], report["passed"], report["passed_first_pass"], report["failed_ids"]) == (2, 2, 2, [])
+    assert report["cold_n"] == 1 and report["cold_median_s"] > 0 and report["warm_median_s"] > 0
+    assert report["total_s"] >= report["pool_start_s"] and report["first_pass_median_s"] > 0
+    assert report["ratio"] == pytest.approx(report["cold_median_s"] / report["warm_median_s"], rel=0.01)

@@ -75,6 +75,11 @@ object Worker {
   private var guard: Guard = null
   private var loader: CandidateLoader = null // the last compiled candidate's loader
   private var baselineThreads = 0
+  // Warm-up rounds still to run, run so far, and when to give up on them (see nextRequest).
+  private var warmLeft = 0
+  private var warmDone = 0
+  private var warmDeadline = 0L
+  private var warmDir: Path = null
 
   def main(args: Array[String]): Unit = {
     val opts = args.grouped(2).collect { case Array(k, v) => k -> v }.toMap
@@ -89,13 +94,13 @@ object Worker {
     System.setOut(capStream)
     System.setErr(capStream)
     guard = new Guard(readRoots.map(r => Paths.get(r).toAbsolutePath.normalize.toString))
-    // Warm up scalac and Chisel once so the first real candidate does not pay class loading and JIT.
-    warmUp(capture, opts.get("--warmup").map(_.toInt).getOrElse(0), opts.get("--warmup-seconds").map(_.toDouble).getOrElse(20.0))
     if (opts.get("--guard").forall(_ != "0")) System.setSecurityManager(guard)
     baselineThreads = Thread.activeCount()
+    // Ready at once; the warm-up rounds run while no request is waiting (nextRequest).
+    planWarmUp(opts.get("--warmup").map(_.toInt).getOrElse(0), opts.get("--warmup-seconds").map(_.toDouble).getOrElse(20.0))
     proto.println(ujson.Obj("ready" -> true, "pid" -> ProcessHandle.current.pid.toDouble).render())
 
-    var line = in.readLine()
+    var line = nextRequest(in, capture)
     while (line != null) {
       val req = ujson.read(line).obj
       capture.reset()
@@ -120,13 +125,14 @@ object Worker {
       // A candidate that leaves threads running could interfere with the next one: ask to be recycled.
       reply("dirty") = Thread.activeCount() > baselineThreads
       reply("rss_kb") = rssKb().toDouble
+      reply("warmup_rounds") = warmDone.toDouble
       proto.println(reply.render())
-      line = in.readLine()
+      line = nextRequest(in, capture)
     }
   }
 
   // The JIT needs a dozen or so compiles before scalac reaches its steady speed (about 4x faster than the
-  // first compile), so the pool pays that at start instead of the first candidates. The design touches the
+  // first compile), so a worker spends its idle time on that instead of charging the first candidates. The design touches the
   // usual Chisel surface: bundles, registers, when/switch, Enum, Vec, Mux, arithmetic, a submodule.
   private val warmSource =
     """import chisel3._
@@ -159,22 +165,44 @@ object Worker {
       |}
       |""".stripMargin
 
-  private def warmUp(capture: ByteArrayOutputStream, rounds: Int, budgetSeconds: Double): Unit = {
-    if (rounds <= 0) return
-    val deadline = System.nanoTime() + (budgetSeconds * 1e9).toLong
+  private def planWarmUp(rounds: Int, budgetSeconds: Double): Unit = if (rounds > 0) {
+    warmLeft = rounds
+    // A time budget too: on a loaded machine, warming up must not go on for minutes.
+    warmDeadline = System.nanoTime() + (budgetSeconds * 1e9).toLong
     // Under the jobs root (the worker's working directory), so it is cleaned like any job.
-    val dir = Files.createTempDirectory(Paths.get("").toAbsolutePath, "warmup")
-    // A time budget too: on a loaded machine, starting the pool must not take minutes.
-    for (i <- 1 to rounds if System.nanoTime() < deadline) {
-      val job = Files.createDirectories(dir.resolve(s"w$i"))
-      val src = job.resolve("Candidate.scala")
-      Files.write(src, (s"package warm$i; " + warmSource).getBytes(UTF_8))
-      compile(ujson.Obj("dir" -> job.toString, "src" -> src.toString).obj)
-      elaborate(ujson.Obj("dir" -> job.toString, "class" -> s"warm$i.Warm", "out" -> job.resolve("Warm.fir").toString).obj)
-    }
-    loader = null
+    warmDir = Files.createTempDirectory(Paths.get("").toAbsolutePath, "warmup")
+  }
+
+  /** The next request line. While none is waiting, the idle time goes to warm-up rounds, so the pool
+    * is ready as soon as the JVM is, and a request waits at most for the round in progress. */
+  private def nextRequest(in: BufferedReader, capture: ByteArrayOutputStream): String = {
+    while (warmLeft > 0 && !in.ready()) warmRound(capture)
+    in.readLine()
+  }
+
+  private def warmRound(capture: ByteArrayOutputStream): Unit = {
+    // Python sends a candidate's compile and elaborate as two requests, and a round may run between
+    // them: the candidate's loader must survive it.
+    val candidateLoader = loader
+    try {
+      if (System.nanoTime() > warmDeadline) warmLeft = 0
+      else {
+        warmDone += 1
+        val job = Files.createDirectories(warmDir.resolve(s"w$warmDone"))
+        val src = job.resolve("Candidate.scala")
+        Files.write(src, (s"package warm$warmDone; " + warmSource).getBytes(UTF_8))
+        compile(ujson.Obj("dir" -> job.toString, "src" -> src.toString).obj)
+        elaborate(ujson.Obj("dir" -> job.toString, "class" -> s"warm$warmDone.Warm", "out" -> job.resolve("Warm.fir").toString).obj)
+        warmLeft -= 1
+      }
+    } catch { case _: Throwable => warmLeft = 0 } // warming up is an optimisation: never fail a worker for it
+    loader = candidateLoader
     capture.reset()
-    Files.walk(dir).sorted(java.util.Comparator.reverseOrder[Path]()).forEach(p => Files.delete(p))
+    baselineThreads = math.max(baselineThreads, Thread.activeCount())
+    if (warmLeft == 0 && warmDir != null) {
+      Files.walk(warmDir).sorted(java.util.Comparator.reverseOrder[Path]()).forEach(p => Files.delete(p))
+      warmDir = null
+    }
   }
 
   private def compile(req: scala.collection.mutable.Map[String, ujson.Value]): ujson.Obj = {
