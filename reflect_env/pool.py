@@ -53,6 +53,7 @@ class Worker:
         self.jobs = 0
         self.max_rss_kb = 0
         self.warmup_rounds = 0  # warm-up rounds run so far, as of its last reply
+        self.opts, self.started = opts, time.monotonic()
         self.log_path = jobs_root / f"{self.id}.stderr.log"
         cp = tc.worker_classpath()
         libcp = os.pathsep.join(map(str, tc.library_classpath()))
@@ -113,13 +114,21 @@ class Worker:
         except (BrokenPipeError, OSError):
             raise WorkerDied(f"worker exited: {self.stderr_tail()}") from None
         try:
-            reply = self._next(timeout)
+            reply = self._next(timeout + self._warm_up_grace())
         except WorkerTimeout:
             self.kill()
             raise
         self.max_rss_kb = max(self.max_rss_kb, int(reply.get("rss_kb", 0)))
         self.warmup_rounds = int(reply.get("warmup_rounds", self.warmup_rounds))
         return reply
+
+    def _warm_up_grace(self) -> float:
+        """Extra seconds for a request that may first wait for the worker's warm-up round in progress:
+        a slow machine must not turn a candidate into a `timeout` verdict. Rounds start only within
+        warmup_seconds of the worker's start, and one takes less than that budget."""
+        warming = (self.warmup_rounds < self.opts.warmup_rounds
+                   and time.monotonic() - self.started < 2 * self.opts.warmup_seconds)
+        return self.opts.warmup_seconds if warming else 0.0
 
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -274,9 +274,9 @@ def test_cycles_per_call_override_the_simulation_length(verifier):
 
 
 def test_workers_warm_up_in_idle_time_without_disturbing_candidates(verifier):  # verifier: toolchain is set up
-    """A worker is ready before its warm-up rounds and runs them while no request waits, which includes
-    the gap between a candidate's compile and elaborate requests: every candidate must still get its own
-    classes elaborated (an early version lost them to the warm-up round's loader)."""
+    """A worker is ready before its warm-up rounds and runs them while no request waits, but never in
+    the gap between a candidate's compile and elaborate requests: every candidate gets its own classes
+    elaborated (an early version ran a round there and elaborated the warm-up design's loader)."""
     from reflect_env import ReflectEnv
     from reflect_env.pool import PoolOptions
 

@@ -80,6 +80,9 @@ object Worker {
   private var warmDone = 0
   private var warmDeadline = 0L
   private var warmDir: Path = null
+  // A candidate compiled and not yet elaborated: no warm-up round may run in that gap (its time would
+  // count against the elaborate request's limit, and the round would replace the candidate's loader).
+  private var midCandidate = false
 
   def main(args: Array[String]): Unit = {
     val opts = args.grouped(2).collect { case Array(k, v) => k -> v }.toMap
@@ -126,6 +129,7 @@ object Worker {
       reply("dirty") = Thread.activeCount() > baselineThreads
       reply("rss_kb") = rssKb().toDouble
       reply("warmup_rounds") = warmDone.toDouble
+      midCandidate = req("op").str == "compile" && reply.value.get("ok").exists(_.bool)
       proto.println(reply.render())
       line = nextRequest(in, capture)
     }
@@ -173,17 +177,15 @@ object Worker {
     warmDir = Files.createTempDirectory(Paths.get("").toAbsolutePath, "warmup")
   }
 
-  /** The next request line. While none is waiting, the idle time goes to warm-up rounds, so the pool
-    * is ready as soon as the JVM is, and a request waits at most for the round in progress. */
+  /** The next request line. While none is waiting (and no candidate is half done), the idle time goes
+    * to warm-up rounds, so the pool is ready as soon as the JVM is, and a request waits at most for
+    * the round in progress. */
   private def nextRequest(in: BufferedReader, capture: ByteArrayOutputStream): String = {
-    while (warmLeft > 0 && !in.ready()) warmRound(capture)
+    while (warmLeft > 0 && !midCandidate && !in.ready()) warmRound(capture)
     in.readLine()
   }
 
   private def warmRound(capture: ByteArrayOutputStream): Unit = {
-    // Python sends a candidate's compile and elaborate as two requests, and a round may run between
-    // them: the candidate's loader must survive it.
-    val candidateLoader = loader
     try {
       if (System.nanoTime() > warmDeadline) warmLeft = 0
       else {
@@ -196,7 +198,7 @@ object Worker {
         warmLeft -= 1
       }
     } catch { case _: Throwable => warmLeft = 0 } // warming up is an optimisation: never fail a worker for it
-    loader = candidateLoader
+    loader = null
     capture.reset()
     baselineThreads = math.max(baselineThreads, Thread.activeCount())
     if (warmLeft == 0 && warmDir != null) {
