@@ -136,8 +136,9 @@ object Worker {
   }
 
   // The JIT needs a dozen or so compiles before scalac reaches its steady speed (about 4x faster than the
-  // first compile), so a worker spends its idle time on that instead of charging the first candidates. The design touches the
-  // usual Chisel surface: bundles, registers, when/switch, Enum, Vec, Mux, arithmetic, a submodule.
+  // first compile), so a worker spends its idle time on that instead of charging the first candidates.
+  // The design touches the usual Chisel surface: bundles, registers, when/switch, Enum, Vec, Mux,
+  // arithmetic, a submodule.
   private val warmSource =
     """import chisel3._
       |import chisel3.util._
