@@ -1,4 +1,5 @@
-"""`agent compare`: paired deltas between two runs, their intervals and the McNemar test."""
+"""Uncertainty in eval numbers: a run's bootstrap interval, and `agent compare`'s paired deltas,
+their intervals and the McNemar test."""
 from __future__ import annotations
 
 import json
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.eval.compare import compare_runs, mcnemar_exact_p, paired_bootstrap_ci
+from agent.eval.compare import compare_runs, mcnemar_exact_p
+from agent.eval.metrics import bootstrap_ci
 from agent.eval.records import ChainRecord, ProblemRecord, ResultsLog
 from tests.test_eval_support import run_agent
 
@@ -28,12 +30,22 @@ def test_mcnemar_exact_p(a_only, b_only, p):
 
 
 def test_bootstrap_interval_is_seeded_and_brackets_the_mean():
-    assert paired_bootstrap_ci([0.0] * 20) == (0.0, 0.0)
-    assert paired_bootstrap_ci([1.0] * 20) == (1.0, 1.0)
+    assert bootstrap_ci([0.0] * 20) == (0.0, 0.0)
+    assert bootstrap_ci([1.0] * 20) == (1.0, 1.0)
     deltas = [1.0] * 6 + [0.0] * 12 + [-1.0] * 2
-    lo, hi = paired_bootstrap_ci(deltas)
+    lo, hi = bootstrap_ci(deltas)
     assert -1.0 <= lo < 0.2 < hi <= 1.0 and hi - lo > 0.1  # mean 0.2, and 20 problems leave real doubt
-    assert paired_bootstrap_ci(deltas) == (lo, hi)  # same seed, same numbers
+    assert bootstrap_ci(deltas) == (lo, hi)  # same seed, same numbers
+
+
+def test_a_runs_summary_carries_its_pass_rate_interval():
+    from agent.eval.metrics import summarize
+
+    half = summarize([problem(f"p{i}", "L1", [0] if i % 2 else [None]) for i in range(20)], [1])
+    lo, hi = half["strict"]["pass_rate_ci95"]
+    assert 0.2 < lo < 0.5 < hi < 0.8 and half["lenient"]["pass_rate_ci95"] == [lo, hi]
+    every = summarize([problem(f"p{i}", "L1", [0]) for i in range(5)], [1])
+    assert every["strict"]["pass_rate_ci95"] == [1.0, 1.0]
 
 
 def test_compare_pairs_problems_and_reports_what_changed():

@@ -7,15 +7,11 @@ records, like agent.eval.metrics.
 """
 from __future__ import annotations
 
-import random
 from math import comb
 from statistics import mean
 
-from agent.eval.metrics import pass_at_k
+from agent.eval.metrics import bootstrap_ci, pass_at_k
 from agent.eval.records import ProblemRecord
-
-BOOTSTRAP_RESAMPLES = 10_000
-
 
 def mcnemar_exact_p(a_only: int, b_only: int) -> float:
     """Two-sided exact McNemar p-value from the discordant pairs (binomial with p = 1/2)."""
@@ -24,20 +20,6 @@ def mcnemar_exact_p(a_only: int, b_only: int) -> float:
         return 1.0
     tail = sum(comb(n, i) for i in range(min(a_only, b_only) + 1)) / 2 ** n
     return min(1.0, 2 * tail)
-
-
-def paired_bootstrap_ci(deltas: list[float], *, level: float = 0.95, resamples: int = BOOTSTRAP_RESAMPLES,
-                        seed: int = 0) -> tuple[float, float]:
-    """Percentile interval for the mean of per-problem differences, resampling problems (seeded,
-    so a report regenerates to the same numbers)."""
-    if not deltas:
-        return (0.0, 0.0)
-    rng = random.Random(seed)
-    n = len(deltas)
-    means = sorted(sum(rng.choices(deltas, k=n)) / n for _ in range(resamples))
-    lo = means[int((1 - level) / 2 * resamples)]
-    hi = means[min(resamples - 1, int((1 + level) / 2 * resamples))]
-    return (lo, hi)
 
 
 def _per_problem_pass_at_k(r: ProblemRecord, k: int, lenient: bool) -> float:
@@ -58,7 +40,7 @@ def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int
     fixed = [i for i, x, y in zip(common, a_pass, b_pass) if y and not x]
     broken = [i for i, x, y in zip(common, a_pass, b_pass) if x and not y]
     deltas = [float(y) - float(x) for x, y in zip(a_pass, b_pass)]
-    lo, hi = paired_bootstrap_ci(deltas)
+    lo, hi = bootstrap_ci(deltas)
     headline = {
         "a": mean(a_pass) if pairs else 0.0, "b": mean(b_pass) if pairs else 0.0,
         "delta": mean(deltas) if pairs else 0.0, "ci95": [lo, hi],
@@ -74,7 +56,7 @@ def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int
         pa = [_per_problem_pass_at_k(ra, k, lenient) for ra, _ in pairs]
         pb = [_per_problem_pass_at_k(rb, k, lenient) for _, rb in pairs]
         d = [y - x for x, y in zip(pa, pb)]
-        lo, hi = paired_bootstrap_ci(d)
+        lo, hi = bootstrap_ci(d)
         pass_at[str(k)] = {"a": mean(pa), "b": mean(pb), "delta": mean(d), "ci95": [lo, hi]}
 
     levels: dict[str, dict] = {}

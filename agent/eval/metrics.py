@@ -5,11 +5,14 @@ report can be regenerated from results.jsonl alone.
 """
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict
 from statistics import mean
 from typing import Iterable
 
 from agent.eval.records import ProblemRecord
+
+BOOTSTRAP_RESAMPLES = 10_000
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -38,6 +41,20 @@ def mean_pass_at_k(counts: Iterable[tuple[int, int]], k: int) -> float | None:
     if not counts or any(n < k for n, _ in counts):
         return None
     return mean(pass_at_k(n, c, k) for n, c in counts)
+
+
+def bootstrap_ci(values: list[float], *, level: float = 0.95, resamples: int = BOOTSTRAP_RESAMPLES,
+                 seed: int = 0) -> tuple[float, float]:
+    """Percentile interval for the mean of per-problem values (pass 0/1, pass@k, or the paired
+    difference of two runs), resampling problems; seeded, so a report regenerates to the same numbers."""
+    if not values:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(values)
+    means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
+    lo = means[int((1 - level) / 2 * resamples)]
+    hi = means[min(resamples - 1, int((1 + level) / 2 * resamples))]
+    return (lo, hi)
 
 
 def _rate(passed: int, total: int) -> float:
@@ -91,9 +108,12 @@ def summarize(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool 
         "failed": total - passed,
         "pass_rate": _rate(passed, total),
         "headline_mode": "lenient" if lenient else "strict",
+        # 95 % bootstrap intervals over problems: how much the rate could move on another draw of problems.
         "strict": {"passed": strict_passed, "pass_rate": _rate(strict_passed, total),
+                   "pass_rate_ci95": list(bootstrap_ci([float(r.passed) for r in records])),
                    "pass_at_k": pass_at_k_table(records, ks, lenient=False)},
         "lenient": {"passed": lenient_passed, "pass_rate": _rate(lenient_passed, total),
+                    "pass_rate_ci95": list(bootstrap_ci([float(r.passed_lenient) for r in records])),
                     "pass_at_k": pass_at_k_table(records, ks, lenient=True)},
         "pass_at_k": pass_at_k_table(records, ks, lenient=lenient),
         "compile_pass": {"passed": sum(r.compiled for r in records),

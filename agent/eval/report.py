@@ -84,13 +84,15 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
         f"- started {meta.get('created')}",
     ]
     head = [
-        "| score | passed | rate |", "|---|---|---|",
-        f"| strict | {stats['strict']['passed']}/{total} | {_pct(stats['strict']['pass_rate'])} |",
-        f"| lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | {_pct(stats['lenient']['pass_rate'])} |",
-        f"| compiled | {stats['compile_pass']['passed']}/{total} | {_pct(stats['compile_pass']['pass_rate'])} |",
+        "| score | passed | rate | 95% CI (bootstrap over problems) |", "|---|---|---|---|",
+        f"| strict | {stats['strict']['passed']}/{total} | {_pct(stats['strict']['pass_rate'])} | "
+        f"{_interval(stats['strict'].get('pass_rate_ci95'))} |",
+        f"| lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | "
+        f"{_pct(stats['lenient']['pass_rate'])} | {_interval(stats['lenient'].get('pass_rate_ci95'))} |",
+        f"| compiled | {stats['compile_pass']['passed']}/{total} | {_pct(stats['compile_pass']['pass_rate'])} | |",
         f"| functional (problems with a reference or testbench) | {stats['functional_pass']['passed']}/"
         f"{stats['functional_pass']['total']} | "
-        f"{_pct(stats['functional_pass']['pass_rate']) if stats['functional_pass']['total'] else 'n/a'} |",
+        f"{_pct(stats['functional_pass']['pass_rate']) if stats['functional_pass']['total'] else 'n/a'} | |",
     ]
     passk = ["| k | strict | lenient |", "|---|---|---|"] + [
         f"| {k} | {v:.3f} | {stats['lenient']['pass_at_k'].get(k, float('nan')):.3f} |"
@@ -125,6 +127,10 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
               "## By category", "", *group_table(stats["by_category"]), "",
               "## Failures", "", *failures, "", "## Cost", "", *cost, "", "## Failing problems", "", *fail_rows, ""]
     return "\n".join(parts)
+
+
+def _interval(ci) -> str:
+    return f"[{_pct(ci[0])}, {_pct(ci[1])}]" if ci else ""
 
 
 def _or(value, fallback: str):
