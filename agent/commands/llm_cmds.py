@@ -52,7 +52,7 @@ def ping_cmd(
             models = await client.models()
             models_s = time.perf_counter() - t
             if llm_cfg.model not in models:
-                return models, models_s, None
+                raise client.not_served(models)
             reply = await client.chat([{"role": "user", "content": "Reply with the single word: ok"}],
                                       temperature=0.0, max_tokens=8)
             return models, models_s, reply
@@ -63,9 +63,6 @@ def ping_cmd(
         models, models_s, reply = asyncio.run(probe())
     except (LLMUnavailable, LLMRequestError) as e:
         fail(str(e))
-    if reply is None:
-        fail(f"{llm_cfg.base_url} serves {', '.join(models) or 'no models'}, not {llm_cfg.model!r}; "
-             f"set --model or llm.model")
     report = {"base_url": llm_cfg.base_url, "model": llm_cfg.model, "models": models,
               "models_latency_s": round(models_s, 4), "chat_latency_s": round(reply.latency_s, 4),
               "reply": reply.texts[0] if reply.texts else "", "finish_reason": (reply.finish_reasons or [""])[0],

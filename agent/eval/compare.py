@@ -12,6 +12,7 @@ from statistics import mean
 
 from agent.eval.metrics import bootstrap_ci, pass_at_k
 from agent.eval.records import ProblemRecord
+from agent.eval.report import pct
 
 def mcnemar_exact_p(a_only: int, b_only: int) -> float:
     """Two-sided exact McNemar p-value from the discordant pairs (binomial with p = 1/2)."""
@@ -86,12 +87,12 @@ def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int
     }
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
 def _signed_pct(x: float) -> str:
     return f"{100 * x:+.1f}"
+
+
+def _signed_interval(ci: list[float]) -> str:
+    return f"[{_signed_pct(ci[0])}, {_signed_pct(ci[1])}]"
 
 
 def render_comparison(cmp: dict, name_a: str, name_b: str) -> str:
@@ -104,12 +105,11 @@ def render_comparison(cmp: dict, name_a: str, name_b: str) -> str:
         "",
         "| measure | A | B | B − A (points) | 95% CI (paired bootstrap) |",
         "|---|---|---|---|---|",
-        f"| pass | {_pct(h['a'])} | {_pct(h['b'])} | {_signed_pct(h['delta'])} | "
-        f"[{_signed_pct(h['ci95'][0])}, {_signed_pct(h['ci95'][1])}] |",
+        f"| pass | {pct(h['a'])} | {pct(h['b'])} | {_signed_pct(h['delta'])} | {_signed_interval(h['ci95'])} |",
     ]
     for k, row in cmp["pass_at_k"].items():
-        lines.append(f"| pass@{k} | {_pct(row['a'])} | {_pct(row['b'])} | {_signed_pct(row['delta'])} | "
-                     f"[{_signed_pct(row['ci95'][0])}, {_signed_pct(row['ci95'][1])}] |")
+        lines.append(f"| pass@{k} | {pct(row['a'])} | {pct(row['b'])} | {_signed_pct(row['delta'])} | "
+                     f"{_signed_interval(row['ci95'])} |")
     lines += [
         "",
         f"Paired outcomes: both pass {h['both']}, only A {h['a_only']}, only B {h['b_only']}, neither "

@@ -67,7 +67,8 @@ def write_outputs(run_dir: Path, meta: dict, records: list[ProblemRecord]) -> di
     return stats
 
 
-def _pct(x: float) -> str:
+def pct(x: float) -> str:
+    """A rate as a percentage with one decimal (also used by agent.eval.compare)."""
     return f"{100 * x:.1f}%"
 
 
@@ -85,14 +86,14 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
     ]
     head = [
         "| score | passed | rate | 95% CI (bootstrap over problems) |", "|---|---|---|---|",
-        f"| strict | {stats['strict']['passed']}/{total} | {_pct(stats['strict']['pass_rate'])} | "
+        f"| strict | {stats['strict']['passed']}/{total} | {pct(stats['strict']['pass_rate'])} | "
         f"{_interval(stats['strict'].get('pass_rate_ci95'))} |",
         f"| lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | "
-        f"{_pct(stats['lenient']['pass_rate'])} | {_interval(stats['lenient'].get('pass_rate_ci95'))} |",
-        f"| compiled | {stats['compile_pass']['passed']}/{total} | {_pct(stats['compile_pass']['pass_rate'])} | |",
+        f"{pct(stats['lenient']['pass_rate'])} | {_interval(stats['lenient'].get('pass_rate_ci95'))} |",
+        f"| compiled | {stats['compile_pass']['passed']}/{total} | {pct(stats['compile_pass']['pass_rate'])} | |",
         f"| functional (problems with a reference or testbench) | {stats['functional_pass']['passed']}/"
         f"{stats['functional_pass']['total']} | "
-        f"{_pct(stats['functional_pass']['pass_rate']) if stats['functional_pass']['total'] else 'n/a'} | |",
+        f"{pct(stats['functional_pass']['pass_rate']) if stats['functional_pass']['total'] else 'n/a'} | |",
     ]
     passk = ["| k | strict | lenient |", "|---|---|---|"] + [
         f"| {k} | {v:.3f} | {stats['lenient']['pass_at_k'].get(k, float('nan')):.3f} |"
@@ -100,7 +101,7 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
 
     def group_table(groups: dict) -> list[str]:
         rows = ["| group | passed | rate | compiled |", "|---|---|---|---|"]
-        rows += [f"| {g} | {v['passed']}/{v['total']} | {_pct(v['pass_rate'])} | {v['compiled']}/{v['total']} |"
+        rows += [f"| {g} | {v['passed']}/{v['total']} | {pct(v['pass_rate'])} | {v['compiled']}/{v['total']} |"
                  for g, v in groups.items()]
         return rows
 
@@ -130,7 +131,7 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
 
 
 def _interval(ci) -> str:
-    return f"[{_pct(ci[0])}, {_pct(ci[1])}]" if ci else ""
+    return f"[{pct(ci[0])}, {pct(ci[1])}]" if ci else ""
 
 
 def _or(value, fallback: str):

@@ -304,8 +304,12 @@ class LLMClient:
         except LLMRequestError:
             return  # some OpenAI-compatible servers have no /models; the first chat request will tell
         if served and self.cfg.model not in served:
-            raise ModelNotServed(f"{self.cfg.base_url} serves {', '.join(served)}, not {self.cfg.model!r}; "
-                                 f"pass --model or set llm.model / CHISEL_AGENT_MODEL")
+            raise self.not_served(served)
+
+    def not_served(self, served: list[str]) -> ModelNotServed:
+        """The error for a server whose model list lacks the configured model."""
+        return ModelNotServed(f"{self.cfg.base_url} serves {', '.join(served) or 'no models'}, not "
+                              f"{self.cfg.model!r}; pass --model or set llm.model / CHISEL_AGENT_MODEL")
 
     async def aclose(self) -> None:
         if self._openai is not None:
