@@ -40,3 +40,15 @@ def read_text_file(path: Path, what: str = "file") -> str:
     if not text.strip():
         fail(f"{what} is empty: {path}")
     return text
+
+
+def check_profile(profile: str | None) -> None:
+    """A toolchain profile name the verifier knows, or a one-line failure (before anything starts)."""
+    if profile is None:
+        return
+    from reflect_env.toolchain import get_profile
+
+    try:
+        get_profile(profile)
+    except ValueError as e:
+        fail(str(e))

@@ -25,6 +25,7 @@ from agent.fixers import FixContext, FixRecord, apply_fixers, import_hints
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
+from reflect_env.pool import PoolUnavailable
 from reflect_env.result import Category, Stage, VerifyResult, enum_value
 
 STAGE_ORDER = {s: i for i, s in enumerate(["extract", "compile", "elaborate", "emit", "simulate", "passed"])}
@@ -209,6 +210,8 @@ class _Run:
                                             cycles=self.task.meta.get("sim_cycles"))
         except VerifierUnavailable:
             raise
+        except PoolUnavailable as e:  # no worker is left to verify anything: not this candidate's fault
+            raise VerifierUnavailable(str(e)) from e
         except Exception as e:  # a verifier bug must cost one attempt, not the run
             result = VerifyResult(ok=False, stage=Stage.compile, top=self.task.top, requested_top=self.task.top,
                                   category=Category.crash, notes=[f"verifier raised {type(e).__name__}: {e}"])

@@ -4,7 +4,7 @@ from reflect_env.toolchain import PROFILES, ToolchainMissing, setup, toolchain
 
 __all__ = [
     "Category", "Diagnostic", "Mismatch", "Stage", "VerifyResult", "PROFILES", "ToolchainMissing",
-    "setup", "toolchain", "ReflectEnv", "reflect",
+    "setup", "toolchain", "ReflectEnv", "PoolUnavailable", "reflect",
 ]
 
 
@@ -12,6 +12,9 @@ def __getattr__(name):  # lazy: importing the package must not start a JVM or pu
     if name == "ReflectEnv":
         from reflect_env.env import ReflectEnv
         return ReflectEnv
+    if name == "PoolUnavailable":
+        from reflect_env.pool import PoolUnavailable
+        return PoolUnavailable
     if name == "reflect":
         from reflect_env.seed_compat import reflect
         return reflect

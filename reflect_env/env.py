@@ -10,14 +10,15 @@ import itertools
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from reflect_env import diagnostics as dg
+from reflect_env import sandbox
 from reflect_env.emit import run_firtool
 from reflect_env.pool import PoolOptions, Worker, WorkerDied, WorkerPool, WorkerTimeout
 from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
@@ -49,7 +50,11 @@ class ReflectEnv:
         self.keep_jobs = keep_jobs
         self.sim_cycles, self.sim_seed = sim_cycles, sim_seed
         self.pool_options = pool_options or PoolOptions()
-        self.jobs_root = Path(tempfile.mkdtemp(prefix="reflect-env-", dir=jobs_dir)).resolve()
+        sandbox.sweep_stale_jobs_roots(jobs_dir)  # left by processes killed before they could clean up
+        self.jobs_root, self._owner_fd = sandbox.claim_jobs_root(jobs_dir)
+        # Removed on close(), or at interpreter exit for an env nobody closed.
+        self._release_jobs = weakref.finalize(self, sandbox.release_jobs_root, self.jobs_root, self._owner_fd,
+                                              keep_jobs)
         self._ref_cache: dict[str, VerifyResult] = {}
         self._ref_lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=self.workers * 2, thread_name_prefix="verify")
@@ -73,8 +78,8 @@ class ReflectEnv:
         self._executor.shutdown(wait=True, cancel_futures=True)
         if self.pool:
             self.pool.close()
-        if not self.keep_jobs:
-            shutil.rmtree(self.jobs_root, ignore_errors=True)
+        if self._release_jobs.detach():
+            sandbox.release_jobs_root(self.jobs_root, self._owner_fd, self.keep_jobs)
 
     @property
     def max_rss_mb(self) -> float:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import queue
 import signal
@@ -29,6 +30,13 @@ class PoolOptions:
     # suite sets 0: its pools verify a few designs each).
     warmup_rounds: int = field(default_factory=lambda: int(os.environ.get("REFLECT_ENV_WARMUP_ROUNDS", "12")))
     warmup_seconds: float = 20.0  # ...but stop warming up after this long
+    # A worker that fails to start is tried this many times in all before the pool gives it up (and says
+    # so); each try is bounded by start_timeout_s, so a lease waiting on it is bounded too.
+    start_attempts: int = 3
+    start_retry_delay_s: float = 1.0  # doubled after each failed try
+
+
+log = logging.getLogger("reflect_env.pool")
 
 
 class WorkerDied(RuntimeError):
@@ -37,6 +45,12 @@ class WorkerDied(RuntimeError):
 
 class WorkerTimeout(RuntimeError):
     pass
+
+
+class PoolUnavailable(RuntimeError):
+    """A lease cannot be served: every worker is gone and none could be started again (the message
+    carries the last start error), the pool is closed, or no worker became free within the lease's
+    timeout."""
 
 
 _ids = itertools.count(1)
@@ -71,10 +85,14 @@ class Worker:
         ]
         cmd = sandbox.wrap(java, writable=[jobs_root], readable=[tc.root])
         self._log = open(self.log_path, "wb")
-        self.proc = _spawner.submit(
-            subprocess.Popen, cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-            env=sandbox.minimal_env(), preexec_fn=sandbox.limit_resources, cwd=jobs_root,
-        ).result()
+        try:
+            self.proc = _spawner.submit(
+                subprocess.Popen, cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                env=sandbox.minimal_env(), preexec_fn=sandbox.limit_resources, cwd=jobs_root,
+            ).result()
+        except BaseException:
+            self._log.close()
+            raise
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         self._ready_deadline = time.monotonic() + opts.start_timeout_s
@@ -162,43 +180,102 @@ class Worker:
 
 class WorkerPool:
     """A fixed number of warm workers; `lease()` hands one out exclusively, `release()` takes it back and
-    replaces it in the background when it died, overran, grew too big or served its quota."""
+    replaces it in the background when it died, overran, grew too big or served its quota.
+
+    A worker that cannot be started is retried (`start_attempts`), then given up: logged, counted in
+    `start_failures`, and the pool serves on with fewer workers. When none is left, `lease()` raises
+    PoolUnavailable instead of waiting forever."""
 
     def __init__(self, tc: Toolchain, size: int, jobs_root: Path, opts: PoolOptions | None = None):
         self.tc, self.size, self.jobs_root = tc, size, jobs_root
         self.opts = opts or PoolOptions()
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._cond = threading.Condition()
+        self._idle: list[Worker] = []
+        self._live = size  # workers idle, leased or being started
         self._closed = False
-        self._lock = threading.Lock()
         self.max_rss_kb = 0
         self.replaced = 0
-        self._start_errors: list[BaseException] = []
-        starters = [threading.Thread(target=self._start_one, daemon=True) for _ in range(size)]
+        self.start_failures: list[str] = []  # one line per worker given up after all its tries
+        first_errors: list[BaseException] = []
+        # The first start is tried once per worker: a toolchain that cannot start a JVM should fail the
+        # pool at once, not after every retry. Workers that fail it are retried in the background.
+        starters = [threading.Thread(target=self._start_one, args=(1, first_errors), daemon=True)
+                    for _ in range(size)]
         for t in starters:
             t.start()
         for t in starters:
             t.join()
-        if self._start_errors and self._idle.empty():
-            raise self._start_errors[0]
+        if first_errors:
+            if not self._idle:
+                raise first_errors[0]
+            log.warning("%d of %d workers did not start (%s); retrying them in the background",
+                        len(first_errors), size, _one_line(first_errors[0]))
+            for _ in first_errors:  # each failed start keeps its slot while it is retried
+                self._start_in_background()
 
-    def _start_one(self) -> None:
-        try:
-            w = Worker(self.tc, self.jobs_root, self.opts)
-            w.wait_ready()
-        except BaseException as e:  # noqa: BLE001 - reported by the caller
-            self._start_errors.append(e)
-            return
-        if self._closed:
+    def _start_one(self, attempts: int, errors: list[BaseException] | None = None) -> None:
+        """Start a worker and put it in the idle list; after `attempts` failed tries give it up."""
+        delay = self.opts.start_retry_delay_s
+        error: BaseException | None = None
+        for attempt in range(1, attempts + 1):
+            if self._closed:
+                break
+            w = None
+            try:
+                w = Worker(self.tc, self.jobs_root, self.opts)
+                w.wait_ready()
+            except Exception as e:  # noqa: BLE001 - every start failure is retried, then reported
+                error = e
+                if w is not None:
+                    w.kill()
+                if attempt < attempts:
+                    log.warning("worker start failed (try %d of %d): %s", attempt, attempts, _one_line(e))
+                    time.sleep(delay)
+                    delay *= 2
+                continue
+            with self._cond:
+                if not self._closed:
+                    self._idle.append(w)
+                    self._cond.notify()
+                    return
+                self._live -= 1
             w.close()
-        else:
-            self._idle.put(w)
+            return
+        if errors is not None and error is not None:  # a first start: the constructor decides
+            errors.append(error)
+            return
+        with self._cond:
+            self._live -= 1
+            if error is not None:
+                self.start_failures.append(_one_line(error))
+            self._cond.notify_all()  # waiters must see a pool that has nothing left
+            live = self._live
+        if error is not None:
+            log.error("gave up starting a worker after %d tries (%d of %d workers left): %s",
+                      attempts, live, self.size, _one_line(error))
+
+    def _start_in_background(self) -> None:
+        threading.Thread(target=self._start_one, args=(self.opts.start_attempts,), daemon=True).start()
 
     def lease(self, timeout: float | None = None) -> Worker:
+        """An idle worker, waiting while all are busy or starting. Raises PoolUnavailable when none is
+        left (every start failed), when the pool is closed, or after `timeout` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            try:
-                w = self._idle.get(timeout=timeout)
-            except queue.Empty:
-                raise WorkerTimeout("no worker became free") from None
+            with self._cond:
+                while not self._idle:
+                    if self._closed:
+                        raise PoolUnavailable("the worker pool is closed")
+                    if self._live <= 0:
+                        raise PoolUnavailable(
+                            f"no verifier worker left: all {self.size} died and could not be started again "
+                            f"({self.opts.start_attempts} tries each); last error: "
+                            f"{self.start_failures[-1] if self.start_failures else 'unknown'}")
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        raise PoolUnavailable(f"no verifier worker became free within {timeout:.0f} s")
+                    self._cond.wait(remaining)
+                w = self._idle.pop(0)
             if w.alive():
                 return w
             self.release(w, broken=True)  # died while idle (killed from outside): replace it, take the next
@@ -207,23 +284,31 @@ class WorkerPool:
         """Take a worker back. `broken`: its state is unknown (timed out, sandbox violation, leftover
         threads), so it is replaced like a dead one."""
         w.jobs += 1
-        with self._lock:
-            self.max_rss_kb = max(self.max_rss_kb, w.max_rss_kb)
         retire = (broken or not w.alive() or w.jobs >= self.opts.recycle_after
                   or w.max_rss_kb > self.opts.rss_cap_mb * 1024)
-        if self._closed:
-            w.close()
-        elif retire:
-            w.close()
-            self.replaced += 1
-            threading.Thread(target=self._start_one, daemon=True).start()
-        else:
-            self._idle.put(w)
+        with self._cond:
+            self.max_rss_kb = max(self.max_rss_kb, w.max_rss_kb)
+            if not self._closed and not retire:
+                self._idle.append(w)
+                self._cond.notify()
+                return
+            replace = not self._closed  # the replacement takes over this worker's slot in _live
+            if replace:
+                self.replaced += 1
+            else:
+                self._live -= 1
+        w.close()
+        if replace:
+            self._start_in_background()
 
     def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().close()
-            except queue.Empty:
-                break
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for w in idle:
+            w.close()
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(f"{type(e).__name__}: {e}".split())[:500]

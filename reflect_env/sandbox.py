@@ -11,12 +11,17 @@ Layers, outermost first (docs/reflect_env.md lists what each one stops):
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import resource
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+
+JOBS_PREFIX = "reflect-env-"
+_OWNER_LOCK = "owner.lock"
 
 
 @functools.lru_cache(maxsize=1)
@@ -64,3 +69,54 @@ def limit_resources() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (512 << 20, 512 << 20))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+
+
+# -- jobs directories ------------------------------------------------------------------------------
+# Each ReflectEnv writes candidates under its own reflect-env-* directory and removes it on close (and
+# at interpreter exit). A process killed with -9 runs neither, so the directory holds an owner lock
+# (flock, released by the kernel when the owner dies) and the next ReflectEnv sweeps those whose lock
+# it can take.
+
+def claim_jobs_root(parent: str | Path | None = None) -> tuple[Path, int]:
+    """A fresh jobs directory under `parent` (default: the temp dir) and the fd that holds its owner lock."""
+    root = Path(tempfile.mkdtemp(prefix=JOBS_PREFIX, dir=parent)).resolve()
+    staging = root / f".{_OWNER_LOCK}"
+    fd = os.open(staging, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a file no one else has opened yet: never blocks
+    os.write(fd, f"{os.getpid()}\n".encode())
+    # The lock file appears under its real name already locked, so a sweep can never take a live one.
+    os.replace(staging, root / _OWNER_LOCK)
+    return root, fd
+
+
+def release_jobs_root(root: Path, fd: int, keep: bool) -> None:
+    """Remove the directory (or, with `keep`, leave it and drop its lock so no sweep removes it)."""
+    try:
+        if keep:
+            (root / _OWNER_LOCK).unlink(missing_ok=True)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    finally:
+        os.close(fd)
+
+
+def sweep_stale_jobs_roots(parent: str | Path | None = None) -> list[Path]:
+    """Remove the jobs directories under `parent` whose owner process is gone. A directory without an
+    owner lock (kept on purpose, or being created this instant) is left alone."""
+    removed = []
+    for root in Path(parent or tempfile.gettempdir()).glob(JOBS_PREFIX + "*"):
+        try:
+            fd = os.open(root / _OWNER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # its owner is alive
+            os.close(fd)
+            continue
+        try:
+            shutil.rmtree(root, ignore_errors=True)
+            removed.append(root)
+        finally:
+            os.close(fd)
+    return removed

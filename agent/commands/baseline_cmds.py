@@ -37,8 +37,9 @@ def datagen(
         chosen = parse_levels(levels)
     except ValueError as e:
         fail(str(e))
-    if out.exists() and out.is_dir():
-        fail(f"--out is a directory: {out}")
+    from agent.rundir import check_out_file
+
+    check_out_file(out)
     has_data = out.exists() or sidecar(out, ".meta.jsonl").exists() or sidecar(out, ".failures.jsonl").exists()
     if has_data and not resume:
         fail(f"{out} already exists; pass --resume to continue it or choose another --out")

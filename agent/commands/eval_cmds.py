@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import check_profile, err_console, fail, print_json
 
 
 def _parse_ints(text: str, what: str, minimum: int) -> list[int]:
@@ -29,35 +29,28 @@ def _load_bench(bench: str):
         fail(str(e))
 
 
-def _check_profile(profile: str | None) -> None:
-    if profile is None:
-        return
-    from reflect_env.toolchain import get_profile
-
-    try:
-        get_profile(profile)
-    except ValueError as e:
-        fail(str(e))
-
-
 def _default_out(kind: str, bench_name: str) -> Path:
     from datetime import datetime
 
     return Path("runs") / f"{kind}-{bench_name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
-def _execute(bench, opts, as_json: bool) -> None:
+def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     from agent.eval.records import ResultsLogError
     from agent.eval.replay import ReplayError
     from agent.eval.runner import RunError, run_benchmark
+    from agent.rundir import check_resume_dir, claim_run_dir
     from reflect_env.toolchain import ToolchainMissing
 
-    try:
-        outcome = run_benchmark(bench, opts)
-    except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
-        fail(str(e))
-    except ImportError as e:
-        fail(f"a component this run needs is missing: {e}")
+    if opts.resume:
+        check_resume_dir(opts.out)
+    with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
+        try:
+            outcome = run_benchmark(bench, opts)
+        except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
+            fail(str(e))
+        except ImportError as e:
+            fail(f"a component this run needs is missing: {e}")
     s = outcome.summary
     summary = {
         "out": str(opts.out), "total": s["total"], "passed": s["passed"], "pass_rate": s["pass_rate"],
@@ -89,7 +82,7 @@ def _execute(bench, opts, as_json: bool) -> None:
 def eval_cmd(
     bench: str = typer.Argument(..., help="eval-set JSONL, VerilogEval dir, own YAML dir, or a name (own, verilogeval_mini)"),
     samples: Optional[int] = typer.Option(None, "-n", "--samples", min=1, help="samples per problem (default: config)"),
-    k: str = typer.Option("1,5,10", "-k", help="pass@k values to report (k <= samples)"),
+    k: Optional[str] = typer.Option(None, "-k", help="pass@k values to report, each <= samples (default 1,5,10, those <= -n)"),
     depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default: config)"),
     replay: Optional[Path] = typer.Option(None, "--replay", help="re-verify recorded outputs (seed results JSON or a run dir); no model calls"),
     select: Optional[str] = typer.Option(None, "--select", help="all: run every sample chain to its end (unbiased pass@k); first: stop at the first pass (cheaper, pass@n only). Default: all when some k < n"),
@@ -114,17 +107,18 @@ def eval_cmd(
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
     bench_obj = _load_bench(bench)
-    ks = _parse_ints(k, "-k", 1)
+    ks = _parse_ints(k or "1,5,10", "-k", 1)
     if replay is not None:
         if samples is not None:
             fail("-n does not apply to --replay: the recorded samples are re-verified")
         if not replay.exists():
             fail(f"replay file not found: {replay}")
     elif samples is not None and max(ks) > samples:
-        dropped = [x for x in ks if x > samples]
+        if k is not None:  # asked for explicitly: reporting a smaller k instead would mislead
+            fail(f"pass@{max(ks)} needs at least {max(ks)} samples per problem, got -n {samples}; "
+                 f"raise -n or lower -k")
         ks = [x for x in ks if x <= samples] or [samples]
-        err_console.print(f"note: pass@k needs k <= samples (-n {samples}); not reporting k = {dropped}")
-    _check_profile(profile)
+    check_profile(profile)
     if select not in (None, "all", "first"):
         fail(f"--select must be 'all' or 'first', got {select!r}")
     opts = RunOptions(
@@ -132,7 +126,7 @@ def eval_cmd(
         lenient=not strict, select=select, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
         model=model, base_url=base_url, profile=profile, concurrency=concurrency, temperature=temperature,
         cache=not no_cache, workers=workers)
-    _execute(bench_obj, opts, as_json)
+    _execute(bench_obj, opts, as_json, default_out=out is None)
 
 
 @app.command("sweep")
@@ -173,7 +167,7 @@ def sweep_cmd(
     ks = _parse_ints(k, "--k", 1) if k else sorted(set(cfg.k))
     depths = _parse_ints(depth, "--depth", 0) if depth else sorted(set(cfg.depth))
     bench_obj = _load_bench(bench_name)
-    _check_profile(profile or cfg.profile)
+    check_profile(profile or cfg.profile)
     opts = RunOptions(
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", samples=max(ks), depth=max(depths),
         ks=ks, depths=depths, fix=not no_fix, rag=not no_rag, limit=limit or cfg.limit, resume=resume,
@@ -182,7 +176,7 @@ def sweep_cmd(
         profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency, cache=not no_cache, workers=workers)
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
-    _execute(bench_obj, opts, as_json)
+    _execute(bench_obj, opts, as_json, default_out=out is None)
 
 
 @app.command("report")

@@ -10,7 +10,7 @@ from typing import Any, Optional
 import typer
 
 from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json, read_text_file
+from agent.cli_util import check_profile, err_console, fail, print_json, read_text_file
 
 
 def _slug(text: str) -> str:
@@ -176,13 +176,14 @@ def solve_cmd(
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile)
     llm_cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
                                        no_cache=no_cache, overrides=overrides)
+    check_profile(solve_cfg.profile)
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb)
-    run_dir = out or _default_out(top or spec_file.stem)
-    if run_dir.exists() and not run_dir.is_dir():
-        fail(f"--out exists and is not a directory: {run_dir}")
-    if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
-        fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
-    result = _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=not as_json)
+    from agent.rundir import claim_run_dir
+
+    with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
+        if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
+            fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
+        result = _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=not as_json)
     tokens = result.prompt_tokens + result.completion_tokens
     if as_json:
         print_json({
@@ -193,7 +194,10 @@ def solve_cmd(
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
         })
     else:
-        status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({result.category or result.stop_reason})"
+        # A stop other than running out of rounds (an LLM request that failed for good, a budget) is
+        # said with its reason: the trace is not the only place to learn why.
+        why = [r for r in (result.category, result.stop_reason) if r and r not in ("solved", "exhausted")]
+        status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
         err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
                           f"{result.wall_s:.1f}s ({result.verify_s:.1f}s verifying); run in {run_dir}")
         if result.solved:

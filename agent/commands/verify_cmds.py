@@ -50,8 +50,12 @@ def check(
     for p, what in ((ref, "reference"), (tb, "testbench")):
         if p is not None:
             read_text_file(p, what)
+    if out is not None:  # before verifying: a bad --out (e.g. the input file itself) must not lose the verdict
+        from agent.rundir import check_out_dir
+
+        check_out_dir(out)
     from reflect_env import ReflectEnv, ToolchainMissing
-    from reflect_env.pool import PoolOptions, WorkerDied, WorkerTimeout
+    from reflect_env.pool import PoolOptions, PoolUnavailable, WorkerDied, WorkerTimeout
 
     try:
         # One candidate: warming the JVM up first would only add time.
@@ -63,7 +67,7 @@ def check(
                 res.vcd_path = shutil.copy(res.vcd_path, out / "waves.vcd")
     except (ToolchainMissing, ValueError) as e:
         fail(str(e))
-    except (WorkerDied, WorkerTimeout) as e:
+    except (WorkerDied, WorkerTimeout, PoolUnavailable) as e:
         fail(f"the verifier's JVM worker could not start: {e}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

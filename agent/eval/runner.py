@@ -184,11 +184,14 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
     workers = getattr(env, "workers", None) or 2
     workers = workers if isinstance(workers, int) else len(workers)
     sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
-    fatal: list[str] = []  # the model server is gone: stop starting problems, keep what is done
+    from agent.search import VerifierUnavailable
+    from reflect_env.pool import PoolUnavailable
+
+    fatal: list[str] = []  # the model server or the verifier is gone: stop starting problems, keep what is done
     passed = finished = 0
     with ResultsLog(opts.out / "results.jsonl") as log, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("passed {task.fields[passed]}"), TimeElapsedColumn(),
+        TextColumn("done, {task.fields[passed]} passed"), TimeElapsedColumn(),
         console=err_console, transient=False,
     ) as progress:
         bar = progress.add_task(opts.kind, total=len(tasks), passed=0)
@@ -203,7 +206,7 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
                     record = await solver.solve(task)
                 except Exception as e:  # one broken problem must not lose the others' results
                     message = f"{type(e).__name__}: {e}".splitlines()[0][:300]
-                    if type(e).__name__ == "LLMUnavailable":
+                    if type(e).__name__ == "LLMUnavailable" or isinstance(e, (VerifierUnavailable, PoolUnavailable)):
                         fatal.append(str(e).splitlines()[0])
                     errors[task.id] = message
             if record is not None:

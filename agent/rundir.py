@@ -1,0 +1,158 @@
+"""Output paths of the commands: checked before any work starts (one line, exit 2), and a run's
+directory owned by that run alone while it goes.
+
+`claim_run_dir` holds an exclusive flock on `<run dir>/.lock` for the whole run: a second `agent eval`,
+`sweep` or `solve` on the same directory fails at once instead of interleaving its records with the
+first one's. The kernel drops the lock when its process dies, so a run killed with -9 never leaves a
+stale lock behind. A directory the claim created is removed again when the run left nothing in it
+(bad input found late, server down, verifier not started).
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from agent.cli_util import fail
+
+LOCK_NAME = ".lock"
+
+
+def _writable_dir(directory: Path) -> str | None:
+    """None when a file can be created in `directory`, else why not. A real try, not os.access: as
+    root os.access says yes to a read-only file system too."""
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return None
+    except OSError as e:
+        return e.strerror or str(e)
+
+
+def _nearest_existing(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_out_dir(path: Path, option: str = "--out") -> None:
+    """Fail unless `path` is a writable directory or one that can be created. Creates nothing."""
+    if path.exists() and not path.is_dir():
+        fail(f"{option} {path} is an existing file; it names a directory")
+    _check_creatable(path, option)
+
+
+def check_out_file(path: Path, option: str = "--out") -> None:
+    """Fail unless `path` is a writable file or one that can be created (its directory may not exist yet)."""
+    if path.is_dir():
+        fail(f"{option} {path} is a directory; it names a file")
+    if not path.exists():
+        return _check_creatable(path, option)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as e:
+        fail(f"{option} {path} is not writable: {e.strerror or e}")
+
+
+def _check_creatable(path: Path, option: str) -> None:
+    base = _nearest_existing(path)
+    if base != path.absolute() and not base.is_dir():
+        fail(f"{option} {path} cannot be created: {base} is a file")
+    why = _writable_dir(base if base.is_dir() else base.parent)
+    if why:
+        fail(f"{option} {path} is not writable ({base}: {why})")
+
+
+def check_resume_dir(path: Path) -> None:
+    if not path.is_dir():
+        fail(f"--resume: there is no run to finish in {path} (directory not found); drop --resume to start one")
+
+
+@contextmanager
+def claim_run_dir(path: Path, *, unique: bool = False, setup_files: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Create (or reopen) the run directory `path` and hold it exclusively until the block ends.
+
+    unique: `path` is a generated default name; when it exists already (two runs started in the same
+    second), `path-2`, `path-3`, ... is used instead. Yields the directory actually claimed.
+    setup_files: files the run writes before its real work starts (e.g. run.json); a directory this
+    claim created that holds nothing else at the end is removed."""
+    check_out_dir(path)
+    existing = _nearest_existing(path)
+    created = False
+    try:
+        if unique:
+            path, created = _fresh_dir(path), True
+        else:
+            created = not path.exists()
+            path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"--out {path} cannot be created: {e.strerror or e}")
+    fd = _lock(path)
+    try:
+        yield path
+    finally:
+        try:
+            if created and _holds_nothing(path, setup_files):
+                shutil.rmtree(path, ignore_errors=True)
+                for parent in path.absolute().parents:  # and the parents it made (runs/), while empty
+                    if parent == existing or not parent.is_relative_to(existing):
+                        break
+                    try:
+                        parent.rmdir()
+                    except OSError:
+                        break
+            else:
+                (path / LOCK_NAME).unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+
+
+def _fresh_dir(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        candidate = path if n == 1 else path.with_name(f"{path.name}-{n}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, f"no free name next to {path}")
+
+
+def _lock(path: Path) -> int:
+    """An fd holding the flock on path/.lock, or a one-line failure naming the run that holds it."""
+    lock = path / LOCK_NAME
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as e:
+            fail(f"--out {path} is not writable: {e.strerror or e}")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            fail(f"{path} is in use by another run (pid {holder}); wait for it to end or choose another --out")
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # else the previous owner removed the file between our open and our lock: try again
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            return fd
+        os.close(fd)
+
+
+def _holds_nothing(path: Path, setup_files: tuple[str, ...]) -> bool:
+    try:
+        names = {p.name for p in path.iterdir()}
+    except OSError:
+        return False
+    return names <= {LOCK_NAME, *setup_files}
