@@ -94,3 +94,30 @@ def test_solve_with_an_unknown_profile(ws):
 def test_eval_pass_at_k_above_the_samples_is_refused(ws):
     one_line_error(agent(ws, "eval", "set.jsonl", "-n", "2", "-k", "5"), "pass@5 needs at least 5 samples", "-n 2")
     assert _entries(ws) == BEFORE
+
+
+# -- what the terminal says ------------------------------------------------------------------------
+
+def test_solve_says_why_an_llm_request_failed(ws):
+    """A request that fails for good shows its reason on the terminal, not only `(llm_error)`."""
+    from agent.llm.stub_server import StubServer, malformed
+    from tests.test_eval_support import require_verifier
+
+    require_verifier()  # the verifier starts while round 0 waits for the model
+    (ws / "c.toml").write_text("[llm]\nmax_retries = 0\n")
+    with StubServer(default=malformed()) as stub:
+        proc = agent(ws, "solve", "spec.txt", "--config", "c.toml", "--base-url", stub.base_url, "--no-rag",
+                     "--no-cache", "--out", "run")
+    err = " ".join(proc.stderr.split())
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "not solved (llm_error: " in err and "malformed reply" in err, err
+
+
+def test_eval_progress_reads_done_and_passed(ws):
+    from tests.test_eval_support import require_verifier, seed_results_file
+
+    require_verifier()
+    recorded = seed_results_file(ws / "recorded.json", [("e1", ADDER)])
+    proc = agent(ws, "eval", "set.jsonl", "--replay", recorded, "-k", "1", "--workers", "1", "--out", "run")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "1/1 done, 1 passed" in proc.stderr, proc.stderr

@@ -197,6 +197,8 @@ def solve_cmd(
         # A stop other than running out of rounds (an LLM request that failed for good, a budget) is
         # said with its reason: the trace is not the only place to learn why.
         why = [r for r in (result.category, result.stop_reason) if r and r not in ("solved", "exhausted")]
+        if len(why) == 2 and why[1].startswith(f"{why[0]}:"):  # category llm_error, stop "llm_error: <why>"
+            why = why[1:]
         status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
         err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
                           f"{result.wall_s:.1f}s ({result.verify_s:.1f}s verifying); run in {run_dir}")
