@@ -245,7 +245,6 @@ class _ChainRunner:
         self.chain = Chain(sample_index=index)
         self.seen_codes: set[str] = set()
         self.last_signature: str | None = None
-        self.last_result: VerifyResult | None = None  # of the last verified attempt
         self.best: tuple[int, Attempt, VerifyResult | None] | None = None
 
     def _record(self, attempt: Attempt, result: VerifyResult | None) -> None:
@@ -325,7 +324,6 @@ class _ChainRunner:
         signature = error_signature(result)
         stalled = repeated or (signature == self.last_signature and not result.ok)
         self.last_signature = signature
-        self.last_result = result
         return result.ok, stalled, code, result
 
 
@@ -358,9 +356,6 @@ async def solve(task: Task, cfg: SolveConfig, *, llm, env, trace: Trace | None =
         run.stop_reason = f"llm_error: {e}"
         trace.event("llm_error", error=str(e))
     return _finish(run, runners, raw_output)
-
-
-asolve = solve  # the name agent.eval looks for first
 
 
 async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:

@@ -15,12 +15,12 @@ def extract(raw_output: str, top: str | None, finish_reason: str | None = None) 
     return None, got.category or "extraction_failed"
 
 
-def apply_fixers(code: str, task: Task, profile: str | None = None, diagnostics=None) -> tuple[str, list[str]]:
+def fix_candidate(code: str, task: Task, profile: str | None = None, diagnostics=None) -> tuple[str, list[str]]:
     """Run every deterministic fixer; returns the new code and one `fixer: rule (detail)` per edit.
     With a failed verification's diagnostics the fixers also act on what the compiler named
     (as the search loop does between verifications)."""
-    from agent.fixers import FixContext, apply_fixers as run_fixers
+    from agent.fixers import FixContext, apply_fixers
 
     ctx = FixContext(top=task.top, profile=profile or "chisel7", spec=task.spec, diagnostics=list(diagnostics or []))
-    new_code, records = run_fixers(code, ctx)
+    new_code, records = apply_fixers(code, ctx)
     return new_code, [f"{r.fixer}: {r.rule}" + (f" ({r.detail})" if r.detail else "") for r in records]

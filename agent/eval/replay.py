@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.eval.candidates import apply_fixers, extract
+from agent.eval.candidates import extract, fix_candidate
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord, read_results
 from agent.eval.verification import attempt_from_result, check, error_log, reported_chain, rescue_name_mismatches
 from agent.task import Task
@@ -90,13 +90,13 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
                 continue
             fixes: list[str] = []
             if fix:
-                code, fixes = apply_fixers(code, task, profile)
+                code, fixes = fix_candidate(code, task, profile)
             result = await check(env, task, code)
             verify_s += result.timings.get("total", 0.0)
             chain.attempts.append(attempt_from_result(round_, code, result, fixes))
             if fix and not result.ok:
                 # Like the search loop: the compiler may name what the code-only pass could not see.
-                fixed, more = apply_fixers(code, task, profile, result.diagnostics)
+                fixed, more = fix_candidate(code, task, profile, result.diagnostics)
                 if more and fixed != code:
                     code, result = fixed, await check(env, task, fixed)
                     verify_s += result.timings.get("total", 0.0)

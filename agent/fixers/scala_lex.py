@@ -80,12 +80,6 @@ def _mask(code: str, keep_strings: bool) -> str:
     return "".join(out)
 
 
-def brace_depth(code: str) -> int:
-    """Net `{` minus `}` outside strings and comments (0 for balanced code)."""
-    m = mask(code)
-    return m.count("{") - m.count("}")
-
-
 def unclosed_delimiters(code: str) -> bool:
     """True when some brace or paren opened in code is never closed (a cut-off reply)."""
     m = mask(code)
