@@ -184,10 +184,7 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
     workers = getattr(env, "workers", None) or 2
     workers = workers if isinstance(workers, int) else len(workers)
     sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
-    from agent.search import VerifierUnavailable
-    from reflect_env.pool import PoolUnavailable
-
-    fatal: list[str] = []  # the model server or the verifier is gone: stop starting problems, keep what is done
+    fatal: list[str] = []  # the model server is gone: stop starting problems, keep what is done
     passed = finished = 0
     with ResultsLog(opts.out / "results.jsonl") as log, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -206,7 +203,7 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
                     record = await solver.solve(task)
                 except Exception as e:  # one broken problem must not lose the others' results
                     message = f"{type(e).__name__}: {e}".splitlines()[0][:300]
-                    if type(e).__name__ == "LLMUnavailable" or isinstance(e, (VerifierUnavailable, PoolUnavailable)):
+                    if type(e).__name__ == "LLMUnavailable" or _verifier_gone(e):
                         fatal.append(str(e).splitlines()[0])
                     errors[task.id] = message
             if record is not None:
@@ -219,6 +216,14 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
     if fatal:
         raise RunError(f"{fatal[0]} ({finished} problem(s) recorded in {opts.out}; rerun with --resume)")
     return finished
+
+
+def _verifier_gone(e: Exception) -> bool:
+    """The verifier lost every worker: no later problem can be verified either, so the run stops."""
+    from agent.search import VerifierUnavailable
+    from reflect_env.pool import PoolUnavailable
+
+    return isinstance(e, (VerifierUnavailable, PoolUnavailable))
 
 
 class _Replayer:
