@@ -46,6 +46,8 @@ class RunOptions:
     concurrency: int | None = None
     workers: int | None = None  # verifier JVM workers (None: one per core)
     cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
+    allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
+    include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
 
 
 @dataclass
@@ -65,7 +67,8 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "rag": opts.rag and opts.replay is None,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
         "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
-        "limit": opts.limit, "llm_cache": opts.cache, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
+        "include_harness": opts.include_harness, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
     }
 
@@ -142,7 +145,7 @@ def _open_env(opts: RunOptions, env_factory):
     from reflect_env.toolchain import ToolchainMissing
 
     try:
-        return ReflectEnv(profile=opts.profile, workers=opts.workers)
+        return ReflectEnv(profile=opts.profile, workers=opts.workers, allow_blackbox=opts.allow_blackbox)
     except ToolchainMissing:
         raise
     except Exception as e:  # e.g. the JVM workers did not come up in time on a loaded machine

@@ -104,8 +104,8 @@ def read_verdict(records: list[str], output: str = "") -> SimResult:
     # Outputs that differ first: they are what a repair prompt needs.
     hints.sort(key=lambda h: "no mismatches" in h)
     if "TIMEOUT" in (r.strip() for r in records):  # the testbench's own simulated-time guard fired
-        return SimResult(ok=False, category=TIMEOUT, hints=hints + ["testbench reported TIMEOUT"], log=log,
-                         output=shown)
+        return SimResult(ok=False, category=TIMEOUT, log=log, output=shown, hints=[
+            "testbench reported TIMEOUT: its simulated-time guard ended the run before the stimulus did"] + hints)
     if "END" not in (r.strip() for r in records):
         limitation = tool_limitation(output)
         if limitation:
