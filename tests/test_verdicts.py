@@ -172,3 +172,29 @@ def test_verilator_printed_pass_and_stop_are_not_verdicts(verifier):
     stopped = verifier.verify(ACC.format(op="-", extra="when(!reset.asBool) { stop() }"), "Acc", testbench=tb)
     assert not stopped.ok and _category(stopped) == "sim_error", stopped.error_log()
     assert "$finish" in stopped.first_error().message
+
+
+# ---- the cause a lenient view reports -----------------------------------------------------------------
+
+def test_lenient_failure_reports_the_lenient_checks_own_category(verifier):
+    """L1-Basic_009 as the seed's SFT model answered it: the class is WireMagic_607 (strict: name_mismatch),
+    and lenient elaboration fails on its own: 0xDEADBEEF is a negative Int literal."""
+    import asyncio
+
+    from agent.eval.metrics import summarize
+    from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
+    from agent.eval.verification import rescue_name_mismatches
+    from agent.task import Task
+
+    code = ("import chisel3._\n\nclass WireMagic_607 extends Module {\n"
+            "  val io = IO(new Bundle { val out = Output(UInt(32.W)) })\n  io.out := 0xDEADBEEF.U\n}\n")
+    strict = verifier.verify(code, "WireMagic")
+    assert _category(strict) == "name_mismatch"
+    record = ProblemRecord(id="L1-Basic_009", failure_category="name_mismatch", stage="elaborate", chains=[
+        ChainRecord(sample_index=0, attempts=[AttemptRecord(round=0, ok=False, stage="elaborate",
+                                                            category="name_mismatch", code=code)])])
+    asyncio.run(rescue_name_mismatches(verifier, Task(id="L1-Basic_009", spec="-", top="WireMagic"), record))
+    assert not record.passed_lenient and record.lenient_failure_category == "elaboration"
+    assert any("negative" in n for n in record.notes), record.notes
+    assert summarize([record], [1], lenient=True)["by_failure"] == {"elaboration": 1}
+    assert summarize([record], [1], lenient=False)["by_failure"] == {"name_mismatch": 1}

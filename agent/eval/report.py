@@ -120,7 +120,7 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
     ]
     failing = [r for r in records if not r.score(stats["headline_mode"] == "lenient")]
     fail_rows = ["| id | level | category | stage | first error |", "|---|---|---|---|---|"] + [
-        f"| {r.id} | {r.level or '-'} | {r.failure_category or '-'} | {r.stage or '-'} | "
+        f"| {r.id} | {r.level or '-'} | {r.failure(stats['headline_mode'] == 'lenient') or '-'} | {r.stage or '-'} | "
         f"{_first_line(r.error_log)} |" for r in failing] if failing else ["_none_"]
     parts = [title, "", *setup, "", "## Scores", "", *head, "", "## pass@k", "", *passk, ""]
     if cells:
