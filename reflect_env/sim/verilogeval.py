@@ -32,6 +32,17 @@ _DISPLAY_RE = re.compile(r'\$display\s*\(\s*"')
 _FINISH_RE = re.compile(r"\$finish\s*(?:\(\s*\d*\s*\))?\s*;")
 _TB_HEADER_RE = re.compile(rf"^\s*module\s+{TB_TOP}\s*(?:\(\s*\))?\s*;", re.M)
 _NOISE_RE = re.compile(r"^(VCD info: .*|VCD warning: .*)$", re.M)
+# A reference that gives a register its start value without a reset (`initial q = 0;`, `reg [2:0] s = 0;`).
+_START_VALUE_RE = re.compile(r"^\s*initial\b(?!\s*begin\s*\$)|^\s*(?:reg|logic)\b[^;=()]*\w\s*=\s*[^=;]+;", re.M)
+# firtool's register initializers (emit.py keeps them), switched on to start every register at 0.
+ZERO_START = ["-DRANDOMIZE_REG_INIT", "-DRANDOM=32'h0", "-DRANDOMIZE_DELAY=0"]
+START_NOTE = ("Note: the reference gives its registers a start value without a reset (Verilog `initial q = 0` / "
+              "`reg q = 0`); Chisel cannot declare one, so this check starts every Chisel register at 0 "
+              "(firtool's register initializers with RANDOM=0)")
+
+
+def declares_start_values(ref_sv: str) -> bool:
+    return bool(_START_VALUE_RE.search(ref_sv))
 
 
 def instrument(test_sv: str, channel: Channel) -> str:
@@ -61,11 +72,15 @@ def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, time
     shutil.copyfile(ref_sv, workdir / "ref.sv")
     (workdir / "dut.sv").write_text(dut_sv)
 
-    port_notes = _port_notes(dut_sv, Path(ref_sv).read_text())
+    ref_text = Path(ref_sv).read_text()
+    port_notes = _port_notes(dut_sv, ref_text)
     if port_notes and port_notes[0].startswith("!"):
         return _named(SimResult.error(port_notes[0][1:]), sim, start)
+    zero_start = declares_start_values(ref_text)
+    if zero_start:
+        port_notes.append(START_NOTE)
 
-    compiled = run_bounded([sim.iverilog, *FLAGS], workdir, deadline.left())
+    compiled = run_bounded([sim.iverilog, *(ZERO_START if zero_start else []), *FLAGS], workdir, deadline.left())
     if compiled.timed_out:
         return _named(SimResult.timed_out(timeout, trim(compiled.output)), sim, start)
     if compiled.returncode != 0:
