@@ -33,7 +33,7 @@ def quirky_bench(root: Path) -> Path:
     """Prob901 as it is, and two copies of Prob902 broken the ways VerilogEval v2 is: a time guard that
     ends before the stimulus (Prob082/141) and ports the testbench names differently (Prob099)."""
     root.mkdir()
-    for f in VE.glob("Prob90*"):
+    for f in [*VE.glob("Prob901_*"), *VE.glob("Prob902_*")]:
         shutil.copy(f, root / f.name)
     test = (VE / "Prob902_count5_test.sv").read_text()
     for stem, broken in (("Prob903_guard", test.replace("#1000000", "#100")),

@@ -198,3 +198,37 @@ def test_lenient_failure_reports_the_lenient_checks_own_category(verifier):
     assert any("negative" in n for n in record.notes), record.notes
     assert summarize([record], [1], lenient=True)["by_failure"] == {"elaboration": 1}
     assert summarize([record], [1], lenient=False)["by_failure"] == {"name_mismatch": 1}
+
+
+# ---- register start values ------------------------------------------------------------------------------
+
+TOGGLE = """import chisel3._
+
+class TopModule extends RawModule {
+  val clk = IO(Input(Clock()))
+  val t   = IO(Input(Bool()))
+  val q   = IO(Output(Bool()))
+  withClock(clk) {
+    val r = Reg(Bool())  // no reset: the reference's `initial q = 0` is the start value
+    r := r ^ t
+    q := r
+  }
+}
+"""
+
+
+def test_register_start_value_without_reset(verifier, monkeypatch):
+    """Prob905 (like VerilogEval's Prob053/074/104): the reference starts its register at 0 without a reset.
+    Chisel cannot declare that; the check starts Chisel registers at 0 for such references, and says so."""
+    import sys
+
+    tb, ref = VE / "Prob905_toggle_start_test.sv", (VE / "Prob905_toggle_start_ref.sv").read_text()
+    r = verifier.verify(TOGGLE, "TopModule", testbench=tb, reference=ref)
+    assert r.ok, r.error_log()
+    assert "start value without a reset" in (r.sim_log or "")
+    wrong = verifier.verify(TOGGLE.replace("r := r ^ t", "r := r | t"), "TopModule", testbench=tb, reference=ref)
+    assert _category(wrong) == "sim_mismatch"
+    # Without the start values the same design fails at the first sample: that was the old verdict.
+    monkeypatch.setattr(sys.modules["reflect_env.sim.verilogeval"], "ZERO_START", [])
+    x_start = verifier.verify(TOGGLE, "TopModule", testbench=tb, reference=ref)
+    assert _category(x_start) == "sim_mismatch" and "time 5" in x_start.first_error().message
