@@ -15,6 +15,7 @@ from agent.cli_util import err_console
 from agent.eval.benchmarks import Benchmark
 from agent.eval.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
+from reflect_env.sim.tools import icarus
 
 # Settings that change what a record means: a resumed run must use the same ones.
 IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile")
@@ -68,7 +69,7 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
         "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
         "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
-        "include_harness": opts.include_harness, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "include_harness": opts.include_harness, "simulator": icarus().describe(), "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
     }
 
