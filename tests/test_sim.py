@@ -488,3 +488,19 @@ def test_verilator_cpp_build_error_is_sim_error(tmp_path, monkeypatch):
     r = verilator_cpp(sv("adder.sv").replace("assign s = x + y;", "assign s = x + ;"), "Adder",
                       DATA / "adder_tb.cpp", workdir=tmp_path)
     assert r.category == "sim_error" and r.hints[0].startswith("verilator failed: %Error")
+
+
+def test_contradictory_per_output_hints_are_replaced_by_a_note():
+    """Prob078 (dual-edge): the testbench's per-output counters race with the edge; its total decides."""
+    from reflect_env.sim.verilogeval import RACE_NOTE, read_verdict
+
+    failing = read_verdict(["Hint: Output 'q' has no mismatches.", "Hint: Total mismatched samples is 93 out of "
+                            "224 samples", "END", "Mismatches: 93 in 224 samples"])
+    assert failing.category == "sim_mismatch" and RACE_NOTE in failing.hints
+    assert not any(h.startswith("Hint: Output 'q'") for h in failing.hints)
+    passing = read_verdict(["Hint: Output 'q' has 93 mismatches. First mismatch occurred at time 10.", "END",
+                            "Mismatches: 0 in 224 samples"])
+    assert passing.ok and passing.hints == [RACE_NOTE] and passing.mismatches == []
+    consistent = read_verdict(["Hint: Output 'q' has 3 mismatches. First mismatch occurred at time 10.", "END",
+                               "Mismatches: 3 in 224 samples"])
+    assert [m.signal for m in consistent.mismatches] == ["q"] and RACE_NOTE not in consistent.hints
