@@ -15,7 +15,7 @@ from reflect_env.sim.runner import Deadline, run_bounded, trim
 from reflect_env.sim.signals import Roles, classify
 from reflect_env.sim.stimulus import Stimulus, make_stimulus
 from reflect_env.sim.testbench import RESET_CYCLES, TB_TOP, render
-from reflect_env.sim.tools import Channel, icarus, run_sandboxed, tool_limitation
+from reflect_env.sim.tools import Channel, design_output, icarus, run_sandboxed, tool_limitation
 
 HINT_MISMATCHES = 3  # how many individual mismatches become hint lines
 # Measured: 1000 cycles cost the same ~0.1 s as 200 (iverilog compile dominates), and reach
@@ -125,7 +125,7 @@ def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, 
     hints for a repair prompt; `sim_output` is what the simulator printed (the designs' own printf/assert
     messages): shown, and read for assertion notes, never for the verdict."""
     summary = _SUMMARY_RE.search(report)
-    shown = trim(sim_output.strip())
+    shown = trim(design_output(sim_output))
     log = trim((report.strip() + ("\n--- design/simulator output (not the verdict) ---\n" + shown if shown else ""))
                .strip())
     if not summary:

@@ -57,6 +57,16 @@ def icarus() -> Icarus:
     return Icarus(iverilog, vvp, first, int(m.group(1)) if m else 0)
 
 
+# The simulator's own progress lines; a `$finish` in the design (dut.sv) stays: it tells why a run ended early.
+_NOISE_RE = re.compile(r"^(VCD info: .*|VCD warning: .*|(?!dut\.sv:)\S+:\d+: \$finish called at .*)\n?", re.M)
+
+
+def design_output(output: str) -> str:
+    """What the design printed: the simulator's own progress lines (VCD info, a testbench's `$finish called
+    at`) removed."""
+    return _NOISE_RE.sub("", output).strip()
+
+
 def tool_limitation(output: str) -> str | None:
     """A simulator's own limitation (Icarus `sorry:` lines, internal assertions): the design is not at fault."""
     lines = [ln.strip() for ln in output.splitlines()

@@ -19,7 +19,7 @@ from reflect_env.sim.differential import compile_error_summary
 from reflect_env.sim.ports import PortError, parse_ports
 from reflect_env.sim.result import SIM_MISMATCH, TIMEOUT, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
-from reflect_env.sim.tools import Channel, icarus, run_sandboxed, tool_limitation
+from reflect_env.sim.tools import Channel, design_output, icarus, run_sandboxed, tool_limitation
 
 DUT_TOP = "TopModule"
 REF_TOP = "RefModule"
@@ -31,7 +31,6 @@ _OUTPUT_HINT_RE = re.compile(r"Hint: Output '([^']+)' has (\d+) mismatches\. Fir
 _DISPLAY_RE = re.compile(r'\$display\s*\(\s*"')
 _FINISH_RE = re.compile(r"\$finish\s*(?:\(\s*\d*\s*\))?\s*;")
 _TB_HEADER_RE = re.compile(rf"^\s*module\s+{TB_TOP}\s*(?:\(\s*\))?\s*;", re.M)
-_NOISE_RE = re.compile(r"^(VCD info: .*|VCD warning: .*)$", re.M)
 # A reference that gives a register its start value without a reset (`initial q = 0;`, `reg [2:0] s = 0;`).
 _START_VALUE_RE = re.compile(r"^\s*initial\b(?!\s*begin\s*\$)|^\s*(?:reg|logic)\b[^;=()]*\w\s*=\s*[^=;]+;", re.M)
 # firtool's register initializers (emit.py keeps them), switched on to start every register at 0.
@@ -115,7 +114,7 @@ def _named(res: SimResult, sim, start: float) -> SimResult:
 def read_verdict(records: list[str], output: str = "") -> SimResult:
     """Judge a finished VerilogEval run from the testbench's own records (tools.Channel.records);
     `output` is what the design and the simulator printed, kept as the design's output only."""
-    shown = trim(_NOISE_RE.sub("", output).strip())
+    shown = trim(design_output(output))
     log = trim("\n".join(records))
     if shown:
         log = trim(log + "\n--- design/simulator output (not the verdict) ---\n" + shown)
