@@ -66,7 +66,7 @@ def _execute(bench, opts, as_json: bool) -> None:
         "by_level": s["by_level"], "by_category": s["by_category"], "by_failure": s["by_failure"],
         "llm_calls": s["llm_calls"], "prompt_tokens": s["prompt_tokens"],
         "completion_tokens": s["completion_tokens"], "elapsed_s": outcome.elapsed_s, "new_records": outcome.new,
-        "errors": outcome.errors,
+        "errors": outcome.errors, "harness": s.get("harness", {}),
     }
     if opts.kind == "sweep":
         from agent.eval.sweep import compute_grid
