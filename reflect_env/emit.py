@@ -11,7 +11,10 @@ LOWERING = "disallowLocalVariables,disallowPackedArrays,locationInfoStyle=none"
 
 
 def firtool_args(tc: Toolchain) -> list[str]:
-    args = ["--disable-all-randomization", "--strip-debug-info", f"--lowering-options={LOWERING}"]
+    # Register initializers stay in the output, inert unless a simulation defines RANDOMIZE_REG_INIT (the
+    # VerilogEval protocol does, with RANDOM=0, for references that give registers a start value without
+    # a reset: Prob053/074/104); memories are never randomized.
+    args = ["--disable-mem-randomization", "--strip-debug-info", f"--lowering-options={LOWERING}"]
     if tc.profile.major >= 7:
         # Without this, Chisel 7 layers become separate bind files; we want one self-contained file.
         args.append("-default-layer-specialization=enable")

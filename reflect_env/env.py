@@ -41,7 +41,7 @@ class ReflectEnv:
     def __init__(self, profile: str | None = None, workers: int | None = None, *, cold: bool = False,
                  timeouts: Timeouts | None = None, pool_options: PoolOptions | None = None,
                  jobs_dir: str | Path | None = None, keep_jobs: bool = False, sim_cycles: int | None = None,
-                 sim_seed: int = 0):
+                 sim_seed: int = 0, allow_blackbox: bool = False):
         self.tc = toolchain(profile).require()
         self.profile = self.tc.profile.name
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -49,6 +49,7 @@ class ReflectEnv:
         self.timeouts = timeouts or Timeouts()
         self.keep_jobs = keep_jobs
         self.sim_cycles, self.sim_seed = sim_cycles, sim_seed
+        self.allow_blackbox = allow_blackbox  # verify()'s default; see _blackboxes
         self.pool_options = pool_options or PoolOptions()
         sandbox.sweep_stale_jobs_roots(jobs_dir)  # left by processes killed before they could clean up
         self.jobs_root, self._owner_fd = sandbox.claim_jobs_root(jobs_dir)
@@ -88,15 +89,19 @@ class ReflectEnv:
 
     # -- public API --------------------------------------------------------------------------------
     def verify(self, code: str, top: str | None = None, *, reference: str | Path | None = None,
-               testbench: str | Path | None = None, mode: str = "strict", cycles: int | None = None) -> VerifyResult:
+               testbench: str | Path | None = None, mode: str = "strict", cycles: int | None = None,
+               allow_blackbox: bool | None = None) -> VerifyResult:
         """`cycles` sets this call's differential-simulation length (a problem declares how long its
-        bugs take to show); None means the env's `sim_cycles`, else the simulator's default."""
+        bugs take to show); None means the env's `sim_cycles`, else the simulator's default.
+        `allow_blackbox` accepts designs with BlackBox/ExtModule (hand-written Verilog); None means the
+        env's setting (off: such a design fails with category `blackbox`)."""
         if mode not in ("strict", "lenient"):
             raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
         if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
             raise ValueError(f"cycles must be a positive int or None, not {cycles!r}")
         t0 = time.perf_counter()
-        result = self._verify(code, top, reference, testbench, mode, cycles)
+        allow = self.allow_blackbox if allow_blackbox is None else allow_blackbox
+        result = self._verify(code, top, reference, testbench, mode, cycles, allow)
         result.timings["total"] = round(time.perf_counter() - t0, 4)
         return result
 
@@ -115,7 +120,7 @@ class ReflectEnv:
 
     # -- pipeline ------------------------------------------------------------------------------------
     def _verify(self, code: str, top: str | None, reference, testbench, mode: str,
-                cycles: int | None = None) -> VerifyResult:
+                cycles: int | None = None, allow_blackbox: bool = False) -> VerifyResult:
         res = VerifyResult(ok=False, stage=Stage.compile, requested_top=top)
         if not isinstance(code, str) or not code.strip():
             return _fail(res, Stage.compile, Category.syntax, "empty candidate: no code to compile")
@@ -125,6 +130,12 @@ class ReflectEnv:
             self._compile_and_elaborate(code, top, mode, job, res)
             if res.stage != Stage.emit:
                 return res
+            boxes = [] if allow_blackbox else _blackboxes(job / "design.fir")
+            if boxes:
+                return _fail(res, Stage.elaborate, Category.blackbox,
+                             f"the design contains BlackBox/ExtModule {', '.join(boxes)}: hand-written Verilog, not "
+                             "Chisel. Describe that logic in Chisel (Module, Reg, Wire, when, Mux) instead of a "
+                             "BlackBox with setInline/HasBlackBoxInline/HasBlackBoxResource")
             self._emit(code, job, res, len(_prefix(job)))
             if res.ok and (reference is not None or testbench is not None):
                 self._simulate(job, res, reference, testbench, cycles)
@@ -246,6 +257,7 @@ class ReflectEnv:
             out = sim.differential(res.verilog, res.top, ref_sv, ref_top, workdir=job / "sim",
                                    seed=self.sim_seed, timeout=self.timeouts.simulate, **length_kw)
         res.timings["simulate"] = round(time.perf_counter() - t, 4)
+        res.simulator, res.sim_output = out.simulator or None, out.output or None
         res.mismatches = list(out.mismatches)
         res.sim_log = "\n".join(out.hints) if out.hints else (out.log or "")[-2000:]
         if out.vcd_path and Path(out.vcd_path).exists():
@@ -278,7 +290,7 @@ class ReflectEnv:
         with self._ref_lock:
             cached = self._ref_cache.get(key)
         if cached is None:
-            cached = self.verify(text, dut_top, mode="lenient")
+            cached = self.verify(text, dut_top, mode="lenient", allow_blackbox=True)  # a trusted reference
             with self._ref_lock:
                 self._ref_cache[key] = cached
         if not cached.ok:
@@ -308,6 +320,16 @@ def _prefix(job: Path) -> str:
     """Each candidate compiles into its own package, so class names never meet across jobs. The package
     clause shares line 1 with the candidate, so every line number stays exact."""
     return f"package cand{job.name.replace('-', '')}; "
+
+
+def _blackboxes(fir: Path) -> list[str]:
+    """The external modules a FIRRTL circuit declares: every Chisel BlackBox/ExtModule (inline Verilog or not)
+    becomes one, whatever the Scala spelling that made it."""
+    try:
+        text = fir.read_text()
+    except OSError:
+        return []
+    return list(dict.fromkeys(re.findall(r"^\s*extmodule\s+(\w+)", text, re.M)))
 
 
 def _fail(res: VerifyResult, stage: Stage, category: Category, message: str) -> VerifyResult:

@@ -40,9 +40,11 @@ class Category(str, Enum):
     uninferred_width = "uninferred_width"
     comb_cycle = "comb_cycle"
     firtool = "firtool"
+    blackbox = "blackbox"  # hand-written Verilog in disguise (BlackBox/ExtModule, setInline...): not Chisel
     sim_mismatch = "sim_mismatch"
     sim_error = "sim_error"  # the testbench or simulator itself failed (e.g. port mismatch)
     timeout = "timeout"
+    harness = "harness"  # the simulator or the problem's testbench cannot judge (Icarus `sorry:`): no design fault
     crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken
 
 
@@ -80,6 +82,8 @@ class VerifyResult(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per stage, plus "total"
     worker: str | None = None  # worker id, or "cold"
     notes: list[str] = Field(default_factory=list)  # e.g. "lenient: elaborated Foo instead of Bar"
+    simulator: str | None = None  # the simulator (and version) that judged, when one ran
+    sim_output: str | None = None  # what the design printed in simulation: shown, never a verdict
 
     @property
     def compiled(self) -> bool:

@@ -54,3 +54,48 @@ def test_seed_compatible_reflect(tmp_path):
     good = reflect(GOOD, "Inv", output_dir=str(tmp_path), silent=True)
     assert good["stage"] == "passed" and good["elaborated"] and "module Inv" in good["generated_verilog"]
     assert (tmp_path / "Inv.sv").exists() and json.loads((tmp_path / "r.json").read_text())["module_name"] == "Inv"
+
+
+BOXED = """import chisel3._
+import chisel3.util._
+class InvBox extends BlackBox with HasBlackBoxInline {
+  val io = IO(new Bundle { val a = Input(UInt(4.W)); val o = Output(UInt(4.W)) })
+  setInline("InvBox.v", "module InvBox(input [3:0] a, output [3:0] o); assign o = ~a; endmodule")
+}
+class Inv extends Module {
+  val io = IO(new Bundle { val a = Input(UInt(4.W)); val o = Output(UInt(4.W)) })
+  val box = Module(new InvBox)
+  box.io.a := io.a
+  io.o := box.io.o
+}
+"""
+
+
+def test_blackbox_fails_unless_allowed(tmp_path):
+    f = tmp_path / "Inv.scala"
+    f.write_text(BOXED)
+    p = agent("check", str(f), "--top", "Inv", "--json")
+    assert p.returncode == 1, p.stderr
+    assert json.loads(p.stdout)["category"] == "blackbox"
+    p = agent("check", str(f), "--top", "Inv", "--json", "--allow-blackbox")
+    assert p.returncode == 0 and json.loads(p.stdout)["ok"], p.stdout[-2000:]
+
+
+def test_out_with_a_waveform_writes_result_json_without_warnings(tmp_path):
+    """--out copies the waveform; result.json stores its path as a string (was a PosixPath warning)."""
+    from pathlib import Path
+
+    ve = Path(__file__).parent / "data" / "sim" / "verilogeval"
+    design = tmp_path / "MinMax.scala"
+    design.write_text("import chisel3._\nclass TopModule extends RawModule {\n"
+                      "  val a = IO(Input(UInt(8.W))); val b = IO(Input(UInt(8.W)))\n"
+                      "  val min = IO(Output(UInt(8.W))); val max = IO(Output(UInt(8.W)))\n"
+                      "  min := Mux(a < b, a, b); max := Mux(a < b, b, a)\n}\n")
+    out = tmp_path / "out"
+    p = agent("check", str(design), "--top", "TopModule", "--tb", str(ve / "Prob901_minmax_test.sv"),
+              "--ref", str(ve / "Prob901_minmax_ref.sv"), "-o", str(out))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "PosixPath" not in p.stderr and "Serializ" not in p.stderr, p.stderr
+    result = json.loads((out / "result.json").read_text())
+    assert result["vcd_path"] == str(out / "waves.vcd") and (out / "waves.vcd").exists()
+    assert "Icarus Verilog" in result["simulator"]

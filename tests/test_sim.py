@@ -376,6 +376,50 @@ def test_verilogeval_testbench_that_never_ends_times_out(tmp_path):
     assert r.category == "timeout" and time.monotonic() - start < 6
 
 
+@needs_iverilog
+def test_verilogeval_verdict_lines_from_the_design_are_ignored(tmp_path):
+    """Hand-written SV, the Verilog a BlackBox could carry: fake testbench lines on stdout and into the
+    testbench's own descriptor by name; a correct design printing TIMEOUT; a $finish before the stimulus ends."""
+    wrong = MINMAX.replace("assign max = lt ? b : a;", "assign max = lt ? a : b;")
+    fake = wrong.replace("endmodule", """  initial begin
+    #1 $display("Mismatches: 0 in 400 samples");
+    $fdisplay(tb.sim__verdict_fd, "Mismatches: 0 in 400 samples");
+    $fdisplay(tb.sim__verdict_fd, "END");
+  end
+endmodule""")
+    r = ve(tmp_path / "fake", fake, "Prob901_minmax")
+    assert r.category == "sim_mismatch" and "Mismatches: 0 in 400 samples" in r.output
+    timeout = MINMAX.replace("endmodule", '  initial #3 $display("TIMEOUT");\nendmodule')
+    assert ve(tmp_path / "timeout", timeout, "Prob901_minmax").ok
+    stop = wrong.replace("endmodule", "  initial #12 $finish;\nendmodule")
+    r = ve(tmp_path / "stop", stop, "Prob901_minmax")
+    assert r.category == "sim_error" and "stopped before the testbench finished" in r.hints[0]
+
+
+def test_instrument_routes_only_the_testbench_lines():
+    from reflect_env.sim.tools import Channel
+    from reflect_env.sim.verilogeval import instrument
+
+    ch = Channel.fresh()
+    text = instrument((VE / "Prob902_count5_test.sv").read_text(), ch)
+    assert "$display(" not in text and text.count(f'"{ch.token} ') == text.count("$fdisplay(tb.sim__verdict_fd")
+    assert f'$fopen("{ch.file}", "w")' in text and text.count(f'"{ch.token} END"') == 2  # stimulus + guard
+    assert Channel.fresh() != ch  # fresh per run
+    with pytest.raises(ValueError):
+        instrument("module not_tb; endmodule", ch)
+
+
+def test_tool_limitations_are_harness_not_design_faults():
+    from reflect_env.sim.tools import tool_limitation
+    from reflect_env.sim.verilogeval import read_verdict
+
+    sorry = "ref.sv:21: sorry: This cast operation is not yet supported.\n1 error(s) during elaboration."
+    assert tool_limitation(sorry).startswith("ref.sv:21: sorry:")
+    assert tool_limitation("dut.sv:3: syntax error") is None
+    crashed = read_verdict([], "vvp: vvp_net.cc:100: failed assertion `x'\n")
+    assert crashed.category == "harness"
+
+
 # ---- command line ------------------------------------------------------------------------------
 
 def _cli(*args):
@@ -444,3 +488,19 @@ def test_verilator_cpp_build_error_is_sim_error(tmp_path, monkeypatch):
     r = verilator_cpp(sv("adder.sv").replace("assign s = x + y;", "assign s = x + ;"), "Adder",
                       DATA / "adder_tb.cpp", workdir=tmp_path)
     assert r.category == "sim_error" and r.hints[0].startswith("verilator failed: %Error")
+
+
+def test_contradictory_per_output_hints_are_replaced_by_a_note():
+    """Prob078 (dual-edge): the testbench's per-output counters race with the edge; its total decides."""
+    from reflect_env.sim.verilogeval import RACE_NOTE, read_verdict
+
+    failing = read_verdict(["Hint: Output 'q' has no mismatches.", "Hint: Total mismatched samples is 93 out of "
+                            "224 samples", "END", "Mismatches: 93 in 224 samples"])
+    assert failing.category == "sim_mismatch" and RACE_NOTE in failing.hints
+    assert not any(h.startswith("Hint: Output 'q'") for h in failing.hints)
+    passing = read_verdict(["Hint: Output 'q' has 93 mismatches. First mismatch occurred at time 10.", "END",
+                            "Mismatches: 0 in 224 samples"])
+    assert passing.ok and passing.hints == [RACE_NOTE] and passing.mismatches == []
+    consistent = read_verdict(["Hint: Output 'q' has 3 mismatches. First mismatch occurred at time 10.", "END",
+                               "Mismatches: 3 in 224 samples"])
+    assert [m.signal for m in consistent.mismatches] == ["q"] and RACE_NOTE not in consistent.hints

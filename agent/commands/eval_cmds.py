@@ -59,7 +59,7 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         "by_level": s["by_level"], "by_category": s["by_category"], "by_failure": s["by_failure"],
         "llm_calls": s["llm_calls"], "prompt_tokens": s["prompt_tokens"],
         "completion_tokens": s["completion_tokens"], "elapsed_s": outcome.elapsed_s, "new_records": outcome.new,
-        "errors": outcome.errors,
+        "errors": outcome.errors, "harness": s.get("harness", {}),
     }
     if opts.kind == "sweep":
         from agent.eval.sweep import compute_grid
@@ -100,6 +100,8 @@ def eval_cmd(
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="verifier JVM workers (default: one per core)"),
     temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
     no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
+    allow_blackbox: bool = typer.Option(False, "--allow-blackbox", help="accept BlackBox/inline Verilog in candidates (default: category blackbox)"),
+    include_harness: bool = typer.Option(False, "--include-harness", help="count problems `agent bench selfcheck` labelled harness"),
 ) -> None:
     """Score a benchmark: compile and functional pass, pass@k, failures by category, cost."""
     from agent.eval.runner import RunOptions
@@ -125,7 +127,7 @@ def eval_cmd(
         out=out or _default_out("eval", bench_obj.name), kind="eval", samples=samples, depth=depth, ks=ks,
         lenient=not strict, select=select, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
         model=model, base_url=base_url, profile=profile, concurrency=concurrency, temperature=temperature,
-        cache=not no_cache, workers=workers)
+        cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox, include_harness=include_harness)
     _execute(bench_obj, opts, as_json, default_out=out is None)
 
 

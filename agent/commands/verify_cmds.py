@@ -44,6 +44,8 @@ def check(
     json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="write design.sv and result.json here"),
     cycles: Optional[int] = typer.Option(None, "--cycles", help="cycles of differential simulation (default 1000)"),
+    allow_blackbox: bool = typer.Option(False, "--allow-blackbox",
+                                        help="accept BlackBox/inline Verilog (default: fails as category blackbox)"),
 ):
     """Verify one Chisel file: compile, elaborate, emit SystemVerilog, optionally simulate. Exit 0 iff it passed."""
     code = read_text_file(file, "Chisel file")
@@ -60,11 +62,11 @@ def check(
     try:
         # One candidate: warming the JVM up first would only add time.
         with ReflectEnv(profile, workers=1, cold=cold, sim_cycles=cycles,
-                        pool_options=PoolOptions(warmup_rounds=0)) as env:
+                        pool_options=PoolOptions(warmup_rounds=0), allow_blackbox=allow_blackbox) as env:
             res = env.verify(code, top, reference=ref, testbench=tb, mode="strict" if strict else "lenient")
             if out is not None and res.vcd_path:
                 out.mkdir(parents=True, exist_ok=True)
-                res.vcd_path = shutil.copy(res.vcd_path, out / "waves.vcd")
+                res.vcd_path = str(shutil.copy(res.vcd_path, out / "waves.vcd"))  # a str field: no Path in JSON
     except (ToolchainMissing, ValueError) as e:
         fail(str(e))
     except (WorkerDied, WorkerTimeout, PoolUnavailable) as e:
@@ -141,3 +143,50 @@ def bench_verify(
         f"(n={report['cold_n']}) | ratio {report['ratio']:.1f}x | first pass from a cold start: all in "
         f"{report['total_s']:.1f}s, median {report['first_pass_median_s']:.3f}s | max worker RSS "
         f"{report['max_rss_mb']:.0f} MB")
+
+
+@bench_app.command("selfcheck")
+def bench_selfcheck(
+    bench: str = typer.Argument(..., help="benchmark: a name under experiments/benchmarks, a directory or a .jsonl"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+):
+    """Run every problem's reference as the design; label the problems whose reference fails `harness`
+    (kept per benchmark; eval reports leave them out of pass rates). Exit 0 iff every reference passed."""
+    from agent.eval.benchmarks import BenchmarkError, load_benchmark
+    from agent.eval.harness import selfcheck
+
+    try:
+        benchmark = load_benchmark(bench)
+    except (BenchmarkError, OSError) as e:
+        fail(str(e))
+    envs: list = []
+
+    def env_factory():
+        if not envs:  # only problems with a Chisel reference need the JVM
+            from reflect_env import ReflectEnv
+            from reflect_env.pool import PoolOptions
+
+            envs.append(ReflectEnv(profile, workers=1, pool_options=PoolOptions(warmup_rounds=0)))
+        return envs[0]
+
+    def progress(pid: str, p: dict) -> None:
+        if not json_out:
+            err_console.print(f"{'[green]ok[/]  ' if p['ok'] else '[red]harness[/]'} {pid}"
+                              + ("" if p["ok"] else f": {p['reason'][:160]}"), highlight=False)
+
+    from reflect_env import ToolchainMissing
+    try:
+        report = selfcheck(benchmark, env_factory, progress=progress)
+    except ToolchainMissing as e:
+        fail(str(e))
+    finally:
+        for env in envs:
+            env.close()
+    if json_out:
+        print_json(report)
+    else:
+        err_console.print(f"{benchmark.name}: {report['passed']}/{report['n']} references pass, "
+                          f"{len(report['harness'])} labelled harness ({', '.join(report['simulators']) or '-'}); "
+                          f"labels in {report['labels_file']} ({report['elapsed_s']:.0f}s)", highlight=False)
+    raise typer.Exit(0 if not report["harness"] else 1)

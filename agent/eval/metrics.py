@@ -99,7 +99,7 @@ def summarize(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool 
     lenient_passed = sum(r.passed_lenient for r in records)
     passed = lenient_passed if lenient else strict_passed
     functional = [r for r in records if r.functional_check]
-    failures = Counter(r.failure_category or "unknown" for r in records if not r.score(lenient))
+    failures = Counter(r.failure(lenient) or "unknown" for r in records if not r.score(lenient))
     failed_stages = Counter(r.seed_failed_stage() for r in records if not r.score(lenient))
     rounds = Counter(str(r.rounds) for r in records)
     return {

@@ -64,6 +64,9 @@ class ProblemRecord(BaseModel):
     passed_lenient: bool = False
     compiled: bool = False  # some candidate compiled
     failure_category: str | None = None
+    # The lenient re-check's own cause when it failed too (e.g. elaboration after a name_mismatch):
+    # lenient views report this, not the strict check's name_mismatch.
+    lenient_failure_category: str | None = None
     stage: str | None = None  # reflect_env stage of the reported candidate
     raw_output: str | None = None
     extracted_code: str | None = None
@@ -81,6 +84,10 @@ class ProblemRecord(BaseModel):
 
     def score(self, lenient: bool) -> bool:
         return self.passed_lenient if lenient else self.passed
+
+    def failure(self, lenient: bool) -> str | None:
+        """The failure category found by the check that scored this record in that mode."""
+        return (self.lenient_failure_category or self.failure_category) if lenient else self.failure_category
 
     def sample_counts(self, depth: int | None = None, lenient: bool = False) -> tuple[int, int]:
         """(n, c) for pass@k: samples drawn and samples passing within `depth` repair rounds."""

@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from agent.eval.harness import apply_labels, harness_section
 from agent.eval.metrics import summarize
 from agent.eval.plots import plot_by_level, plot_pass_at_k, plot_pass_vs_tokens
 from agent.eval.records import ProblemRecord, read_results
@@ -41,7 +42,8 @@ def write_outputs(run_dir: Path, meta: dict, records: list[ProblemRecord]) -> di
     records = order_like(records, meta.get("task_ids") or [])
     lenient = meta.get("mode") == "lenient"
     ks = meta.get("ks") or [1]
-    stats = summarize(records, ks, lenient=lenient)
+    counted, harness = apply_labels(meta, records)  # problems whose reference fails are not the candidate's
+    stats = {**summarize(counted, ks, lenient=lenient), **harness}
     results = {
         "metadata": {
             "eval_set": meta.get("bench_path"), "model": meta.get("model") or ("replay" if meta.get("replay") else None),
@@ -63,7 +65,7 @@ def write_outputs(run_dir: Path, meta: dict, records: list[ProblemRecord]) -> di
                 plot_pass_at_k(cells, run_dir / "pass_at_k.png", f"{meta.get('bench')}: pass@k by repair depth")
                 plot_pass_vs_tokens(cells, run_dir / "pass_vs_tokens.png", f"{meta.get('bench')}: pass vs tokens")
     expected = len(meta.get("task_ids") or []) or len(records)
-    (run_dir / "report.md").write_text(render_report(meta, stats, records, cells, expected))
+    (run_dir / "report.md").write_text(render_report(meta, stats, records, cells, expected) + harness_section(harness))
     return stats
 
 
@@ -118,7 +120,7 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
     ]
     failing = [r for r in records if not r.score(stats["headline_mode"] == "lenient")]
     fail_rows = ["| id | level | category | stage | first error |", "|---|---|---|---|---|"] + [
-        f"| {r.id} | {r.level or '-'} | {r.failure_category or '-'} | {r.stage or '-'} | "
+        f"| {r.id} | {r.level or '-'} | {r.failure(stats['headline_mode'] == 'lenient') or '-'} | {r.stage or '-'} | "
         f"{_first_line(r.error_log)} |" for r in failing] if failing else ["_none_"]
     parts = [title, "", *setup, "", "## Scores", "", *head, "", "## pass@k", "", *passk, ""]
     if cells:

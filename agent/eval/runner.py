@@ -15,6 +15,7 @@ from agent.cli_util import err_console
 from agent.eval.benchmarks import Benchmark
 from agent.eval.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
+from reflect_env.sim.tools import icarus
 
 # Settings that change what a record means: a resumed run must use the same ones.
 IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile")
@@ -46,6 +47,8 @@ class RunOptions:
     concurrency: int | None = None
     workers: int | None = None  # verifier JVM workers (None: one per core)
     cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
+    allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
+    include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
 
 
 @dataclass
@@ -65,7 +68,8 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "rag": opts.rag and opts.replay is None,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
         "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
-        "limit": opts.limit, "llm_cache": opts.cache, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
+        "include_harness": opts.include_harness, "simulator": icarus().describe(), "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
     }
 
@@ -142,7 +146,7 @@ def _open_env(opts: RunOptions, env_factory):
     from reflect_env.toolchain import ToolchainMissing
 
     try:
-        return ReflectEnv(profile=opts.profile, workers=opts.workers)
+        return ReflectEnv(profile=opts.profile, workers=opts.workers, allow_blackbox=opts.allow_blackbox)
     except ToolchainMissing:
         raise
     except Exception as e:  # e.g. the JVM workers did not come up in time on a loaded machine

@@ -57,7 +57,13 @@ async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None
         if result.ok:
             chain.lenient_pass_round = last.round
             record.notes.append(f"lenient: sample {chain.sample_index} passes under another module name")
+        elif record.lenient_failure_category is None:  # the lenient check's own cause, not name_mismatch
+            record.lenient_failure_category = enum_value(result.category)
+            record.notes.append(f"lenient: sample {chain.sample_index} fails "
+                                f"{enum_value(result.category)}: {_first_error(result)}")
     record.passed_lenient = record.passed or any(ch.lenient_pass_round is not None for ch in record.chains)
+    if record.passed_lenient:
+        record.lenient_failure_category = None
 
 
 def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:

@@ -81,9 +81,11 @@ def main(argv: list[str] | None = None) -> int:
             "mismatches": [m.model_dump() for m in result.mismatches]}))
     else:
         verdict = "PASS" if result.ok else f"FAIL ({result.category})"
-        print(f"{verdict} in {result.seconds:.2f} s")
+        print(f"{verdict} in {result.seconds:.2f} s ({result.simulator})")
         for hint in result.hints:
             print(f"  {hint}")
+        if result.output:
+            print("  design output (not the verdict):\n    " + result.output[-1500:].replace("\n", "\n    "))
         if result.vcd_path:
             print(f"  waveform: {result.vcd_path}")
     return 0 if result.ok else 1

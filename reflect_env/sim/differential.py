@@ -14,7 +14,8 @@ from reflect_env.sim.result import SIM_MISMATCH, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
 from reflect_env.sim.signals import Roles, classify
 from reflect_env.sim.stimulus import Stimulus, make_stimulus
-from reflect_env.sim.testbench import REPORT_FILE, RESET_CYCLES, TB_TOP, render
+from reflect_env.sim.testbench import RESET_CYCLES, TB_TOP, render
+from reflect_env.sim.tools import Channel, design_output, icarus, run_sandboxed, tool_limitation
 
 HINT_MISMATCHES = 3  # how many individual mismatches become hint lines
 # Measured: 1000 cycles cost the same ~0.1 s as 200 (iverilog compile dominates), and reach
@@ -28,7 +29,16 @@ def differential(
 ) -> SimResult:
     """Compare `dut_top` (in `dut_sv`) against `ref_top` (in `ref_sv`, text or a path) for `cycles` cycles."""
     start = time.monotonic()
-    deadline = Deadline(timeout)
+    result = _differential(dut_sv, dut_top, ref_sv, ref_top, workdir, cycles, seed, Deadline(timeout), vcd,
+                           max_reported)
+    result.simulator = icarus().describe()
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def _differential(dut_sv: str, dut_top: str, ref_sv: str | Path, ref_top: str, workdir: Path, cycles: int,
+                  seed: int, deadline: Deadline, vcd: bool, max_reported: int) -> SimResult:
+    timeout = deadline.limit
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if isinstance(ref_sv, Path):
@@ -40,17 +50,16 @@ def differential(
     try:
         dut_ports = parse_ports(dut_sv, dut_top)
     except PortError as e:
-        return SimResult.error(f"DUT: {e}", seconds=time.monotonic() - start)
+        return SimResult.error(f"DUT: {e}")
     try:
         ref_ports = parse_ports(ref_sv, ref_top)
     except PortError as e:
-        return SimResult.error(f"reference: {e}", seconds=time.monotonic() - start)
+        return SimResult.error(f"reference: {e}")
     problem = port_differences(dut_ports, ref_ports)
     if problem:
-        return SimResult.error(f"port mismatch between DUT {dut_top} and reference {ref_top}: {problem}",
-                               seconds=time.monotonic() - start)
+        return SimResult.error(f"port mismatch between DUT {dut_top} and reference {ref_top}: {problem}")
     if not any(p.direction == "output" for p in ref_ports):
-        return SimResult.error(f"module {ref_top} has no outputs to compare", seconds=time.monotonic() - start)
+        return SimResult.error(f"module {ref_top} has no outputs to compare")
 
     roles = classify(ref_ports)
     # A reference that never reads its reset (Chisel `Reg` without init) says nothing about reset
@@ -58,27 +67,28 @@ def differential(
     pulsed = {r.name for r in roles.resets if uses_signal(ref_sv, ref_top, r.name)}
     stim = make_stimulus(roles, cycles, seed, pulsed=pulsed)
     vcd_name = "diff.vcd" if vcd else None
+    channel = Channel.fresh()
     tb = render(dut_top, renamed.get(ref_top, ref_top), ref_ports, roles, stim.write_hex(workdir), cycles,
-                max_reported=max_reported, vcd=vcd_name)
+                channel, max_reported=max_reported, vcd=vcd_name)
     (workdir / "tb.sv").write_text(tb)
     (workdir / "dut.sv").write_text(dut_sv)
     (workdir / "ref.sv").write_text(ref_text)
 
-    compiled = run_bounded(["iverilog", "-g2012", "-o", "sim.vvp", "-s", TB_TOP, "tb.sv", "dut.sv", "ref.sv"],
+    sim = icarus()
+    compiled = run_bounded([sim.iverilog, "-g2012", "-o", "sim.vvp", "-s", TB_TOP, "tb.sv", "dut.sv", "ref.sv"],
                            workdir, deadline.left())
     if compiled.timed_out:
-        return SimResult.timed_out(timeout, trim(compiled.output), time.monotonic() - start)
+        return SimResult.timed_out(timeout, trim(compiled.output))
     if compiled.returncode != 0:
-        return SimResult.error(compile_error_summary(compiled.output), trim(compiled.output),
-                               time.monotonic() - start)
-    report = workdir / REPORT_FILE
-    report.unlink(missing_ok=True)
-    ran = run_bounded(["vvp", "-n", "sim.vvp"], workdir, deadline.left())
-    seconds = time.monotonic() - start
+        limitation = tool_limitation(compiled.output)
+        if limitation:
+            return SimResult.harness(f"{sim.version} cannot compile this design or reference (a simulator "
+                                     f"limitation, not a design fault): {limitation}", trim(compiled.output))
+        return SimResult.error(compile_error_summary(compiled.output), trim(compiled.output))
+    ran = run_sandboxed([sim.vvp, "-n", "sim.vvp"], workdir, deadline.left(), readable=[Path(sim.vvp).parent.parent])
     if ran.timed_out:
-        return SimResult.timed_out(timeout, trim(ran.output), seconds)
-    result = parse_report(report.read_text() if report.exists() else "", ran.output, ref_ports, roles, stim)
-    result.seconds = seconds
+        return SimResult.timed_out(timeout, trim(ran.output))
+    result = parse_report("\n".join(channel.records(workdir)), ran.output, ref_ports, roles, stim)
     if vcd_name and (workdir / vcd_name).exists():
         result.vcd_path = str(workdir / vcd_name)
     return result
@@ -111,11 +121,17 @@ _SUMMARY_RE = re.compile(r"SIM-SUMMARY cycles=(\d+) mismatches=(\d+)")
 
 
 def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, stim: Stimulus) -> SimResult:
-    """Turn the testbench's SIM-* report lines into a SimResult with hints for a repair prompt;
-    `sim_output` is what the simulator printed (the designs' own printf/assert messages)."""
+    """Turn the testbench's SIM-* report lines (its private records, token stripped) into a SimResult with
+    hints for a repair prompt; `sim_output` is what the simulator printed (the designs' own printf/assert
+    messages): shown, and read for assertion notes, never for the verdict."""
     summary = _SUMMARY_RE.search(report)
-    log = trim((sim_output.strip() + "\n" + report.strip()).strip())
+    shown = trim(design_output(sim_output))
+    log = trim((report.strip() + ("\n--- design/simulator output (not the verdict) ---\n" + shown if shown else ""))
+               .strip())
     if not summary:
+        limitation = tool_limitation(sim_output)
+        if limitation:
+            return SimResult.harness(f"the simulator failed (not a design fault): {limitation}", log)
         return SimResult.error("simulation stopped before the testbench finished ($fatal/$finish in the design, "
                                "or a simulator crash): " + trim(sim_output, 400).replace("\n", " | "), log)
     notes = _assertion_notes(sim_output)
@@ -127,7 +143,7 @@ def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, 
     ]
     bad_cycles, cycles = int(summary.group(2)), int(summary.group(1))
     if bad_cycles == 0 and not mismatches:
-        return SimResult(ok=True, category=None, hints=notes, log=log)
+        return SimResult(ok=True, category=None, hints=notes, log=log, output=shown)
     hints = list(notes)
     for m in _OUTPUT_RE.finditer(report):
         hints.append(f"output {m.group(1)} differs from the reference in {m.group(2)} of {cycles} cycles "
@@ -137,7 +153,7 @@ def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, 
                      "each rising clock edge")
     for mm in mismatches[:HINT_MISMATCHES]:
         hints.append(_mismatch_hint(mm, stim, bool(roles.clocks)))
-    return SimResult(ok=False, category=SIM_MISMATCH, mismatches=mismatches, hints=hints, log=log)
+    return SimResult(ok=False, category=SIM_MISMATCH, mismatches=mismatches, hints=hints, log=log, output=shown)
 
 
 _DUT_ERROR_RE = re.compile(r"^(?:ERROR|FATAL|WARNING): (dut\.sv:\d+: .*)$", re.M)

@@ -9,17 +9,25 @@ from reflect_env.result import Mismatch
 SIM_MISMATCH = "sim_mismatch"
 SIM_ERROR = "sim_error"
 TIMEOUT = "timeout"
+HARNESS = "harness"  # the simulator or the problem's own testbench cannot judge (e.g. Icarus `sorry:`)
 
 
 @dataclass
 class SimResult:
     ok: bool
-    category: str | None  # None | "sim_mismatch" | "sim_error" | "timeout"
+    category: str | None  # None | "sim_mismatch" | "sim_error" | "timeout" | "harness"
     mismatches: list[Mismatch] = field(default_factory=list)  # the first few
     hints: list[str] = field(default_factory=list)  # short lines for repair prompts
     log: str = ""  # trimmed simulator output
     vcd_path: str | None = None
     seconds: float = 0.0
+    simulator: str = ""  # the simulator and version that judged, e.g. "Icarus Verilog 12.0 (stable)"
+    output: str = ""  # what the design (and simulator) printed: shown to the user, never parsed as a verdict
+
+    @classmethod
+    def harness(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":
+        """The tools cannot judge this run; the design is not at fault."""
+        return cls(ok=False, category=HARNESS, hints=[message], log=log or message, seconds=seconds)
 
     @classmethod
     def error(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":

@@ -21,9 +21,10 @@ TAIL_BYTES = 64 * 1024
 @dataclass
 class Outcome:
     returncode: int | None  # None when killed for the timeout
-    output: str  # stdout and stderr interleaved, middle dropped if huge
+    output: str  # stdout and stderr interleaved (stdout only with split_stderr), middle dropped if huge
     timed_out: bool
     seconds: float
+    stderr: str = ""  # with split_stderr only
 
 
 class _BoundedSink:
@@ -64,26 +65,29 @@ class _BoundedSink:
         return head + gap + b"".join(self.tail).decode(errors="replace")
 
 
-def run_bounded(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> Outcome:
-    """Run `cmd` in `cwd`; kill its process group if it runs longer than `timeout` seconds."""
+def run_bounded(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None, *,
+                split_stderr: bool = False) -> Outcome:
+    """Run `cmd` in `cwd`; kill its process group if it runs longer than `timeout` seconds.
+    `split_stderr` keeps stderr apart (a testbench's stdout must not carry a design's printf)."""
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
-            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE if split_stderr else subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True, env=env,
         )
     except FileNotFoundError:
         message = f"{cmd[0]} not found on PATH (Debian: apt-get install iverilog verilator)"
         return Outcome(returncode=127, output=message, timed_out=False, seconds=time.monotonic() - start)
-    sink = _BoundedSink()
+    sinks = [(proc.stdout, _BoundedSink())] + ([(proc.stderr, _BoundedSink())] if split_stderr else [])
 
-    def pump():
-        assert proc.stdout is not None
-        for chunk in iter(lambda: proc.stdout.read1(65536), b""):
+    def pump(stream, sink):
+        for chunk in iter(lambda: stream.read1(65536), b""):
             sink.feed(chunk)
 
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
+    readers = [threading.Thread(target=pump, args=pair, daemon=True) for pair in sinks]
+    for reader in readers:
+        reader.start()
     timed_out = False
     try:
         proc.wait(timeout=max(0.01, timeout))
@@ -91,12 +95,14 @@ def run_bounded(cmd: list[str], cwd: Path, timeout: float, env: dict | None = No
         timed_out = True
         _kill_group(proc)
         proc.wait()
-    reader.join(timeout=5)
+    for reader in readers:
+        reader.join(timeout=5)
     return Outcome(
         returncode=None if timed_out else proc.returncode,
-        output=sink.text(),
+        output=sinks[0][1].text(),
         timed_out=timed_out,
         seconds=time.monotonic() - start,
+        stderr=sinks[1][1].text() if split_stderr else "",
     )
 
 

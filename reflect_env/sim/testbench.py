@@ -3,8 +3,9 @@
 Timing per cycle (period 10): inputs change right after the falling edge, outputs are compared 4
 time units later (settled, still before the rising edge at +5). An X bit in the reference is a
 don't-care; an X in the DUT where the reference is known is a mismatch. The testbench prints
-machine-readable lines into REPORT_FILE (not stdout, so the design's own printf output cannot bury
-or fake them) that `differential.parse_report` reads:
+machine-readable lines into the run's private verdict file, each after the run's token (tools.Channel;
+not stdout, so the design's own printf output can neither bury nor fake them), that
+`differential.parse_report` reads:
     SIM-MISMATCH cycle=<n> signal=<name> expected=<hex> got=<hex>   (first few only)
     SIM-OUTPUT signal=<name> mismatches=<n> first=<cycle>           (outputs that ever differed)
     SIM-SUMMARY cycles=<n> mismatches=<cycles with any difference>
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from reflect_env.sim.ports import Port
 from reflect_env.sim.signals import Roles
+from reflect_env.sim.tools import Channel
 
 TB_TOP = "sim__tb"
-REPORT_FILE = "sim_report.txt"
 RESET_CYCLES = 3
 HALF = 5
 SETTLE = 4
@@ -28,7 +29,7 @@ def _decl(kind: str, width: int, name: str) -> str:
 
 def render(
     dut_top: str, ref_top: str, ports: list[Port], roles: Roles, stim_files: dict[str, str], cycles: int,
-    *, max_reported: int = 5, vcd: str | None = None,
+    channel: Channel, *, max_reported: int = 5, vcd: str | None = None,
 ) -> str:
     outputs = [p for p in ports if p.direction == "output"]
     inouts = [p for p in ports if p.direction == "inout"]
@@ -60,7 +61,7 @@ def render(
             f"      if (sim__err_{i} == 0) sim__first_{i} = sim__cycle;",
             f"      sim__err_{i} = sim__err_{i} + 1;",
             f"      if (sim__shown < {max_reported}) begin",
-            f'        $fdisplay(sim__fd, "SIM-MISMATCH cycle=%0d signal={p.name} expected=%h got=%h", sim__cycle, {exp}, {got});',
+            f'        $fdisplay(sim__fd, "{channel.token} SIM-MISMATCH cycle=%0d signal={p.name} expected=%h got=%h", sim__cycle, {exp}, {got});',
             "        sim__shown = sim__shown + 1;",
             "      end",
             "    end",
@@ -68,7 +69,7 @@ def render(
     lines += ["    if (sim__bad) sim__bad_cycles = sim__bad_cycles + 1;", "  end endtask"]
 
     lines.append("  initial begin")
-    lines.append(f'    sim__fd = $fopen("{REPORT_FILE}", "w");')
+    lines.append(f'    sim__fd = $fopen("{channel.file}", "w");')
     if vcd:
         lines += [f'    $dumpfile("{vcd}");', f"    $dumpvars(0, {TB_TOP});"]
     for p in driven:
@@ -92,11 +93,11 @@ def render(
     lines.append("    end")
     for i, p in enumerate(outputs):
         lines.append(
-            f'    if (sim__err_{i} != 0) $fdisplay(sim__fd, "SIM-OUTPUT signal={p.name} mismatches=%0d first=%0d",'
+            f'    if (sim__err_{i} != 0) $fdisplay(sim__fd, "{channel.token} SIM-OUTPUT signal={p.name} mismatches=%0d first=%0d",'
             f" sim__err_{i}, sim__first_{i});"
         )
     lines += [
-        f'    $fdisplay(sim__fd, "SIM-SUMMARY cycles=%0d mismatches=%0d", {cycles}, sim__bad_cycles);',
+        f'    $fdisplay(sim__fd, "{channel.token} SIM-SUMMARY cycles=%0d mismatches=%0d", {cycles}, sim__bad_cycles);',
         "    $fclose(sim__fd);",
         "    $finish;",
         "  end",
