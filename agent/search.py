@@ -269,7 +269,8 @@ class _ChainRunner:
             if stalled or code is None or result is None:
                 escaped = True
                 prompt = run.generate_prompt
-                seed = run.escape_seed_base + 1000 * rnd + self.index + 1
+                assert prompt is not None  # solve() sets it before any chain starts
+                seed: int | None = run.escape_seed_base + 1000 * rnd + self.index + 1
                 run.trace.event("escape", chain=self.index, round=rnd,
                                 reason="no usable code" if code is None else "no progress (same error or same code)")
                 run.on_event("escape", {"chain": self.index, "round": rnd})

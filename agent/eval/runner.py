@@ -231,6 +231,7 @@ class _Replayer:
         from agent.eval.replay import load_recorded
 
         self.env, self.opts = env, opts
+        assert opts.replay is not None  # a _Replayer exists only for a replay run
         self.recorded = load_recorded(opts.replay)
 
     async def solve(self, task):

@@ -5,6 +5,7 @@ runaway `$display` loop must not fill memory: only the head and tail of the outp
 """
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -78,8 +79,9 @@ def run_bounded(cmd: list[str], cwd: Path, timeout: float, env: dict | None = No
     sink = _BoundedSink()
 
     def pump():
-        assert proc.stdout is not None
-        for chunk in iter(lambda: proc.stdout.read1(65536), b""):
+        stdout = proc.stdout
+        assert isinstance(stdout, io.BufferedReader)  # a PIPE opened in binary mode
+        for chunk in iter(lambda: stdout.read1(65536), b""):
             sink.feed(chunk)
 
     reader = threading.Thread(target=pump, daemon=True)
