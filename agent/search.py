@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from agent.extract import extract_code
 from agent.fixers import FixContext, FixRecord, apply_fixers, import_hints
+from agent.interfaces import ChatModel, Verifier
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -129,7 +130,7 @@ def _code_key(code: str) -> str:
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
-    def __init__(self, task: Task, cfg: SolveConfig, llm, env, trace: Trace, retriever, on_event):
+    def __init__(self, task: Task, cfg: SolveConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
         self.task, self.cfg, self.llm, self.env, self.trace = task, cfg, llm, env, trace
         self.retriever = retriever if cfg.rag else None
         self.on_event = on_event or (lambda kind, data: None)
@@ -328,7 +329,7 @@ class _ChainRunner:
         return result.ok, stalled, code, result
 
 
-async def solve(task: Task, cfg: SolveConfig, *, llm, env, trace: Trace | None = None, retriever=None,
+async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None, retriever=None,
                 on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
     """Solve one task. Raises LLMUnavailable when no server answers; every other failure (a request
     that fails for good, budgets, a verifier crash) ends in a SolveResult that says what happened."""
