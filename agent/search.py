@@ -329,8 +329,8 @@ class _ChainRunner:
         return result.ok, stalled, code, result
 
 
-async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None, retriever=None,
-                on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
+async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None,
+                retriever=None, on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
     """Solve one task. Raises LLMUnavailable when no server answers; every other failure (a request
     that fails for good, budgets, a verifier crash) ends in a SolveResult that says what happened."""
     from agent.llm.client import LLMRequestError
