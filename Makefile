@@ -1,7 +1,7 @@
 # The two commands a fresh machine needs (see README.md): `make setup`, then `make test`.
 PY ?= python3
 
-.PHONY: setup setup-system test test-fast
+.PHONY: setup setup-system test test-fast lint
 
 setup-system:  ## Debian packages: JDK + Maven (toolchain fetch), iverilog/Verilator (simulation), bubblewrap (sandbox); Icarus 12
 	@command -v apt-get >/dev/null && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -19,3 +19,7 @@ test:
 
 test-fast:  ## skip the slow marks (Verilator builds, both-profile seed checks)
 	$(PY) -m pytest -q -ra -m "not slow"
+
+lint:  ## ruff on the whole tree, mypy on agent/ and reflect_env/ (settings in pyproject.toml); CI runs it
+	$(PY) -m ruff check .
+	$(PY) -m mypy

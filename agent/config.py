@@ -139,9 +139,7 @@ def load_config(path: Path | str | None = None, **overrides: Any) -> AgentConfig
         if value is None:
             continue
         key = _override_key(name)
-        if key == "llm.cache_path" and value is not None:
-            value = Path(value).expanduser()
-        _set(data, key, value)
+        _set(data, key, Path(value).expanduser() if key == "llm.cache_path" else value)
         sources[key] = "override"
 
     try:
@@ -181,7 +179,7 @@ def _read_file(file: Path, explicit: bool) -> dict[str, Any]:
 
 def _check_keys(file: Path, data: dict[str, Any]) -> None:
     """Unknown keys are errors (a typo must not silently fall back to a default)."""
-    sections = {"llm": LLMConfig, "budgets": Budgets}
+    sections: dict[str, type[BaseModel]] = {"llm": LLMConfig, "budgets": Budgets}
     for key, value in data.items():
         if key in sections:
             if not isinstance(value, dict):

@@ -191,12 +191,12 @@ def extract_code(reply: str, finish_reason: str | None = None, top: str | None =
             note += "; closing fence missing"
         return Extraction(code, None, note, len(fenced), dropped)
 
-    code = _unfenced_code(text)
-    if code is None or not _looks_like_scala(code):
+    unfenced = _unfenced_code(text)
+    if unfenced is None or not _looks_like_scala(unfenced):
         if cut_off:
             return Extraction(None, "truncated", "cut off before any code")
         return Extraction(None, "extraction_failed", "no code block and no Scala code in the reply")
-    kept, dropped = _select([code], top)
+    kept, dropped = _select([unfenced], top)
     if not kept:
         return Extraction(None, "extraction_failed", "only test/main harness code, no design", 1, dropped)
     code = _join(kept)

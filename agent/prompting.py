@@ -84,7 +84,7 @@ def number_lines(code: str) -> str:
 def _with_context(d: Diagnostic, code: str) -> dict:
     """A diagnostic for the template. Parse errors ("')' expected but '.' found") point at the token
     after the mistake, often on the next line, so those also show the previous non-blank line."""
-    item = {"line": d.line, "column": d.column, "message": d.message, "code_line": d.code_line, "prev_line": None}
+    item: dict[str, object] = {"line": d.line, "column": d.column, "message": d.message, "code_line": d.code_line, "prev_line": None}
     if d.line and d.line > 1 and re.search(r"expected but|illegal start", d.message):
         lines = code.split("\n")
         for j in range(min(d.line - 1, len(lines)) - 1, -1, -1):

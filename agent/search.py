@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from agent.extract import extract_code
 from agent.fixers import FixContext, FixRecord, apply_fixers, import_hints
+from agent.interfaces import ChatModel, Verifier
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -129,7 +130,7 @@ def _code_key(code: str) -> str:
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
-    def __init__(self, task: Task, cfg: SolveConfig, llm, env, trace: Trace, retriever, on_event):
+    def __init__(self, task: Task, cfg: SolveConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
         self.task, self.cfg, self.llm, self.env, self.trace = task, cfg, llm, env, trace
         self.retriever = retriever if cfg.rag else None
         self.on_event = on_event or (lambda kind, data: None)
@@ -269,7 +270,8 @@ class _ChainRunner:
             if stalled or code is None or result is None:
                 escaped = True
                 prompt = run.generate_prompt
-                seed = run.escape_seed_base + 1000 * rnd + self.index + 1
+                assert prompt is not None  # solve() sets it before any chain starts
+                seed: int | None = run.escape_seed_base + 1000 * rnd + self.index + 1
                 run.trace.event("escape", chain=self.index, round=rnd,
                                 reason="no usable code" if code is None else "no progress (same error or same code)")
                 run.on_event("escape", {"chain": self.index, "round": rnd})
@@ -327,8 +329,8 @@ class _ChainRunner:
         return result.ok, stalled, code, result
 
 
-async def solve(task: Task, cfg: SolveConfig, *, llm, env, trace: Trace | None = None, retriever=None,
-                on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
+async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None,
+                retriever=None, on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
     """Solve one task. Raises LLMUnavailable when no server answers; every other failure (a request
     that fails for good, budgets, a verifier crash) ends in a SolveResult that says what happened."""
     from agent.llm.client import LLMRequestError

@@ -123,9 +123,9 @@ def elaboration_diagnostics(error: str, output: str, frames: list[dict], lines: 
     useful = [c for c in chain if not _CHISEL_SUMMARY.search(c)] or chain or ["unknown error"]
     msg = _strip_exception_class(useful[-1])
     loc = _SRC_LOC.search(error)
-    line = int(loc.group(1)) if loc else (frames[0]["line"] if frames else None)
-    col = _fix_col(line, int(loc.group(2)), prefix_len) if loc else None
-    return [with_code_line(Diagnostic(stage=Stage.elaborate, line=line, column=col, message=msg,
+    at_line = int(loc.group(1)) if loc else (frames[0]["line"] if frames else None)
+    at_col = _fix_col(at_line, int(loc.group(2)), prefix_len) if loc else None
+    return [with_code_line(Diagnostic(stage=Stage.elaborate, line=at_line, column=at_col, message=msg,
                                       category=classify_elaboration(error)), lines)]
 
 

@@ -123,7 +123,8 @@ class ReflectEnv:
                 cycles: int | None = None, allow_blackbox: bool = False) -> VerifyResult:
         res = VerifyResult(ok=False, stage=Stage.compile, requested_top=top)
         if not isinstance(code, str) or not code.strip():
-            return _fail(res, Stage.compile, Category.syntax, "empty candidate: no code to compile")
+            _fail(res, Stage.compile, Category.syntax, "empty candidate: no code to compile")
+            return res
         job = self.jobs_root / f"job-{next(_job_ids)}"
         job.mkdir()
         try:
@@ -182,6 +183,7 @@ class ReflectEnv:
             choice = choose_top(modules, top, mode, refs, code)
             res.notes += choice.notes
             if choice.module is None:
+                assert choice.category is not None  # choose_top names the reason whenever it finds no module
                 return _fail(res, Stage.elaborate, choice.category, choice.message)
             res.top = choice.module.name
             res.stage = Stage.elaborate
@@ -229,7 +231,9 @@ class ReflectEnv:
     # -- simulation --------------------------------------------------------------------------------
     def _simulate(self, job: Path, res: VerifyResult, reference, testbench, cycles: int | None = None) -> None:
         from reflect_env import sim  # imported lazily: pure-compile users never need it
+        from reflect_env.sim.differential import DEFAULT_CYCLES
 
+        assert res.verilog is not None and res.top is not None  # simulation follows a passed emit
         t = time.perf_counter()
         res.ok, res.stage = False, Stage.simulate
         ref_sv, ref_top = (None, None)
@@ -252,10 +256,10 @@ class ReflectEnv:
                 ref_path.write_text(ref_sv)
                 out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate)
         else:
-            length = cycles or self.sim_cycles
-            length_kw = {"cycles": length} if length else {}  # else the simulator's default
+            assert ref_sv is not None and ref_top is not None  # without a testbench, a reference is required
+            length = cycles or self.sim_cycles or DEFAULT_CYCLES
             out = sim.differential(res.verilog, res.top, ref_sv, ref_top, workdir=job / "sim",
-                                   seed=self.sim_seed, timeout=self.timeouts.simulate, **length_kw)
+                                   seed=self.sim_seed, timeout=self.timeouts.simulate, cycles=length)
         res.timings["simulate"] = round(time.perf_counter() - t, 4)
         res.simulator, res.sim_output = out.simulator or None, out.output or None
         res.mismatches = list(out.mismatches)
@@ -273,15 +277,16 @@ class ReflectEnv:
         message = out.hints[0] if out.hints else (out.log or "simulation failed").strip().splitlines()[-1][:500]
         _fail(res, Stage.simulate, category, message)
 
-    def _reference_verilog(self, reference: str | Path, dut_top: str) -> tuple[str | None, str | None, str | None]:
+    def _reference_verilog(self, reference: str | Path,
+                           dut_top: str | None) -> tuple[str | None, str | None, str | None]:
         """(sv, top, error). A Chisel reference is elaborated once per distinct source and cached."""
-        text = reference
-        if isinstance(reference, Path) or (isinstance(reference, str) and "\n" not in reference
-                                            and reference.endswith((".sv", ".v", ".scala"))):
+        if isinstance(reference, Path) or ("\n" not in reference and reference.endswith((".sv", ".v", ".scala"))):
             path = Path(reference)
             if not path.exists():
                 return None, None, f"reference not found: {path}"
             text = path.read_text()
+        else:
+            text = reference
         if re.search(r"^\s*module\s+\w+", text, re.M) and "endmodule" in text:
             names = re.findall(r"^\s*module\s+(\w+)", text, re.M)
             top = dut_top if dut_top in names else ("RefModule" if "RefModule" in names else names[-1])
@@ -306,6 +311,7 @@ class ReflectEnv:
             w = Worker(self.tc, self.jobs_root, opts)
             w.wait_ready()
             return w
+        assert self.pool is not None  # a warm env starts its pool in __init__
         return self.pool.lease()
 
     def _release(self, w: Worker, broken: bool) -> None:
@@ -313,6 +319,7 @@ class ReflectEnv:
             self.cold_max_rss_kb = max(self.cold_max_rss_kb, w.max_rss_kb)
             w.close()
         else:
+            assert self.pool is not None
             self.pool.release(w, broken=broken)
 
 

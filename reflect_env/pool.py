@@ -98,6 +98,7 @@ class Worker:
         self._ready_deadline = time.monotonic() + opts.start_timeout_s
 
     def _pump(self) -> None:
+        assert self.proc.stdout is not None  # opened with PIPE
         for line in self.proc.stdout:
             self._lines.put(line)
         self._lines.put(None)
@@ -126,6 +127,7 @@ class Worker:
 
     def request(self, req: dict, timeout: float) -> dict:
         """Send one request; on timeout the worker is killed (its state is unknown) and WorkerTimeout raised."""
+        assert self.proc.stdin is not None  # opened with PIPE
         try:
             self.proc.stdin.write((json.dumps(req) + "\n").encode())
             self.proc.stdin.flush()
@@ -169,7 +171,7 @@ class Worker:
         self._log.close()
 
     def close(self) -> None:
-        if self.proc.poll() is None:
+        if self.proc.poll() is None and self.proc.stdin is not None:
             try:
                 self.proc.stdin.close()
                 self.proc.wait(timeout=3)

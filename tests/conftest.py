@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The stub OpenAI server fixture, for every module whose tests take `stub_server`.
+from agent.llm.stub_server import stub_server  # noqa: F401
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Pools in tests verify a handful of designs each: a JIT warm-up at start would cost more than it saves.

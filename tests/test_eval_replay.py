@@ -22,7 +22,7 @@ def test_renamed_module_is_a_name_mismatch_not_a_compile_failure(tmp_path):
     assert (s["total"], s["passed"], s["lenient"]["passed"], s["llm_calls"]) == (2, 1, 2, 0)
     assert s["by_failure"] == {"name_mismatch": 1}
     assert s["compile_pass"]["passed"] == 2  # it compiled fine
-    rows = [json.loads(l) for l in (tmp_path / "nofix" / "results.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in (tmp_path / "nofix" / "results.jsonl").read_text().splitlines()]
     p1 = next(r for r in rows if r["id"] == "p1")
     assert p1["stage"] != "compile" and p1["passed_lenient"] and not p1["passed"]
 
@@ -33,7 +33,7 @@ def test_renamed_module_is_a_name_mismatch_not_a_compile_failure(tmp_path):
     fixed = run_agent("eval", bench, "--replay", recorded, "--json", "--out", tmp_path / "fixed")
     s = json_out(fixed)
     assert (s["passed"], s["llm_calls"]) == (2, 0)
-    rows = [json.loads(l) for l in (tmp_path / "fixed" / "results.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in (tmp_path / "fixed" / "results.jsonl").read_text().splitlines()]
     assert any("rename" in f for r in rows for ch in r["chains"] for a in ch["attempts"] for f in a["fixes"])
 
 
@@ -50,7 +50,7 @@ def test_seed_baseline_replay_without_fixers_is_34_of_37(tmp_path):
     s = json_out(proc)
     assert (s["total"], s["passed"], s["llm_calls"]) == (37, 34, 0)
     assert s["by_failure"] == {"missing_import": 3}
-    logs = [json.loads(l) for l in (tmp_path / "a" / "results.jsonl").read_text().splitlines()]
+    logs = [json.loads(line) for line in (tmp_path / "a" / "results.jsonl").read_text().splitlines()]
     failing = {r["id"]: r["error_log"] or "" for r in logs if not r["passed"]}
     assert set(failing) == {"L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"}
     assert sum("value Cat" in e for e in failing.values()) == 2 and "Enum" in failing["L3-Sequential_035"]
@@ -72,7 +72,7 @@ def test_seed_baseline_replay_with_fixers_is_37_of_37(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     s = json_out(proc)
     assert s["llm_calls"] == 0
-    logs = [json.loads(l) for l in (tmp_path / "b" / "results.jsonl").read_text().splitlines()]
+    logs = [json.loads(line) for line in (tmp_path / "b" / "results.jsonl").read_text().splitlines()]
     fixed = {r["id"] for r in logs if r["passed"] and any(a["fixes"] for ch in r["chains"] for a in ch["attempts"])}
     assert {"L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"} <= fixed
     fsm = next(r for r in logs if r["id"] == "L3-Sequential_035")

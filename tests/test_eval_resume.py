@@ -35,7 +35,7 @@ def test_kill_9_then_resume(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    done_before = [json.loads(l)["id"] for l in log.read_text().splitlines()]
+    done_before = [json.loads(line)["id"] for line in log.read_text().splitlines()]
     assert 3 <= len(done_before) < N, "kill must land mid-run"
     with open(log, "a") as f:  # a write torn by the kill
         f.write('{"id": "p99", "passed": tr')
@@ -43,7 +43,7 @@ def test_kill_9_then_resume(tmp_path):
     again = run_agent(*args[:-2], "--out", out, "--resume", "--json")
     assert again.returncode == 0, again.stderr[-2000:]
     summary = json_out(again)
-    ids = [json.loads(l)["id"] for l in log.read_text().splitlines()]
+    ids = [json.loads(line)["id"] for line in log.read_text().splitlines()]
     assert len(ids) == len(set(ids)) == N, "no problem lost, none counted twice"
     assert set(ids) == {r[0] for r in rows} and ids[: len(done_before)] == done_before
     assert summary["total"] == N and summary["passed"] == N and summary["new_records"] == N - len(done_before)

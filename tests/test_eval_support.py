@@ -25,7 +25,7 @@ def run_agent(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
 
 
 def json_out(proc: subprocess.CompletedProcess) -> dict:
-    lines = [l for l in proc.stdout.splitlines() if l.strip()]
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert len(lines) == 1, f"--json must print exactly one line, got {proc.stdout!r}\nstderr: {proc.stderr[-2000:]}"
     return json.loads(lines[0])
 

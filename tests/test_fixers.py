@@ -1,6 +1,10 @@
 """Deterministic fixers: each rule on the shape it targets, and no change to code that is fine."""
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from agent.fixers import FixContext, apply_fixers, import_hints
@@ -333,10 +337,6 @@ def test_apply_fixers_combines_and_is_idempotent():
 
 
 # ---- seed data -----------------------------------------------------------------------------------
-
-import json
-import os
-from pathlib import Path
 
 SEED = Path(os.environ.get("CHISEL_AGENT_SEED_DATA", Path(__file__).resolve().parents[2] / "shared" / "seed-data"))
 

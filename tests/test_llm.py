@@ -11,7 +11,7 @@ from agent.llm import Completion, LLMClient, LLMConfig, LLMRequestError, LLMUnav
 from agent.llm.cache import ResponseCache, request_key
 from agent.llm.client import parse_completion
 from agent.llm.stub_server import (
-    Reply, StubServer, dropped, http_error, malformed, rate_limited, refused_url, slow, stub_server,  # noqa: F401
+    Reply, StubServer, dropped, http_error, malformed, rate_limited, refused_url, slow,
 )
 
 MSGS = [{"role": "system", "content": "You write Chisel."},

@@ -31,9 +31,9 @@ def test_hub_is_offline():
 def test_default_config_is_the_seed_recipe():
     cfg = load_config(DEFAULT_CONFIG)
     assert cfg.model == "Qwen/Qwen2.5-Coder-14B-Instruct"
-    q, l, t = cfg.quantization, cfg.lora, cfg.training
+    q, lora, t = cfg.quantization, cfg.lora, cfg.training
     assert (q.load_in_4bit, q.quant_type, q.double_quant, q.compute_dtype) == (True, "nf4", True, "bfloat16")
-    assert (l.r, l.alpha, l.dropout, l.target_modules) == (64, 128, 0.05, "all-linear")
+    assert (lora.r, lora.alpha, lora.dropout, lora.target_modules) == (64, 128, 0.05, "all-linear")
     assert (t.learning_rate, t.num_epochs, t.lr_scheduler, t.warmup_ratio) == (2e-4, 3, "cosine", 0.1)
     assert (t.per_device_batch_size, t.gradient_accumulation_steps, t.bf16) == (2, 8, True)
     assert (cfg.data.cutoff_len, cfg.data.val_size) == (2048, 0.05)

@@ -66,9 +66,9 @@ class _Display:
                 self.chains[chain] = f"r{data['round']} asking"
         elif kind == "verified":
             self.verifies += 1
-            self.chains[chain] = f"r{data['round']} " + ("[green]passed[/]" if data["ok"] else f"[red]{data['category'] or data['stage']}[/]")
+            self.chains[data["chain"]] = f"r{data['round']} " + ("[green]passed[/]" if data["ok"] else f"[red]{data['category'] or data['stage']}[/]")
         elif kind == "escape":
-            self.chains[chain] = f"r{data['round']} escape"
+            self.chains[data["chain"]] = f"r{data['round']} escape"
         elif kind == "budget_stop":
             self.task_name += f" ({data['reason']})"
         if self.progress is not None:
@@ -312,7 +312,7 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
         return Reply(_bench_reply(top, broken=not user.startswith("Your Chisel code")))
 
     cfg = SolveConfig(k=k, depth=2, rag=False, select="first", profile=profile or "chisel7")
-    rows = []
+    rows: list[dict[str, Any]] = []
 
     async def bench(stub, env, tmp: Path, bar, job):
         # One client for all tasks, as `agent eval` has; its first request pays one-time imports and

@@ -26,7 +26,10 @@ def setup(
         try:
             get_profile(name)
             with err_console.status(f"setting up {name} ...") as status:
-                setup_profile(name, force=force, log=lambda m: status.update(m) or err_console.print(m))
+                def log(m: str) -> None:
+                    status.update(m)
+                    err_console.print(m)
+                setup_profile(name, force=force, log=log)
         except (ValueError, RuntimeError) as e:
             fail(str(e).splitlines()[0] if isinstance(e, ValueError) else str(e))
 

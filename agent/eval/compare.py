@@ -61,7 +61,7 @@ def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int
         pass_at[str(k)] = {"a": mean(pa), "b": mean(pb), "delta": mean(d), "ci95": [lo, hi]}
 
     levels: dict[str, dict] = {}
-    for (ra, rb), x, y in zip(pairs, a_pass, b_pass):
+    for (ra, _rb), x, y in zip(pairs, a_pass, b_pass):
         row = levels.setdefault(ra.level or "unknown", {"total": 0, "a": 0, "b": 0})
         row["total"] += 1
         row["a"] += x

@@ -85,7 +85,7 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
                 break
             if not (code or "").strip() and round_ == 0 and recorded.raw_output:
                 code, _ = extract(recorded.raw_output, task.top)
-            if not (code or "").strip():
+            if not code or not code.strip():
                 chain.attempts.append(AttemptRecord(round=round_, category="extraction_failed"))
                 continue
             fixes: list[str] = []
@@ -113,7 +113,7 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
     rec.passed = any(ch.first_pass_round is not None for ch in rec.chains)
     rec.passed_lenient = rec.passed_lenient or rec.passed
     rec.compiled = any(a.compiled for ch in rec.chains for a in ch.attempts)
-    if last is not None:
+    if best is not None and last is not None:
         rec.stage, rec.final_code = last.stage, last.code
         rec.failure_category = None if rec.passed else last.category
         rec.rounds = last.round

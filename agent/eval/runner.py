@@ -16,6 +16,9 @@ from agent.eval.benchmarks import Benchmark
 from agent.eval.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
 from reflect_env.sim.tools import icarus
+from agent.interfaces import ProblemSolver
+from agent.llm.client import LLMUnavailable
+from agent.task import Task
 
 # Settings that change what a record means: a resumed run must use the same ones.
 IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile")
@@ -157,7 +160,7 @@ def _open_env(opts: RunOptions, env_factory):
 async def _check_llm(opts: RunOptions) -> None:
     """A live run checks the server and model before the verifier starts: one line, nothing run."""
     from agent.config import ConfigError, load_config
-    from agent.llm import LLMClient, LLMUnavailable
+    from agent.llm import LLMClient
 
     try:
         cfg = load_config(model=opts.model, base_url=opts.base_url).llm
@@ -180,11 +183,10 @@ async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factor
         try:
             return await _drive(tasks, opts, errors, env, solver)
         finally:
-            if hasattr(solver, "aclose"):
-                await solver.aclose()
+            await solver.aclose()
 
 
-async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -> int:
+async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: ProblemSolver) -> int:
     workers = getattr(env, "workers", None) or 2
     workers = workers if isinstance(workers, int) else len(workers)
     sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
@@ -207,7 +209,7 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
                     record = await solver.solve(task)
                 except Exception as e:  # one broken problem must not lose the others' results
                     message = f"{type(e).__name__}: {e}".splitlines()[0][:300]
-                    if type(e).__name__ == "LLMUnavailable" or _verifier_gone(e):
+                    if isinstance(e, LLMUnavailable) or _verifier_gone(e):
                         fatal.append(str(e).splitlines()[0])
                     errors[task.id] = message
             if record is not None:
@@ -235,16 +237,20 @@ class _Replayer:
         from agent.eval.replay import load_recorded
 
         self.env, self.opts = env, opts
+        assert opts.replay is not None  # a _Replayer exists only for a replay run
         self.recorded = load_recorded(opts.replay)
 
-    async def solve(self, task):
+    async def solve(self, task: Task) -> ProblemRecord:
         from agent.eval.replay import replay_problem
 
         return await replay_problem(self.env, task, self.recorded.get(task.id), fix=self.opts.fix,
                                     depth=self.opts.depth, profile=self.opts.profile)
 
+    async def aclose(self) -> None:
+        pass  # a replay holds nothing of its own: the verifier belongs to the run
 
-def _make_solver(env, opts: RunOptions):
+
+def _make_solver(env, opts: RunOptions) -> ProblemSolver:
     if opts.replay is not None:
         return _Replayer(env, opts)
     from agent.config import ConfigError

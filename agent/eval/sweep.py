@@ -47,7 +47,9 @@ def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int])
                 share = k / len(r.chains)
                 calls += 1 + share * sum(_repair_rounds(ch, d) for ch in r.chains)
                 tokens += share * sum(ch.tokens_within(d) for ch in r.chains)
-            cells.append(GridCell(k, d, mean_pass_at_k(strict, k), mean_pass_at_k(lenient, k),
+            p, p_lenient = mean_pass_at_k(strict, k), mean_pass_at_k(lenient, k)
+            assert p is not None and p_lenient is not None  # k <= n: every problem has k samples
+            cells.append(GridCell(k, d, p, p_lenient,
                                   calls, tokens, tokens / len(records)))
     return cells
 

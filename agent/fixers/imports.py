@@ -105,7 +105,7 @@ def missing_imports(code: str) -> list[tuple[str, str]]:
         pkg = IMPORT_TABLE[name]
         if not _imports_provide(code, name, pkg):
             missing.append((name, pkg))
-    if _BUNDLE_LIT_RE.search(mask(code)) and not any(l.strip() == BUNDLE_LIT_IMPORT for l in _import_lines(code)):
+    if _BUNDLE_LIT_RE.search(mask(code)) and not any(line.strip() == BUNDLE_LIT_IMPORT for line in _import_lines(code)):
         missing.append((".Lit", BUNDLE_LIT_IMPORT))
     return missing
 
@@ -127,8 +127,8 @@ def add_imports(code: str, imports: list[str]) -> tuple[str, int]:
 def fix_imports(code: str, ctx: FixContext) -> tuple[str, list[FixRecord]]:
     """Add each import that a used identifier (or a `not found: X` diagnostic) needs."""
     needed: dict[str, list[str]] = {}
-    for name, pkg in missing_imports(code):
-        needed.setdefault(pkg, []).append(name)
+    for missing, pkg in missing_imports(code):
+        needed.setdefault(pkg, []).append(missing)
     for d in ctx.diagnostics:
         name = diagnostic_identifier(d.message)
         if name and name in IMPORT_TABLE and not _imports_provide(code, name, IMPORT_TABLE[name]):

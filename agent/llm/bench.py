@@ -31,7 +31,7 @@ def _ms_stats(samples_s: list[float]) -> dict:
 
 def _raw_round_trips(base_url: str, n: int, tick: Callable[[], None]) -> list[float]:
     u = urlparse(base_url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    conn = http.client.HTTPConnection(u.netloc, timeout=10)
     body = json.dumps({"model": "bench", "messages": MESSAGES, "n": 1}).encode()
     out = []
     try:

@@ -16,7 +16,7 @@ import socket
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from typing import TYPE_CHECKING
 
@@ -147,7 +147,7 @@ def parse_completion(body: str) -> tuple[list[str], list[str], int, int]:
             raise _MalformedReply(f"message content is a {type(content).__name__}, not text")
         texts.append(content or "")
         reasons.append(str(c.get("finish_reason") or "unknown"))
-    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    usage = u if isinstance(u := data.get("usage"), dict) else {}
     return texts, reasons, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
 
 
@@ -173,7 +173,7 @@ def _retry_after_s(exc: BaseException | None) -> float | None:
     return None
 
 
-def _usable_entry(entry: Any) -> bool:
+def _usable_entry(entry: Any) -> TypeGuard[dict]:
     """A cache row written by this client (a damaged or foreign one is treated as a miss)."""
     return (isinstance(entry, dict) and isinstance(entry.get("texts"), list)
             and isinstance(entry.get("finish_reasons"), list) and len(entry["texts"]) == len(entry["finish_reasons"])
@@ -183,7 +183,8 @@ def _usable_entry(entry: Any) -> bool:
 def _cannot_connect(exc: BaseException) -> bool:
     """True when no server took the connection (refused, DNS, unreachable), not a dropped reply."""
     # By class name: the SDK's transport is httpx in some openai releases and a fork (httpx2) in others.
-    seen, hops = exc, 0
+    seen: BaseException | None = exc
+    hops = 0
     while seen is not None and hops < 10:
         if isinstance(seen, (ConnectionRefusedError, socket.gaierror)) or type(seen).__name__ in (
                 "ConnectError", "ConnectTimeout"):
@@ -353,7 +354,7 @@ class LLMClient:
                 model=body["model"], messages=body["messages"], n=body["n"], temperature=body["temperature"],
                 top_p=body["top_p"], max_tokens=body["max_tokens"],
                 **({"seed": body["seed"]} if "seed" in body else {}),
-                **({"extra_body": extra} if extra else {}),
+                extra_body=extra or None,
             )
             return parse_completion(raw.text)
 

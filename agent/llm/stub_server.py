@@ -37,7 +37,7 @@ from agent.llm.client import DEFAULT_MODEL
 try:  # the fixture is only defined where pytest is importable
     import pytest
 except ImportError:  # pragma: no cover
-    pytest = None
+    pytest = None  # type: ignore[assignment]  # the optional-import idiom: no fixture without pytest
 
 
 @dataclass

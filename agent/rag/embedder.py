@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 # One loaded model per process: it is immutable and takes tens of seconds to load on a busy machine.
-_MODELS: dict[str, object] = {}
+_MODELS: dict[str, SentenceTransformer] = {}
 _MODELS_LOCK = threading.Lock()
 
 
@@ -37,7 +41,7 @@ class Embedder:
     """Normalised embeddings (cosine = dot product). Thread-safe lazy load."""
 
     def __init__(self) -> None:
-        self._model = None
+        self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self.load_seconds: float | None = None
 
@@ -80,5 +84,6 @@ class Embedder:
 
     def embed(self, texts: list[str], batch_size: int = 32) -> list[list[float]]:
         self.load()
+        assert self._model is not None
         vecs = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
         return vecs.tolist()

@@ -12,10 +12,14 @@ import hashlib
 import json
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from agent.rag.embedder import MODEL_NAME
 from agent.rag.notes import NoteDoc
 from agent.rag.scaladoc import GENERATOR_VERSION
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 INDEX_FORMAT = "1"
 
@@ -43,10 +47,10 @@ def embed_text(note: NoteDoc) -> str:
 class VectorIndex:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._client = None
+        self._client: ClientAPI | None = None
 
     @property
-    def client(self):
+    def client(self) -> ClientAPI:
         if self._client is None:
             import chromadb
             from chromadb.config import Settings
@@ -81,7 +85,8 @@ class VectorIndex:
         if name in self.names():
             self.client.delete_collection(name)
         col = self.client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
-        col.add(ids=[n.id for n in notes], embeddings=vectors,
+        embeddings: list[Sequence[float] | Sequence[int]] = list(vectors)  # the element type chromadb declares
+        col.add(ids=[n.id for n in notes], embeddings=embeddings,
                 metadatas=[{"kind": n.kind, "text_hash": text_hash(n)} for n in notes])
 
     def known_vectors(self, profile: str) -> dict[str, list[float]]:
@@ -93,8 +98,8 @@ class VectorIndex:
                 continue
             got = self.client.get_collection(c, embedding_function=None).get(include=["embeddings", "metadatas"])
             for meta, vec in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
-                if meta and meta.get("text_hash"):
-                    known[meta["text_hash"]] = [float(x) for x in vec]
+                if meta and isinstance(h := meta.get("text_hash"), str) and h:
+                    known[h] = [float(x) for x in vec]
         return known
 
     def drop_stale(self, profile: str, keep: str) -> list[str]:

@@ -10,7 +10,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Literal
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,9 @@ from agent.rag.index import VectorIndex, collection_name, content_hash, embed_te
 from agent.rag.lexical import LexicalScorer
 from agent.rag.notes import Note, NoteDoc, default_notes_dir, load_notes
 from agent.rag.scaladoc import generate_notes
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger("agent.rag")
 CHARS_PER_TOKEN = 4
@@ -58,7 +61,7 @@ class Retriever:
         cache_dir: Path | None = None,
         token_budget: int = 1200,
         notes_dir: Path | None = None,
-        sources_jar: Path | None | bool = None,
+        sources_jar: Path | Literal[False] | None = None,
         embedder: Embedder | None = None,
     ) -> None:
         from reflect_env.toolchain import cache_dir as default_cache_dir, get_profile, toolchain
@@ -79,7 +82,7 @@ class Retriever:
         self._lexical: LexicalScorer | None = None
         self._build_lock = threading.Lock()  # the search loop calls retrieve() from several threads
         self._ids: list[str] = []
-        self._matrix = None  # numpy (notes x dim), rows aligned with _ids
+        self._matrix: np.ndarray | None = None  # numpy (notes x dim), rows aligned with _ids
         self._qcache: OrderedDict[str, object] = OrderedDict()
         self._qcache_lock = threading.Lock()
 
@@ -158,7 +161,7 @@ class Retriever:
                 if self._collection is None:
                     self.build()
         docs = self._docs
-        assert docs is not None and self._lexical is not None
+        assert docs is not None and self._lexical is not None and self._matrix is not None
         diag = (diagnostics or "").strip()[:DIAG_CHARS]
         if diag and diag[:200] in query:
             diag = ""  # the search loop puts the messages into the query already: one embedding suffices

@@ -88,7 +88,7 @@ class Engine:
     def check_resumable(self, existing: Existing) -> None:
         seeds = {m.get("seed") for m in existing.meta + existing.failures}
         if seeds and seeds != {self.seed}:
-            raise ValueError(f"{self.out} was generated with seed {sorted(seeds)}, not {self.seed}; "
+            raise ValueError(f"{self.out} was generated with seed {sorted(seeds, key=str)}, not {self.seed}; "
                              "resume with the same --seed or write to another --out")
         stray = {m["level"] for m in existing.meta} - set(self.levels)
         if stray:
@@ -161,6 +161,7 @@ class Engine:
                 for task in done:
                     cand = tasks.pop(task)
                     in_flight[cand.level] -= 1
+                    error: str | None = None
                     try:
                         result = task.result()
                     except Exception as exc:  # the verifier raised: an infrastructure failure

@@ -47,7 +47,7 @@ def declared_names(code: str) -> list[str]:
         for m in pattern.finditer(text):
             names.setdefault(m.group(1), m.start(1))
     names.pop("Nil", None)
-    return sorted(names, key=names.get)
+    return sorted(names, key=names.__getitem__)
 
 
 def _renamed(toks: list[str], code: str) -> list[str]:

@@ -16,7 +16,7 @@ RESERVED_NAMES = {
     "Module", "Bundle", "Bool", "UInt", "SInt", "Wire", "Reg", "Mux", "Counter", "Queue", "Valid",
     "Decoupled", "Pipe", "Arbiter", "ShiftRegister", "PopCount", "Reverse", "Fill", "Log2", "Cat",
     "PriorityEncoder", "OHToUInt", "UIntToOH", "MuxCase", "MuxLookup", "Mux1H", "Enum", "Vec",
-    "RegInit", "RegNext", "VecInit", "Irrevocable", "Pipe", "Log2Ceil", "BitPat", "Lookup",
+    "RegInit", "RegNext", "VecInit", "Irrevocable", "Log2Ceil", "BitPat", "Lookup",
 }
 
 # Scala 2 reserved words (plus Scala 3 soft keywords that break in some positions): never a name.
@@ -49,7 +49,7 @@ def module_name(rng: random.Random, nouns: list[str], width: int | None = None) 
             return name
 
 
-def pick(rng: random.Random, pool: list[str], k: int, avoid: set[str] = frozenset()) -> list[str]:
+def pick(rng: random.Random, pool: list[str], k: int, avoid: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """k distinct names from pool, none in avoid."""
     return rng.sample([p for p in pool if p not in avoid], k)
 

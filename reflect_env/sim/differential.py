@@ -188,6 +188,7 @@ def _inputs_at(stim: Stimulus, cycle: int) -> str:
 
 
 def _mismatch_hint(mm: Mismatch, stim: Stimulus, sequential: bool) -> str:
+    assert mm.cycle is not None  # a differential mismatch always has its cycle
     text = (f"cycle {mm.cycle}: {mm.signal} expected {_with_decimal(mm.expected)}, got {_with_decimal(mm.got)}; "
             f"inputs {_inputs_at(stim, mm.cycle)}")
     if sequential and mm.cycle:

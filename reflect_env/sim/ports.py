@@ -88,7 +88,8 @@ def _balanced(text: str, start: int) -> int:
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
     """Split on `sep` outside of (), [], {}."""
-    parts, depth, cur = [], 0, []
+    parts, depth = [], 0
+    cur: list[str] = []
     for c in text:
         if c in "([{":
             depth += 1
@@ -186,8 +187,8 @@ def _collect_params(params_header: str | None, body: str) -> dict[str, int]:
     decls: list[str] = []
     if params_header:
         decls += _split_top(params_header)
-    for m in re.finditer(r"\b(?:parameter|localparam)\b([^;]*);", body):
-        decls += _split_top(m.group(1))
+    for pm in re.finditer(r"\b(?:parameter|localparam)\b([^;]*);", body):
+        decls += _split_top(pm.group(1))
     for d in decls:
         m = re.search(rf"({_IDENT})\s*(?:\[[^\]]*\]\s*)*=\s*(.+)$", d, re.S)
         if not m:
@@ -283,6 +284,7 @@ def _ansi_ports(items: list[str], params: dict[str, int]) -> list[Port]:
     ports, style = [], _Style()
     for item in items:
         name, style = _parse_decl(item, style, params)
+        assert style.direction is not None  # _parse_decl rejects a declaration without one
         ports.append(Port(name, style.direction, style.width, style.signed))
     return ports
 
@@ -306,6 +308,7 @@ def _non_ansi_ports(items: list[str], body: str, params: dict[str, int], module:
         style = _Style()
         for part in _split_top(m.group(1) + " " + m.group(2)):
             name, style = _parse_decl(part, style, params)
+            assert style.direction is not None  # _parse_decl rejects a declaration without one
             found[name] = Port(name, style.direction, style.width, style.signed)
     missing = [n for n in order if n not in found]
     if missing:
