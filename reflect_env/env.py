@@ -163,15 +163,17 @@ class ReflectEnv:
                 reply = worker.request({"op": "compile", "dir": str(job), "src": str(src)}, self.timeouts.compile)
             except WorkerTimeout:
                 broken = True
-                return _fail(res, Stage.compile, Category.timeout,
-                             f"compilation did not finish within {self.timeouts.compile:.0f} s "
-                             "(runaway implicit search or macro expansion?)")
+                _fail(res, Stage.compile, Category.timeout,
+                      f"compilation did not finish within {self.timeouts.compile:.0f} s "
+                      "(runaway implicit search or macro expansion?)")
+                return
             finally:
                 res.timings["compile"] = round(time.perf_counter() - t, 4)
             broken = broken or reply.get("dirty", False)
             if "diagnostics" not in reply:  # the worker itself failed on this candidate
-                return _fail(res, Stage.compile, dg.classify_elaboration(reply.get("error", "")),
-                             reply.get("error", "compiler crashed"))
+                _fail(res, Stage.compile, dg.classify_elaboration(reply.get("error", "")),
+                      reply.get("error", "compiler crashed"))
+                return
             res.diagnostics = dg.compile_diagnostics(reply["diagnostics"], lines, len(prefix))
             if not reply["ok"]:
                 res.category = next((d.category for d in res.diagnostics if d.severity == "error"),
@@ -184,7 +186,8 @@ class ReflectEnv:
             res.notes += choice.notes
             if choice.module is None:
                 assert choice.category is not None  # choose_top names the reason whenever it finds no module
-                return _fail(res, Stage.elaborate, choice.category, choice.message)
+                _fail(res, Stage.elaborate, choice.category, choice.message)
+                return
             res.top = choice.module.name
             res.stage = Stage.elaborate
             t = time.perf_counter()
@@ -193,8 +196,9 @@ class ReflectEnv:
                                         "out": str(job / "design.fir")}, self.timeouts.elaborate)
             except WorkerTimeout:
                 broken = True
-                return _fail(res, Stage.elaborate, Category.timeout,
-                             f"elaboration did not finish within {self.timeouts.elaborate:.0f} s (infinite loop?)")
+                _fail(res, Stage.elaborate, Category.timeout,
+                      f"elaboration did not finish within {self.timeouts.elaborate:.0f} s (infinite loop?)")
+                return
             finally:
                 res.timings["elaborate"] = round(time.perf_counter() - t, 4)
             broken = broken or reply.get("dirty", False)
@@ -220,7 +224,8 @@ class ReflectEnv:
         res.timings["firtool"] = round(time.perf_counter() - t, 4)
         res.diagnostics += dg.firtool_diagnostics(out.stderr, code.splitlines(), prefix_len) if out.stderr.strip() else []
         if out.timed_out:
-            return _fail(res, Stage.emit, Category.timeout, out.stderr)
+            _fail(res, Stage.emit, Category.timeout, out.stderr)
+            return
         if not out.ok:
             res.category = next((d.category for d in res.diagnostics if d.stage == Stage.emit
                                  and d.severity == "error"), Category.firtool)
@@ -241,7 +246,8 @@ class ReflectEnv:
             ref_sv, ref_top, err = self._reference_verilog(reference, res.top)
             if err:
                 res.timings["simulate"] = round(time.perf_counter() - t, 4)
-                return _fail(res, Stage.simulate, Category.sim_error, err)
+                _fail(res, Stage.simulate, Category.sim_error, err)
+                return
         if testbench is not None:
             tb = Path(testbench)
             if tb.suffix in (".cpp", ".cc", ".cxx"):
@@ -250,8 +256,9 @@ class ReflectEnv:
             else:
                 if ref_sv is None:
                     res.timings["simulate"] = round(time.perf_counter() - t, 4)
-                    return _fail(res, Stage.simulate, Category.sim_error,
-                                 "a VerilogEval testbench needs its reference (_ref.sv) as `reference`")
+                    _fail(res, Stage.simulate, Category.sim_error,
+                          "a VerilogEval testbench needs its reference (_ref.sv) as `reference`")
+                    return
                 ref_path = job / "ref.sv"
                 ref_path.write_text(ref_sv)
                 out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate)

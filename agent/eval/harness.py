@@ -88,7 +88,7 @@ def check_reference(env_factory: Callable, task: Task, workdir: Path) -> dict:
     if design is None:
         return {"ok": False, "category": "no_reference", "reason": "the problem has no reference to check"}
     if _VERILOG.search(design) and "endmodule" in design:  # checked by simulation alone, no Chisel to build
-        if task.testbench is not None:
+        if task.testbench is not None and task.reference is not None:
             ref = workdir / "ref.sv"
             ref.write_text(task.reference)
             out = sim.verilogeval(design, task.testbench, ref, workdir=workdir / "sim", timeout=120)

@@ -5,7 +5,6 @@ runaway `$display` loop must not fill memory: only the head and tail of the outp
 """
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess

@@ -95,7 +95,7 @@ class Channel:
                 if ln.startswith(head)]
 
 
-def run_sandboxed(cmd: list[str], workdir: Path, timeout: float, *, readable: list[Path] = (),
+def run_sandboxed(cmd: list[str], workdir: Path, timeout: float, *, readable: tuple[Path, ...] | list[Path] = (),
                   split_stderr: bool = False) -> Outcome:
     """Run a simulation binary that executes design code: only `workdir` is writable (bubblewrap, when it
     works here), so a design's $fopen/$fwrite cannot reach files outside its own job."""

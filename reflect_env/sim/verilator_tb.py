@@ -74,7 +74,7 @@ def verilator_cpp(dut_sv: str, top: str, tb_cpp: Path, *, workdir: Path, timeout
     if ran.timed_out:
         res = SimResult.timed_out(timeout, trim(ran.output + ran.stderr))
     else:
-        res = _judge(ran.returncode, ran.output, ran.stderr)
+        res = _judge(ran.returncode if ran.returncode is not None else -1, ran.output, ran.stderr)
     res.vcd_path, res.seconds, res.simulator = vcd_path, seconds, _simulator()
     return res
 

@@ -57,6 +57,8 @@ def instrument(test_sv: str, channel: Channel) -> str:
     text = _DISPLAY_RE.sub(lambda m: f'$fdisplay({fd}, "{channel.token} ', test_sv)
     text = _FINISH_RE.sub(lambda m: f'begin $fdisplay({fd}, "{channel.token} END"); $finish; end', text)
     header = _TB_HEADER_RE.search(text)
+    if header is None:
+        raise ValueError(f"the testbench has no `module {TB_TOP}` header to add the verdict file to")
     return (text[:header.end()] + f'\n\tinteger sim__verdict_fd = $fopen("{channel.file}", "w");'
             + text[header.end():])
 
