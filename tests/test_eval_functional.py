@@ -86,3 +86,78 @@ def test_compare_uses_functional_when_both_runs_checked_it():
     assert (cmp["functional"]["a"], cmp["functional"]["b"]) == (0.5, 1.0)
     assert (cmp["compile"]["a"], cmp["compile"]["b"], cmp["compile"]["delta"]) == (1.0, 1.0, 0.0)
     assert cmp["pass_at_k"]["1"]["a"] == pytest.approx(0.5)
+
+
+# -- through the real CLI, search loop, verifier and simulator, against the stub server -----------
+
+PASS = "import chisel3._\n\nclass {top} extends Module {{\n  val io = IO(new Bundle {{\n" \
+       "    val in  = Input(UInt(4.W))\n    val out = Output(UInt(4.W))\n  }})\n  io.out := {expr}\n}}\n"
+
+
+def _eval_set(path, rows):
+    """Seed-format rows (id, top, reference expression); every row carries reference_code and asks
+    for compile only, like eval_set_v2."""
+    lines = [json.dumps({"id": i, "level": "L1", "category": "test", "instruction": f"Build `{top}`.", "input": "",
+                         "reference_code": PASS.format(top=top, expr=expr),
+                         "test_config": {"require_compile": True, "require_elaborate": True,
+                                         "require_simulate": False, "module_name": top}})
+             for i, top, expr in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_eval_scores_function_separately_from_what_the_search_saw(tmp_path):
+    """FuncB's model answer compiles but is not its reference's function. Without oracle feedback
+    (the default) the search accepts it and the score says compile 2/2, functional 1/2. With
+    --oracle-feedback the search simulates against the reference and repairs it. --compile-only
+    gives the seed's metric."""
+    from agent.llm.stub_server import Reply, StubServer
+    from tests.test_eval_support import json_out, require_verifier, run_agent
+
+    require_verifier()
+    bench = _eval_set(tmp_path / "set.jsonl", [("f1", "FuncA", "io.in"), ("f2", "FuncB", "~io.in")])
+
+    def reply(request):
+        prompt = "\n".join(m["content"] for m in request["messages"])
+        top = "FuncA" if "FuncA" in prompt else "FuncB"
+        repair = "Simulation against the reference disagrees" in prompt
+        return Reply(f"```scala\n{PASS.format(top=top, expr='~io.in' if repair else 'io.in')}```")
+
+    common = ["-n", "1", "-k", "1", "--depth", "1", "--no-rag", "--no-cache", "--workers", "1", "--json"]
+    with StubServer(reply) as stub:
+        plain = run_agent("eval", bench, "--base-url", stub.base_url, *common, "--out", tmp_path / "plain")
+        plain_requests = len(stub.requests)
+        stub.clear()
+        oracle = run_agent("eval", bench, "--base-url", stub.base_url, "--oracle-feedback", *common,
+                           "--out", tmp_path / "oracle")
+        oracle_requests = len(stub.requests)
+        stub.clear()
+        seed_metric = run_agent("eval", bench, "--base-url", stub.base_url, "--compile-only", *common,
+                                "--out", tmp_path / "compile")
+    for proc in (plain, oracle, seed_metric):
+        assert proc.returncode == 0, proc.stderr[-3000:]
+
+    s = json_out(plain)
+    assert plain_requests == 2 and s["oracle_feedback"] is False and s["headline_metric"] == "functional"
+    assert (s["compile_pass"]["passed"], s["functional_pass"]["passed"], s["functional_pass"]["total"]) == (2, 1, 2)
+    assert s["passed"] == 1 and s["by_failure"] == {"sim_mismatch": 1}
+    assert "compile pass 2, functional pass 1" in plain.stderr  # the progress line
+    rows = {r["id"]: r for r in map(json.loads, (tmp_path / "plain" / "results.jsonl").read_text().splitlines())}
+    assert rows["f2"]["passed"] and rows["f2"]["functional"] is False and rows["f2"]["chains"][0]["functional_ok"] is False
+    report = (tmp_path / "plain" / "report.md").read_text()
+    assert "the search saw no oracle feedback" in report and "| 1/2 | 50.0% |" in report
+
+    s = json_out(oracle)
+    assert oracle_requests == 3 and s["oracle_feedback"] is True
+    assert (s["compile_pass"]["passed"], s["functional_pass"]["passed"]) == (2, 2)
+    assert "the search saw oracle feedback" in (tmp_path / "oracle" / "report.md").read_text()
+
+    s = json_out(seed_metric)
+    assert s["headline_metric"] == "compile" and s["functional_pass"]["total"] == 0 and s["passed"] == 2
+    assert "scoring: compile only" in (tmp_path / "compile" / "report.md").read_text()
+
+    cmp = run_agent("compare", tmp_path / "plain", tmp_path / "oracle", "--json")
+    assert cmp.returncode == 0, cmp.stderr[-2000:]
+    c = json_out(cmp)
+    assert c["metric"] == "functional" and c["fixed_by_b"] == ["f2"] and c["compile"]["delta"] == 0.0
+    assert c["oracle_feedback"] == {"a": False, "b": True}
