@@ -16,7 +16,7 @@ from agent.cli_util import err_console
 from agent.eval.benchmarks import Benchmark
 from agent.eval.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
-from agent.eval.verification import score_functional, without_oracle
+from agent.eval.verification import score_functional, with_reference, without_oracle
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig
@@ -231,7 +231,8 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver) -
                 if fatal:
                     return
                 try:
-                    record = await solver.solve(task if opts.oracle_feedback else without_oracle(task))
+                    seen = (with_reference(task) or task) if opts.oracle_feedback else without_oracle(task)
+                    record = await solver.solve(seen)
                     if not opts.compile_only:
                         await score_functional(env, task, record, oracle_feedback=opts.oracle_feedback)
                 except Exception as e:  # one broken problem must not lose the others' results
