@@ -161,3 +161,55 @@ def test_eval_scores_function_separately_from_what_the_search_saw(tmp_path):
     c = json_out(cmp)
     assert c["metric"] == "functional" and c["fixed_by_b"] == ["f2"] and c["compile"]["delta"] == 0.0
     assert c["oracle_feedback"] == {"a": False, "b": True}
+
+
+class _FakeEnv:
+    """Counts functional checks; answers from `verdicts` (code -> ok) or raises for 'boom'."""
+
+    def __init__(self, verdicts):
+        self.verdicts, self.calls = verdicts, []
+
+    async def averify(self, code, **kw):
+        from reflect_env.result import Category, Stage, VerifyResult
+
+        self.calls.append((code, kw["reference"]))
+        if code == "boom":
+            raise RuntimeError("worker pool is gone")
+        ok = self.verdicts[code]
+        return VerifyResult(ok=ok, stage=Stage.passed if ok else Stage.simulate, top="T", requested_top="T",
+                            category=None if ok else Category.sim_mismatch)
+
+
+def _task():
+    from agent.task import Task
+
+    return Task(id="t", spec="s", top="T", meta={"reference_code": "class T ..."})
+
+
+def _passing(i, code):
+    return ChainRecord(sample_index=i, first_pass_round=0, attempts=[AttemptRecord(round=0, ok=True, code=code)])
+
+
+def test_functional_scoring_simulates_each_distinct_passing_candidate_once():
+    import asyncio
+
+    from agent.eval.verification import score_functional
+
+    env = _FakeEnv({"good": True, "bad": False})
+    rec = ProblemRecord(id="t", passed=True, chains=[_passing(0, "bad"), _passing(1, "good"), _passing(2, "bad"),
+                                                     ChainRecord(sample_index=3)])
+    asyncio.run(score_functional(env, _task(), rec, oracle_feedback=False))
+    assert sorted(env.calls) == [("bad", "class T ..."), ("good", "class T ...")]
+    assert [c.functional_ok for c in rec.chains] == [False, True, False, None]
+    assert rec.functional is True and rec.functional_check and rec.functional_category is None
+
+
+def test_a_functional_check_that_raises_keeps_the_record():
+    import asyncio
+
+    from agent.eval.verification import score_functional
+
+    rec = ProblemRecord(id="t", passed=True, chains=[_passing(0, "boom")])
+    asyncio.run(score_functional(_FakeEnv({}), _task(), rec, oracle_feedback=False))
+    assert rec.functional is False and rec.functional_category == "crash"
+    assert any("worker pool is gone" in n for n in rec.notes)

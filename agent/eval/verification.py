@@ -95,8 +95,16 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
         if chain.first_pass_round is None or code is None:
             continue
         if code not in verdicts:
-            verdicts[code] = await check(env, scoring, code)
+            try:
+                verdicts[code] = await check(env, scoring, code)
+            except Exception as e:  # a verifier fault must not lose the search's record
+                record.notes.append(f"functional check of sample {chain.sample_index} raised "
+                                    f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300])
+                verdicts[code] = None
         result = verdicts[code]
+        if result is None:
+            record.functional_category = record.functional_category or "crash"
+            continue
         chain.functional_ok = bool(result.ok)
         if not result.ok and record.functional_category is None:
             record.functional_category = enum_value(result.category)
