@@ -153,7 +153,7 @@ def _check_config(config: Path | None) -> None:
 
 @app.command("sweep")
 def sweep_cmd(
-    bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in --config)"),
+    bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in the --grid file)"),
     k: Optional[str] = typer.Option(None, "--k", help="samples grid, e.g. 1,2,4,8 (one run draws max k); default: the grid file, else powers of two up to the config's k"),
     depth: Optional[str] = typer.Option(None, "--depth", help="repair-depth grid, e.g. 0,1,2,3; default: the grid file, else 0 .. the config's depth"),
     grid_file: Optional[Path] = typer.Option(None, "--grid", help="sweep grid YAML (experiments/sweeps/*.yaml)"),
