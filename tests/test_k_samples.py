@@ -1,17 +1,19 @@
 """k means k: `agent solve -k 4` against a server that ignores `n` still verifies 4 candidates."""
 import json
 
-from tests.test_solve import ADDER, ADDER_SPEC, agent_cli, cli_ok, fenced, toolchain_ready  # noqa: F401
+from tests.test_eval_support import require_verifier, run_agent
+from tests.test_solve import ADDER, ADDER_SPEC, fenced
 
 
-def test_solve_k4_against_a_server_that_ignores_n_verifies_4_candidates(cli_ok, toolchain_ready, tmp_path):
+def test_solve_k4_against_a_server_that_ignores_n_verifies_4_candidates(tmp_path):
     from agent.llm.stub_server import Reply, StubServer
 
+    require_verifier()
     spec = tmp_path / "adder.txt"
     spec.write_text(ADDER_SPEC)
     out = tmp_path / "run"
     with StubServer(default=Reply(fenced(ADDER)), ignore_n=True) as stub:
-        p = agent_cli("solve", str(spec), "--base-url", stub.base_url, "-k", "4", "--depth", "0", "--select", "all",
+        p = run_agent("solve", str(spec), "--base-url", stub.base_url, "-k", "4", "--depth", "0", "--select", "all",
                       "--seed", "11", "--no-rag", "--no-cache", "--json", "--out", str(out))
         sent = [(r["n"], r.get("seed")) for r in stub.requests]
     assert p.returncode == 0, p.stderr[-2000:]
@@ -28,16 +30,17 @@ def test_solve_k4_against_a_server_that_ignores_n_verifies_4_candidates(cli_ok, 
     assert summary["llm_calls"] == 4  # each follow-up request is an LLM call against the budgets
 
 
-def test_the_llm_call_budget_stops_follow_ups(cli_ok, toolchain_ready, tmp_path):
+def test_the_llm_call_budget_stops_follow_ups(tmp_path):
     from agent.llm.stub_server import Reply, StubServer
 
+    require_verifier()
     spec = tmp_path / "adder.txt"
     spec.write_text(ADDER_SPEC)
     toml = tmp_path / "chisel-agent.toml"
     toml.write_text("[budgets]\nmax_llm_calls = 2\n")
     out = tmp_path / "run"
     with StubServer(default=Reply(fenced(ADDER)), ignore_n=True) as stub:
-        p = agent_cli("solve", str(spec), "--config", str(toml), "--base-url", stub.base_url, "-k", "4",
+        p = run_agent("solve", str(spec), "--config", str(toml), "--base-url", stub.base_url, "-k", "4",
                       "--depth", "0", "--select", "all", "--no-rag", "--no-cache", "--json", "--out", str(out))
         requests = len(stub.requests)
     assert p.returncode == 0, p.stderr[-2000:]
