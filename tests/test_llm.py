@@ -223,7 +223,7 @@ def test_cache_hit_avoids_second_http_request(tmp_path):
 ], ids=lambda d: next(iter(d)))
 def test_cache_key_covers_every_request_parameter(tmp_path, change):
     base = dict(messages=MSGS, n=2, seed=3)
-    with StubServer(default=Reply(["x", "y"])) as stub:  # distinct choices: one request each
+    with StubServer(default=Reply("x")) as stub:
         chat(make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c.sqlite"), **base)
         c = chat(make_client(stub.base_url, use_cache=True, cache_path=tmp_path / "c.sqlite"), **{**base, **change})
     assert c.cached is False and len(stub.requests) == 2
@@ -479,7 +479,7 @@ def test_a_server_that_ignores_n_is_asked_again_with_distinct_seeds():
     assert [r["n"] for r in sent] == [4, 3, 2, 1]
     assert [r["seed"] for r in sent] == [7, 8, 9, 10]
     assert c.sampling == {"requested_n": 4, "choices_per_request": [1, 1, 1, 1], "requests": 4,
-                          "seeds": [7, 8, 9, 10], "samples": 4, "stopped": None, "one_seed_copies": False}
+                          "seeds": [7, 8, 9, 10], "samples": 4, "stopped": None}
 
 
 def test_follow_ups_without_a_seed_get_distinct_stable_seeds_and_replay_from_the_cache(tmp_path):
@@ -545,22 +545,3 @@ def test_a_serialising_server_that_does_not_say_so_is_sent_fewer_after_a_timeout
         out = asyncio.run(burst())
     assert [c.texts for c in out] == [["x"]] * 2
     assert client.usage.retries == 1 and client._limiter.limit == 1
-
-
-def test_one_sample_copied_into_every_choice_counts_once():
-    """llama-server runs a request's n choices with its one seed: at temperature 0.7 and seed 5 its
-    3 choices were identical. They count as one sample; the rest come one per request, other seeds."""
-    with StubServer(lambda request: Reply(f"sample seed={request.get('seed')}")) as stub:
-        c = chat(make_client(stub.base_url), n=3, seed=5, temperature=0.7)
-        sent = [(r["n"], r["seed"]) for r in stub.requests]
-    assert sent == [(3, 5), (1, 6), (1, 7)]
-    assert c.texts == ["sample seed=5", "sample seed=6", "sample seed=7"]
-    assert c.sampling["one_seed_copies"] is True and c.sampling["choices_per_request"] == [1, 1, 1]
-
-
-def test_identical_choices_are_kept_at_temperature_0_or_without_a_seed():
-    with StubServer(default=Reply("same")) as stub:
-        greedy = chat(make_client(stub.base_url), n=3, seed=5, temperature=0.0)
-        unseeded = chat(make_client(stub.base_url), n=3, temperature=0.7)
-        sent = len(stub.requests)
-    assert sent == 2 and greedy.texts == unseeded.texts == ["same"] * 3

@@ -200,19 +200,6 @@ def _cannot_connect(exc: BaseException) -> bool:
     return False
 
 
-def _one_seed_copies(completion: Completion, seed: int | None, temperature: float) -> tuple[Completion, bool]:
-    """Keep one choice when the server copied one sample into every choice. llama.cpp's llama-server
-    runs the n choices of a request with the request's one seed: measured on the shared server,
-    `n=3, seed=5, temperature=0.7` gave three identical "Hello! How can". Identical choices at a
-    temperature above 0 under a fixed seed are that, not agreement, so they count as one sample and
-    the rest are asked for with other seeds."""
-    texts = completion.texts
-    if seed is None or temperature <= 0 or len(texts) < 2 or len(set(texts)) > 1:
-        return completion, False
-    completion.texts, completion.finish_reasons = texts[:1], completion.finish_reasons[:1]
-    return completion, True
-
-
 def server_slots(base_url: str, timeout_s: float = 5.0) -> int | None:
     """How many requests the server runs at once, if it says: llama.cpp's llama-server reports
     `total_slots` at /props (its --parallel). vLLM and OpenAI have no such page (None)."""
@@ -322,8 +309,7 @@ class LLMClient:
         them faithfully), until there are n. `before_follow_up(so_far)` is asked before each follow-up
         request: a reason string stops there (a caller's budget) and the result keeps what came."""
         kw = dict(temperature=temperature, top_p=top_p, max_tokens=max_tokens, extra=extra)
-        got, copies = _one_seed_copies(await self._chat_once(self.request_body(messages, n=n, seed=seed, **kw)),
-                                       seed, temperature)
+        got = await self._chat_once(self.request_body(messages, n=n, seed=seed, **kw))
         seeds, per_request, stopped = [seed], [len(got.texts)], None
         if len(got.texts) < n:
             base = seed if seed is not None else int(request_key(self.cfg.base_url, got.request)[:7], 16)
@@ -334,11 +320,7 @@ class LLMClient:
                     if stopped:
                         break
                 seeds.append(base + len(seeds))
-                # A server that copies one seed's sample into every choice gets one choice per request.
-                ask = 1 if copies else n - len(texts)
-                more, _ = _one_seed_copies(
-                    await self._chat_once(self.request_body(messages, n=ask, seed=seeds[-1], **kw)), seeds[-1],
-                    temperature)
+                more = await self._chat_once(self.request_body(messages, n=n - len(texts), seed=seeds[-1], **kw))
                 self.usage.follow_ups += 1
                 per_request.append(len(more.texts))
                 texts += more.texts
@@ -350,12 +332,11 @@ class LLMClient:
                                  request=got.request, attempts=got.attempts + more.attempts)
             if not self._warned_n:
                 self._warned_n = True
-                log.warning("%s returned %d distinct choice(s) for n=%d; asking again with distinct seeds for the "
-                            "rest", self.cfg.base_url, per_request[0], n)
+                log.warning("%s returned %d choice(s) for n=%d; asking again with distinct seeds for the rest",
+                            self.cfg.base_url, per_request[0], n)
             got.texts, got.finish_reasons = got.texts[:n], got.finish_reasons[:n]
         got.sampling = {"requested_n": n, "choices_per_request": per_request, "requests": len(per_request),
-                        "seeds": seeds, "samples": len(got.texts), "stopped": stopped,
-                        "one_seed_copies": copies}
+                        "seeds": seeds, "samples": len(got.texts), "stopped": stopped}
         return got
 
     async def _chat_once(self, body: dict) -> Completion:
