@@ -1,6 +1,6 @@
 """Async chat client for any OpenAI-compatible server (vLLM, SGLang, llama.cpp, OpenAI itself).
 
-k samples are one request with `n=k`; a server that returns fewer choices (llama.cpp, Ollama, some
+k samples are one request with `n=k`; a server that returns fewer choices (llama-cpp-python, Ollama, some
 gateways ignore `n`) is asked again with distinct seeds until there are k, and the Completion says
 how they were obtained. The chat template is the server's. Retries are ours (tenacity, exponential
 backoff with full jitter, Retry-After honoured) on connection errors, timeouts, 408, 429, 5xx and
