@@ -13,12 +13,14 @@ import difflib
 import os
 import tomllib
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from agent.llm.client import LLMConfig
+
+if TYPE_CHECKING:
+    from agent.search import SolveConfig
 
 LOCAL_CONFIG_NAME = "chisel-agent.toml"
 
@@ -73,9 +75,11 @@ class AgentConfig(BaseModel):
         return dict(self._sources)
 
     @property
-    def solve(self) -> SimpleNamespace:
-        """These settings in the search loop's vocabulary (agent.search.SolveConfig field names)."""
-        return SimpleNamespace(
+    def solve(self) -> "SolveConfig":
+        """These settings as the search loop takes them (`agent solve`, `agent eval`, `agent sweep`)."""
+        from agent.search import SolveConfig  # the search loop is heavy to import; only when asked
+
+        return SolveConfig(
             k=self.k, depth=self.depth, select=self.select, temperature=self.temperature, top_p=self.top_p,
             max_tokens=self.max_tokens, seed=self.seed, escape_temperature=self.escape_temperature,
             fix=self.fix, rag=self.rag, mode="strict" if self.strict else "lenient",

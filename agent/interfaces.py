@@ -7,7 +7,7 @@ caller and every implementation in agent/ against them; nothing is checked at ru
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Callable, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from agent.eval.records import ProblemRecord
@@ -20,7 +20,8 @@ class ChatModel(Protocol):
     """An LLM as the search loop uses it: `n` sampled replies to one list of chat messages."""
 
     async def chat(self, messages: list[dict], *, n: int, temperature: float, top_p: float, max_tokens: int,
-                   seed: int | None) -> Completion: ...
+                   seed: int | None, before_follow_up: Callable[[Completion], str | None] | None = None
+                   ) -> Completion: ...
 
 
 class Verifier(Protocol):

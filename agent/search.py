@@ -108,6 +108,7 @@ class SolveResult(BaseModel):
     raw_output: str | None = None  # the first sample's reply as the model wrote it
     error_log: str | None = None  # the reported failure's diagnostics, one per line
     run_dir: str | None = None
+    sampling: dict | None = None  # how the k samples were obtained (agent.llm.client.Completion.sampling)
 
     @property
     def tokens(self) -> int:
@@ -146,18 +147,21 @@ class _Run:
         self.solved = asyncio.Event()
         self.escape_seed_base = cfg.seed if cfg.seed is not None else random.randrange(1 << 30)
         self.generate_prompt: Prompt | None = None
+        self.sampling: dict | None = None
 
     # -- budgets ------------------------------------------------------------------------------
     def elapsed(self) -> float:
         return time.perf_counter() - self.t0
 
-    def check_budget(self) -> None:
+    def check_budget(self, pending_tokens: int = 0) -> None:
+        """pending_tokens: spent by a request still collecting its samples, not yet counted."""
         c = self.cfg
         reason = None
+        tokens = self.prompt_tokens + self.completion_tokens + pending_tokens
         if c.max_llm_calls is not None and self.llm_calls >= c.max_llm_calls:
             reason = f"budget: {self.llm_calls} LLM calls (max {c.max_llm_calls})"
-        elif c.max_tokens_total is not None and self.prompt_tokens + self.completion_tokens >= c.max_tokens_total:
-            reason = f"budget: {self.prompt_tokens + self.completion_tokens} tokens (max {c.max_tokens_total})"
+        elif c.max_tokens_total is not None and tokens >= c.max_tokens_total:
+            reason = f"budget: {tokens} tokens (max {c.max_tokens_total})"
         elif c.max_wall_s is not None and self.elapsed() >= c.max_wall_s:
             reason = f"budget: {self.elapsed():.1f}s wall time (max {c.max_wall_s:g}s)"
         if reason:
@@ -189,14 +193,24 @@ class _Run:
                          n=n, temperature=temperature, top_p=self.cfg.top_p, max_tokens=self.cfg.max_tokens, seed=seed)
         self.llm_calls += 1
         self.on_event("llm_call", {"chain": chain, "round": round})
+
+        def follow_up(so_far) -> str | None:  # the server returned fewer than n: budgets still apply
+            try:
+                self.check_budget(so_far.prompt_tokens + so_far.completion_tokens)
+            except BudgetExceeded as e:
+                return str(e)
+            self.llm_calls += 1
+            self.on_event("llm_call", {"chain": chain, "round": round})
+            return None
+
         completion = await self.llm.chat(prompt.messages, n=n, temperature=temperature, top_p=self.cfg.top_p,
-                                         max_tokens=self.cfg.max_tokens, seed=seed)
+                                         max_tokens=self.cfg.max_tokens, seed=seed, before_follow_up=follow_up)
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
         self.trace.event("response", chain=chain, round=round, texts=completion.texts,
                          finish_reasons=completion.finish_reasons, prompt_tokens=completion.prompt_tokens,
                          completion_tokens=completion.completion_tokens, latency_s=round_(completion.latency_s),
-                         cached=completion.cached)
+                         cached=completion.cached, sampling=getattr(completion, "sampling", None))
         return completion
 
     # -- verification -------------------------------------------------------------------------
@@ -347,6 +361,7 @@ async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, 
         completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
                                     temperature=cfg.temperature, seed=cfg.seed)
         raw_output = completion.texts[0] if completion.texts else None
+        run.sampling = getattr(completion, "sampling", None)
         per_sample = completion.completion_tokens // max(1, len(completion.texts))
         runners = [_ChainRunner(run, i) for i in range(len(completion.texts))]
         jobs = [asyncio.create_task(r.drive(t, f, per_sample))
@@ -416,7 +431,7 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None) -> S
         llm_calls=run.llm_calls, prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
         wall_s=round_(run.elapsed()), verify_s=round_(run.verify_s),
         verify_wall_s=round_(run.verify_wall_s), chains=chains, stop_reason=stop,
-        raw_output=raw_output, error_log=error_log,
+        raw_output=raw_output, error_log=error_log, sampling=run.sampling,
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
     )
     run.trace.finish(code=final_code, verilog=final_verilog, summary=res.model_dump(mode="json", exclude={"chains"})

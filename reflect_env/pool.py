@@ -250,11 +250,10 @@ class WorkerPool:
             self._live -= 1
             if error is not None:
                 self.start_failures.append(_one_line(error))
+                # said before the waiters wake: a lease refused for it must find the reason already logged
+                log.error("gave up starting a worker after %d tries (%d of %d workers left): %s",
+                          attempts, self._live, self.size, _one_line(error))
             self._cond.notify_all()  # waiters must see a pool that has nothing left
-            live = self._live
-        if error is not None:
-            log.error("gave up starting a worker after %d tries (%d of %d workers left): %s",
-                      attempts, live, self.size, _one_line(error))
 
     def _start_in_background(self) -> None:
         threading.Thread(target=self._start_one, args=(self.opts.start_attempts,), daemon=True).start()

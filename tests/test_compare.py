@@ -95,7 +95,7 @@ def test_compare_cli(tmp_path):
     assert cmp["pass"]["b_only"] == 8 and cmp["pass"]["mcnemar_p"] == pytest.approx(2 / 256)
     assert cmp["pass"]["ci95"][0] > 0
     md = (tmp_path / "cmp.md").read_text()
-    assert "# lora vs base" in md and "| pass | 33.3% | 100.0% | +66.7 |" in md and "p = 0.00781" in md
+    assert "# lora vs base" in md and "| compile pass (headline) | 33.3% | 100.0% | +66.7 |" in md and "p = 0.00781" in md
 
     proc = agent("compare", run_a, tmp_path / "missing")
     assert proc.returncode == 2 and "run directory not found" in proc.stderr and "Traceback" not in proc.stderr

@@ -74,7 +74,7 @@ def test_summary_strict_lenient_and_pass_at_k():
     assert (s["total"], s["passed"], s["strict"]["passed"], s["lenient"]["passed"]) == (3, 2, 2, 3)
     assert s["pass_at_k"] == pytest.approx({"1": (1 + 0 + 0.5) / 3, "2": 2 / 3})  # no k=4: only 2 samples
     assert s["lenient"]["pass_at_k"]["1"] == pytest.approx((1 + 1 + 0.5) / 3)
-    assert s["by_level"]["L1"] == {"total": 2, "passed": 1, "pass_rate": 0.5, "compiled": 2}
+    assert s["by_level"]["L1"] == {"total": 2, "passed": 1, "pass_rate": 0.5, "compile_passed": 1}  # b: wrong name
     assert s["by_failure"] == {"name_mismatch": 1}
     assert s["llm_calls"] == 6
     lenient = summarize(records, [1], lenient=True)

@@ -21,7 +21,7 @@ def test_renamed_module_is_a_name_mismatch_not_a_compile_failure(tmp_path):
     s = json_out(proc)
     assert (s["total"], s["passed"], s["lenient"]["passed"], s["llm_calls"]) == (2, 1, 2, 0)
     assert s["by_failure"] == {"name_mismatch": 1}
-    assert s["compile_pass"]["passed"] == 2  # it compiled fine
+    assert s["compiled"]["passed"] == 2 and s["compile_pass"]["passed"] == 1  # scalac took it; strict name did not
     rows = [json.loads(line) for line in (tmp_path / "nofix" / "results.jsonl").read_text().splitlines()]
     p1 = next(r for r in rows if r["id"] == "p1")
     assert p1["stage"] != "compile" and p1["passed_lenient"] and not p1["passed"]
@@ -40,22 +40,25 @@ def test_renamed_module_is_a_name_mismatch_not_a_compile_failure(tmp_path):
 @pytest.mark.seed
 @pytest.mark.slow
 def test_seed_baseline_replay_without_fixers_is_34_of_37(tmp_path):
-    """The done-when: the seed's recorded run scores 34/37 without fixers (2 x Cat, 1 x Enum missing
-    their import), with zero LLM calls."""
+    """The done-when: the seed's recorded run compiles 34/37 without fixers (2 x Cat, 1 x Enum missing
+    their import), with zero LLM calls; against the rows' reference_code 32/37 match in simulation
+    (036 loses the carry, 034 reports a false edge after reset)."""
     seed = require_seed()
     require_verifier()
     bench, recorded = seed / "eval_set_v2.jsonl", seed / "baseline_results.json"
     proc = run_agent("eval", bench, "--replay", recorded, "--strict", "--no-fix", "--json", "--out", tmp_path / "a")
     assert proc.returncode == 0, proc.stderr[-2000:]
     s = json_out(proc)
-    assert (s["total"], s["passed"], s["llm_calls"]) == (37, 34, 0)
-    assert s["by_failure"] == {"missing_import": 3}
+    assert (s["total"], s["compile_pass"]["passed"], s["llm_calls"]) == (37, 34, 0)
+    assert (s["headline_metric"], s["passed"], s["functional_pass"]["total"]) == ("functional", 32, 37)
+    assert s["by_failure"] == {"missing_import": 3, "sim_mismatch": 2} and s["oracle_feedback"] is False
     logs = [json.loads(line) for line in (tmp_path / "a" / "results.jsonl").read_text().splitlines()]
     failing = {r["id"]: r["error_log"] or "" for r in logs if not r["passed"]}
     assert set(failing) == {"L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"}
+    assert {r["id"] for r in logs if r["passed"] and not r["functional"]} == {"L3-Sequential_034", "L4-Advanced_036"}
     assert sum("value Cat" in e for e in failing.values()) == 2 and "Enum" in failing["L3-Sequential_035"]
     results = json.loads((tmp_path / "a" / "results.json").read_text())
-    assert results["statistics"]["passed"] == 34 and len(results["results"]) == 37
+    assert results["statistics"]["compile_pass"]["passed"] == 34 and len(results["results"]) == 37
     assert results["results"][0]["verify_result"]["success"] is True
     assert "missing_import" in (tmp_path / "a" / "report.md").read_text()
 
@@ -77,4 +80,6 @@ def test_seed_baseline_replay_with_fixers_is_37_of_37(tmp_path):
     assert {"L3-Sequential_030", "L3-Sequential_031", "L3-Sequential_035"} <= fixed
     fsm = next(r for r in logs if r["id"] == "L3-Sequential_035")
     assert any(f.startswith("enum_pattern:") for ch in fsm["chains"] for a in ch["attempts"] for f in a["fixes"])
-    assert (s["total"], s["passed"]) == (37, 37)
+    assert (s["total"], s["compile_pass"]["passed"]) == (37, 37)
+    # The fixed imports make 030, 031, 035 match their references too; 034 and 036 still differ.
+    assert (s["functional_pass"]["passed"], s["by_failure"]) == (35, {"sim_mismatch": 2})

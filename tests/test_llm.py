@@ -465,3 +465,83 @@ def test_prompt_longer_than_the_context_window_is_reported_once():
         with pytest.raises(LLMRequestError, match="maximum context length is 40 tokens"):
             chat(make_client(stub.base_url), PROMPT_50_WORDS, max_tokens=512)
         assert len(stub.requests) == 1
+
+
+# -- k means k: servers that ignore n, servers that serialise ------------------------------------
+
+def test_a_server_that_ignores_n_is_asked_again_with_distinct_seeds():
+    """llama.cpp answers n=4 with one choice: the client asks again for the rest, each request with
+    its own seed, until it has 4, and says how they were obtained."""
+    with StubServer(lambda request: Reply(f"sample seed={request.get('seed')}"), ignore_n=True) as stub:
+        c = chat(make_client(stub.base_url), n=4, seed=7)
+        sent = list(stub.requests)
+    assert len(c.texts) == 4 and len(set(c.texts)) == 4
+    assert [r["n"] for r in sent] == [4, 3, 2, 1]
+    assert [r["seed"] for r in sent] == [7, 8, 9, 10]
+    assert c.sampling == {"requested_n": 4, "choices_per_request": [1, 1, 1, 1], "requests": 4,
+                          "seeds": [7, 8, 9, 10], "samples": 4, "stopped": None}
+
+
+def test_follow_ups_without_a_seed_get_distinct_stable_seeds_and_replay_from_the_cache(tmp_path):
+    db = tmp_path / "c.sqlite"
+    with StubServer(lambda request: Reply(f"s{request.get('seed')}"), ignore_n=True) as stub:
+        first = chat(make_client(stub.base_url, use_cache=True, cache_path=db), n=3)
+        again = chat(make_client(stub.base_url, use_cache=True, cache_path=db), n=3)
+        sent = len(stub.requests)
+    seeds = first.sampling["seeds"]
+    assert seeds[0] is None and len(set(seeds[1:])) == 2 and None not in seeds[1:]
+    assert sent == 3 and again.texts == first.texts and again.cached  # the rerun is all cache hits
+
+
+def test_a_budget_stops_the_follow_ups_and_keeps_what_came():
+    asked = []
+
+    def budget(so_far):
+        asked.append(len(so_far.texts))
+        return "budget: 2 LLM calls" if len(so_far.texts) >= 2 else None
+
+    with StubServer(default=Reply("x"), ignore_n=True) as stub:
+        c = chat(make_client(stub.base_url), n=4, before_follow_up=budget)
+        sent = len(stub.requests)
+    assert sent == 2 and len(c.texts) == 2 and asked == [1, 2]
+    assert c.sampling["stopped"] == "budget: 2 LLM calls" and c.sampling["choices_per_request"] == [1, 1]
+
+
+def test_a_server_that_honours_n_takes_one_request():
+    with StubServer(default=Reply("x")) as stub:
+        c = chat(make_client(stub.base_url), n=3)
+        sent = len(stub.requests)
+    assert sent == 1 and c.sampling["requests"] == 1 and c.sampling["choices_per_request"] == [3]
+
+
+def test_requests_queued_behind_a_serialising_server_do_not_time_out():
+    """A server running one request at a time (it says so at /props, as llama-server does): the
+    client sends one at a time, so no request's timeout runs while it waits in the server's queue.
+    Without the limit the 3rd and 4th of these would wait 2 and 3 s against a 2.5 s timeout."""
+    with StubServer(default=Reply("x"), latency_s=1.0, serial=True, slots=1) as stub:
+        client = make_client(stub.base_url, timeout_s=2.5, max_retries=0, max_concurrency=8)
+
+        async def burst():
+            try:
+                return await asyncio.gather(*(client.chat([{"role": "user", "content": str(i)}]) for i in range(4)))
+            finally:
+                await client.aclose()
+        out = asyncio.run(burst())
+    assert [c.texts for c in out] == [["x"]] * 4
+    assert stub.max_in_flight == 1 and client.usage.retries == 0
+
+
+def test_a_serialising_server_that_does_not_say_so_is_sent_fewer_after_a_timeout():
+    """No /props: the first burst overruns the server's queue; the request that timed out with
+    another in flight halves the client's limit and its retry waits its turn in the client."""
+    with StubServer(default=Reply("x"), latency_s=1.0, serial=True) as stub:
+        client = make_client(stub.base_url, timeout_s=1.8, max_retries=2, max_concurrency=2)
+
+        async def burst():
+            try:
+                return await asyncio.gather(*(client.chat([{"role": "user", "content": str(i)}]) for i in range(2)))
+            finally:
+                await client.aclose()
+        out = asyncio.run(burst())
+    assert [c.texts for c in out] == [["x"]] * 2
+    assert client.usage.retries == 1 and client._limiter.limit == 1

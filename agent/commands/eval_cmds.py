@@ -53,9 +53,10 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
             fail(f"a component this run needs is missing: {e}")
     s = outcome.summary
     summary = {
-        "out": str(opts.out), "total": s["total"], "passed": s["passed"], "pass_rate": s["pass_rate"],
+        "out": str(opts.out), "total": s["total"], "headline_metric": s["headline_metric"], "scored": s["scored"],
+        "passed": s["passed"], "pass_rate": s["pass_rate"], "oracle_feedback": s["oracle_feedback"],
         "mode": s["headline_mode"], "strict": s["strict"], "lenient": s["lenient"], "pass_at_k": s["pass_at_k"],
-        "compile_pass": s["compile_pass"], "functional_pass": s["functional_pass"],
+        "compile_pass": s["compile_pass"], "functional_pass": s["functional_pass"], "compiled": s["compiled"],
         "by_level": s["by_level"], "by_category": s["by_category"], "by_failure": s["by_failure"],
         "llm_calls": s["llm_calls"], "prompt_tokens": s["prompt_tokens"],
         "completion_tokens": s["completion_tokens"], "elapsed_s": outcome.elapsed_s, "new_records": outcome.new,
@@ -68,10 +69,13 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     if as_json:
         print_json(summary)
     else:
+        c, f = s["compile_pass"], s["functional_pass"]
+        functional = (f"functional {f['passed']}/{f['total']} ({100 * f['pass_rate']:.1f}%), " if f["total"]
+                      else "functional: not scored, ")
         err_console.print(
-            f"{s['passed']}/{s['total']} passed ({100 * s['pass_rate']:.1f}%, {s['headline_mode']}); "
-            f"lenient {s['lenient']['passed']}, compiled {s['compile_pass']['passed']}; "
-            f"pass@k {s['pass_at_k']}; LLM calls {s['llm_calls']}; results in {opts.out}")
+            f"{functional}compile {c['passed']}/{c['total']} ({100 * c['pass_rate']:.1f}%, {s['headline_mode']}); "
+            f"headline {s['headline_metric']}; search saw oracle feedback: {'yes' if opts.oracle_feedback else 'no'}; "
+            f"pass@k {s['pass_at_k']}; LLM calls {s['llm_calls']}; results in {opts.out}", highlight=False)
     if outcome.errors:
         err_console.print(f"[bold red]{len(outcome.errors)} problem(s) failed to run[/] (rerun with --resume): "
                           + "; ".join(f"{k}: {v}" for k, v in list(outcome.errors.items())[:3]))
@@ -87,6 +91,9 @@ def eval_cmd(
     replay: Optional[Path] = typer.Option(None, "--replay", help="re-verify recorded outputs (seed results JSON or a run dir); no model calls"),
     select: Optional[str] = typer.Option(None, "--select", help="all: run every sample chain to its end (unbiased pass@k); first: stop at the first pass (cheaper, pass@n only). Default: all when some k < n"),
     strict: bool = typer.Option(True, "--strict/--lenient", help="headline score: strict (requested top name) or lenient (renamed top accepted); both are always reported"),
+    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML; default ./chisel-agent.toml, see docs/configuration.md)"),
+    oracle_feedback: bool = typer.Option(False, "--oracle-feedback/--no-oracle-feedback", help="let the search verify against the reference/testbench and repair from its mismatches (default: no; the reference only scores)"),
+    compile_only: bool = typer.Option(False, "--compile-only", help="score compile + elaborate only (the seed's metric); no functional check"),
     no_fix: bool = typer.Option(False, "--no-fix", help="do not apply the deterministic fixers"),
     no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved API notes in prompts"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
@@ -119,24 +126,39 @@ def eval_cmd(
         if k is not None:  # asked for explicitly: reporting a smaller k instead would mislead
             fail(f"pass@{max(ks)} needs at least {max(ks)} samples per problem, got -n {samples}; "
                  f"raise -n or lower -k")
+        dropped = [x for x in ks if x > samples]
         ks = [x for x in ks if x <= samples] or [samples]
+        err_console.print(f"note: pass@k needs k <= samples (-n {samples}); not reporting k = {dropped}")
     check_profile(profile)
+    _check_config(config)
     if select not in (None, "all", "first"):
         fail(f"--select must be 'all' or 'first', got {select!r}")
+    if compile_only and oracle_feedback:
+        fail("--compile-only and --oracle-feedback contradict: oracle feedback simulates against the reference")
     opts = RunOptions(
-        out=out or _default_out("eval", bench_obj.name), kind="eval", samples=samples, depth=depth, ks=ks,
-        lenient=not strict, select=select, fix=not no_fix, rag=not no_rag, replay=replay, limit=limit, resume=resume,
-        model=model, base_url=base_url, profile=profile, concurrency=concurrency, temperature=temperature,
-        cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox, include_harness=include_harness)
+        out=out or _default_out("eval", bench_obj.name), kind="eval", config_file=config, samples=samples,
+        depth=depth, ks=ks, lenient=not strict, select=select, fix=False if no_fix else None,
+        rag=False if no_rag else None, oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
+        limit=limit, resume=resume, model=model, base_url=base_url, profile=profile, concurrency=concurrency,
+        temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
+        include_harness=include_harness)
     _execute(bench_obj, opts, as_json, default_out=out is None)
+
+
+def _check_config(config: Path | None) -> None:
+    if config is not None and not config.is_file():
+        fail(f"config file not found: {config}")
 
 
 @app.command("sweep")
 def sweep_cmd(
-    bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in --config)"),
-    k: Optional[str] = typer.Option(None, "--k", help="samples grid, e.g. 1,2,4,8 (one run draws max k)"),
-    depth: Optional[str] = typer.Option(None, "--depth", help="repair-depth grid, e.g. 0,1,2,3"),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="sweep YAML (experiments/sweeps/*.yaml)"),
+    bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in the --grid file)"),
+    k: Optional[str] = typer.Option(None, "--k", help="samples grid, e.g. 1,2,4,8 (one run draws max k); default: the grid file, else powers of two up to the config's k"),
+    depth: Optional[str] = typer.Option(None, "--depth", help="repair-depth grid, e.g. 0,1,2,3; default: the grid file, else 0 .. the config's depth"),
+    grid_file: Optional[Path] = typer.Option(None, "--grid", help="sweep grid YAML (experiments/sweeps/*.yaml)"),
+    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML; default ./chisel-agent.toml, see docs/configuration.md)"),
+    oracle_feedback: bool = typer.Option(False, "--oracle-feedback/--no-oracle-feedback", help="let the search verify against the reference/testbench (default: no; the reference only scores)"),
+    compile_only: bool = typer.Option(False, "--compile-only", help="score compile + elaborate only; no functional check"),
     out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/sweep-<bench>-<time>)"),
     resume: bool = typer.Option(False, "--resume", help="finish an interrupted sweep in --out"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
@@ -152,30 +174,42 @@ def sweep_cmd(
     as_json: bool = typer.Option(False, "--json", help="print one JSON summary object (with the grid)"),
 ) -> None:
     """The whole (k, depth) grid from ONE run with max k samples and max depth: grid.csv, grid.md, plots."""
+    from agent.config import ConfigError, load_config
     from agent.eval.runner import RunOptions
-    from agent.eval.sweep import SweepConfig, load_sweep_config
+    from agent.eval.sweep import SweepConfig, default_grid, load_sweep_config
 
-    cfg = SweepConfig(bench=bench or "")
-    if config_file is not None:
-        if not config_file.is_file():
-            fail(f"sweep config not found: {config_file}")
+    _check_config(config)
+    grid = None
+    if grid_file is not None:
+        if not grid_file.is_file():
+            fail(f"sweep grid file not found: {grid_file}")
         try:
-            cfg = load_sweep_config(config_file)
+            grid = load_sweep_config(grid_file)
         except ValueError as e:
             fail(str(e))
-    bench_name = bench or cfg.bench
+    bench_name = bench or (grid.bench if grid else "")
     if not bench_name:
-        fail("name a benchmark (argument or `bench:` in --config)")
-    ks = _parse_ints(k, "--k", 1) if k else sorted(set(cfg.k))
-    depths = _parse_ints(depth, "--depth", 0) if depth else sorted(set(cfg.depth))
+        fail("name a benchmark (argument or `bench:` in the --grid file)")
+    if compile_only and oracle_feedback:
+        fail("--compile-only and --oracle-feedback contradict: oracle feedback simulates against the reference")
+    try:  # the grid's defaults come from the settings when the config file (or env) sets k / depth
+        settings = load_config(config)
+    except ConfigError as e:
+        fail(" ".join(str(e).split()))
+    ks = _parse_ints(k, "--k", 1) if k else sorted(set(grid.k)) if grid else default_grid(settings, "k")
+    depths = (_parse_ints(depth, "--depth", 0) if depth else sorted(set(grid.depth)) if grid
+              else default_grid(settings, "depth"))
     bench_obj = _load_bench(bench_name)
-    check_profile(profile or cfg.profile)
+    grid = grid or SweepConfig(bench=bench_name)
+    check_profile(profile or grid.profile)
     opts = RunOptions(
-        out=out or _default_out("sweep", bench_obj.name), kind="sweep", samples=max(ks), depth=max(depths),
-        ks=ks, depths=depths, fix=not no_fix, rag=not no_rag, limit=limit or cfg.limit, resume=resume,
-        model=model or cfg.model, base_url=base_url or cfg.base_url,
-        temperature=temperature if temperature is not None else cfg.temperature,
-        profile=profile or cfg.profile, concurrency=concurrency or cfg.concurrency, cache=not no_cache, workers=workers)
+        out=out or _default_out("sweep", bench_obj.name), kind="sweep", config_file=config, samples=max(ks),
+        depth=max(depths), ks=ks, depths=depths, fix=False if no_fix else None, rag=False if no_rag else None,
+        oracle_feedback=oracle_feedback, compile_only=compile_only, limit=limit or grid.limit, resume=resume,
+        model=model or grid.model, base_url=base_url or grid.base_url,
+        temperature=temperature if temperature is not None else grid.temperature,
+        profile=profile or grid.profile, concurrency=concurrency or grid.concurrency, cache=not no_cache,
+        workers=workers)
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
     _execute(bench_obj, opts, as_json, default_out=out is None)
@@ -230,6 +264,7 @@ def compare_cmd(
         err_console.print(f"note: the runs are on different benchmarks ({meta_a.get('bench')} vs {meta_b.get('bench')}); "
                           f"comparing the {cmp['problems']} problem ids they share", highlight=False)
     cmp["a"], cmp["b"] = str(run_a), str(run_b)
+    cmp["oracle_feedback"] = {"a": meta_a.get("oracle_feedback"), "b": meta_b.get("oracle_feedback")}
     text = render_comparison(cmp, run_a.name, run_b.name)
     if out is not None:
         try:

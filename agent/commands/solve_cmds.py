@@ -25,12 +25,11 @@ def build_configs(*, config_path: Path | None, model: str | None, base_url: str 
                   no_cache: bool, overrides: dict[str, Any]):
     """(LLMConfig, SolveConfig, workers): defaults < config file < env vars < these flags (agent.config)."""
     from agent.config import load_config
-    from agent.search import SolveConfig
 
     try:
         cfg = load_config(config_path, model=model, base_url=base_url, api_key=api_key,
                           use_cache=False if no_cache else None, **overrides)
-        return cfg.llm, SolveConfig.from_mapping(cfg.solve), cfg.workers
+        return cfg.llm, cfg.solve, cfg.workers
     except ValueError as e:  # ConfigError is a ValueError with a one-line message
         fail(" ".join(str(e).split()))
 

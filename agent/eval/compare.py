@@ -11,7 +11,7 @@ from math import comb
 from statistics import mean
 
 from agent.eval.metrics import bootstrap_ci, pass_at_k
-from agent.eval.records import ProblemRecord
+from agent.eval.records import METRICS, ProblemRecord
 from agent.eval.report import pct
 
 def mcnemar_exact_p(a_only: int, b_only: int) -> float:
@@ -23,9 +23,26 @@ def mcnemar_exact_p(a_only: int, b_only: int) -> float:
     return min(1.0, 2 * tail)
 
 
-def _per_problem_pass_at_k(r: ProblemRecord, k: int, lenient: bool) -> float:
-    n, c = r.sample_counts(lenient=lenient)
+def _per_problem_pass_at_k(r: ProblemRecord, k: int, lenient: bool, metric: str) -> float:
+    n, c = r.sample_counts(lenient=lenient, metric=metric)
     return pass_at_k(n, c, k)
+
+
+def _paired(ids: list[str], pairs: list[tuple[ProblemRecord, ProblemRecord]], lenient: bool, metric: str) -> dict:
+    """B vs A on one metric: rates, the paired delta with its interval, McNemar on the discordant pairs."""
+    a_pass = [ra.score(lenient, metric) for ra, _ in pairs]
+    b_pass = [rb.score(lenient, metric) for _, rb in pairs]
+    fixed = [i for i, x, y in zip(ids, a_pass, b_pass) if y and not x]
+    broken = [i for i, x, y in zip(ids, a_pass, b_pass) if x and not y]
+    deltas = [float(y) - float(x) for x, y in zip(a_pass, b_pass)]
+    lo, hi = bootstrap_ci(deltas)
+    return {
+        "problems": len(pairs), "a": mean(a_pass) if pairs else 0.0, "b": mean(b_pass) if pairs else 0.0,
+        "delta": mean(deltas) if pairs else 0.0, "ci95": [lo, hi],
+        "both": sum(x and y for x, y in zip(a_pass, b_pass)), "neither": sum(not x and not y for x, y in zip(a_pass, b_pass)),
+        "a_only": len(broken), "b_only": len(fixed), "mcnemar_p": mcnemar_exact_p(len(broken), len(fixed)),
+        "fixed": fixed, "broken": broken,
+    }
 
 
 def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int] | None = None,
@@ -35,27 +52,27 @@ def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int
     common = [i for i in by_id_a if i in by_id_b]
     pairs = [(by_id_a[i], by_id_b[i]) for i in common]
 
-    # Headline pass/fail, paired.
-    a_pass = [ra.score(lenient) for ra, _ in pairs]
-    b_pass = [rb.score(lenient) for _, rb in pairs]
-    fixed = [i for i, x, y in zip(common, a_pass, b_pass) if y and not x]
-    broken = [i for i, x, y in zip(common, a_pass, b_pass) if x and not y]
-    deltas = [float(y) - float(x) for x, y in zip(a_pass, b_pass)]
-    lo, hi = bootstrap_ci(deltas)
-    headline = {
-        "a": mean(a_pass) if pairs else 0.0, "b": mean(b_pass) if pairs else 0.0,
-        "delta": mean(deltas) if pairs else 0.0, "ci95": [lo, hi],
-        "both": sum(x and y for x, y in zip(a_pass, b_pass)), "neither": sum(not x and not y for x, y in zip(a_pass, b_pass)),
-        "a_only": len(broken), "b_only": len(fixed), "mcnemar_p": mcnemar_exact_p(len(broken), len(fixed)),
-    }
+    # Functional where both runs checked the pair against a reference, else compile; both side by side.
+    checked = [(ra, rb) for ra, rb in pairs if ra.functional is not None and rb.functional is not None]
+    metric = "functional" if pairs and len(checked) == len(pairs) else "compile"
+    scores = {m: _paired(ids, ps, lenient, m)
+              for m, ids, ps in (("compile", common, pairs),
+                                 ("functional", [ra.id for ra, _ in checked], checked))}
+    headline = scores[metric]
+    a_pass = [ra.score(lenient, metric) for ra, _ in pairs]
+    b_pass = [rb.score(lenient, metric) for _, rb in pairs]
+    fixed, broken = headline.pop("fixed"), headline.pop("broken")
+    for m in METRICS:
+        if m != metric:
+            scores[m].pop("fixed"), scores[m].pop("broken")
 
     # pass@k for every k both runs have enough samples for on every common problem.
     min_samples = min((min(len(ra.chains), len(rb.chains)) for ra, rb in pairs), default=0)
     wanted = sorted(set(ks)) if ks else [k for k in (1, 2, 4, 5, 8, 10, 16, 20) if k <= min_samples]
     pass_at, unavailable = {}, [k for k in wanted if k > min_samples]
     for k in (k for k in wanted if k <= min_samples):
-        pa = [_per_problem_pass_at_k(ra, k, lenient) for ra, _ in pairs]
-        pb = [_per_problem_pass_at_k(rb, k, lenient) for _, rb in pairs]
+        pa = [_per_problem_pass_at_k(ra, k, lenient, metric) for ra, _ in pairs]
+        pb = [_per_problem_pass_at_k(rb, k, lenient, metric) for _, rb in pairs]
         d = [y - x for x, y in zip(pa, pb)]
         lo, hi = bootstrap_ci(d)
         pass_at[str(k)] = {"a": mean(pa), "b": mean(pb), "delta": mean(d), "ci95": [lo, hi]}
@@ -74,6 +91,9 @@ def compare_runs(a: list[ProblemRecord], b: list[ProblemRecord], *, ks: list[int
 
     return {
         "mode": "lenient" if lenient else "strict",
+        "metric": metric,
+        "compile": scores["compile"],
+        "functional": scores["functional"],
         "problems": len(common),
         "only_in_a": sorted(set(by_id_a) - set(by_id_b)),
         "only_in_b": sorted(set(by_id_b) - set(by_id_a)),
@@ -98,17 +118,29 @@ def _signed_interval(ci: list[float]) -> str:
 def render_comparison(cmp: dict, name_a: str, name_b: str) -> str:
     """Markdown: headline with interval and p-value, pass@k, by level, the problems that changed."""
     h = cmp["pass"]
+    oracle = cmp.get("oracle_feedback") or {}
+    saw: dict[object, str] = {True: "yes", False: "no"}
     lines = [
         f"# {name_b} vs {name_a}",
         "",
-        f"{cmp['problems']} problems in both runs ({cmp['mode']} scoring).",
+        f"{cmp['problems']} problems in both runs; headline: {cmp['metric']} pass ({cmp['mode']} names)."
+        + (f" Search saw oracle feedback: A {saw.get(oracle.get('a'), 'not recorded')}, "
+           f"B {saw.get(oracle.get('b'), 'not recorded')}." if oracle else ""),
         "",
         "| measure | A | B | B − A (points) | 95% CI (paired bootstrap) |",
         "|---|---|---|---|---|",
-        f"| pass | {pct(h['a'])} | {pct(h['b'])} | {_signed_pct(h['delta'])} | {_signed_interval(h['ci95'])} |",
     ]
+    for m in METRICS:
+        row = cmp[m]
+        if not row["problems"]:
+            continue
+        label = f"{m} pass" + (" (headline)" if m == cmp["metric"] else "")
+        if row["problems"] != cmp["problems"]:
+            label += f", {row['problems']} problems"
+        lines.append(f"| {label} | {pct(row['a'])} | {pct(row['b'])} | {_signed_pct(row['delta'])} | "
+                     f"{_signed_interval(row['ci95'])} |")
     for k, row in cmp["pass_at_k"].items():
-        lines.append(f"| pass@{k} | {pct(row['a'])} | {pct(row['b'])} | {_signed_pct(row['delta'])} | "
+        lines.append(f"| {cmp['metric']} pass@{k} | {pct(row['a'])} | {pct(row['b'])} | {_signed_pct(row['delta'])} | "
                      f"{_signed_interval(row['ci95'])} |")
     lines += [
         "",

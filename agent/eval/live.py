@@ -1,13 +1,16 @@
 """Live runs: solve each task with the search loop against a served model, and record what happened."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
 from agent.eval.verification import enum_value, rescue_name_mismatches
 from agent.task import Task
+
+if TYPE_CHECKING:
+    from agent.config import AgentConfig
 
 
 def record_from_solve(task: Task, res: Any) -> ProblemRecord:
@@ -26,6 +29,11 @@ def record_from_solve(task: Task, res: Any) -> ProblemRecord:
     first = chains[0].attempts[0] if chains and chains[0].attempts else None
     failing_stage = _stage_of(chains, res.final_code) if not res.solved else "passed"
     notes = [f"stop: {res.stop_reason}"] if res.stop_reason and res.stop_reason not in ("solved", "exhausted") else []
+    sampling = getattr(res, "sampling", None) or {}
+    if sampling.get("requests", 1) > 1:  # the server returned fewer choices than n: say how the k came
+        notes.append(f"samples: {sampling['samples']} of n={sampling['requested_n']} in {sampling['requests']} "
+                     f"requests (choices per request {sampling['choices_per_request']}, seeds {sampling['seeds']})"
+                     + (f"; stopped: {sampling['stopped']}" if sampling.get("stopped") else ""))
     return ProblemRecord(
         id=task.id, level=task.level, category=task.category, instruction=task.spec, top=task.top,
         functional_check=task.require_simulate,
@@ -53,53 +61,32 @@ class LLMFailed(RuntimeError):
     """The model server failed a request for good while solving a problem."""
 
 
-@dataclass
-class LiveSettings:
-    samples: int | None = None  # None: the search's default
-    depth: int | None = None
-    select_all: bool = False  # sweep: run every sample chain to the end instead of stopping at a pass
-    fix: bool = True
-    rag: bool = True
-    model: str | None = None
-    base_url: str | None = None
-    temperature: float | None = None
-    profile: str | None = None
-    cache: bool = True
-    trace_dir: Path | None = None
-
-
 class LiveSolver:
     """Owns the LLM client, the search config and the retriever for a run. Problems are solved
-    concurrently on one event loop, sharing the client (its semaphore bounds requests in flight)
+    concurrently on one event loop, sharing the client (its limiter bounds requests in flight)
     and the verifier pool."""
 
-    def __init__(self, env, settings: LiveSettings):
-        from agent.config import load_config
+    def __init__(self, env, settings: AgentConfig, *, select_all: bool, trace_dir: Path | None = None):
         from agent.llm.client import LLMClient
-        from agent.search import SolveConfig
 
-        self.env, self.settings = env, settings
-        # The same precedence as `agent solve`: defaults < config file < env vars (OPENAI_BASE_URL, ...) < flags.
-        llm_cfg = load_config(model=settings.model, base_url=settings.base_url,
-                              use_cache=None if settings.cache else False).llm
-        self.llm = LLMClient(llm_cfg)
-        self.cfg = SolveConfig.from_mapping({
-            "k": settings.samples, "depth": settings.depth, "select": "all" if settings.select_all else "first",
-            "fix": settings.fix, "rag": settings.rag, "temperature": settings.temperature,
-            "profile": settings.profile, "mode": "strict"})  # lenient is scored afterwards, never searched
+        self.env, self.trace_dir = env, trace_dir
+        self.llm = LLMClient(settings.llm)
+        # select=all: sweeps and pass@k run every sample chain to its end. The search always checks
+        # strict names; lenient is scored afterwards, never searched.
+        self.cfg = replace(settings.solve, select="all" if select_all else "first", mode="strict")
         self.retriever = None
-        if settings.rag:
+        if self.cfg.rag:
             from agent.rag import Retriever
 
             self.retriever = Retriever(self.cfg.profile)
 
     def _trace(self, task: Task):
-        if self.settings.trace_dir is None:
+        if self.trace_dir is None:
             return None
         from agent.trace import Trace
 
-        self.settings.trace_dir.mkdir(parents=True, exist_ok=True)
-        path = self.settings.trace_dir / f"{task.id}.jsonl"
+        self.trace_dir.mkdir(parents=True, exist_ok=True)
+        path = self.trace_dir / f"{task.id}.jsonl"
         # A trace without a results line is from a run killed mid-problem: start that problem afresh.
         path.unlink(missing_ok=True)
         return Trace(path)

@@ -61,27 +61,54 @@ def _rate(passed: int, total: int) -> float:
     return passed / total if total else 0.0
 
 
-def _group(records: list[ProblemRecord], key, lenient: bool) -> dict:
+def headline_metric(records: list[ProblemRecord]) -> str:
+    """"functional" when some problem was checked against a reference, else "compile"."""
+    return "functional" if any(r.functional is not None for r in records) else "compile"
+
+
+def scored(records: list[ProblemRecord], metric: str) -> list[ProblemRecord]:
+    """The problems a metric applies to: functional only where there was something to check against."""
+    return [r for r in records if r.functional is not None] if metric == "functional" else records
+
+
+def failure_label(r: ProblemRecord, metric: str, lenient: bool = False) -> str:
+    """Why a problem fails under `metric`: a candidate that compiles but differs from the reference
+    fails by its simulation verdict (e.g. sim_mismatch); otherwise the cause found by the check that
+    scored it in that naming mode (the lenient re-check's own cause in lenient views)."""
+    if metric == "functional" and r.compile_passed:
+        return r.functional_category or "functional_mismatch"
+    return r.failure(lenient) or "unknown"
+
+
+def _group(records: list[ProblemRecord], key, lenient: bool, metric: str) -> dict:
     groups: dict[str, list[ProblemRecord]] = defaultdict(list)
-    for r in records:
+    for r in scored(records, metric):
         groups[key(r) or "unknown"].append(r)
     out = {}
     for name in sorted(groups):
         rs = groups[name]
-        passed = sum(r.score(lenient) for r in rs)
+        passed = sum(r.score(lenient, metric) for r in rs)
         out[name] = {
             "total": len(rs),
             "passed": passed,
             "pass_rate": _rate(passed, len(rs)),
-            "compiled": sum(r.compiled for r in rs),
+            "compile_passed": sum(r.score(lenient, "compile") for r in rs),
         }
     return out
 
 
+def _metric_block(records: list[ProblemRecord], ks: list[int], lenient: bool, metric: str) -> dict:
+    rs = scored(records, metric)
+    passed = sum(r.score(lenient, metric) for r in rs)
+    return {"total": len(rs), "passed": passed, "pass_rate": _rate(passed, len(rs)),
+            "pass_rate_ci95": list(bootstrap_ci([float(r.score(lenient, metric)) for r in rs])),
+            "pass_at_k": pass_at_k_table(rs, ks, lenient=lenient, metric=metric)}
+
+
 def pass_at_k_table(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool = False,
-                    depth: int | None = None) -> dict[str, float]:
+                    depth: int | None = None, metric: str | None = None) -> dict[str, float]:
     """{"k": mean pass@k} for each k that every problem has enough samples for."""
-    counts = [r.sample_counts(depth=depth, lenient=lenient) for r in records]
+    counts = [r.sample_counts(depth=depth, lenient=lenient, metric=metric) for r in records]
     table = {}
     for k in sorted(set(ks)):
         v = mean_pass_at_k(counts, k)
@@ -91,22 +118,29 @@ def pass_at_k_table(records: list[ProblemRecord], ks: Iterable[int], *, lenient:
 
 
 def summarize(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool = False) -> dict:
-    """The run's statistics. `passed`/`pass_rate` follow the chosen headline mode (strict unless
-    lenient); both modes are always reported side by side under `strict` and `lenient`."""
+    """The run's statistics. The headline (`passed`, `pass_rate`, `pass_at_k`, the groups and the
+    failures) is the functional score where problems were checked against a reference, else the
+    compile score; both are always reported side by side under `compile_pass` and `functional_pass`.
+    The naming mode (strict unless lenient) applies to the compile score; `strict` and `lenient`
+    hold the search verifier's own verdict under each."""
     ks = list(ks)
     total = len(records)
+    metric = headline_metric(records)
+    head = scored(records, metric)
     strict_passed = sum(r.passed for r in records)
     lenient_passed = sum(r.passed_lenient for r in records)
-    passed = lenient_passed if lenient else strict_passed
-    functional = [r for r in records if r.functional_check]
-    failures = Counter(r.failure(lenient) or "unknown" for r in records if not r.score(lenient))
-    failed_stages = Counter(r.seed_failed_stage() for r in records if not r.score(lenient))
+    passed = sum(r.score(lenient, metric) for r in head)
+    failing = [r for r in head if not r.score(lenient, metric)]
+    failures = Counter(failure_label(r, metric, lenient) for r in failing)
+    failed_stages = Counter(r.seed_failed_stage() for r in failing)
     rounds = Counter(str(r.rounds) for r in records)
     return {
         "total": total,
+        "headline_metric": metric,
+        "scored": len(head),  # problems the headline applies to (functional: those with a reference)
         "passed": passed,
-        "failed": total - passed,
-        "pass_rate": _rate(passed, total),
+        "failed": len(head) - passed,
+        "pass_rate": _rate(passed, len(head)),
         "headline_mode": "lenient" if lenient else "strict",
         # 95 % bootstrap intervals over problems: how much the rate could move on another draw of problems.
         "strict": {"passed": strict_passed, "pass_rate": _rate(strict_passed, total),
@@ -115,14 +149,13 @@ def summarize(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool 
         "lenient": {"passed": lenient_passed, "pass_rate": _rate(lenient_passed, total),
                     "pass_rate_ci95": list(bootstrap_ci([float(r.passed_lenient) for r in records])),
                     "pass_at_k": pass_at_k_table(records, ks, lenient=True)},
-        "pass_at_k": pass_at_k_table(records, ks, lenient=lenient),
-        "compile_pass": {"passed": sum(r.compiled for r in records),
-                         "pass_rate": _rate(sum(r.compiled for r in records), total)},
-        # Only problems with a reference or testbench can fail functionally; the rest pass on elaboration.
-        "functional_pass": {"total": len(functional), "passed": sum(r.score(lenient) for r in functional),
-                            "pass_rate": _rate(sum(r.score(lenient) for r in functional), len(functional))},
-        "by_level": _group(records, lambda r: r.level, lenient),
-        "by_category": _group(records, lambda r: r.category, lenient),
+        "pass_at_k": pass_at_k_table(head, ks, lenient=lenient, metric=metric),
+        "compile_pass": _metric_block(records, ks, lenient, "compile"),
+        "functional_pass": _metric_block(records, ks, lenient, "functional"),
+        "compiled": {"passed": sum(r.compiled for r in records),  # got through the Scala compiler
+                     "pass_rate": _rate(sum(r.compiled for r in records), total)},
+        "by_level": _group(records, lambda r: r.level, lenient, metric),
+        "by_category": _group(records, lambda r: r.category, lenient, metric),
         "by_failure": dict(failures.most_common()),
         "by_failed_stage": dict(failed_stages.most_common()),
         "rounds": {"mean": mean(r.rounds for r in records) if records else 0.0,

@@ -9,7 +9,14 @@ import json
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+# The two scores of a candidate. compile: the seed's metric (compiles, elaborates, emits Verilog under
+# the requested top name); functional: it also matches the reference in differential simulation (or
+# passes the benchmark's testbench).
+METRICS = ("compile", "functional")
+# Stages a candidate only reaches once it compiled, elaborated and emitted Verilog.
+_COMPILED_THROUGH = ("simulate", "passed")
 
 # Seed harness stage names, so results.json stays readable by the seed's tooling.
 SEED_STAGE = {"extract": "extraction", "compile": "compilation", "elaborate": "elaboration", "emit": "emission",
@@ -36,12 +43,22 @@ class ChainRecord(BaseModel):
     """One sample and its repair rounds. Round r passing means the sample needed r repairs."""
 
     sample_index: int
-    first_pass_round: int | None = None
+    first_pass_round: int | None = None  # the round the search's verifier first accepted this chain
     lenient_pass_round: int | None = None  # set only when lenient re-verification rescued a name_mismatch
+    # The candidate that passed, checked against the reference: True/False; None when not checked
+    # (no pass, no reference, or --compile-only).
+    functional_ok: bool | None = None
     attempts: list[AttemptRecord] = Field(default_factory=list)
 
-    def passes_within(self, depth: int | None, lenient: bool = False) -> bool:
+    def passes_within(self, depth: int | None, lenient: bool = False, metric: str | None = None) -> bool:
+        """Passes within `depth` repair rounds. metric None: the search's own verdict; "compile": the
+        seed's metric (any attempt got through emission); "functional": the pass also matches the
+        reference (scored on strict passes only)."""
+        if metric == "functional":
+            return self.functional_ok is True and self.passes_within(depth)
         rounds = [self.first_pass_round]
+        if metric == "compile":
+            rounds.append(next((a.round for a in self.attempts if a.ok or a.stage in _COMPILED_THROUGH), None))
         if lenient:
             rounds.append(self.lenient_pass_round)
         return any(r is not None and (depth is None or r <= depth) for r in rounds)
@@ -60,13 +77,17 @@ class ProblemRecord(BaseModel):
     instruction: str = ""
     top: str | None = None
     functional_check: bool = False  # a reference or testbench was simulated against
-    passed: bool = False  # strict: the requested top exists and every required stage passed
+    passed: bool = False  # the search's verifier accepted a candidate (strict: the requested top exists)
     passed_lenient: bool = False
-    compiled: bool = False  # some candidate compiled
+    compiled: bool = False  # some candidate got through the Scala compiler
     failure_category: str | None = None
     # The lenient re-check's own cause when it failed too (e.g. elaboration after a name_mismatch):
     # lenient views report this, not the strict check's name_mismatch.
     lenient_failure_category: str | None = None
+    # Functional score, separate from what the search saw: some passing candidate matches the
+    # reference (None: nothing to check against, or --compile-only); why the reported one did not.
+    functional: bool | None = None
+    functional_category: str | None = None
     stage: str | None = None  # reflect_env stage of the reported candidate
     raw_output: str | None = None
     extracted_code: str | None = None
@@ -82,16 +103,38 @@ class ProblemRecord(BaseModel):
     chains: list[ChainRecord] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
-    def score(self, lenient: bool) -> bool:
+    @model_validator(mode="after")
+    def _functional_from_older_records(self) -> "ProblemRecord":
+        # Records written before functional scoring had a reference only where the search simulated
+        # against it: there the search's pass was the functional pass.
+        if self.functional is None and self.functional_check:
+            self.functional = self.passed
+            for ch in self.chains:
+                if ch.first_pass_round is not None and ch.functional_ok is None:
+                    ch.functional_ok = True
+        return self
+
+    @property
+    def compile_passed(self) -> bool:
+        """The seed's metric: some candidate compiled, elaborated and emitted under the requested name."""
+        return self.passed or any(ch.passes_within(None, metric="compile") for ch in self.chains)
+
+    def score(self, lenient: bool, metric: str | None = None) -> bool:
+        """Pass or fail under `metric` ("compile", "functional"; None: the search's own verdict)."""
+        if metric == "functional":
+            return bool(self.functional)
+        if metric == "compile":
+            return self.compile_passed or (lenient and self.passed_lenient)
         return self.passed_lenient if lenient else self.passed
 
     def failure(self, lenient: bool) -> str | None:
         """The failure category found by the check that scored this record in that mode."""
         return (self.lenient_failure_category or self.failure_category) if lenient else self.failure_category
 
-    def sample_counts(self, depth: int | None = None, lenient: bool = False) -> tuple[int, int]:
+    def sample_counts(self, depth: int | None = None, lenient: bool = False,
+                      metric: str | None = None) -> tuple[int, int]:
         """(n, c) for pass@k: samples drawn and samples passing within `depth` repair rounds."""
-        return len(self.chains), sum(ch.passes_within(depth, lenient) for ch in self.chains)
+        return len(self.chains), sum(ch.passes_within(depth, lenient, metric) for ch in self.chains)
 
     def seed_failed_stage(self) -> str:
         return SEED_STAGE.get(self.stage or "", self.failure_category or "unknown")

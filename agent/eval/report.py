@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from agent.eval.harness import apply_labels, harness_section
-from agent.eval.metrics import summarize
+from agent.eval.metrics import failure_label, scored, summarize
 from agent.eval.plots import plot_by_level, plot_pass_at_k, plot_pass_vs_tokens
 from agent.eval.records import ProblemRecord, read_results
 from agent.eval.sweep import compute_grid, grid_markdown, write_grid
@@ -44,6 +44,7 @@ def write_outputs(run_dir: Path, meta: dict, records: list[ProblemRecord]) -> di
     ks = meta.get("ks") or [1]
     counted, harness = apply_labels(meta, records)  # problems whose reference fails are not the candidate's
     stats = {**summarize(counted, ks, lenient=lenient), **harness}
+    stats["oracle_feedback"] = meta.get("oracle_feedback")  # None: a run from before it was recorded
     results = {
         "metadata": {
             "eval_set": meta.get("bench_path"), "model": meta.get("model") or ("replay" if meta.get("replay") else None),
@@ -84,26 +85,31 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
         f"repair depth = {_or(meta.get('depth'), 'as recorded' if meta.get('replay') else 'config default')}, fixers: "
         f"{'on' if meta.get('fix') else 'off'}, RAG: {'on' if meta.get('rag') else 'off'}, "
         f"profile: {meta.get('profile') or 'default'}, headline mode: {stats['headline_mode']}",
+        f"- {scoring_line(meta, stats)}",
         f"- started {meta.get('created')}",
     ]
+    fn, cp = stats["functional_pass"], stats["compile_pass"]
     head = [
         "| score | passed | rate | 95% CI (bootstrap over problems) |", "|---|---|---|---|",
-        f"| strict | {stats['strict']['passed']}/{total} | {pct(stats['strict']['pass_rate'])} | "
+        f"| functional (matches the reference in simulation){' — headline' if stats['headline_metric'] == 'functional' else ''}"
+        f" | {fn['passed']}/{fn['total']} | {pct(fn['pass_rate']) if fn['total'] else 'n/a'} | "
+        f"{_interval(fn.get('pass_rate_ci95')) if fn['total'] else ''} |",
+        f"| compile (compiles, elaborates, emits; {stats['headline_mode']} name)"
+        f"{' — headline' if stats['headline_metric'] == 'compile' else ''} | {cp['passed']}/{cp['total']} | "
+        f"{pct(cp['pass_rate'])} | {_interval(cp.get('pass_rate_ci95'))} |",
+        f"| search verdict, strict | {stats['strict']['passed']}/{total} | {pct(stats['strict']['pass_rate'])} | "
         f"{_interval(stats['strict'].get('pass_rate_ci95'))} |",
-        f"| lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | "
+        f"| search verdict, lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | "
         f"{pct(stats['lenient']['pass_rate'])} | {_interval(stats['lenient'].get('pass_rate_ci95'))} |",
-        f"| compiled | {stats['compile_pass']['passed']}/{total} | {pct(stats['compile_pass']['pass_rate'])} | |",
-        f"| functional (problems with a reference or testbench) | {stats['functional_pass']['passed']}/"
-        f"{stats['functional_pass']['total']} | "
-        f"{pct(stats['functional_pass']['pass_rate']) if stats['functional_pass']['total'] else 'n/a'} | |",
+        f"| got through the Scala compiler | {stats['compiled']['passed']}/{total} | "
+        f"{pct(stats['compiled']['pass_rate'])} | |",
     ]
-    passk = ["| k | strict | lenient |", "|---|---|---|"] + [
-        f"| {k} | {v:.3f} | {stats['lenient']['pass_at_k'].get(k, float('nan')):.3f} |"
-        for k, v in stats["strict"]["pass_at_k"].items()]
+    passk = ["| k | functional | compile |", "|---|---|---|"] + [
+        f"| {k} | {_num(fn['pass_at_k'].get(k))} | {v:.3f} |" for k, v in cp["pass_at_k"].items()]
 
     def group_table(groups: dict) -> list[str]:
-        rows = ["| group | passed | rate | compiled |", "|---|---|---|---|"]
-        rows += [f"| {g} | {v['passed']}/{v['total']} | {pct(v['pass_rate'])} | {v['compiled']}/{v['total']} |"
+        rows = [f"| group | passed ({stats['headline_metric']}) | rate | compile pass |", "|---|---|---|---|"]
+        rows += [f"| {g} | {v['passed']}/{v['total']} | {pct(v['pass_rate'])} | {v['compile_passed']}/{v['total']} |"
                  for g, v in groups.items()]
         return rows
 
@@ -118,9 +124,10 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
         f"concurrently): sum {stats['wall_s']:.1f} s, mean {stats['mean_wall_s']:.2f} s; "
         f"verifier time {stats['verify_s']:.1f} s",
     ]
-    failing = [r for r in records if not r.score(stats["headline_mode"] == "lenient")]
+    metric = stats["headline_metric"]
+    failing = [r for r in scored(records, metric) if not r.score(stats["headline_mode"] == "lenient", metric)]
     fail_rows = ["| id | level | category | stage | first error |", "|---|---|---|---|---|"] + [
-        f"| {r.id} | {r.level or '-'} | {r.failure(stats['headline_mode'] == 'lenient') or '-'} | {r.stage or '-'} | "
+        f"| {r.id} | {r.level or '-'} | {failure_label(r, metric, stats['headline_mode'] == 'lenient')} | {r.stage or '-'} | "
         f"{_first_line(r.error_log)} |" for r in failing] if failing else ["_none_"]
     parts = [title, "", *setup, "", "## Scores", "", *head, "", "## pass@k", "", *passk, ""]
     if cells:
@@ -130,6 +137,26 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
               "## By category", "", *group_table(stats["by_category"]), "",
               "## Failures", "", *failures, "", "## Cost", "", *cost, "", "## Failing problems", "", *fail_rows, ""]
     return "\n".join(parts)
+
+
+def scoring_line(meta: dict, stats: dict) -> str:
+    """What was scored and what the search saw: every report says whether it had oracle feedback."""
+    if meta.get("compile_only"):
+        scoring = "scoring: compile only (--compile-only)"
+    elif stats["functional_pass"]["total"]:
+        scoring = (f"scoring: functional (differential simulation against the reference, or the testbench) "
+                   f"on {stats['functional_pass']['total']} problem(s), and compile")
+    else:
+        scoring = "scoring: compile (no problem has a reference or testbench)"
+    saw = meta.get("oracle_feedback")
+    oracle = ("the search saw oracle feedback (verified against the reference/testbench while repairing)" if saw
+              else "the search saw no oracle feedback (compile, elaborate, emit only)" if saw is not None
+              else "oracle feedback: not recorded (a run from before it was)")
+    return f"{scoring}; {oracle}"
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:.3f}"
 
 
 def _interval(ci) -> str:

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -19,9 +20,16 @@ from reflect_env.sim.tools import icarus
 from agent.interfaces import ProblemSolver
 from agent.llm.client import LLMUnavailable
 from agent.task import Task
+from agent.eval.verification import score_functional, with_reference, without_oracle
+
+if TYPE_CHECKING:
+    from agent.config import AgentConfig
 
 # Settings that change what a record means: a resumed run must use the same ones.
-IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile")
+IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
+                 "oracle_feedback", "compile_only")
+# Run directories written before these were resolved from the config file recorded None for them.
+_UNRESOLVED_BEFORE = ("model", "profile")
 
 
 class RunError(ValueError):
@@ -30,16 +38,24 @@ class RunError(ValueError):
 
 @dataclass
 class RunOptions:
+    """This run's flags. None means "from the settings" (agent.config: defaults < config file < env
+    vars); resolve_settings() loads those once and writes back the values that really run."""
     out: Path
     kind: str = "eval"  # "eval" | "sweep"
-    samples: int | None = None  # None: the search config's default (live) / what was recorded (replay)
-    depth: int | None = None
+    config_file: Path | None = None  # chisel-agent.toml (None: the usual search, see agent.config)
+    samples: int | None = None  # live: k; replay: None (what was recorded)
+    depth: int | None = None  # live: repair rounds; replay: None (as recorded) or a cut-off
     ks: list[int] = field(default_factory=lambda: [1])
     depths: list[int] | None = None  # sweep grid rows
     lenient: bool = False
-    select: str | None = None  # live: "all" | "first"; None: all when some k < samples (see resolve_live_budget)
-    fix: bool = True
-    rag: bool = True
+    select: str | None = None  # live: "all" | "first"; None: all when some k < samples (see resolve_settings)
+    fix: bool | None = None
+    rag: bool | None = None
+    # Scoring is separate from what the search sees: with oracle_feedback the search verifies against
+    # the reference/testbench (and repairs from its mismatches); without, it sees compile, elaborate
+    # and emit only, and the reference is used afterwards to score. compile_only: no functional score.
+    oracle_feedback: bool = False
+    compile_only: bool = False
     replay: Path | None = None
     limit: int | None = None
     resume: bool = False
@@ -52,6 +68,7 @@ class RunOptions:
     cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
     allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
     include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
+    settings: AgentConfig | None = None  # filled by resolve_settings
 
 
 @dataclass
@@ -68,28 +85,45 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "kind": opts.kind, "bench": bench.name, "bench_path": str(bench.path.resolve()),
         "bench_format": bench.format, "samples": opts.samples, "depth": opts.depth, "select": opts.select, "ks": opts.ks,
         "depths": opts.depths, "mode": "lenient" if opts.lenient else "strict", "fix": opts.fix,
-        "rag": opts.rag and opts.replay is None,
+        "rag": bool(opts.rag) and opts.replay is None,
+        "oracle_feedback": opts.oracle_feedback, "compile_only": opts.compile_only,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
         "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
+        "fewshot": opts.settings.fewshot if opts.settings and opts.replay is None else None,
+        "config_file": str(opts.settings.config_file) if opts.settings and opts.settings.config_file else None,
         "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
-        "include_harness": opts.include_harness, "simulator": icarus().describe(), "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "include_harness": opts.include_harness, "simulator": icarus().describe(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
     }
 
 
-def resolve_live_budget(opts: RunOptions) -> None:
-    """Fill in the search's defaults and pick how chains end, so run.json says what really ran.
+def resolve_settings(opts: RunOptions) -> None:
+    """Load the run's settings once, the same way as `agent solve` (defaults < config file < env vars
+    < this run's flags), and write the values that run back into `opts`, so run.json says what ran.
+    Then pick how chains end.
 
     pass@k for k < n needs every sample chain run to its end (select=all); with select=first the
     chains still running at the first pass are cancelled and would count as failures, so only
     pass@n (= solved or not) is reported then."""
-    if opts.replay is not None:
-        return
-    from agent.search import SolveConfig
+    from agent.config import ConfigError, load_config
+    from reflect_env.toolchain import get_profile
 
-    defaults = SolveConfig()
-    opts.samples = opts.samples if opts.samples is not None else defaults.k
-    opts.depth = opts.depth if opts.depth is not None else defaults.depth
+    live = opts.replay is None
+    try:
+        cfg = load_config(opts.config_file, k=opts.samples if live else None, depth=opts.depth if live else None,
+                          temperature=opts.temperature, model=opts.model, base_url=opts.base_url,
+                          profile=opts.profile, fix=opts.fix, rag=opts.rag, workers=opts.workers,
+                          use_cache=None if opts.cache else False)
+        get_profile(cfg.profile)
+    except (ConfigError, ValueError) as e:
+        raise RunError(" ".join(str(e).split())) from None
+    opts.settings = cfg
+    opts.fix, opts.profile, opts.workers = cfg.fix, cfg.profile, cfg.workers
+    if not live:
+        return
+    opts.samples, opts.depth, opts.temperature, opts.rag = cfg.k, cfg.depth, cfg.temperature, cfg.rag
+    opts.model, opts.base_url = cfg.llm.model, cfg.llm.base_url
     if opts.kind == "sweep":
         opts.select = "all"
     elif opts.select is None:
@@ -99,7 +133,7 @@ def resolve_live_budget(opts: RunOptions) -> None:
 
 def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]:
     """Create or reopen the run directory; returns its metadata and the ids already done."""
-    resolve_live_budget(opts)
+    resolve_settings(opts)
     opts.out.mkdir(parents=True, exist_ok=True)
     tasks = bench.tasks[: opts.limit] if opts.limit else bench.tasks
     meta = run_meta(bench, opts, [t.id for t in tasks])
@@ -109,7 +143,8 @@ def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]
         raise RunError(f"{opts.out} already holds results; pass --resume to finish that run or choose another --out")
     if opts.resume and meta_path.exists():
         old = json.loads(meta_path.read_text())
-        changed = [k for k in IDENTITY_KEYS if old.get(k) != meta.get(k)]
+        changed = [k for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
+                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)]
         if changed:
             raise RunError(f"cannot resume {opts.out}: settings differ from the original run ({', '.join(changed)})")
         meta["created"] = old.get("created", meta["created"])
@@ -159,14 +194,10 @@ def _open_env(opts: RunOptions, env_factory):
 
 async def _check_llm(opts: RunOptions) -> None:
     """A live run checks the server and model before the verifier starts: one line, nothing run."""
-    from agent.config import ConfigError, load_config
-    from agent.llm import LLMClient
+    from agent.llm import LLMClient, LLMUnavailable
 
-    try:
-        cfg = load_config(model=opts.model, base_url=opts.base_url).llm
-    except ConfigError:
-        return  # reported (one line) where the solver is made
-    client = LLMClient(cfg.model_copy(update={"use_cache": False, "max_retries": 0}))
+    assert opts.settings is not None
+    client = LLMClient(opts.settings.llm.model_copy(update={"use_cache": False, "max_retries": 0}))
     try:
         await client.check_served()
     except LLMUnavailable as e:
@@ -191,22 +222,26 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: P
     workers = workers if isinstance(workers, int) else len(workers)
     sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
     fatal: list[str] = []  # the model server is gone: stop starting problems, keep what is done
-    passed = finished = 0
+    compiled = functional = finished = 0
     with ResultsLog(opts.out / "results.jsonl") as log, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("done, {task.fields[passed]} passed"), TimeElapsedColumn(),
-        console=err_console, transient=False,
+        TextColumn("done, compile pass {task.fields[compiled]}" + ("" if opts.compile_only else
+                                                             ", functional pass {task.fields[functional]}")),
+        TimeElapsedColumn(), console=err_console, transient=False,
     ) as progress:
-        bar = progress.add_task(opts.kind, total=len(tasks), passed=0)
+        bar = progress.add_task(opts.kind, total=len(tasks), compiled=0, functional=0)
 
         async def one(task):
-            nonlocal passed, finished
+            nonlocal compiled, functional, finished
             record = None
             async with sem:
                 if fatal:
                     return
                 try:
-                    record = await solver.solve(task)
+                    seen = (with_reference(task) or task) if opts.oracle_feedback else without_oracle(task)
+                    record = await solver.solve(seen)
+                    if not opts.compile_only:
+                        await score_functional(env, task, record, oracle_feedback=opts.oracle_feedback)
                 except Exception as e:  # one broken problem must not lose the others' results
                     message = f"{type(e).__name__}: {e}".splitlines()[0][:300]
                     if isinstance(e, LLMUnavailable) or _verifier_gone(e):
@@ -215,8 +250,9 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: P
             if record is not None:
                 log.append(record)
                 finished += 1
-                passed += record.score(opts.lenient)
-            progress.update(bar, advance=1, passed=passed)
+                compiled += record.score(opts.lenient, "compile")
+                functional += bool(record.functional)
+            progress.update(bar, advance=1, compiled=compiled, functional=functional)
 
         await asyncio.gather(*(one(t) for t in tasks))
     if fatal:
@@ -243,7 +279,7 @@ class _Replayer:
     async def solve(self, task: Task) -> ProblemRecord:
         from agent.eval.replay import replay_problem
 
-        return await replay_problem(self.env, task, self.recorded.get(task.id), fix=self.opts.fix,
+        return await replay_problem(self.env, task, self.recorded.get(task.id), fix=self.opts.fix is not False,
                                     depth=self.opts.depth, profile=self.opts.profile)
 
     async def aclose(self) -> None:
@@ -253,13 +289,7 @@ class _Replayer:
 def _make_solver(env, opts: RunOptions) -> ProblemSolver:
     if opts.replay is not None:
         return _Replayer(env, opts)
-    from agent.config import ConfigError
-    from agent.eval.live import LiveSettings, LiveSolver
+    from agent.eval.live import LiveSolver
 
-    try:
-        return LiveSolver(env, LiveSettings(
-            samples=opts.samples, depth=opts.depth, select_all=opts.select == "all", fix=opts.fix, rag=opts.rag,
-            model=opts.model, base_url=opts.base_url, temperature=opts.temperature, profile=opts.profile,
-            cache=opts.cache, trace_dir=opts.out / "traces"))
-    except ConfigError as e:
-        raise RunError(" ".join(str(e).split())) from None
+    assert opts.settings is not None
+    return LiveSolver(env, opts.settings, select_all=opts.select == "all", trace_dir=opts.out / "traces")

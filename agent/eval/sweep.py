@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from agent.eval.metrics import mean_pass_at_k
+from agent.eval.metrics import headline_metric, mean_pass_at_k, scored
 from agent.eval.records import ProblemRecord
 
 
@@ -24,8 +24,10 @@ from agent.eval.records import ProblemRecord
 class GridCell:
     k: int
     depth: int
-    pass_at_k: float
+    pass_at_k: float  # the headline: functional where problems have a reference, else compile
     pass_at_k_lenient: float
+    compile_pass_at_k: float  # compiles, elaborates, emits (strict name)
+    functional_pass_at_k: float | None  # also matches the reference; None: nothing to check against
     llm_calls: float  # expected requests: one for the k samples, one per repair round
     tokens: float  # expected completion tokens those attempts spent
     tokens_per_problem: float
@@ -35,10 +37,14 @@ def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int])
     if not records:
         return []
     n = min(len(r.chains) for r in records)
+    metric = headline_metric(records)
+    checked = scored(records, "functional")
     cells = []
     for d in sorted(set(depths)):
-        strict = [r.sample_counts(depth=d) for r in records]
-        lenient = [r.sample_counts(depth=d, lenient=True) for r in records]
+        head = [r.sample_counts(depth=d, metric=metric) for r in scored(records, metric)]
+        lenient = [r.sample_counts(depth=d, lenient=True, metric=metric) for r in scored(records, metric)]
+        compiled = [r.sample_counts(depth=d, metric="compile") for r in records]
+        functional = [r.sample_counts(depth=d, metric="functional") for r in checked]
         for k in sorted(set(ks)):
             if k > n:
                 continue
@@ -47,9 +53,10 @@ def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int])
                 share = k / len(r.chains)
                 calls += 1 + share * sum(_repair_rounds(ch, d) for ch in r.chains)
                 tokens += share * sum(ch.tokens_within(d) for ch in r.chains)
-            p, p_lenient = mean_pass_at_k(strict, k), mean_pass_at_k(lenient, k)
-            assert p is not None and p_lenient is not None  # k <= n: every problem has k samples
-            cells.append(GridCell(k, d, p, p_lenient,
+            p, p_lenient, p_compile = mean_pass_at_k(head, k), mean_pass_at_k(lenient, k), mean_pass_at_k(compiled, k)
+            assert p is not None and p_lenient is not None and p_compile is not None  # k <= n: all have k samples
+            cells.append(GridCell(k, d, p, p_lenient, p_compile,
+                                  mean_pass_at_k(functional, k) if checked else None,
                                   calls, tokens, tokens / len(records)))
     return cells
 
@@ -76,18 +83,38 @@ def grid_markdown(cells: list[GridCell]) -> str:
     ks = sorted({c.k for c in cells})
     depths = sorted({c.depth for c in cells})
     at = {(c.k, c.depth): c for c in cells}
-    lines = ["pass@k (strict) by samples k (columns) and repair depth d (rows); "
+    functional = any(c.functional_pass_at_k is not None for c in cells)
+    what = "functional / compile pass@k" if functional else "compile pass@k (strict)"
+    lines = [f"{what} by samples k (columns) and repair depth d (rows); "
              "in brackets: LLM requests the cell uses (expected over k-subsets).", "",
              "| depth | " + " | ".join(f"k={k}" for k in ks) + " |",
              "|---|" + "---|" * len(ks)]
+
+    def cell(c: GridCell) -> str:
+        score = f"{c.compile_pass_at_k:.3f}"
+        if functional:
+            score = f"{c.functional_pass_at_k:.3f} / {score}"
+        return f"{score} ({c.llm_calls:g})"
+
     for d in depths:
-        row = [f"{at[k, d].pass_at_k:.3f} ({at[k, d].llm_calls:g})" if (k, d) in at else "-" for k in ks]
+        row = [cell(at[k, d]) if (k, d) in at else "-" for k in ks]
         lines.append(f"| {d} | " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 
 
+def default_grid(settings, axis: str) -> list[int]:
+    """A sweep's k or depth values when neither a flag nor a grid file names them: up to the
+    config file's (or env's) k / depth when it sets one, else SweepConfig's defaults."""
+    if axis not in settings.sources:
+        return list(SweepConfig.model_fields[axis].default)
+    top = getattr(settings, axis)
+    if axis == "depth":
+        return list(range(top + 1))
+    return sorted({2 ** i for i in range(top.bit_length()) if 2 ** i <= top} | {top})
+
+
 class SweepConfig(BaseModel):
-    """experiments/sweeps/*.yaml"""
+    """experiments/sweeps/*.yaml (`agent sweep --grid FILE`)"""
 
     model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silently default sweep
 

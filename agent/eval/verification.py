@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
 from agent.task import Task
-from reflect_env.result import enum_value
+from reflect_env.result import VerifyResult, enum_value
 
 NAME_MISMATCH = "name_mismatch"
 
@@ -64,6 +64,59 @@ async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None
     record.passed_lenient = record.passed or any(ch.lenient_pass_round is not None for ch in record.chains)
     if record.passed_lenient:
         record.lenient_failure_category = None
+
+
+def with_reference(task: Task) -> Task | None:
+    """The task as scoring sees it: with its reference (a seed eval-set row keeps its
+    `reference_code` even when the row asks for compile only) or testbench; None when it has neither."""
+    reference = task.reference or task.meta.get("reference_code")
+    if reference is None and task.testbench is None:
+        return None
+    return task.model_copy(update={"reference": reference, "require_simulate": True})
+
+
+def without_oracle(task: Task) -> Task:
+    """The task as a search without oracle feedback sees it: no reference, no testbench, so its
+    verifier stops at compile, elaborate and emit, as it would for a user who has neither."""
+    return task.model_copy(update={"reference": None, "testbench": None, "require_simulate": False})
+
+
+async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_feedback: bool) -> None:
+    """Set the record's functional score (in place). With oracle feedback the search already
+    simulated against the reference, so its pass is the functional pass. Without, each chain's
+    passing candidate is simulated against the reference now, for the score only."""
+    scoring = with_reference(task)
+    if scoring is None:
+        return
+    record.functional_check = True
+    if oracle_feedback:
+        for chain in record.chains:
+            chain.functional_ok = True if chain.first_pass_round is not None else None
+        record.functional = record.passed
+        record.functional_category = None if record.passed else record.failure_category
+        return
+    verdicts: dict[str, VerifyResult | None] = {}  # the same code in several chains is simulated once
+    for chain in record.chains:
+        code = next((a.code for a in reversed(chain.attempts) if a.ok and a.code), None)
+        if chain.first_pass_round is None or code is None:
+            continue
+        if code not in verdicts:
+            try:
+                verdicts[code] = await check(env, scoring, code)
+            except Exception as e:  # a verifier fault must not lose the search's record
+                record.notes.append(f"functional check of sample {chain.sample_index} raised "
+                                    f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300])
+                verdicts[code] = None
+        result = verdicts[code]
+        if result is None:
+            record.functional_category = record.functional_category or "crash"
+            continue
+        chain.functional_ok = bool(result.ok)
+        if not result.ok and record.functional_category is None:
+            record.functional_category = enum_value(result.category)
+    record.functional = any(ch.functional_ok for ch in record.chains)
+    if record.functional:
+        record.functional_category = None
 
 
 def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:

@@ -1,9 +1,12 @@
 """Async chat client for any OpenAI-compatible server (vLLM, SGLang, llama.cpp, OpenAI itself).
 
-k samples are one request with `n=k`; the chat template is the server's. Retries are ours (tenacity,
-exponential backoff with full jitter, Retry-After honoured) on connection errors, timeouts, 408, 429,
-5xx and malformed replies; the SDK's own retries are off so attempts are counted in one place.
-Every other 4xx fails at once. An asyncio.Semaphore bounds requests in flight.
+k samples are one request with `n=k`; a server that returns fewer choices (llama-cpp-python, Ollama, some
+gateways ignore `n`) is asked again with distinct seeds until there are k, and the Completion says
+how they were obtained. The chat template is the server's. Retries are ours (tenacity, exponential
+backoff with full jitter, Retry-After honoured) on connection errors, timeouts, 408, 429, 5xx and
+malformed replies; the SDK's own retries are off so attempts are counted in one place. Every other
+4xx fails at once. A limiter bounds requests in flight to what the server can run at once (see
+_Limiter), so the HTTP timeout measures the server's own work, never a wait in its queue.
 """
 from __future__ import annotations
 
@@ -16,9 +19,7 @@ import socket
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeGuard
 
 from pydantic import BaseModel, Field, field_validator
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
@@ -48,7 +49,10 @@ class LLMConfig(BaseModel):
     model: str = DEFAULT_MODEL
     timeout_s: float = Field(default=180.0, gt=0)
     max_retries: int = Field(default=4, ge=0)         # retries after the first attempt
-    max_concurrency: int = Field(default=8, ge=1)     # requests in flight at once, per client
+    # Requests in flight at once, per client; lowered to the server's parallel slots when it says
+    # (llama-server's /props `total_slots`). A server that runs fewer at once queues the rest, and a
+    # queued request's timeout runs while it waits: set this to its slots (1 for llama-cpp-python).
+    max_concurrency: int = Field(default=8, ge=1)
     cache_path: Path | None = Field(default_factory=default_cache_path)
     use_cache: bool = True
     retry_backoff_s: float = Field(default=1.0, ge=0)       # first backoff; doubles per retry, jittered
@@ -90,6 +94,9 @@ class Completion:
     cached: bool
     request: dict                 # the exact request body sent (the API key is a header, never in here)
     attempts: int = 1             # HTTP attempts it took (0 for a cache hit)
+    # How the choices were obtained: requested n, choices per request, requests, the seed of each,
+    # and why it stopped short of n (a budget) if it did. One request unless the server ignored n.
+    sampling: dict | None = None
 
 
 @dataclass
@@ -102,6 +109,7 @@ class Usage:
     prompt_tokens: int = 0        # tokens the server spent (cache hits excluded)
     completion_tokens: int = 0
     samples: int = 0              # choices received, cache hits included
+    follow_ups: int = 0           # extra requests because a server returned fewer choices than n
     shortened: int = 0            # requests re-sent with a smaller max_tokens to fit the context window
     latency_s: float = 0.0        # wall time of answered HTTP calls (backoff included)
 
@@ -193,6 +201,67 @@ def _cannot_connect(exc: BaseException) -> bool:
     return False
 
 
+def server_slots(base_url: str, timeout_s: float = 5.0) -> int | None:
+    """How many requests the server runs at once, if it says: llama.cpp's llama-server reports
+    `total_slots` at /props (its --parallel). vLLM and OpenAI have no such page (None)."""
+    import urllib.request
+
+    root = base_url.rstrip("/").removesuffix("/v1")
+    try:
+        with urllib.request.urlopen(f"{root}/props", timeout=timeout_s) as reply:
+            slots = json.loads(reply.read()).get("total_slots")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return slots if isinstance(slots, int) and not isinstance(slots, bool) and slots >= 1 else None
+
+
+class _Limiter:
+    """Requests in flight, at most `limit`; the limit can drop while requests run.
+
+    Why: the HTTP timeout runs from the moment a request is sent. A server that runs fewer requests
+    at once than we send queues the rest, and a queued request's clock runs while it waits. Measured
+    with the stub serialising 2 s requests, 4 sent at once, timeout_s=5, no retries: 2 of the 4 timed
+    out (the 3rd would have finished at 6 s). With the limit at the server's slot count (/props says
+    1) all 4 finished in 8.9 s with no retry: waiting here for a free slot is not timed, so the
+    timeout covers only the server's own work. A server that does not say how many it runs shows it
+    by timing out with several of our requests in flight: the limit then halves (down to 1) and the
+    retry waits its turn here (same stub without /props, 4 retries allowed: all 4 answered after 3
+    retries, 15 s)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.active, self.probed = limit, 0, False
+        self._cond = asyncio.Condition()
+        self._probing = asyncio.Lock()
+
+    async def probe(self, base_url: str) -> None:
+        """Once, before the first request: lower the limit to the server's slots if it says."""
+        async with self._probing:  # the first burst waits for the answer instead of overrunning it
+            if self.probed:
+                return
+            slots = await asyncio.to_thread(server_slots, base_url)
+            self.probed = True
+        if slots is not None and slots < self.limit:
+            log.info("%s runs %d request(s) at once: sending at most that many", base_url, slots)
+            self.limit = slots
+
+    async def __aenter__(self) -> int:
+        async with self._cond:
+            await self._cond.wait_for(lambda: self.active < self.limit)
+            self.active += 1
+            return self.active
+
+    async def __aexit__(self, *exc) -> None:
+        async with self._cond:
+            self.active -= 1
+            self._cond.notify_all()
+
+    def shrink(self, base_url: str) -> None:
+        if self.limit > 1:
+            self.limit = max(1, self.limit // 2)
+            log.warning("a request to %s timed out with others in flight: at most %d at once from now on",
+                        base_url, self.limit)
+
+
 class LLMClient:
     def __init__(self, cfg: LLMConfig):
         self.cfg = cfg
@@ -201,8 +270,9 @@ class LLMClient:
         # The SDK client and the semaphore belong to one event loop; made on first use in that loop.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._openai: openai.AsyncOpenAI | None = None
-        self._sem: asyncio.Semaphore | None = None
+        self._limiter: _Limiter | None = None
         self._pending: dict[str, asyncio.Future] = {}  # cache key -> the in-flight request's entry
+        self._warned_n = False
 
     def _bind_loop(self) -> openai.AsyncOpenAI:
         import openai
@@ -212,7 +282,7 @@ class LLMClient:
             self._loop = loop
             self._openai = openai.AsyncOpenAI(base_url=self.cfg.base_url, api_key=self.cfg.api_key,
                                               timeout=self.cfg.timeout_s, max_retries=0)
-            self._sem = asyncio.Semaphore(self.cfg.max_concurrency)
+            self._limiter = _Limiter(self.cfg.max_concurrency)
             self._pending = {}
         return self._openai
 
@@ -233,11 +303,49 @@ class LLMClient:
         return body
 
     async def chat(self, messages: list[dict], *, n: int = 1, temperature: float = 0.2, top_p: float = 0.95,
-                   max_tokens: int = 2048, seed: int | None = None, extra: dict | None = None) -> Completion:
-        body = self.request_body(messages, n=n, temperature=temperature, top_p=top_p,
-                                 max_tokens=max_tokens, seed=seed, extra=extra)
+                   max_tokens: int = 2048, seed: int | None = None, extra: dict | None = None,
+                   before_follow_up: Callable[[Completion], str | None] | None = None) -> Completion:
+        """n choices for `messages`. A server that returns fewer (it ignores `n`) is asked again for the
+        rest, each follow-up with its own seed (so no two are the same request, and a cache replays
+        them faithfully), until there are n. `before_follow_up(so_far)` is asked before each follow-up
+        request: a reason string stops there (a caller's budget) and the result keeps what came."""
+        def body(k: int, s: int | None) -> dict:
+            return self.request_body(messages, n=k, seed=s, temperature=temperature, top_p=top_p,
+                                     max_tokens=max_tokens, extra=extra)
+
+        got = await self._chat_once(body(n, seed))
+        seeds, per_request, stopped = [seed], [len(got.texts)], None
+        if len(got.texts) < n:
+            base = seed if seed is not None else int(request_key(self.cfg.base_url, got.request)[:7], 16)
+            texts, reasons = list(got.texts), list(got.finish_reasons)
+            while len(texts) < n:
+                if before_follow_up is not None:
+                    stopped = before_follow_up(got)
+                    if stopped:
+                        break
+                seeds.append(base + len(seeds))
+                more = await self._chat_once(body(n - len(texts), seeds[-1]))
+                self.usage.follow_ups += 1
+                per_request.append(len(more.texts))
+                texts += more.texts
+                reasons += more.finish_reasons
+                got = Completion(texts=texts, finish_reasons=reasons,
+                                 prompt_tokens=got.prompt_tokens + more.prompt_tokens,
+                                 completion_tokens=got.completion_tokens + more.completion_tokens,
+                                 latency_s=got.latency_s + more.latency_s, cached=got.cached and more.cached,
+                                 request=got.request, attempts=got.attempts + more.attempts)
+            if not self._warned_n:
+                self._warned_n = True
+                log.warning("%s returned %d choice(s) for n=%d; asking again with distinct seeds for the rest",
+                            self.cfg.base_url, per_request[0], n)
+            got.texts, got.finish_reasons = got.texts[:n], got.finish_reasons[:n]
+        got.sampling = {"requested_n": n, "choices_per_request": per_request, "requests": len(per_request),
+                        "seeds": seeds, "samples": len(got.texts), "stopped": stopped}
+        return got
+
+    async def _chat_once(self, body: dict) -> Completion:
         if self.cache is None:
-            return self._account(await self._send(body), n)
+            return self._account(await self._send(body))
         key = request_key(self.cfg.base_url, body)
         self._bind_loop()
         # An identical request already on its way: share its answer, as the cache would a moment later.
@@ -254,7 +362,7 @@ class LLMClient:
             if _usable_entry(entry):
                 return self._cache_hit(entry, body)
             entry = None
-            completion = self._account(await self._send(body), n)
+            completion = self._account(await self._send(body))
             entry = {"texts": completion.texts, "finish_reasons": completion.finish_reasons,
                      "prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
                      "latency_s": completion.latency_s}
@@ -265,14 +373,12 @@ class LLMClient:
                 del self._pending[key]
             pending.set_result(entry)  # None after a failure: waiters then try for themselves
 
-    def _account(self, completion: Completion, n: int) -> Completion:
+    def _account(self, completion: Completion) -> Completion:
         self.usage.calls += 1
         self.usage.samples += len(completion.texts)
         self.usage.prompt_tokens += completion.prompt_tokens
         self.usage.completion_tokens += completion.completion_tokens
         self.usage.latency_s += completion.latency_s
-        if len(completion.texts) != n:  # some servers ignore n; say so instead of failing the run
-            log.warning("asked %s for n=%d samples, got %d", self.cfg.base_url, n, len(completion.texts))
         return completion
 
     def _cache_hit(self, entry: dict, body: dict) -> Completion:
@@ -344,18 +450,27 @@ class LLMClient:
                  _one_line(f"{type(exc).__name__}: {exc}", 160), state.next_action.sleep if state.next_action else 0)
 
     async def _send_once(self, body: dict) -> tuple[list[str], list[str], int, int]:
+        import openai
+
         client = self._bind_loop()
-        assert self._sem is not None
-        async with self._sem:
+        limiter = self._limiter
+        assert limiter is not None
+        await limiter.probe(self.cfg.base_url)
+        async with limiter as in_flight:
             self.usage.http_attempts += 1
             extra = {k: v for k, v in body.items()
                      if k not in ("model", "messages", "n", "temperature", "top_p", "max_tokens", "seed")}
-            raw = await client.chat.completions.with_raw_response.create(
-                model=body["model"], messages=body["messages"], n=body["n"], temperature=body["temperature"],
-                top_p=body["top_p"], max_tokens=body["max_tokens"],
-                **({"seed": body["seed"]} if "seed" in body else {}),
-                extra_body=extra or None,
-            )
+            try:
+                raw = await client.chat.completions.with_raw_response.create(
+                    model=body["model"], messages=body["messages"], n=body["n"], temperature=body["temperature"],
+                    top_p=body["top_p"], max_tokens=body["max_tokens"],
+                    **({"seed": body["seed"]} if "seed" in body else {}),
+                    extra_body=extra or None,
+                )
+            except openai.APITimeoutError:
+                if in_flight > 1:  # it may have waited in the server's queue behind ours: send fewer
+                    limiter.shrink(self.cfg.base_url)
+                raise
             return parse_completion(raw.text)
 
     async def _send(self, body: dict) -> Completion:

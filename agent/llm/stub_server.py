@@ -144,8 +144,15 @@ class StubServer:
 
     def __init__(self, replies: Union[list, Callable[[dict], Item], None] = None, *,
                  default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL,
-                 max_model_len: int | None = None, at_least: bool = False):
+                 max_model_len: int | None = None, at_least: bool = False, ignore_n: bool = False,
+                 serial: bool = False, slots: int | None = None):
         self.model = model
+        # Like llama.cpp's servers: `ignore_n` answers every request with one choice whatever its n;
+        # `serial` handles one request at a time (the rest wait, their clocks running, as behind
+        # llama-cpp-python), each taking `latency_s`; `slots` is advertised as /props `total_slots`
+        # (llama-server's --parallel); None: no /props page, like vLLM.
+        self.ignore_n, self.slots = ignore_n, slots
+        self._serial = threading.Lock() if serial else None
         # Like `vllm serve --max-model-len N`: refuse (HTTP 400, vLLM's wording) a request whose
         # prompt + max_tokens exceed N; a prompt's words count as its tokens (as in `usage`). vLLM states
         # the prompt's size exactly, or (at_least=True, newer releases) only as a lower bound.
@@ -303,7 +310,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(status, {"error": {"message": message, "type": kind, "code": status}}, headers)
 
     def do_GET(self):
-        if self.path.rstrip("/") == "/v1/models":
+        if self.path.rstrip("/") == "/props" and self.stub.slots is not None:
+            self._send_json(200, {"total_slots": self.stub.slots})
+        elif self.path.rstrip("/") == "/v1/models":
             self._send_json(200, {"object": "list", "data": [
                 {"id": self.stub.model, "object": "model", "created": 0, "owned_by": "stub"}]})
         else:
@@ -327,8 +336,14 @@ class _Handler(BaseHTTPRequestHandler):
             if refusal:
                 self._error(400, refusal)
                 return
+            if stub.ignore_n:
+                request = {**request, "n": 1}  # recorded as sent; answered with one choice
             item = stub._next_item(request)
-            if stub._sleep(stub.latency_s):
+            if stub._serial is not None:
+                with stub._serial:
+                    if stub._sleep(stub.latency_s):
+                        self._serve(request, item)
+            elif stub._sleep(stub.latency_s):
                 self._serve(request, item)
         finally:
             stub._leave()
