@@ -94,6 +94,10 @@ def list_cmd(as_json: bool = typer.Option(False, "--json", help="print one JSON 
         typer.echo(f"{m.name}\t{m.served_name}\t{m.source}\t{size}\t{m.path}")
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 @app.command("serve")
 def serve_cmd(
     model: Optional[str] = typer.Option(None, "--model", help="registered name, served name or .gguf path "

@@ -46,6 +46,8 @@ def port_in_use(port: int, host: str = HOST) -> bool:
     """True when something already listens on host:port (checked before starting, so the error names
     the port instead of an engine's log line)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As servers bind: a port whose last connections linger in TIME_WAIT is free, a listener is not.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as e:
