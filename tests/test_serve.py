@@ -318,3 +318,15 @@ def test_no_local_refuses_with_the_not_served_error(nothing_served, how):
     assert p.returncode == 2 and "Traceback" not in err
     assert "localhost:8000" in err and len(err.strip().splitlines()) == 1, err
     assert not (env / "pid").exists()  # no engine was started
+
+
+def test_bench_engine_counts_samples_from_both_request_shapes(env, monkeypatch):
+    (env / "reply.txt").write_text("```scala\nclass X\n```\n")
+    monkeypatch.setenv("FAKE_REPLY", str(env / "reply.txt"))
+    from agent.local.bench import run_engine_bench
+
+    out = run_engine_bench("llama-server", spec_file=REPO / "examples" / "adder8.txt", k=3, temperature=0.8,
+                           max_tokens=64, parallel=3, model=str(env / "tiny.gguf"))
+    assert out["one_request_n_k"]["samples"] == 3 and out["k_requests_n_1"]["samples"] == 3
+    assert out["one_request_n_k"]["completion_tokens"] == 7 and out["k_requests_n_1"]["completion_tokens"] == 21
+    assert wait_dead(int((env / "pid").read_text()))

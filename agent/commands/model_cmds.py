@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
+from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, print_json
 
 model_app = typer.Typer(help="Local GGUF models: pull the built-in one, add your own, list them.",
@@ -137,3 +137,26 @@ def serve_cmd(
         err_console.print("stopping", highlight=False)
     finally:
         server.stop()
+
+
+@bench_app.command("engine")
+def bench_engine_cmd(
+    engine: str = typer.Option("llama-server", "--engine", help="llama-server or llama-cpp-python"),
+    spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the problem (its generate prompt is sent)"),
+    k: int = typer.Option(4, "-k", min=1, help="samples"),
+    temperature: float = typer.Option(0.8, "--temperature", min=0.0),
+    max_tokens: int = typer.Option(256, "--max-tokens", min=1),
+    parallel: int = typer.Option(4, "--parallel", min=1, help="llama-server slots"),
+    model: Optional[str] = typer.Option(None, "--model", help="local model (default: the built-in one)"),
+) -> None:
+    """k samples of one problem from a local engine: one n=k request vs k concurrent n=1 requests (JSON)."""
+    from agent.cli_util import read_text_file
+    from agent.local.bench import run_engine_bench
+    from agent.local.server import ServeError
+
+    read_text_file(spec, "spec")
+    try:
+        print_json(run_engine_bench(engine, spec_file=spec, k=k, temperature=temperature, max_tokens=max_tokens,
+                                    parallel=parallel, model=model))
+    except ServeError as e:
+        fail(str(e))
