@@ -291,18 +291,19 @@ def nothing_served(env, monkeypatch):
 
 def test_solve_starts_the_embedded_server_and_stops_it(nothing_served):
     env = nothing_served
-    p = _agent("solve", "adder8.txt", "-k", "2", "--depth", "0", "--no-rag", "--no-cache", "--json",
+    p = _agent("solve", "adder8.txt", "-k", "5", "--depth", "0", "--no-rag", "--no-cache", "--json",
                "--out", "run", cwd=env)
     out, err = p.communicate(timeout=600)
     assert p.returncode == 0, err
     notes = [ln for ln in err.splitlines() if "embedded llama-server" in ln]
     assert len(notes) == 1 and "--base-url" in notes[0] and "tiny" in notes[0]
     result = json.loads(out)
-    assert result["solved"] is True and result["top"] == "Adder8" and result["tokens"] == 18
+    assert result["solved"] is True and result["top"] == "Adder8" and result["tokens"] == 18  # one n=5 request
     pid = int((env / "pid").read_text())
     assert wait_dead(pid), "the embedded server outlived `agent solve`"
     argv = json.loads((env / "argv.json").read_text())
-    assert argv[argv.index("--alias") + 1] == "tiny" and argv[argv.index("--parallel") + 1] == "4"
+    # llama-server refuses n above its slots (HTTP 400): one slot per sample.
+    assert argv[argv.index("--alias") + 1] == "tiny" and argv[argv.index("--parallel") + 1] == "5"
 
 
 @pytest.mark.parametrize("how", ["flag", "config"])

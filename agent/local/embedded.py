@@ -39,8 +39,10 @@ def embedded_llm(cfg, *, say: Callable[[str], None]) -> Iterator[LLMConfig]:
         return
     try:
         model = resolve_model(llm.model if "llm.model" in cfg.sources else None)
-        server = make_server("llama-server", str(model.path), port=free_port(), parallel=DEFAULT_PARALLEL,
-                             ctx=max(DEFAULT_CTX, cfg.max_tokens + 4096), served_name=model.served_name)
+        # llama-server answers a request with n above its slots with HTTP 400: one slot per sample.
+        server = make_server("llama-server", str(model.path), port=free_port(),
+                             parallel=max(DEFAULT_PARALLEL, cfg.k), ctx=max(DEFAULT_CTX, cfg.max_tokens + 4096),
+                             served_name=model.served_name)
     except (LocalModelError, ServeError) as e:
         say(f"[yellow]note:[/] no embedded model server either: {e}")
         yield llm
