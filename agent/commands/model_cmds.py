@@ -9,6 +9,7 @@ import typer
 
 from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, print_json
+from agent.local.server import DEFAULT_PORT
 
 model_app = typer.Typer(help="Local GGUF models: pull the built-in one, add your own, list them.",
                         no_args_is_help=True)
@@ -102,7 +103,8 @@ def _interrupt(signum, frame):
 def serve_cmd(
     model: Optional[str] = typer.Option(None, "--model", help="registered name, served name or .gguf path "
                                                               "(vllm: a Hugging Face name or directory)"),
-    port: int = typer.Option(8013, "--port", min=1, max=65535, help="port on 127.0.0.1"),
+    port: int = typer.Option(DEFAULT_PORT, "--port", min=1, max=65535,
+                             help="port on 127.0.0.1 (default: the one of the default llm.base_url)"),
     engine: str = typer.Option("llama-server", "--engine", help="llama-server, llama-cpp-python or vllm"),
     parallel: int = typer.Option(4, "--parallel", min=1, help="requests decoded at once (llama-server slots, "
                                                               "vllm --max-num-seqs)"),

@@ -31,7 +31,7 @@ from reflect_env.toolchain import cache_dir
 
 ENGINES = ("llama-server", "llama-cpp-python", "vllm")
 HOST = "127.0.0.1"
-DEFAULT_PORT = 8013
+DEFAULT_PORT = 8000  # the default llm.base_url (and vLLM's default port)
 # Per request: the longest repair prompt with RAG notes and few-shot examples is ~3k tokens, plus
 # max_tokens 2048 and the chat template.
 DEFAULT_CTX = 8192
