@@ -123,8 +123,10 @@ def serve_cmd(
                              adapter=adapter, served_name=served_name)
     except ServeError as e:
         fail(str(e))
-    # SIGTERM (e.g. from a supervisor) must stop the server too, not just kill us.
+    # SIGTERM (e.g. from a supervisor) must stop the server too, not just kill us; SIGINT is restored
+    # because a shell starts background jobs with it ignored.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with err_console.status(f"starting {engine} on port {port} ..."):
             server.start()
