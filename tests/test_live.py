@@ -73,8 +73,9 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
 
     if answers(LLMConfig().base_url):
         pytest.skip(f"something answers at the default URL {LLMConfig().base_url}; the embedded path would not run")
+    # No RAG notes and a 512-token reply cap keep the prompt and the reply short on a CPU.
     r = agent("solve", str(REPO / "examples" / "adder8.txt"), "-k", "1", "--depth", "1", "--temperature", "0",
-              "--no-cache", "--json", "--out", "run", cwd=tmp_path, timeout=420)
+              "--max-tokens", "512", "--no-rag", "--no-cache", "--json", "--out", "run", cwd=tmp_path, timeout=480)
     note = [ln for ln in r.stderr.splitlines() if "started the embedded llama-server" in ln]
     assert len(note) == 1, r.stderr
     assert local_model.served_name in note[0] and "--base-url" in note[0]
@@ -98,6 +99,8 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
 
 def test_eval_three_problems_live(live_server, tmp_path):
     """A 3-problem `agent eval` of the own benchmark (reference simulation included) at k = 1, one repair."""
+    # A CPU decodes a few tokens per second under load: more than the 180 s per request meant for GPUs.
+    (tmp_path / "chisel-agent.toml").write_text("[llm]\ntimeout_s = 900\n")
     r = agent("eval", "own", "--limit", "3", "-n", "1", "-k", "1", "--depth", "1", "--temperature", "0",
               "--no-cache", "--no-rag", "--concurrency", "2", "--base-url", live_server.base_url,
               "--model", live_server.served_name, "--json", "--out", "eval", cwd=tmp_path, timeout=480)

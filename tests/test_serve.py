@@ -301,6 +301,7 @@ def test_solve_starts_the_embedded_server_and_stops_it(nothing_served):
     assert result["solved"] is True and result["top"] == "Adder8" and result["tokens"] == 18  # one n=5 request
     pid = int((env / "pid").read_text())
     assert wait_dead(pid), "the embedded server outlived `agent solve`"
+    assert (env / "run" / "llama-server.log").is_file()  # the engine's output is kept with the run
     argv = json.loads((env / "argv.json").read_text())
     # llama-server refuses n above its slots (HTTP 400): one slot per sample.
     assert argv[argv.index("--alias") + 1] == "tiny" and argv[argv.index("--parallel") + 1] == "5"

@@ -209,7 +209,8 @@ def _run_solve_served(cfg, task, solve_cfg, run_dir: Path, *, workers: int | Non
     from agent.local.server import ServeError
 
     try:
-        with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True)) as llm_cfg:
+        with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
+                          log_path=run_dir / "llama-server.log") as llm_cfg:
             return _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=show_progress)
     except ServeError as e:
         fail(str(e))

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from agent.local.server import free_port, make_server
+from reflect_env.toolchain import cache_dir
 
 
 def _prompt(spec_file: Path):
@@ -79,6 +80,7 @@ def run_engine_bench(engine: str, *, spec_file: Path, k: int, temperature: float
                      parallel: int, model: str | None = None) -> dict:
     messages = _prompt(spec_file)
     server = make_server(engine, model, port=free_port(), parallel=parallel, ctx=4096, start_timeout_s=600)
+    server.log_path = cache_dir() / "logs" / f"bench-{engine}.log"
     t = time.perf_counter()
     with server:
         start_s = time.perf_counter() - t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 import urllib.error
 import urllib.request
 from typing import Callable, Iterator
@@ -28,11 +29,11 @@ def answers(base_url: str, timeout_s: float = 3.0) -> bool:
 
 
 @contextlib.contextmanager
-def embedded_llm(cfg, *, say: Callable[[str], None]) -> Iterator[LLMConfig]:
+def embedded_llm(cfg, *, say: Callable[[str], None], log_path: Path | None = None) -> Iterator[LLMConfig]:
     """cfg (an AgentConfig) -> the LLMConfig to use. When `cfg.local` is on, llm.base_url was not set
     by any file, variable or flag, and nothing answers there: start llama-server on a free port with
     the local model (llm.model when it names one, else the default), yield a config pointing at it,
-    and stop it on the way out. Otherwise yield cfg.llm unchanged."""
+    and stop it on the way out (its output goes to log_path). Otherwise yield cfg.llm unchanged."""
     llm = cfg.llm
     if not cfg.local or "llm.base_url" in cfg.sources or answers(llm.base_url):
         yield llm
@@ -47,6 +48,7 @@ def embedded_llm(cfg, *, say: Callable[[str], None]) -> Iterator[LLMConfig]:
         say(f"[yellow]note:[/] no embedded model server either: {e}")
         yield llm
         return
+    server.log_path = log_path
     server.start()  # a ServeError here is the caller's one-line failure
     try:
         say(f"[bold]note:[/] nothing is served at {llm.base_url}; started the embedded llama-server with "

@@ -181,9 +181,8 @@ class ServerProcess:
             raise ServeError(f"port {self.port} on {HOST} is already in use; choose another with --port "
                              f"(or use the server there: --base-url http://{HOST}:{self.port}/v1)")
         if self.log_path is None:
-            logs = cache_dir() / "logs"
-            logs.mkdir(parents=True, exist_ok=True)
-            self.log_path = logs / f"serve-{self.engine}-{self.port}.log"
+            self.log_path = cache_dir() / "logs" / f"serve-{self.engine}-{self.port}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")
         try:
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
