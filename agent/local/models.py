@@ -139,7 +139,8 @@ def resolve_model(spec: str | None) -> LocalModel:
     for m in list_models():
         if spec in (m.name, m.served_name):
             if not m.present:
-                hint = f"run `agent model pull {m.name}`" if m.source == "builtin" else f"re-add it with `agent model add`"
+                hint = (f"run `agent model pull {m.name}`" if m.source == "builtin"
+                        else "re-add it with `agent model add`")
                 raise LocalModelError(f"model {m.name!r} is not on this machine ({m.path} is missing); {hint}")
             return m
     path = Path(spec).expanduser()
@@ -209,7 +210,8 @@ def _part_wheels(known: KnownModel, wheels_dir: Path) -> list[Path]:
         dist = known.wheel_project.format(n=n).replace("-", "_")
         found = sorted(wheels_dir.glob(f"{dist}-{known.wheel_version}-*.whl"))
         if not found:
-            raise LocalModelError(f"part {n} of {known.parts} is missing: no {dist}-{known.wheel_version}-*.whl in {wheels_dir}")
+            raise LocalModelError(f"part {n} of {known.parts} is missing: "
+                                  f"no {dist}-{known.wheel_version}-*.whl in {wheels_dir}")
         out.append(found[0])
     return out
 

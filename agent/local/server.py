@@ -96,7 +96,8 @@ def llama_cpp_python_argv(model: LocalModel, port: int, *, ctx: int) -> list[str
     try:
         import llama_cpp  # noqa: F401
     except ImportError:
-        raise ServeError("the llama-cpp-python engine is not installed: pip install 'llama-cpp-python[server]'") from None
+        raise ServeError("the llama-cpp-python engine is not installed: "
+                         "pip install 'llama-cpp-python[server]'") from None
     return [sys.executable, "-m", "llama_cpp.server", "--model", str(model.path), "--model_alias", model.served_name,
             "--host", HOST, "--port", str(port), "--n_ctx", str(ctx)]
 
