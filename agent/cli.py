@@ -26,3 +26,4 @@ from agent.commands import solve_cmds  # noqa: E402,F401  solve, bench overhead
 from agent.commands import baseline_cmds  # noqa: E402,F401  datagen, train
 from agent.commands import llm_cmds  # noqa: E402,F401  llm ping, config show, bench llm
 from agent.commands import rag_cmds  # noqa: E402,F401  rag build, rag query, bench rag
+from agent.commands import model_cmds  # noqa: E402,F401  model pull/add/list, serve

@@ -58,6 +58,7 @@ class AgentConfig(BaseModel):
     rag: bool = True
     fix: bool = True                                   # rule-based fixers before asking the LLM to repair
     budgets: Budgets = Field(default_factory=Budgets)
+    local: bool = True                                 # `agent solve` serves the local model when nothing is served
 
     model_config = {"extra": "forbid"}
 

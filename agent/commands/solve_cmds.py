@@ -23,13 +23,13 @@ def _default_out(name: str) -> Path:
 
 def build_configs(*, config_path: Path | None, model: str | None, base_url: str | None, api_key: str | None,
                   no_cache: bool, overrides: dict[str, Any]):
-    """(LLMConfig, SolveConfig, workers): defaults < config file < env vars < these flags (agent.config)."""
+    """(AgentConfig, SolveConfig, workers): defaults < config file < env vars < these flags (agent.config)."""
     from agent.config import load_config
 
     try:
         cfg = load_config(config_path, model=model, base_url=base_url, api_key=api_key,
                           use_cache=False if no_cache else None, **overrides)
-        return cfg.llm, cfg.solve, cfg.workers
+        return cfg, cfg.solve, cfg.workers
     except ValueError as e:  # ConfigError is a ValueError with a one-line message
         fail(" ".join(str(e).split()))
 
@@ -147,6 +147,7 @@ def solve_cmd(
     no_fix: bool = typer.Option(False, "--no-fix", help="turn the deterministic fixers off"),
     no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved notes in prompts"),
     no_cache: bool = typer.Option(False, "--no-cache", help="do not use the LLM response cache"),
+    no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
     profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
     config: Optional[Path] = typer.Option(None, "--config", help="agent config file"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
@@ -172,9 +173,10 @@ def solve_cmd(
 
     top = top or infer_top(spec)
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
-                     fix=False if no_fix else None, rag=False if no_rag else None, profile=profile)
-    llm_cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
-                                       no_cache=no_cache, overrides=overrides)
+                     fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
+                     local=False if no_local else None)
+    cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
+                                            no_cache=no_cache, overrides=overrides)
     check_profile(solve_cfg.profile)
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb)
     from agent.rundir import claim_run_dir
@@ -182,7 +184,7 @@ def solve_cmd(
     with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
         if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
             fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
-        result = _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=not as_json)
+        result = _run_solve_served(cfg, task, solve_cfg, run_dir, workers=workers, show_progress=not as_json)
     tokens = result.prompt_tokens + result.completion_tokens
     if as_json:
         print_json({
@@ -204,6 +206,19 @@ def solve_cmd(
         if result.solved:
             err_console.print(f"final code: {run_dir / 'final.scala'}")
     raise typer.Exit(0 if result.solved else 1)
+
+
+def _run_solve_served(cfg, task, solve_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):
+    """_run_solve against the configured server, or the embedded one when nothing is served (agent.local)."""
+    from agent.local.embedded import embedded_llm
+    from agent.local.server import ServeError
+
+    try:
+        with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
+                          log_path=run_dir / "llama-server.log") as llm_cfg:
+            return _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=show_progress)
+    except ServeError as e:
+        fail(str(e))
 
 
 def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):

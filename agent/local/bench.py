@@ -1,0 +1,90 @@
+"""`agent bench engine`: k samples of one problem from a local engine, the way the search asks for them.
+
+Two ways to get k samples: one request with n = k (what the search sends), and k concurrent requests
+with n = 1 and distinct seeds (what a client must do when the server ignores n). Each is timed
+end to end through the project's LLMClient; tokens/s is completion tokens over that wall time.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+from agent.local.server import free_port, make_server
+from reflect_env.toolchain import cache_dir
+
+
+def _prompt(spec_file: Path):
+    from agent.prompting import PromptBuilder
+    from agent.search import infer_top
+
+    spec = spec_file.read_text()
+    # The real generate prompt (system + few-shot), without RAG notes: the same for every engine.
+    return PromptBuilder("chisel7").generate(spec, infer_top(spec)).messages
+
+
+def _count_tokens(base_url: str, texts: list[str]) -> int | None:
+    """Tokens in the texts by the server's own tokenizer (llama-server's /tokenize), or None without one.
+    llama-server's usage for an n > 1 request counts one completion, not all n (measured: n=4 replies
+    of 24 tokens each reported completion_tokens 24)."""
+    root = base_url.rstrip("/").removesuffix("/v1")
+    total = 0
+    for text in texts:
+        req = urllib.request.Request(f"{root}/tokenize", data=json.dumps({"content": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                total += len(json.loads(r.read())["tokens"])
+        except (OSError, ValueError, KeyError):
+            return None
+    return total
+
+
+async def _measure(base_url: str, model: str, messages: list[dict], *, k: int, temperature: float,
+                   max_tokens: int) -> dict:
+    from agent.llm import LLMClient, LLMConfig
+    from agent.llm.client import LLMRequestError
+
+    out: dict[str, object] = {}
+    async with LLMClient(LLMConfig(base_url=base_url, model=model, use_cache=False, timeout_s=3600,
+                                   max_concurrency=k, max_retries=0)) as llm:
+        # Warm-up: the first request pays for loading pages of the model into the cache.
+        await llm.chat(messages, n=1, temperature=0.0, max_tokens=8)
+        t = time.perf_counter()
+        try:
+            one = await llm.chat(messages, n=k, temperature=temperature, max_tokens=max_tokens, seed=1)
+        except LLMRequestError as e:  # e.g. n above the server's slots
+            out["one_request_n_k"] = {"error": str(e)}
+        else:
+            wall = time.perf_counter() - t
+            counted = await asyncio.to_thread(_count_tokens, base_url, one.texts)
+            comp = counted if counted is not None else one.completion_tokens
+            out["one_request_n_k"] = {"samples": len(one.texts), "wall_s": round(wall, 2),
+                                      "prompt_tokens": one.prompt_tokens, "completion_tokens": comp,
+                                      "usage_completion_tokens": one.completion_tokens,
+                                      "tok_s": round(comp / wall, 2)}
+        t = time.perf_counter()
+        many = await asyncio.gather(*(llm.chat(messages, n=1, temperature=temperature, max_tokens=max_tokens,
+                                               seed=100 + i) for i in range(k)))
+        wall = time.perf_counter() - t
+        comp = sum(c.completion_tokens for c in many)
+        out["k_requests_n_1"] = {"samples": sum(len(c.texts) for c in many), "wall_s": round(wall, 2),
+                                 "prompt_tokens": sum(c.prompt_tokens for c in many), "completion_tokens": comp,
+                                 "tok_s": round(comp / wall, 2)}
+    return out
+
+
+def run_engine_bench(engine: str, *, spec_file: Path, k: int, temperature: float, max_tokens: int,
+                     parallel: int, model: str | None = None) -> dict:
+    messages = _prompt(spec_file)
+    server = make_server(engine, model, port=free_port(), parallel=parallel, ctx=4096, start_timeout_s=600)
+    server.log_path = cache_dir() / "logs" / f"bench-{engine}.log"
+    t = time.perf_counter()
+    with server:
+        start_s = time.perf_counter() - t
+        result = asyncio.run(_measure(server.base_url, server.served_name, messages, k=k,
+                                      temperature=temperature, max_tokens=max_tokens))
+    return {"engine": engine, "model": server.served_name, "k": k, "temperature": temperature,
+            "max_tokens": max_tokens, "parallel": parallel, "start_s": round(start_s, 2), **result}
