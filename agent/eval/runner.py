@@ -222,17 +222,16 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: P
     workers = workers if isinstance(workers, int) else len(workers)
     sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
     fatal: list[str] = []  # the model server is gone: stop starting problems, keep what is done
-    compiled = functional = finished = 0
+    compiled = functional = checked = finished = 0
     with ResultsLog(opts.out / "results.jsonl") as log, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("done, compile pass {task.fields[compiled]}" + ("" if opts.compile_only else
-                                                             ", functional pass {task.fields[functional]}")),
+        TextColumn("done, compile pass {task.fields[compiled]}{task.fields[functional]}"),
         TimeElapsedColumn(), console=err_console, transient=False,
     ) as progress:
-        bar = progress.add_task(opts.kind, total=len(tasks), compiled=0, functional=0)
+        bar = progress.add_task(opts.kind, total=len(tasks), compiled=0, functional="")
 
         async def one(task):
-            nonlocal compiled, functional, finished
+            nonlocal compiled, functional, checked, finished
             record = None
             async with sem:
                 if fatal:
@@ -252,7 +251,10 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: P
                 finished += 1
                 compiled += record.score(opts.lenient, "compile")
                 functional += bool(record.functional)
-            progress.update(bar, advance=1, compiled=compiled, functional=functional)
+                checked += record.functional is not None
+            # functional only over the problems it was scored on (those with a reference or testbench)
+            progress.update(bar, advance=1, compiled=compiled,
+                            functional=f", functional pass {functional}/{checked}" if checked else "")
 
         await asyncio.gather(*(one(t) for t in tasks))
     if fatal:
