@@ -102,12 +102,22 @@ _STAGE_TEXT = {
 }
 
 
-def _note_view(note) -> dict:
+FENCED_BLOCK = re.compile(r"\n?```[^\n]*\n.*?```[ \t]*", re.S)
+
+
+def _note_view(note, *, examples: bool) -> dict:
     """A retrieved note for _notes.j2: its title once (the note text starts with a `## title` line that
-    the template's own delimiter line replaces) and its body."""
+    the template's own delimiter line replaces) and its body, without its fenced code examples unless
+    `examples`. Qwen2.5-Coder-1.5B pasted a note's example block into its answer whatever its names:
+    the registers note's `RegNext(io.in, 0.U)` as the answer to a register that outputs zero, and, after
+    the examples became placeholder fragments, `val prev = RegNext(x)` with the undefined `x`. A
+    generation prompt therefore gets the prose (what, import, signatures, mistakes); a repair prompt,
+    where the model already has its own code, gets the examples too."""
     text = note.text.strip()
     first, _, rest = text.partition("\n")
     body = rest.strip() if first.startswith("#") and note.title in first else text
+    if not examples:
+        body = FENCED_BLOCK.sub("", body).strip()
     return {"title": note.title, "body": body}
 
 
@@ -133,7 +143,7 @@ class PromptBuilder:
         return Prompt([{"role": "system", "content": self.system()}, {"role": "user", "content": user}], template)
 
     def generate(self, spec: str, top: str | None, *, hints=(), notes=()) -> Prompt:
-        user = self._render("generate", spec=spec, top=top, hints=list(hints), notes=[_note_view(n) for n in notes])
+        user = self._render("generate", spec=spec, top=top, hints=list(hints), notes=[_note_view(n, examples=False) for n in notes])
         return self._prompt(user, "generate")
 
     def repair(self, spec: str, top: str | None, code: str, result: VerifyResult, *, hints=(), notes=()) -> Prompt:
@@ -146,6 +156,6 @@ class PromptBuilder:
             stage_text=_STAGE_TEXT.get(stage, stage), category=result.category.value if result.category else "unknown",
             diagnostics=shown, more_diagnostics=len(errs) - len(shown),
             mismatches=result.mismatches[:MAX_MISMATCHES], sim_log="\n".join(log_lines) if not result.mismatches else "",
-            hints=list(hints), notes=[_note_view(n) for n in notes],
+            hints=list(hints), notes=[_note_view(n, examples=True) for n in notes],
         )
         return self._prompt(user, "repair")

@@ -54,14 +54,25 @@ def test_user_messages_start_with_the_spec_and_end_with_the_top_module():
 
 
 def test_notes_are_delimited_and_labelled_as_reference_not_the_task():
-    body = "```scala\nval r = RegInit(0.U(w.W))\n```\nMistakes: `RegInit(0.U)` is 1 bit wide."
-    user = PromptBuilder("chisel7").generate(SPEC_B, "RegZero", notes=[_note("registers", "Registers", body)])
-    user = user.messages[-1]["content"]
+    body = "What: a register.\n```scala\nval r = RegInit(0.U(w.W))\n```\nMistakes: `RegInit(0.U)` is 1 bit wide."
+    note = _note("registers", "Registers", body)
+    user = PromptBuilder("chisel7").generate(SPEC_B, "RegZero", notes=[note]).messages[-1]["content"]
     assert "Reference notes" in user and "not your task" in user and "placeholders" in user
-    assert "[note: Registers]\n```scala\nval r = RegInit(0.U(w.W))" in user and "[end of note]" in user
+    assert "[note: Registers]\nWhat: a register.\nMistakes: `RegInit(0.U)` is 1 bit wide.\n[end of note]" in user
     assert "## Registers" not in user  # the title is shown once, in the delimiter line
     assert user.index(SPEC_B) < user.index("[note: Registers]") < user.index("Write `class RegZero`")
     assert "Reference notes" not in PromptBuilder("chisel7").generate(SPEC_B, "RegZero").messages[-1]["content"]
+
+
+def test_generation_prompts_leave_out_note_examples_repair_prompts_keep_them():
+    """Qwen2.5-Coder-1.5B pasted a note's example block into its answer even with placeholder names
+    (`val prev = RegNext(x)`): a generation prompt shows a note's prose only."""
+    note = _note("registers", "Registers", "What: a register.\n```scala\nval prev = RegNext(x)\n```\nMistakes: none.")
+    b = PromptBuilder("chisel7")
+    gen = b.generate(SPEC_B, "RegZero", notes=[note]).messages[-1]["content"]
+    rep = b.repair(SPEC_B, "RegZero", CODE, _compile_error(), notes=[note]).messages[-1]["content"]
+    assert "RegNext(x)" not in gen and "What: a register." in gen and "Mistakes: none." in gen
+    assert "```scala\nval prev = RegNext(x)\n```" in rep
 
 
 def test_fewshot_off_removes_the_example_from_the_system_message():
