@@ -102,7 +102,7 @@ _STAGE_TEXT = {
 }
 
 
-FENCED_BLOCK = re.compile(r"\n?```[^\n]*\n.*?```[ \t]*", re.S)
+FENCED_BLOCK = re.compile(r"\n?```[^\n]*\n.*?```[ \t]*", re.DOTALL)
 
 
 def _note_view(note, *, examples: bool) -> dict:

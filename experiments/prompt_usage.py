@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 PORT = re.compile(r"val\s+(\w+)\s*=\s*(?:IO\()?\s*(?:Input|Output|Flipped|Decoupled|Valid)\b")
-FENCE = re.compile(r"```(?:scala)?\n(.*?)```", re.S)
-NOTES = re.compile(r"Reference notes.*?(?=\n\n(?:Write|The top module|Answer|Fix)|\Z)", re.S)
+FENCE = re.compile(r"```(?:scala)?\n(.*?)```", re.DOTALL)
+NOTES = re.compile(r"Reference notes.*?(?=\n\n(?:Write|The top module|Answer|Fix)|\Z)", re.DOTALL)
 
 
 def _norm(text: str) -> str:
@@ -26,7 +26,9 @@ def _norm(text: str) -> str:
 
 def problem_row(trace: Path, reference: str) -> dict:
     events = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
-    first = lambda kind: next((e for e in events if e.get("kind") == kind), {})  # noqa: E731
+    def first(kind: str) -> dict:
+        return next((e for e in events if e.get("kind") == kind), {})
+
     prompt, response, retrieval = first("prompt"), first("response"), first("retrieval")
     text = prompt.get("text", "")
     notes = _norm(m.group(0)) if (m := NOTES.search(text)) else ""
@@ -54,7 +56,10 @@ def summarize(run: Path, bench: dict[str, str]) -> dict:
     rows = [problem_row(t, bench[t.stem]) for t in sorted((run / "traces").glob("*.jsonl")) if t.stem in bench]
     answered = [r for r in rows if r["prompt_tokens"] is not None]
     n = max(1, len(answered))
-    total = lambda key: sum(r[key] or 0 for r in answered)  # noqa: E731
+
+    def total(key: str) -> int:
+        return sum(r[key] or 0 for r in answered)
+
     copied = [r["id"] for r in rows if r["ports_from_notes"] or r["comments_from_notes"] or r["code_lines_from_notes"]]
     return {
         "run": str(run), "problems": len(rows), "answered": len(answered),

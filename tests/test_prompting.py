@@ -86,7 +86,7 @@ def test_generate_prompt_without_top_names_no_class():
     assert "class" not in user.split("\n\n")[-1] and "Write the module" in user
 
 
-SCALA_BLOCK = re.compile(r"```scala\n(.*?)```", re.S)
+SCALA_BLOCK = re.compile(r"```scala\n(.*?)```", re.DOTALL)
 MODULE_CLASS = re.compile(r"\bclass\s+\w+[^\n{]*\bextends\s+(?:Raw)?Module\b")
 
 
