@@ -102,7 +102,31 @@ _STAGE_TEXT = {
 }
 
 
+FENCED_BLOCK = re.compile(r"\n?```[^\n]*\n.*?```[ \t]*", re.DOTALL)
+
+
+def _note_view(note, *, examples: bool) -> dict:
+    """A retrieved note for _notes.j2: its title once (the note text starts with a `## title` line that
+    the template's own delimiter line replaces) and its body, without its fenced code examples unless
+    `examples`. Qwen2.5-Coder-1.5B pasted a note's example block into its answer whatever its names:
+    the registers note's `RegNext(io.in, 0.U)` as the answer to a register that outputs zero, and, after
+    the examples became placeholder fragments, `val prev = RegNext(x)` with the undefined `x`. A
+    generation prompt therefore gets the prose (what, import, signatures, mistakes); a repair prompt,
+    where the model already has its own code, gets the examples too."""
+    text = note.text.strip()
+    first, _, rest = text.partition("\n")
+    body = rest.strip() if first.startswith("#") and note.title in first else text
+    if not examples:
+        body = FENCED_BLOCK.sub("", body).strip()
+    return {"title": note.title, "body": body}
+
+
 class PromptBuilder:
+    """Every prompt is [system, user]. The system message is the same for every task and round of a
+    run (role, rules, the few-shot example), so a server's prefix cache reuses it; the user message
+    starts with the specification, so a repair also reuses the cached prefix of its task, and ends
+    with the task-specific instruction (the top module's name)."""
+
     def __init__(self, profile: str = "chisel7", *, fewshot: bool = True, prompts_dir: Path | None = None):
         prof = get_profile(profile)
         self.env = _env(prompts_dir or PROMPTS_DIR)
@@ -112,12 +136,15 @@ class PromptBuilder:
     def _render(self, name: str, **kw) -> str:
         return self.env.get_template(f"{name}.j2").render(**self.base, **kw).strip() + "\n"
 
-    def system(self, top: str | None) -> str:
-        return self._render("system", top=top)
+    def system(self) -> str:
+        return self._render("system", fewshot=self.fewshot)
+
+    def _prompt(self, user: str, template: str) -> Prompt:
+        return Prompt([{"role": "system", "content": self.system()}, {"role": "user", "content": user}], template)
 
     def generate(self, spec: str, top: str | None, *, hints=(), notes=()) -> Prompt:
-        user = self._render("generate", spec=spec, top=top, hints=list(hints), notes=list(notes), fewshot=self.fewshot)
-        return Prompt([{"role": "system", "content": self.system(top)}, {"role": "user", "content": user}], "generate")
+        user = self._render("generate", spec=spec, top=top, hints=list(hints), notes=[_note_view(n, examples=False) for n in notes])
+        return self._prompt(user, "generate")
 
     def repair(self, spec: str, top: str | None, code: str, result: VerifyResult, *, hints=(), notes=()) -> Prompt:
         errs = distinct_errors(result)
@@ -129,6 +156,6 @@ class PromptBuilder:
             stage_text=_STAGE_TEXT.get(stage, stage), category=result.category.value if result.category else "unknown",
             diagnostics=shown, more_diagnostics=len(errs) - len(shown),
             mismatches=result.mismatches[:MAX_MISMATCHES], sim_log="\n".join(log_lines) if not result.mismatches else "",
-            hints=list(hints), notes=list(notes), fewshot=False,
+            hints=list(hints), notes=[_note_view(n, examples=True) for n in notes],
         )
-        return Prompt([{"role": "system", "content": self.system(top)}, {"role": "user", "content": user}], "repair")
+        return self._prompt(user, "repair")

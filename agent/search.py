@@ -209,6 +209,7 @@ class _Run:
         self.completion_tokens += completion.completion_tokens
         self.trace.event("response", chain=chain, round=round, texts=completion.texts,
                          finish_reasons=completion.finish_reasons, prompt_tokens=completion.prompt_tokens,
+                         cached_prompt_tokens=completion.cached_prompt_tokens,
                          completion_tokens=completion.completion_tokens, latency_s=round_(completion.latency_s),
                          cached=completion.cached, sampling=getattr(completion, "sampling", None))
         return completion

@@ -77,6 +77,8 @@ def test_live_eval_puts_retrieved_notes_into_prompts(tmp_path):
 
     require_verifier()
     bench = seed_eval_set(tmp_path / "set.jsonl", [("e1", "L2", "RagTop")])
+    # a spec that names an API: retrieval keeps only notes above its score floor ("Build `RagTop`." gets none)
+    bench.write_text(bench.read_text().replace("Build `RagTop`.", "Build `RagTop`: count the set bits of `in` with PopCount."))
     with StubServer(lambda request: Reply(GOOD.format(top="RagTop"))) as stub:
         proc = run_agent("eval", bench, "-n", "1", "--depth", "0", "--base-url", stub.base_url, "--no-cache",
                          "--workers", "1", "--out", tmp_path / "run", "--json")

@@ -339,11 +339,21 @@ def test_parse_completion_orders_choices_and_tolerates_null_content():
     body = ('{"choices": [{"index": 1, "message": {"content": "b"}, "finish_reason": "length"},'
             ' {"index": 0, "message": {"content": null}, "finish_reason": null}],'
             ' "usage": {"prompt_tokens": 3, "completion_tokens": 4}}')
-    assert parse_completion(body) == (["", "b"], ["unknown", "length"], 3, 4)
+    assert parse_completion(body) == (["", "b"], ["unknown", "length"], 3, 4, 0)
 
 
 def test_parse_completion_without_usage_counts_zero():
-    assert parse_completion('{"choices": [{"message": {"content": "a"}}]}') == (["a"], ["unknown"], 0, 0)
+    assert parse_completion('{"choices": [{"message": {"content": "a"}}]}') == (["a"], ["unknown"], 0, 0, 0)
+
+
+def test_parse_completion_reads_the_prefix_cache_hits():
+    """OpenAI/vLLM/llama-server put them in usage.prompt_tokens_details.cached_tokens; llama-server's
+    own timings.cache_n is the fallback."""
+    choice = '"choices": [{"message": {"content": "a"}, "finish_reason": "stop"}]'
+    openai_style = '{%s, "usage": {"prompt_tokens": 700, "completion_tokens": 9, "prompt_tokens_details": {"cached_tokens": 380}}}' % choice
+    llama_native = '{%s, "usage": {"prompt_tokens": 700, "completion_tokens": 9}, "timings": {"cache_n": 381, "prompt_n": 319}}' % choice
+    assert parse_completion(openai_style)[2:] == (700, 9, 380)
+    assert parse_completion(llama_native)[2:] == (700, 9, 381)
 
 
 def test_cancelled_chat_frees_its_slot_and_its_waiters(tmp_path):

@@ -270,6 +270,31 @@ def test_not_found_cat_ranks_the_cat_note_and_import_guide_first(rag_env):
     assert set(got[:2]) == {"cat", "error-missing-import"}
 
 
+def test_generation_retrieval_keeps_only_notes_above_the_floor_and_no_error_guides(rag_env):
+    """Spec-only retrieval (generation) gets no error guide and nothing below the score floor: a plain
+    pass-through or comparator spec gets no notes at all (eval_set_v2 wording), a register spec the
+    registers note; with code or diagnostics (repair) the error guides come back."""
+    from agent.rag.retriever import Retriever
+
+    r, _, _ = rag_env
+    passthrough = ("I need a simple pass-through circuit. It should take a 8-bit input signal and directly "
+                   "forward it to the output without any modification. Name this module `PassthroughByte`.")
+    comparator = ("I need a comparator module `ComparatorEq8` that checks if one 8-bit value is equal to another. "
+                  "Inputs should be named `a` and `b`, and the boolean output `result` indicates whether the "
+                  "comparison is true.")
+    register = ("Implement a module `RegZero` containing a 8-bit register. The register should be initialized "
+                "to 0 at reset and its value should be continuously output on a port named `out`.")
+    assert r.retrieve(passthrough, k=3) == [] and r.retrieve(comparator, k=3) == []
+    assert [n.id for n in r.retrieve(register, k=3)] == ["registers"]
+    assert all(n.score >= r.min_score for n in r.retrieve("finite state machine with a counter", k=5))
+    unfloored = Retriever(cache_dir=r.cache_dir, min_score=0.0, embedder=r.embedder)
+    loose = unfloored.retrieve(passthrough, k=3)
+    assert len(loose) == 3 and all(n.kind != "error" for n in loose)  # the floor, not k, emptied the list
+    # a spec that reads like an error message still gets no error guide before there is an error
+    assert all(n.kind != "error" for n in r.retrieve("not found: value Cat", k=4))
+    assert any(n.kind == "error" for n in r.retrieve("x", diagnostics="X.scala:5:10: not found: value Cat", k=4))
+
+
 def test_retrieve_respects_budget_and_k(rag_env):
     from agent.rag.retriever import Retriever, format_hits_for_trace
 
@@ -295,7 +320,8 @@ def test_index_is_rebuilt_when_a_note_changes(rag_env, tmp_path):
     cache = tmp_path / "cache"
 
     def make():
-        return Retriever(cache_dir=cache, notes_dir=notes_dir, sources_jar=False, embedder=r.embedder)
+        # no score floor: this test is about which text is indexed, not about relevance
+        return Retriever(cache_dir=cache, notes_dir=notes_dir, sources_jar=False, embedder=r.embedder, min_score=0.0)
 
     first = make().build()
     assert not first.reused and first.embedded == 2

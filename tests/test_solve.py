@@ -304,7 +304,7 @@ def test_repair_prompt_dedups_caps_and_shows_offending_lines():
     assert "first 4 of 6" in text and text.count("not found: value x1") == 1
     assert "offending line: `val y4 = x4`" in text and "x5" not in text
     assert " 9| " in text  # the code is shown with line numbers
-    assert prompt.template == "repair" and "`Adder`" in prompt.messages[0]["content"]
+    assert prompt.template == "repair" and "`Adder`" in prompt.messages[-1]["content"]
 
 
 def test_parse_error_shows_the_line_before():

@@ -93,6 +93,7 @@ class Completion:
     latency_s: float
     cached: bool
     request: dict                 # the exact request body sent (the API key is a header, never in here)
+    cached_prompt_tokens: int = 0  # of prompt_tokens, those the server took from its prefix cache
     attempts: int = 1             # HTTP attempts it took (0 for a cache hit)
     # How the choices were obtained: requested n, choices per request, requests, the seed of each,
     # and why it stopped short of n (a budget) if it did. One request unless the server ignored n.
@@ -107,6 +108,7 @@ class Usage:
     http_attempts: int = 0        # requests actually sent, retries included
     retries: int = 0
     prompt_tokens: int = 0        # tokens the server spent (cache hits excluded)
+    cached_prompt_tokens: int = 0  # of prompt_tokens, those its prefix cache answered (not re-read)
     completion_tokens: int = 0
     samples: int = 0              # choices received, cache hits included
     follow_ups: int = 0           # extra requests because a server returned fewer choices than n
@@ -130,8 +132,9 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def parse_completion(body: str) -> tuple[list[str], list[str], int, int]:
-    """texts, finish_reasons, prompt_tokens, completion_tokens from a chat.completion JSON body."""
+def parse_completion(body: str) -> tuple[list[str], list[str], int, int, int]:
+    """texts, finish_reasons, prompt_tokens, completion_tokens, cached_prompt_tokens from a
+    chat.completion JSON body."""
     try:
         data = json.loads(body)
     except json.JSONDecodeError as e:
@@ -156,7 +159,21 @@ def parse_completion(body: str) -> tuple[list[str], list[str], int, int]:
         texts.append(content or "")
         reasons.append(str(c.get("finish_reason") or "unknown"))
     usage = u if isinstance(u := data.get("usage"), dict) else {}
-    return texts, reasons, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+    return (texts, reasons, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0),
+            cached_prompt_tokens(data, usage))
+
+
+def cached_prompt_tokens(data: dict, usage: dict) -> int:
+    """Prompt tokens the server reused from its prefix cache: OpenAI's and vLLM's
+    usage.prompt_tokens_details.cached_tokens (llama-server fills it too), else llama-server's own
+    timings.cache_n. 0 when the server says neither."""
+    details = usage.get("prompt_tokens_details")
+    if isinstance(details, dict) and isinstance(details.get("cached_tokens"), int):
+        return details["cached_tokens"]
+    timings = data.get("timings")
+    if isinstance(timings, dict) and isinstance(timings.get("cache_n"), int):
+        return timings["cache_n"]
+    return 0
 
 
 def _is_retryable(exc: BaseException) -> bool:
@@ -332,6 +349,7 @@ class LLMClient:
                 got = Completion(texts=texts, finish_reasons=reasons,
                                  prompt_tokens=got.prompt_tokens + more.prompt_tokens,
                                  completion_tokens=got.completion_tokens + more.completion_tokens,
+                                 cached_prompt_tokens=got.cached_prompt_tokens + more.cached_prompt_tokens,
                                  latency_s=got.latency_s + more.latency_s, cached=got.cached and more.cached,
                                  request=got.request, attempts=got.attempts + more.attempts)
             if not self._warned_n:
@@ -377,6 +395,7 @@ class LLMClient:
         self.usage.calls += 1
         self.usage.samples += len(completion.texts)
         self.usage.prompt_tokens += completion.prompt_tokens
+        self.usage.cached_prompt_tokens += completion.cached_prompt_tokens
         self.usage.completion_tokens += completion.completion_tokens
         self.usage.latency_s += completion.latency_s
         return completion
@@ -449,7 +468,7 @@ class LLMClient:
         log.info("LLM request attempt %d failed (%s); retrying in %.2fs", state.attempt_number,
                  _one_line(f"{type(exc).__name__}: {exc}", 160), state.next_action.sleep if state.next_action else 0)
 
-    async def _send_once(self, body: dict) -> tuple[list[str], list[str], int, int]:
+    async def _send_once(self, body: dict) -> tuple[list[str], list[str], int, int, int]:
         import openai
 
         client = self._bind_loop()
@@ -511,11 +530,12 @@ class LLMClient:
             async for attempt in retrying:
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
-                    texts, reasons, pt, ct = await self._send_once(body)
+                    texts, reasons, pt, ct, cached_pt = await self._send_once(body)
         except (openai.APIError, _MalformedReply) as e:
             raise self._final_error(e, attempts) from e
         return Completion(texts=texts, finish_reasons=reasons, prompt_tokens=pt, completion_tokens=ct,
-                          latency_s=time.perf_counter() - start, cached=False, request=body, attempts=attempts)
+                          latency_s=time.perf_counter() - start, cached=False, request=body, attempts=attempts,
+                          cached_prompt_tokens=cached_pt)
 
     def _final_error(self, exc: BaseException, attempts: int) -> RuntimeError:
         """One clear line for what finally went wrong."""

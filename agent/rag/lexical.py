@@ -33,6 +33,10 @@ COMMON_CODE_WORDS = frozenset(
     "Module RawModule IO Bundle Input Output UInt SInt Bool Wire WireDefault when otherwise elsewhen Reg RegInit "
     "RegNext Mux U S B W io val class extends import chisel3 util new".split()
 )
+# API names that are also everyday English: in a spec they say nothing about the note (`is` of
+# switch/is matched "the output is true" in every comparator spec of eval_set_v2, "When the select
+# is true; otherwise ..." and "Output the count" pulled the when/otherwise and IO notes into every mux and counter).
+SPEC_STOP_WORDS = frozenset({"is", "when", "otherwise", "Input", "Output"})
 
 
 def _norm(text: str) -> str:
@@ -92,7 +96,7 @@ class LexicalScorer:
         for k in idents:
             w = self.idf.get(k, 1.0)
             # error notes answer messages, not specs: a spec saying "simulation" is no evidence for them
-            if k in ev.query_words and note.kind != "error":
+            if k in ev.query_words and note.kind != "error" and k not in SPEC_STOP_WORDS:
                 best_query = max(best_query, IDENT_QUERY * w)
             if k in ev.diag_words and k not in ev.unresolved:
                 best_diag = max(best_diag, IDENT_DIAG * w)

@@ -28,6 +28,11 @@ CHARS_PER_TOKEN = 4
 MIN_TRUNCATED_CHARS = 400  # below this a cut note is more noise than help
 DIAG_CHARS = 600  # diagnostics beyond this are repeats; the first errors matter
 QUERY_CACHE = 512  # query texts whose vectors are kept (the same spec is retrieved for every sample)
+# A note scoring below this is not put into a prompt at all. Calibrated on the labelled set
+# (tests/data/rag_queries.yaml: the lowest-scoring expected hit is 0.79) and the 37 eval_set_v2
+# instructions (the highest unrelated note is 0.63, Mux1H for a 2-to-1 mux, on cosine alone);
+# see docs/rag.md "Score floor".
+MIN_SCORE = 0.7
 Progress = Callable[[str, int, int], None]
 
 
@@ -60,6 +65,7 @@ class Retriever:
         *,
         cache_dir: Path | None = None,
         token_budget: int = 1200,
+        min_score: float = MIN_SCORE,
         notes_dir: Path | None = None,
         sources_jar: Path | Literal[False] | None = None,
         embedder: Embedder | None = None,
@@ -71,6 +77,7 @@ class Retriever:
         if token_budget <= 0:
             raise ValueError("token_budget must be positive")
         self.token_budget = token_budget
+        self.min_score = min_score
         self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
         # None: the profile's own jar; False: hand-written notes only
         self.sources_jar = toolchain(self.profile).sources_jar if sources_jar is None else sources_jar
@@ -152,16 +159,29 @@ class Retriever:
     # -- query ----------------------------------------------------------------------------------
 
     def retrieve(self, query: str, *, code: str | None = None, diagnostics: str | None = None, k: int = 4) -> list[Note]:
-        """The k best notes for a spec (generation) or a spec + code + diagnostics (repair), within the
-        token budget. Builds the index on first use."""
+        """The k best notes for a spec (generation) or a spec + code + diagnostics (repair) that score at
+        least min_score, within the token budget. Builds the index on first use."""
         if k <= 0:
             return []
+        scored = [(s, d) for s, _, d in self.scored(query, code=code, diagnostics=diagnostics) if s >= self.min_score]
+        return self._fit(scored, k)
+
+    def scored(self, query: str, *, code: str | None = None, diagnostics: str | None = None
+               ) -> list[tuple[float, float, NoteDoc]]:
+        """Every eligible note as (score, dense similarity, note), best first, before the floor.
+
+        Eligible: error guides only in repair mode (code or diagnostics given): before any error
+        exists they answer nothing, and a spec that says "name" or "simulation" must not pull them
+        in. Generated API notes only with exact-match evidence (their name in the spec, code or
+        errors): a signature page is close in embedding space to almost any spec (cosine 0.3-0.5
+        for a pass-through), so a dense score alone says nothing about it."""
         if self._collection is None:
             with self._build_lock:
                 if self._collection is None:
                     self.build()
         docs = self._docs
         assert docs is not None and self._lexical is not None and self._matrix is not None
+        repair = bool(code) or bool((diagnostics or "").strip())
         diag = (diagnostics or "").strip()[:DIAG_CHARS]
         if diag and diag[:200] in query:
             diag = ""  # the search loop puts the messages into the query already: one embedding suffices
@@ -171,11 +191,16 @@ class Retriever:
         sims = (self._query_vectors(texts) @ self._matrix.T).max(axis=0)  # cosine: vectors are unit length
         dense = dict(zip(self._ids, sims.tolist()))
         ev = self._lexical.evidence(query, code, diagnostics)
-        scored = sorted(
-            ((dense.get(d.id, 0.0) + self._lexical.score(d, ev), d) for d in docs.values()),
-            key=lambda x: (-x[0], x[1].id),
-        )
-        return self._fit(scored, k)
+        out = []
+        for d in docs.values():
+            if d.kind == "error" and not repair:
+                continue
+            lex = self._lexical.score(d, ev)
+            if d.source.startswith("generated:") and lex <= 0.0:
+                continue
+            sim = dense.get(d.id, 0.0)
+            out.append((sim + lex, sim, d))
+        return sorted(out, key=lambda x: (-x[0], x[2].id))
 
     def _query_vectors(self, texts: list[str]):
         import numpy as np
