@@ -42,6 +42,7 @@ class Category(str, Enum):
     firtool = "firtool"
     sim_mismatch = "sim_mismatch"
     sim_error = "sim_error"  # the testbench or simulator itself failed (e.g. port mismatch)
+    interface_mismatch = "interface_mismatch"  # ports contradict the interface the spec states (no reference needed)
     timeout = "timeout"
     crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken
 

@@ -1,0 +1,52 @@
+"""Solving without an oracle: the spec's interface as a check, and the candidates' own agreement.
+
+`agent solve` on a spec with no reference and no testbench (docs/oracle_free.md):
+  * `derive_interface`: the interface the spec states (explicit, parsed, or asked of the model),
+    which reflect_env.interface checks every candidate against (`interface_mismatch`);
+  * `vote`: candidates that pass are grouped by simulated behaviour; the answer comes from the
+    largest group and the user sees how many agree.
+"""
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from agent.oracle_free.interface import (InterfaceError, from_model_answer, parse_interface, parse_port_entry,
+                                         parse_ports_flag)
+from agent.oracle_free.vote import Candidate, Vote, vote
+from agent.prompting import Prompt, PromptBuilder, number_lines
+from agent.task import Task
+from reflect_env.interface import Interface
+from reflect_env.result import VerifyResult
+
+__all__ = ["Candidate", "Interface", "InterfaceError", "Vote", "derive_interface", "from_model_answer",
+           "interface_prompt", "parse_interface", "parse_port_entry", "parse_ports_flag", "repair_prompt", "vote"]
+
+
+def interface_prompt(builder: PromptBuilder, spec: str) -> Prompt:
+    user = builder.env.get_template("interface.j2").render(spec=spec).strip() + "\n"
+    return Prompt([{"role": "user", "content": user}], "interface")
+
+
+def repair_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str, result: VerifyResult) -> Prompt:
+    """The repair prompt for an `interface_mismatch`: the spec, the code, each contradiction with the
+    spec's own words (repair.j2 speaks of compiler stages, which is not what failed here)."""
+    problems = [d.message.removeprefix("interface: ") for d in result.diagnostics
+                if d.category is not None and getattr(d.category, "value", d.category) == "interface_mismatch"]
+    user = builder.env.get_template("repair_interface.j2").render(
+        spec=spec, top=top, numbered_code=number_lines(code), problems=problems).strip() + "\n"
+    return Prompt([{"role": "system", "content": builder.system(top)}, {"role": "user", "content": user}],
+                  "repair_interface")
+
+
+async def derive_interface(task: Task, builder: PromptBuilder,
+                           ask: Callable[[Prompt], Awaitable[str]] | None) -> Interface | None:
+    """The interface to check: the task's explicit one (`task.meta["interface"]`, from --ports),
+    else what the spec's text states, else (when `ask` is given) the model's answer filtered by the
+    spec's text. None when there is nothing to check."""
+    given = task.meta.get("interface")
+    if given:
+        return given if isinstance(given, Interface) else Interface.from_dict(given)
+    found = parse_interface(task.spec)
+    if found is not None or ask is None:
+        return found
+    return from_model_answer(task.spec, await ask(interface_prompt(builder, task.spec)))
