@@ -196,6 +196,6 @@ def test_cli_ports_flag_and_json(env, tmp_path):
     data = json.loads(out.stdout)
     assert data["solved"] is False and data["category"] == "interface_mismatch"
     assert data["interface"]["source"] == "flag" and data["interface"]["exhaustive"] is True
-    bad = subprocess.run(cmd[:-4] + ["--ports", "sum:sideways"], capture_output=True, text=True, cwd=REPO,
+    bad = subprocess.run([sys.executable, "-m", "agent", "solve", str(spec), "--no-rag", "--ports", "sum:sideways"], capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
     assert bad.returncode == 2 and "NAME:DIRECTION" in bad.stderr and "Traceback" not in bad.stderr
