@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from typing import Awaitable, Callable
 
 from agent.oracle_free.interface import (InterfaceError, from_model_answer, parse_interface, parse_port_entry,
@@ -38,15 +39,21 @@ def repair_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str,
                   "repair_interface")
 
 
+def names_a_port(spec: str, top: str | None) -> bool:
+    return any(name != top for name in re.findall(r"[`'\"]([A-Za-z_]\w*)[`'\"]", spec))
+
+
 async def derive_interface(task: Task, builder: PromptBuilder,
                            ask: Callable[[Prompt], Awaitable[str]] | None) -> Interface | None:
     """The interface to check: the task's explicit one (`task.meta["interface"]`, from --ports),
     else what the spec's text states, else (when `ask` is given) the model's answer filtered by the
-    spec's text. None when there is nothing to check."""
+    spec's text. None when there is nothing to check. The model is asked only when the spec quotes
+    a name other than the module's (`en`, "count"): its answer keeps only names the spec writes, so
+    for a spec that quotes none the call would cost tens of seconds for nothing."""
     given = task.meta.get("interface")
     if given:
         return given if isinstance(given, Interface) else Interface.from_dict(given)
     found = parse_interface(task.spec)
-    if found is not None or ask is None:
+    if found is not None or ask is None or not names_a_port(task.spec, task.top):
         return found
     return from_model_answer(task.spec, await ask(interface_prompt(builder, task.spec)))
