@@ -199,3 +199,35 @@ def test_cli_ports_flag_and_json(env, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "agent", "solve", str(spec), "--no-rag", "--ports", "sum:sideways"], capture_output=True, text=True, cwd=REPO,
                          env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
     assert bad.returncode == 2 and "NAME:DIRECTION" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_model_is_asked_when_the_spec_states_no_readable_interface(env, tmp_path):
+    """No width/direction phrase the parser reads, but quoted names: one JSON call (temperature 0),
+    its answer filtered by the spec's text, then the design checked against it."""
+    spec = "A module named `Counter`: counts up while `en` is high; the 4-bit count is shown on `count`."
+    counter = """import chisel3._
+
+class Counter extends Module {
+  val io = IO(new Bundle {
+    val en = Input(Bool())
+    val count = Output(UInt(8.W))
+  })
+  val c = RegInit(0.U(8.W))
+  when(io.en) { c := c + 1.U }
+  io.count := c
+}
+"""
+    answer = '{"ports": [{"name": "en", "direction": "input", "width": 1}, {"name": "count", "direction": "output", "width": 4}]}'
+
+    def responder(request):
+        user = request["messages"][-1]["content"]
+        return Reply(answer if user.startswith("List the ports") else fenced(counter))
+
+    with StubServer(responder) as stub:
+        res = run_solve(stub, Task(id="counter", spec=spec, top="Counter"),
+                        SolveConfig(k=1, depth=0, rag=False, seed=1), env, tmp_path / "run")
+        first = stub.requests[0]
+    assert first["temperature"] == 0.0 and "Counter" in first["messages"][-1]["content"]
+    assert res.llm_calls == 2 and res.interface["source"] == "model"
+    assert [(p["name"], p.get("width")) for p in res.interface["ports"]] == [("en", None), ("count", 4)]
+    assert not res.solved and res.category == "interface_mismatch"
