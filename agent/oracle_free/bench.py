@@ -57,7 +57,7 @@ async def run(args) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    llm_cfg, cfg, _ = build_configs(config_path=None, model=args.model, base_url=args.base_url, api_key=None,
+    llm_cfg, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model, base_url=args.base_url, api_key=None,
                                     no_cache=False, overrides=dict(k=args.k, depth=args.depth, select="all",
                                                                    seed=args.seed, rag=False,
                                                                    max_tokens=args.max_tokens))
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--model")
     p.add_argument("--base-url")
+    p.add_argument("--config", help="agent config file (e.g. [llm] timeout_s for a slow shared server)")
     p.add_argument("--out", required=True)
     p.add_argument("--summary", action="store_true", help="only print the summary of --out")
     args = p.parse_args(argv)
