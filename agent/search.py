@@ -4,7 +4,8 @@ Round 0 asks for k samples in one request (n=k). Each sample starts a chain: ext
 apply the deterministic fixers, verify on the real toolchain. A failing chain is repaired from
 its diagnostics, one LLM call per round, up to `depth` rounds; a chain that stops making progress
 (same error signature, or code it already tried) escapes to a fresh sample at a higher
-temperature instead. `select="first"` stops everything at the first pass; `select="all"` runs every
+temperature instead. `select="first"` stops everything at the first pass (at the second when the
+passing candidates will vote: no reference, k > 1, docs/oracle_free.md); `select="all"` runs every
 chain until it passes or runs out of rounds (what pass@k and sweeps need). Budgets on LLM calls,
 tokens and wall time end the run cleanly with whatever it has.
 """
@@ -395,7 +396,7 @@ async def _derive_interface(run: _Run) -> None:
     run.trace.event("interface", **(run.interface.to_dict() if run.interface else {"source": None, "ports": []}))
 
 
-async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote":
+async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | None":
     """Group the passing candidates by simulated behaviour (off the event loop: iverilog blocks)."""
     cands = []
     for r in runners:
@@ -403,6 +404,8 @@ async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote":
             continue
         cands.append(oracle_free.Candidate(chain=r.index, code=r.best[1].code, verilog=r.best[2].verilog,
                                            top=r.best[2].top, repairs=r.chain.first_pass_round))
+    if not cands:
+        return None
     result = await asyncio.to_thread(oracle_free.vote, cands)
     run.trace.event("vote", **result.to_dict())
     run.on_event("vote", result.to_dict())

@@ -13,7 +13,7 @@ import pytest
 
 from agent.llm import LLMClient, LLMConfig
 from agent.llm.stub_server import Reply, StubServer
-from agent.oracle_free import Candidate, vote
+from agent.oracle_free import Candidate, Vote, vote
 from agent.search import SolveConfig, solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
@@ -91,6 +91,8 @@ def test_single_pass_is_unconfirmed(env, tmp_path):
     with StubServer([Reply([fenced(RIGHT_PLAIN), fenced(BROKEN)])], default=Reply(fenced(BROKEN))) as stub:
         res = run_solve(stub, SolveConfig(k=2, depth=1, rag=False, seed=1), env, tmp_path / "run")
     assert res.solved and res.vote["agree"] == 1 and res.vote["total"] == 1 and not res.vote["confirmed"]
+    line = Vote(groups=res.vote["groups"], chosen=res.vote["chosen_chain"], total=res.vote["total"]).line()
+    assert line == "only candidate #0 passed (unconfirmed: no other candidate to compare it with)"
 
 
 def test_no_vote_with_a_reference_or_when_off(env, tmp_path):

@@ -58,8 +58,8 @@ class Vote:
 
     def line(self) -> str:
         """What the user reads: `3 of 4 candidates agree; chose candidate #2 (groups 3+1)`."""
-        if not self.total:
-            return "no candidate passed: nothing to vote on"
+        if self.total == 1:
+            return f"only candidate #{self.chosen} passed (unconfirmed: no other candidate to compare it with)"
         sizes = "+".join(str(len(g)) for g in self.groups)
         verdict = "" if self.confirmed else " (unconfirmed: no majority of two or more)"
         return (f"{self.agree} of {self.total} candidate{'s' if self.total != 1 else ''} agree; chose candidate "
