@@ -56,6 +56,7 @@ class SolveConfig:
     # testbench: the spec's interface as a verdict, and behavioural voting among k > 1 passes.
     interface: bool = True
     vote: bool = True
+    checks: bool = False  # ask the model for input->output checks that rank equal-sized vote groups
 
     def __post_init__(self):
         if self.k < 1:
@@ -159,6 +160,7 @@ class _Run:
         # select=first stops at the first pass; when voting it waits for a second one to vote with.
         self.needed_passes = 2 if self.voting else 1
         self.passes = 0
+        self.checks: list[list[dict]] = []  # the model's checks, in the spec's port names
 
     # -- budgets ------------------------------------------------------------------------------
     def elapsed(self) -> float:
@@ -362,6 +364,8 @@ async def solve(task: Task, cfg: SolveConfig, *, llm, env, trace: Trace | None =
     try:
         if cfg.interface and (run.oracle_free or task.meta.get("interface")):
             await _derive_interface(run)
+        if cfg.checks and run.voting and run.interface is not None:
+            await _model_checks(run)
         notes = await run.notes(task.spec)
         run.generate_prompt = run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes)
         completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
@@ -396,6 +400,14 @@ async def _derive_interface(run: _Run) -> None:
     run.trace.event("interface", **(run.interface.to_dict() if run.interface else {"source": None, "ports": []}))
 
 
+async def _model_checks(run: _Run) -> None:
+    """One temperature-0 call for the model's checks; those that do not fit the interface are dropped."""
+    completion = await run.chat(oracle_free.checks_prompt(run.builder, run.task.spec, run.interface), chain=None,
+                                round=0, n=1, temperature=0.0, seed=run.cfg.seed)
+    run.checks, dropped = oracle_free.parse_checks(completion.texts[0] if completion.texts else "", run.interface)
+    run.trace.event("checks", checks=run.checks, dropped=dropped)
+
+
 async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | None":
     """Group the passing candidates by simulated behaviour (off the event loop: iverilog blocks)."""
     cands = []
@@ -406,7 +418,7 @@ async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | N
                                            top=r.best[2].top, repairs=r.chain.first_pass_round))
     if not cands:
         return None
-    result = await asyncio.to_thread(oracle_free.vote, cands)
+    result = await asyncio.to_thread(oracle_free.vote, cands, checks=run.checks or None)
     run.trace.event("vote", **result.to_dict())
     run.on_event("vote", result.to_dict())
     return result

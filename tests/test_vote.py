@@ -139,3 +139,83 @@ def test_cli_prints_how_many_agree(env, tmp_path):
     assert "interface (prose): input a[8], input b[8], output sum[8]" in shown.stderr
     data = json.loads(js.stdout)
     assert data["vote"]["group_sizes"] == [2, 1] and data["vote"]["chosen_chain"] == 2
+
+
+# ---- the model's own checks -------------------------------------------------------------------------
+
+def _adder_sv(expr: str) -> str:
+    return ("module Adder(input clock, input reset, input [7:0] io_a, input [7:0] io_b, output [7:0] io_sum);\n"
+            f"  assign io_sum = {expr};\nendmodule\n")
+
+
+def test_parse_checks_keeps_only_what_fits_the_interface():
+    from agent.oracle_free import parse_checks
+    from agent.oracle_free.interface import parse_interface
+
+    iface = parse_interface(SPEC)
+    answer = json.dumps({"checks": [
+        [{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}],
+        {"inputs": {"a": "0xff", "b": 1}, "outputs": {"sum": 0}},      # one step may be written bare
+        [{"inputs": {"a": 1, "b": 1}, "outputs": {"sum": 256}}],       # does not fit 8 bits
+        [{"inputs": {"a": 1, "carry": 1}, "outputs": {"sum": 2}}],     # no such input
+    ]})
+    checks, dropped = parse_checks("Here you go:\n" + answer, iface)
+    assert checks == [[{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}],
+                      [{"inputs": {"a": 255, "b": 1}, "outputs": {"sum": 0}}]]
+    assert len(dropped) == 2 and "256" in dropped[0] and "carry" in dropped[1]
+
+
+def test_checks_break_a_tie_between_groups(tmp_path):
+    wrong, right = _adder_sv("io_a - io_b"), _adder_sv("io_a + io_b")
+    checks = [[{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}]]
+    # Without checks the tie goes to the simpler (fewer lines) wrong design; the check picks the right one.
+    cands = [Candidate(0, "x", wrong, "Adder"), Candidate(1, "x\ny", right, "Adder")]
+    assert vote(cands).chosen == 0
+    result = vote(cands, checks=checks)
+    assert result.chosen == 1 and result.checks["suspect"] == [] and result.checks["trusted_passed"] == [1, 0]
+    assert result.checks["failures"][1] == ["step 1: io_sum expected 7, got 255"]
+
+
+def test_a_check_the_majority_contradicts_is_suspect(tmp_path):
+    wrong, right = _adder_sv("io_a - io_b"), _adder_sv("io_a + io_b")
+    bad_check = [[{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 255}}]]  # the model's expectation is wrong
+    cands = [Candidate(0, "x", right, "Adder"), Candidate(1, "x", _adder_sv("io_b + io_a"), "Adder"),
+             Candidate(2, "x", wrong, "Adder")]
+    result = vote(cands, checks=bad_check)
+    assert result.groups == [[0, 1], [2]] and result.chosen == 0
+    assert result.checks["suspect"] == [0] and result.checks["trusted_passed"] == [0, 0]
+
+
+def test_sequential_check_counts_cycles_after_reset(tmp_path):
+    from reflect_env.sim.vectors import run_vectors
+
+    counter = ("module C(input clock, input reset, input io_en, output [3:0] io_count);\n  reg [3:0] c;\n"
+               "  always @(posedge clock) if (reset) c <= 0; else if (io_en) c <= c + 1;\n"
+               "  assign io_count = c;\nendmodule\n")
+    steps = [{"inputs": {"io_en": 1}, "outputs": {"io_count": 0}}, {"inputs": {}, "outputs": {"io_count": 1}},
+             {"inputs": {"io_en": 0}, "outputs": {"io_count": 2}}, {"inputs": {}, "outputs": {"io_count": 2}}]
+    wrong = [{"inputs": {"io_en": 1}, "outputs": {"io_count": 1}}]
+    verdicts, error = run_vectors(counter, "C", [steps, wrong], workdir=tmp_path)
+    assert error is None and verdicts == [None, "step 1: io_count expected 1, got 0"]
+    _, error = run_vectors(counter, "C", [[{"inputs": {"io_en": 2}, "outputs": {}}]], workdir=tmp_path)
+    assert "io_en=2" in error
+
+
+def test_solve_with_model_checks_breaks_a_one_one_tie(env, tmp_path):
+    answer = json.dumps({"checks": [[{"inputs": {"a": 200, "b": 100}, "outputs": {"sum": 44}}]]})
+
+    def responder(request):
+        user = request["messages"][-1]["content"]
+        if user.startswith("Write up to"):
+            return Reply(answer)
+        return Reply([fenced(WRONG), fenced(RIGHT_WIDENED)])
+
+    with StubServer(responder) as stub:
+        res = run_solve(stub, SolveConfig(k=2, depth=0, rag=False, seed=1, select="all", checks=True), env,
+                        tmp_path / "run")
+        asked = stub.requests[0]
+    assert asked["temperature"] == 0.0 and "8-bit output `sum`" in asked["messages"][-1]["content"]
+    assert res.llm_calls == 2 and res.vote["group_sizes"] == [1, 1]
+    assert res.vote["chosen_chain"] == 1 and "wide(7, 0)" in res.final_code
+    assert res.vote["checks"]["trusted_passed"] == [1, 0]
+    assert load_trace(tmp_path / "run").of_kind("checks")[0]["checks"][0][0]["outputs"] == {"sum": 44}

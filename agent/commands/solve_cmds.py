@@ -154,6 +154,7 @@ def solve_cmd(
                                         "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
     no_interface: bool = typer.Option(False, "--no-interface", help="do not check ports against the spec's interface"),
     no_vote: bool = typer.Option(False, "--no-vote", help="do not let passing candidates vote by behaviour"),
+    checks: bool = typer.Option(False, "--checks", help="ask the model for input->output checks that break vote ties"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
@@ -180,7 +181,7 @@ def solve_cmd(
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile)
     llm_cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
                                        no_cache=no_cache, overrides=overrides)
-    solve_cfg.interface, solve_cfg.vote = not no_interface, not no_vote
+    solve_cfg.interface, solve_cfg.vote, solve_cfg.checks = not no_interface, not no_vote, checks
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb,
                 meta={"interface": _explicit_interface(ports, spec)} if not no_interface else {})
     run_dir = out or _default_out(top or spec_file.stem)

@@ -4,13 +4,16 @@
   * `derive_interface`: the interface the spec states (explicit, parsed, or asked of the model),
     which reflect_env.interface checks every candidate against (`interface_mismatch`);
   * `vote`: candidates that pass are grouped by simulated behaviour; the answer comes from the
-    largest group and the user sees how many agree.
+    largest group and the user sees how many agree;
+  * `parse_checks` (opt-in, `--checks`): the model's own input->output vectors, which rank
+    equal-sized groups unless the majority contradicts them.
 """
 from __future__ import annotations
 
 import re
 from typing import Awaitable, Callable
 
+from agent.oracle_free.checks import MAX_CHECKS, parse_checks
 from agent.oracle_free.interface import (InterfaceError, from_model_answer, parse_interface, parse_port_entry,
                                          parse_ports_flag)
 from agent.oracle_free.vote import Candidate, Vote, vote
@@ -19,13 +22,20 @@ from agent.task import Task
 from reflect_env.interface import Interface
 from reflect_env.result import VerifyResult
 
-__all__ = ["Candidate", "Interface", "InterfaceError", "Vote", "derive_interface", "from_model_answer",
-           "interface_prompt", "parse_interface", "parse_port_entry", "parse_ports_flag", "repair_prompt", "vote"]
+__all__ = ["Candidate", "Interface", "InterfaceError", "Vote", "checks_prompt", "derive_interface",
+           "from_model_answer", "interface_prompt", "parse_checks", "parse_interface", "parse_port_entry",
+           "parse_ports_flag", "repair_prompt", "vote"]
 
 
 def interface_prompt(builder: PromptBuilder, spec: str) -> Prompt:
     user = builder.env.get_template("interface.j2").render(spec=spec).strip() + "\n"
     return Prompt([{"role": "user", "content": user}], "interface")
+
+
+def checks_prompt(builder: PromptBuilder, spec: str, interface: Interface) -> Prompt:
+    ports = ", ".join(p.describe() for p in interface.ports)
+    user = builder.env.get_template("checks.j2").render(spec=spec, ports=ports, max_checks=MAX_CHECKS).strip() + "\n"
+    return Prompt([{"role": "user", "content": user}], "checks")
 
 
 def repair_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str, result: VerifyResult) -> Prompt:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reflect_env.sim import differential
+from reflect_env.sim.ports import PortError, parse_ports
+from reflect_env.sim.vectors import run_vectors
 
 VOTE_CYCLES = 500  # the simulator's default is 1000; a vote compares up to k*(groups) pairs
 VOTE_SEED = 7
@@ -42,6 +44,7 @@ class Vote:
     total: int
     sim_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    checks: dict | None = None  # the model's checks: per group which passed, which are suspect
 
     @property
     def agree(self) -> int:
@@ -54,7 +57,7 @@ class Vote:
     def to_dict(self) -> dict:
         return {"agree": self.agree, "total": self.total, "confirmed": self.confirmed, "chosen_chain": self.chosen,
                 "group_sizes": [len(g) for g in self.groups], "groups": self.groups, "sim_s": round(self.sim_s, 3),
-                "notes": self.notes}
+                "notes": self.notes, "checks": self.checks}
 
     def line(self) -> str:
         """What the user reads: `3 of 4 candidates agree; chose candidate #2 (groups 3+1)`."""
@@ -77,8 +80,43 @@ def same_behaviour(a: Candidate, b: Candidate, workdir: Path, cycles: int = VOTE
     return out.ok, "" if out.ok else (out.hints[0] if out.hints else out.category or "differs")
 
 
-def vote(candidates: list[Candidate], *, cycles: int = VOTE_CYCLES, seed: int = VOTE_SEED) -> Vote:
-    """Group `candidates` by behaviour and choose one. Blocking (iverilog); call it in a thread."""
+def _design_names(cand: Candidate, checks: list[list[dict]]) -> list[list[dict]]:
+    """The checks in the candidate's port names: spec `sum` is `io_sum` in a Chisel io bundle."""
+    names = {p.name for p in parse_ports(cand.verilog, cand.top)}
+
+    def rename(values: dict) -> dict:
+        return {(f"io_{n}" if f"io_{n}" in names and n not in names else n): v for n, v in values.items()}
+    return [[{k: rename(v) for k, v in step.items()} for step in steps] for steps in checks]
+
+
+def run_checks(groups: list[list[Candidate]], checks: list[list[dict]], workdir: Path) -> dict:
+    """Each check on each group's representative. A check is suspect when the largest group has two
+    or more members, is strictly larger than the others, and fails it: independent samples that agree with each other and with the
+    spec's interface outweigh one model-written expectation (the check may be wrong; they are
+    unlikely to be wrong the same way). Only trusted (non-suspect) checks rank groups."""
+    results, errors = [], []
+    for g, group in enumerate(groups):
+        try:
+            verdicts, error = run_vectors(group[0].verilog, group[0].top, _design_names(group[0], checks),
+                                          workdir=workdir / f"checks-{g}")
+        except PortError as e:
+            verdicts, error = [], str(e)
+        if error:
+            errors.append(f"group of #{group[0].chain}: {error}"[:300])
+            verdicts = [f"not run: {error}"[:200]] * len(checks)
+        results.append(verdicts)
+    strict = groups and len(groups[0]) >= 2 and (len(groups) == 1 or len(groups[1]) < len(groups[0]))
+    majority = results[0] if strict else None
+    suspect = [i for i in range(len(checks)) if majority is not None and majority[i] is not None]
+    passed = [sum(1 for i, v in enumerate(r) if v is None and i not in suspect) for r in results]
+    return {"total": len(checks), "suspect": suspect, "trusted_passed": passed,
+            "failures": [[v for v in r if v] for r in results], "errors": errors}
+
+
+def vote(candidates: list[Candidate], *, cycles: int = VOTE_CYCLES, seed: int = VOTE_SEED,
+         checks: list[list[dict]] | None = None) -> Vote:
+    """Group `candidates` by behaviour and choose one; with `checks` (the model's vectors, in spec
+    port names) equal-sized groups are ordered by the trusted checks they pass. Blocking (iverilog)."""
     t0 = time.perf_counter()
     groups: list[list[Candidate]] = []
     notes: list[str] = []
@@ -93,7 +131,15 @@ def vote(candidates: list[Candidate], *, cycles: int = VOTE_CYCLES, seed: int = 
                 notes.append(f"candidate #{cand.chain} vs #{group[0].chain}: {why}"[:300])
             else:
                 groups.append([cand])
-    groups.sort(key=lambda g: (-len(g), _simplicity(g[0])))
+        groups.sort(key=lambda g: (-len(g), _simplicity(g[0])))
+        report = None
+        if checks and groups:
+            report = run_checks(groups, checks, Path(tmp))
+            order = sorted(range(len(groups)), key=lambda g: (-len(groups[g]), -report["trusted_passed"][g],
+                                                              _simplicity(groups[g][0])))
+            groups = [groups[g] for g in order]
+            report["trusted_passed"] = [report["trusted_passed"][g] for g in order]
+            report["failures"] = [report["failures"][g] for g in order]
     chosen = groups[0][0].chain if groups else None
     return Vote(groups=[[c.chain for c in g] for g in groups], chosen=chosen, total=len(candidates),
-                sim_s=time.perf_counter() - t0, notes=notes[:8])
+                sim_s=time.perf_counter() - t0, notes=notes[:8], checks=report)
