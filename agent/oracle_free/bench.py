@@ -106,6 +106,49 @@ async def run(args) -> int:
     return 0
 
 
+def recorded_outputs(results: Path, bench: str) -> dict:
+    """The interface check alone on recorded model outputs (one per problem, e.g. the seed's 14B
+    baseline_results.json): per problem, whether it builds (after the fixers), whether its ports
+    contradict the interface its spec states, and whether it matches the hidden reference."""
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.candidates import apply_fixers, extract
+    from agent.eval.replay import load_recorded
+    from agent.oracle_free.interface import parse_interface
+    from reflect_env import ReflectEnv
+    from reflect_env.interface import interface_verdict
+
+    recorded = load_recorded(results)
+    tasks = [t for t in load_benchmark(bench).tasks if t.id in recorded]
+    rows = []
+    with ReflectEnv(profile="chisel7", workers=2) as env:
+        for t in tasks:
+            rec = recorded[t.id]
+            code = rec.extracted_code or extract(rec.raw_output or "", t.top)[0]
+            code = apply_fixers(code, t)[0] if code else None
+            iface = parse_interface(t.spec)
+            row = {"id": t.id, "interface": iface.source if iface else None, "builds": False,
+                   "interface_ok": None, "functional": False}
+            if code:
+                built = env.verify(code, top=t.top)
+                row["builds"] = built.ok
+                if built.ok:
+                    checked = interface_verdict(built, iface)
+                    row["interface_ok"] = checked.ok
+                    row["problems"] = [d.message for d in checked.diagnostics if not checked.ok][-3:]
+                    ref = t.reference or t.meta.get("reference_code")
+                    row["functional"] = env.verify(code, top=t.top, reference=ref).ok
+            rows.append(row)
+    built = [r for r in rows if r["builds"]]
+    return {"problems": len(rows), "builds": len(built),
+            "with_interface": sum(1 for r in built if r["interface"]),
+            "functional": sum(r["functional"] for r in built),
+            "flagged": sum(r["interface_ok"] is False for r in built),
+            "flagged_and_wrong": sum(r["interface_ok"] is False and not r["functional"] for r in built),
+            "flagged_but_correct": sum(r["interface_ok"] is False and r["functional"] for r in built),
+            "wrong_not_flagged": sum(r["interface_ok"] is not False and not r["functional"] for r in built),
+            "rows": rows}
+
+
 def summarize(out: Path) -> dict:
     from agent.eval.metrics import bootstrap_ci
 
@@ -138,9 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model")
     p.add_argument("--base-url")
     p.add_argument("--config", help="agent config file (e.g. [llm] timeout_s for a slow shared server)")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out")
     p.add_argument("--summary", action="store_true", help="only print the summary of --out")
+    p.add_argument("--recorded", help="instead: check recorded outputs (a results file) against --bench's specs")
     args = p.parse_args(argv)
+    if args.recorded:
+        print(json.dumps(recorded_outputs(Path(args.recorded), args.bench), indent=1))
+        return 0
+    if not args.out:
+        p.error("--out is required (except with --recorded)")
     if args.summary:
         print(json.dumps(summarize(Path(args.out)), indent=1))
         return 0
