@@ -4,7 +4,8 @@ Round 0 asks for k samples in one request (n=k). Each sample starts a chain: ext
 apply the deterministic fixers, verify on the real toolchain. A failing chain is repaired from
 its diagnostics, one LLM call per round, up to `depth` rounds; a chain that stops making progress
 (same error signature, or code it already tried) escapes to a fresh sample at a higher
-temperature instead. `select="first"` stops everything at the first pass; `select="all"` runs every
+temperature instead. `select="first"` stops everything at the first pass (at the second when the
+passing candidates will vote: no reference, k > 1, docs/oracle_free.md); `select="all"` runs every
 chain until it passes or runs out of rounds (what pass@k and sweeps need). Budgets on LLM calls,
 tokens and wall time end the run cleanly with whatever it has.
 """
@@ -20,6 +21,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, Field
 
+from agent import oracle_free
 from agent.extract import extract_code
 from agent.fixers import FixContext, FixRecord, apply_fixers, import_hints
 from agent.interfaces import ChatModel, Verifier
@@ -27,6 +29,7 @@ from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signat
 from agent.task import Task
 from agent.trace import NullTrace, Trace
 from reflect_env.pool import PoolUnavailable
+from reflect_env.interface import Interface, interface_verdict
 from reflect_env.result import Category, Stage, VerifyResult, enum_value
 
 STAGE_ORDER = {s: i for i, s in enumerate(["extract", "compile", "elaborate", "emit", "simulate", "passed"])}
@@ -51,6 +54,11 @@ class SolveConfig:
     profile: str = "chisel7"
     fewshot: bool = True
     rag_k: int = 3
+    # Oracle-free checks (docs/oracle_free.md), used only when the task has no reference and no
+    # testbench: the spec's interface as a verdict, and behavioural voting among k > 1 passes.
+    interface: bool = True
+    vote: bool = True
+    checks: bool = False  # ask the model for input->output checks that rank equal-sized vote groups
 
     def __post_init__(self):
         if self.k < 1:
@@ -109,6 +117,8 @@ class SolveResult(BaseModel):
     error_log: str | None = None  # the reported failure's diagnostics, one per line
     run_dir: str | None = None
     sampling: dict | None = None  # how the k samples were obtained (agent.llm.client.Completion.sampling)
+    interface: dict | None = None  # the interface the candidates were checked against, and its source
+    vote: dict | None = None  # behaviour groups of the passing candidates and the one chosen
 
     @property
     def tokens(self) -> int:
@@ -148,6 +158,13 @@ class _Run:
         self.escape_seed_base = cfg.seed if cfg.seed is not None else random.randrange(1 << 30)
         self.generate_prompt: Prompt | None = None
         self.sampling: dict | None = None
+        self.oracle_free = task.reference is None and task.testbench is None
+        self.interface: Interface | None = None  # set by solve() before round 0
+        self.voting = cfg.vote and self.oracle_free and cfg.k > 1
+        # select=first stops at the first pass; when voting it waits for a second one to vote with.
+        self.needed_passes = 2 if self.voting else 1
+        self.passes = 0
+        self.checks: list[list[dict]] = []  # the model's checks, in the spec's port names
 
     # -- budgets ------------------------------------------------------------------------------
     def elapsed(self) -> float:
@@ -237,6 +254,7 @@ class _Run:
                 self.verify_wall_s += time.perf_counter() - self._busy_since
         dt = time.perf_counter() - t
         self.verify_s += dt
+        result = interface_verdict(result, self.interface)
         first = result.first_error()
         self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=enum_value(result.stage),
                          category=enum_value(result.category), top=result.top,
@@ -276,7 +294,8 @@ class _ChainRunner:
             passed, stalled, code, result = await self._attempt(text, finish_reason, tokens, rnd, escaped)
             if passed:
                 self.chain.first_pass_round = rnd
-                if cfg.select == "first":
+                run.passes += 1
+                if cfg.select == "first" and run.passes >= run.needed_passes:
                     run.solved.set()
                 return
             if rnd >= cfg.depth or (cfg.select == "first" and run.solved.is_set()):
@@ -295,7 +314,10 @@ class _ChainRunner:
                 escaped = False
                 diag_text = "\n".join(d.message for d in distinct_errors(result)[:4]) or result.error_log()
                 notes = await run.notes(diag_text + "\n" + task.spec, code=code, diagnostics=diag_text)
-                prompt = run.builder.repair(task.spec, task.top, code, result, hints=run.hints, notes=notes)
+                if result.category == Category.interface_mismatch:
+                    prompt = oracle_free.repair_prompt(run.builder, task.spec, task.top, code, result)
+                else:
+                    prompt = run.builder.repair(task.spec, task.top, code, result, hints=run.hints, notes=notes)
                 seed = cfg.seed
                 temperature = cfg.temperature
             completion = await run.chat(prompt, chain=self.index, round=rnd, n=1, temperature=temperature, seed=seed)
@@ -356,7 +378,12 @@ async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, 
                 has_reference=task.reference is not None, testbench=str(task.testbench) if task.testbench else None)
     runners: list[_ChainRunner] = []
     raw_output = None
+    vote = None
     try:
+        if cfg.interface and (run.oracle_free or task.meta.get("interface")):
+            await _derive_interface(run)
+        if cfg.checks and run.voting and run.interface is not None:
+            await _model_checks(run)
         notes = await run.notes(task.spec)
         run.generate_prompt = run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes)
         completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
@@ -373,7 +400,49 @@ async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, 
     except LLMRequestError as e:
         run.stop_reason = f"llm_error: {e}"
         trace.event("llm_error", error=str(e))
-    return _finish(run, runners, raw_output)
+    if run.voting:
+        vote = await _vote(run, runners)
+    return _finish(run, runners, raw_output, vote)
+
+
+async def _derive_interface(run: _Run) -> None:
+    """The interface every candidate is checked against (none when the spec states none we can read)."""
+    async def ask(prompt: Prompt) -> str:
+        completion = await run.chat(prompt, chain=None, round=0, n=1, temperature=0.0, seed=run.cfg.seed)
+        return completion.texts[0] if completion.texts else ""
+
+    try:
+        run.interface = await oracle_free.derive_interface(run.task, run.builder, ask)
+    except oracle_free.InterfaceError as e:  # a malformed ports block: solve unchecked, say why
+        run.trace.event("interface", error=str(e))
+        return
+    run.trace.event("interface", **(run.interface.to_dict() if run.interface else {"source": None, "ports": []}))
+
+
+async def _model_checks(run: _Run) -> None:
+    """One temperature-0 call for the model's checks; those that do not fit the interface are dropped."""
+    assert run.interface is not None  # asked for only once the interface is known
+    completion = await run.chat(oracle_free.checks_prompt(run.builder, run.task.spec, run.interface), chain=None,
+                                round=0, n=1, temperature=0.0, seed=run.cfg.seed)
+    run.checks, dropped = oracle_free.parse_checks(completion.texts[0] if completion.texts else "", run.interface)
+    run.trace.event("checks", checks=run.checks, dropped=dropped)
+
+
+async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | None":
+    """Group the passing candidates by simulated behaviour (off the event loop: iverilog blocks)."""
+    cands = []
+    for r in runners:
+        if (r.chain.first_pass_round is None or r.best is None or r.best[2] is None or not r.best[2].verilog
+                or r.best[1].code is None or r.best[2].top is None):
+            continue
+        cands.append(oracle_free.Candidate(chain=r.index, code=r.best[1].code, verilog=r.best[2].verilog,
+                                           top=r.best[2].top, repairs=r.chain.first_pass_round))
+    if not cands:
+        return None
+    result = await asyncio.to_thread(oracle_free.vote, cands, checks=run.checks or None)
+    run.trace.event("vote", **result.to_dict())
+    run.on_event("vote", result.to_dict())
+    return result
 
 
 async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
@@ -407,12 +476,13 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None) -> SolveResult:
+def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote=None) -> SolveResult:
     chains = [r.chain for r in runners]
     passing = [r for r in runners if r.chain.first_pass_round is not None]
     final_code = final_verilog = category = error_log = None
     if passing:
-        best = min(passing, key=lambda r: (r.chain.first_pass_round, r.index))
+        best = min(passing, key=lambda r: (r.index != (vote.chosen if vote else None), r.chain.first_pass_round,
+                                           r.index))
         attempt = next(a for a in reversed(best.chain.attempts) if a.ok)
         final_code = attempt.code
         final_verilog = best.best[2].verilog if best.best and best.best[2] is not None else None
@@ -434,6 +504,7 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None) -> S
         verify_wall_s=round_(run.verify_wall_s), chains=chains, stop_reason=stop,
         raw_output=raw_output, error_log=error_log, sampling=run.sampling,
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
+        interface=run.interface.to_dict() if run.interface else None, vote=vote.to_dict() if vote else None,
     )
     run.trace.finish(code=final_code, verilog=final_verilog, summary=res.model_dump(mode="json", exclude={"chains"})
                      | {"chains": [{"sample_index": c.sample_index, "first_pass_round": c.first_pass_round,

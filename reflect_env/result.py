@@ -43,6 +43,7 @@ class Category(str, Enum):
     blackbox = "blackbox"  # hand-written Verilog in disguise (BlackBox/ExtModule, setInline...): not Chisel
     sim_mismatch = "sim_mismatch"
     sim_error = "sim_error"  # the testbench or simulator itself failed (e.g. port mismatch)
+    interface_mismatch = "interface_mismatch"  # ports contradict the interface the spec states (no reference needed)
     timeout = "timeout"
     harness = "harness"  # the simulator or the problem's testbench cannot judge (Icarus `sorry:`): no design fault
     crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken

@@ -150,6 +150,11 @@ def solve_cmd(
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
     profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
     config: Optional[Path] = typer.Option(None, "--config", help="agent config file"),
+    ports: Optional[str] = typer.Option(None, "--ports", help="the interface to check candidates against, "
+                                        "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
+    no_interface: bool = typer.Option(False, "--no-interface", help="do not check ports against the spec's interface"),
+    no_vote: bool = typer.Option(False, "--no-vote", help="do not let passing candidates vote by behaviour"),
+    checks: bool = typer.Option(False, "--checks", help="ask the model for input->output checks that break vote ties"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
@@ -178,7 +183,9 @@ def solve_cmd(
     cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
                                             no_cache=no_cache, overrides=overrides)
     check_profile(solve_cfg.profile)
-    task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb)
+    solve_cfg.interface, solve_cfg.vote, solve_cfg.checks = not no_interface, not no_vote, checks
+    task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb,
+                meta={"interface": _explicit_interface(ports, spec)} if not no_interface else {})
     from agent.rundir import claim_run_dir
 
     with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
@@ -193,6 +200,7 @@ def solve_cmd(
             "final_code": result.final_code, "category": result.category, "run_dir": str(run_dir),
             "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
+            "interface": result.interface, "vote": result.vote,
         })
     else:
         # A stop other than running out of rounds (an LLM request that failed for good, a budget) is
@@ -203,6 +211,11 @@ def solve_cmd(
         status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
         err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
                           f"{result.wall_s:.1f}s ({result.verify_s:.1f}s verifying); run in {run_dir}")
+        if result.interface:
+            err_console.print(f"interface ({result.interface['source']}): "
+                              + (", ".join(_port_text(p) for p in result.interface["ports"]) or "(none)"), highlight=False)
+        if result.vote:
+            err_console.print(_vote_line(result.vote), highlight=False)
         if result.solved:
             err_console.print(f"final code: {run_dir / 'final.scala'}")
     raise typer.Exit(0 if result.solved else 1)
@@ -219,6 +232,32 @@ def _run_solve_served(cfg, task, solve_cfg, run_dir: Path, *, workers: int | Non
             return _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=show_progress)
     except ServeError as e:
         fail(str(e))
+
+
+def _explicit_interface(ports: str | None, spec: str) -> dict | None:
+    """--ports, else None (the spec's own interface is derived during the solve); a malformed
+    --ports or `ports:` block is bad input (exit 2), not a reason to solve unchecked."""
+    from agent.oracle_free import InterfaceError, parse_interface, parse_ports_flag
+
+    try:
+        if ports is not None:
+            return parse_ports_flag(ports).to_dict()
+        parse_interface(spec)
+    except InterfaceError as e:
+        fail(str(e))
+    return None
+
+
+def _port_text(p: dict) -> str:
+    width = f"[{p['width']}]" if p.get("width") else ""
+    return f"{p.get('direction') or 'port'} {p['name']}{width}"
+
+
+def _vote_line(vote: dict) -> str:
+    """`3 of 4 candidates agree; chose candidate #2 (behaviour groups 3+1)`."""
+    from agent.oracle_free import Vote
+
+    return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"]).line()
 
 
 def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):

@@ -1,0 +1,201 @@
+"""Measure oracle-free selection live: the agent never sees the reference; it is used only to score.
+
+    python -m agent.oracle_free.bench --bench own --ids l2_abs_diff,l2_max3 -k 4 --depth 1 --out runs/of1
+
+For each problem: one `solve` with `select=all` (every chain runs to a pass or its depth) on the
+task with reference and testbench removed; then every candidate the choices below could pick is
+simulated against the hidden reference. Functional pass@1 of
+  (a) first-compiling: the first attempt (round, then sample order) that compiles, elaborates and lowers;
+  (b) random-compiling: the expected pass of a uniformly chosen chain's first compiling attempt;
+  (c) interface-checked: the first attempt that also matches the spec's interface (what select=first returns);
+  (d) voted: the candidate the behavioural vote chose (= (c) when fewer than one passes).
+One JSON file per problem in --out (a rerun skips them; the LLM response cache makes a re-solve cheap).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+from typing import Any
+from pathlib import Path
+
+SELECTORS = ("first_compiling", "random_compiling", "interface_checked", "voted")
+
+
+def _compiled(a) -> bool:
+    return bool(a.code) and (a.ok or a.category == "interface_mismatch")
+
+
+def choices(res) -> dict[str, Any]:
+    """The candidates each selector picks from one SolveResult: code, or a list of codes for the
+    random selector (scored as their mean)."""
+    attempts = sorted(((a.round, c.sample_index, a) for c in res.chains for a in c.attempts), key=lambda t: t[:2])
+    first_compiling = next((a.code for _, _, a in attempts if _compiled(a)), None)
+    per_chain = [next((a.code for a in c.attempts if _compiled(a)), None) for c in res.chains]
+    checked = next((a.code for _, _, a in attempts if a.ok), None)
+    voted = res.final_code if res.solved else None
+    return {"first_compiling": first_compiling, "random_compiling": [c for c in per_chain if c],
+            "interface_checked": checked, "voted": voted}
+
+
+async def run(args) -> int:
+    from agent.eval.benchmarks import load_benchmark
+    from agent.llm import LLMClient
+    from agent.commands.solve_cmds import build_configs
+    from agent.search import solve
+    from agent.task import Task
+    from agent.trace import Trace
+    from reflect_env import ReflectEnv
+
+    bench = load_benchmark(args.bench)
+    wanted = args.ids.split(",") if args.ids else [t.id for t in bench.tasks]
+    tasks = {t.id: t for t in bench.tasks}
+    missing = [i for i in wanted if i not in tasks]
+    if missing:
+        print(f"error: unknown problem id(s): {', '.join(missing)}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    llm_cfg, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model, base_url=args.base_url, api_key=None,
+                                    no_cache=False, overrides=dict(k=args.k, depth=args.depth, select="all",
+                                                                   seed=args.seed, rag=False,
+                                                                   max_tokens=args.max_tokens))
+    llm = LLMClient(llm_cfg)
+    scores: dict[str, bool] = {}
+    with ReflectEnv(profile=cfg.profile, workers=args.workers) as env:
+        try:
+            await llm.check_served()
+            for tid in wanted:
+                dest = out / f"{tid}.json"
+                if dest.exists():
+                    continue
+                task = tasks[tid]
+                hidden = task.reference or task.meta.get("reference_code")
+                if not hidden:
+                    print(f"skip {tid}: no reference to score with", file=sys.stderr)
+                    continue
+                blind = Task(id=task.id, spec=task.spec, top=task.top, level=task.level, category=task.category)
+                with Trace(out / tid) as trace:
+                    res = await solve(blind, cfg, llm=llm, env=env, trace=trace)
+                picks = choices(res)
+
+                async def score(code: str, task: Task = task, hidden: str = hidden) -> bool:
+                    key = hashlib.sha1(code.encode()).hexdigest()
+                    if key not in scores:
+                        r = await env.averify(code, top=task.top, reference=hidden, testbench=task.testbench,
+                                              cycles=task.meta.get("sim_cycles"))
+                        scores[key] = r.ok
+                    return scores[key]
+
+                row = {"id": tid, "llm_calls": res.llm_calls, "tokens": res.tokens, "wall_s": res.wall_s,
+                       "verify_s": res.verify_s, "interface": res.interface, "vote": res.vote,
+                       "chains": len(res.chains), "passing_chains": sum(c.first_pass_round is not None
+                                                                        for c in res.chains)}
+                for name in SELECTORS:
+                    pick = picks[name]
+                    if isinstance(pick, list):
+                        row[name] = sum([await score(c) for c in pick]) / len(pick) if pick else 0.0
+                    else:
+                        row[name] = float(await score(pick)) if pick else 0.0
+                dest.write_text(json.dumps(row, indent=1) + "\n")
+                print(json.dumps({k: row[k] for k in ("id", *SELECTORS, "llm_calls", "wall_s")}), file=sys.stderr)
+        finally:
+            await llm.aclose()
+    print(json.dumps(summarize(out), indent=1))
+    return 0
+
+
+def recorded_outputs(results: Path, bench: str) -> dict:
+    """The interface check alone on recorded model outputs (one per problem, e.g. the seed's 14B
+    baseline_results.json): per problem, whether it builds (after the fixers), whether its ports
+    contradict the interface its spec states, and whether it matches the hidden reference."""
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.candidates import extract, fix_candidate
+    from agent.eval.replay import load_recorded
+    from agent.oracle_free.interface import parse_interface
+    from reflect_env import ReflectEnv
+    from reflect_env.interface import interface_verdict
+
+    recorded = load_recorded(results)
+    tasks = [t for t in load_benchmark(bench).tasks if t.id in recorded]
+    rows = []
+    with ReflectEnv(profile="chisel7", workers=2) as env:
+        for t in tasks:
+            rec = recorded[t.id]
+            code = rec.extracted_code or extract(rec.raw_output or "", t.top)[0]
+            code = fix_candidate(code, t)[0] if code else None
+            iface = parse_interface(t.spec)
+            row: dict[str, Any] = {"id": t.id, "interface": iface.source if iface else None, "builds": False,
+                   "interface_ok": None, "functional": False}
+            if code:
+                built = env.verify(code, top=t.top)
+                row["builds"] = built.ok
+                if built.ok:
+                    checked = interface_verdict(built, iface)
+                    row["interface_ok"] = checked.ok
+                    row["problems"] = [d.message for d in checked.diagnostics if not checked.ok][-3:]
+                    ref = t.reference or t.meta.get("reference_code")
+                    row["functional"] = env.verify(code, top=t.top, reference=ref).ok
+            rows.append(row)
+    built = [r for r in rows if r["builds"]]
+    return {"problems": len(rows), "builds": len(built),
+            "with_interface": sum(1 for r in built if r["interface"]),
+            "functional": sum(r["functional"] for r in built),
+            "flagged": sum(r["interface_ok"] is False for r in built),
+            "flagged_and_wrong": sum(r["interface_ok"] is False and not r["functional"] for r in built),
+            "flagged_but_correct": sum(r["interface_ok"] is False and r["functional"] for r in built),
+            "wrong_not_flagged": sum(r["interface_ok"] is not False and not r["functional"] for r in built),
+            "rows": rows}
+
+
+def summarize(out: Path) -> dict:
+    from agent.eval.metrics import bootstrap_ci
+
+    rows = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
+    table = {}
+    for name in SELECTORS:
+        values = [r[name] for r in rows]
+        lo, hi = bootstrap_ci(values)
+        table[name] = {"pass@1": round(sum(values) / len(values), 3) if values else None,
+                       "ci95": [round(lo, 3), round(hi, 3)]}
+    votes = [r["vote"] for r in rows if r.get("vote")]
+    return {"problems": len(rows), "selectors": table,
+            "llm_calls": sum(r["llm_calls"] for r in rows),
+            "interface_llm_calls": sum(1 for r in rows if (r.get("interface") or {}).get("source") == "model"),
+            "interface_sources": sorted({(r.get("interface") or {}).get("source") or "none" for r in rows}),
+            "vote_sim_s": round(sum(v["sim_s"] for v in votes), 2),
+            "votes_confirmed": sum(v["confirmed"] for v in votes), "votes": len(votes),
+            "wall_s": round(sum(r["wall_s"] for r in rows), 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m agent.oracle_free.bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--bench", required=True, help="benchmark name or path (own, eval_set_v2.jsonl, ...)")
+    p.add_argument("--ids", help="comma-separated problem ids (default: all)")
+    p.add_argument("-k", type=int, default=4)
+    p.add_argument("--depth", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--max-tokens", type=int, default=1024)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--model")
+    p.add_argument("--base-url")
+    p.add_argument("--config", help="agent config file (e.g. [llm] timeout_s for a slow shared server)")
+    p.add_argument("--out")
+    p.add_argument("--summary", action="store_true", help="only print the summary of --out")
+    p.add_argument("--recorded", help="instead: check recorded outputs (a results file) against --bench's specs")
+    args = p.parse_args(argv)
+    if args.recorded:
+        print(json.dumps(recorded_outputs(Path(args.recorded), args.bench), indent=1))
+        return 0
+    if not args.out:
+        p.error("--out is required (except with --recorded)")
+    if args.summary:
+        print(json.dumps(summarize(Path(args.out)), indent=1))
+        return 0
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
