@@ -58,7 +58,7 @@ def test_wheel_install_carries_the_data_folders(tmp_path):
     got = json.loads(run.stdout.strip().splitlines()[-1])
     site = str(venv)
     assert got["agent"].startswith(site) and got["prompts"].startswith(site)
-    assert "Adder" in got["generate"] and "`Cat` needs `import chisel3.util._`" in got["generate"]
+    assert "Adder" in got["generate"] and "`Cat` from `import chisel3.util._`" in got["generate"]
     from agent.eval.benchmarks import load_benchmark
     from agent.rag.notes import load_notes
     assert got["notes"] == len(load_notes()) and got["own"] == len(load_benchmark("own").tasks)
