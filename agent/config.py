@@ -50,6 +50,8 @@ class AgentConfig(BaseModel):
     escape_temperature: float = Field(default=0.8, ge=0, le=2)  # fresh sample when repair goes in circles
     select: Literal["first", "all"] = "first"
     fewshot: bool = True
+    import_hints: bool = True                          # import lines for what the spec names, in every prompt
+    escape: bool = True                                # a stalled repair chain restarts from a fresh sample
     rag_k: int = Field(default=3, ge=0)
     # verification
     profile: str = "chisel7"
@@ -85,7 +87,8 @@ class AgentConfig(BaseModel):
             max_tokens=self.max_tokens, seed=self.seed, escape_temperature=self.escape_temperature,
             fix=self.fix, rag=self.rag, mode="strict" if self.strict else "lenient",
             max_llm_calls=self.budgets.max_llm_calls, max_tokens_total=self.budgets.max_tokens,
-            max_wall_s=self.budgets.max_wall_s, profile=self.profile, fewshot=self.fewshot, rag_k=self.rag_k)
+            max_wall_s=self.budgets.max_wall_s, profile=self.profile, fewshot=self.fewshot, rag_k=self.rag_k,
+            import_hints=self.import_hints, escape=self.escape)
 
     def redacted(self) -> dict:
         """A JSON-ready dump with the API key hidden (for `--json` output and run records)."""

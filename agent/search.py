@@ -54,6 +54,10 @@ class SolveConfig:
     profile: str = "chisel7"
     fewshot: bool = True
     rag_k: int = 3
+    import_hints: bool = True
+    # Off: a chain whose repair makes no progress keeps asking for repairs (ReChisel's loop) instead of
+    # restarting from a fresh sample; only a reply with no usable code still re-samples.
+    escape: bool = True
     # Oracle-free checks (docs/oracle_free.md), used only when the task has no reference and no
     # testbench: the spec's interface as a verdict, and behavioural voting among k > 1 passes.
     interface: bool = True
@@ -146,7 +150,7 @@ class _Run:
         self.retriever = retriever if cfg.rag else None
         self.on_event = on_event or (lambda kind, data: None)
         self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot)
-        self.hints = import_hints(task.spec)
+        self.hints = import_hints(task.spec) if cfg.import_hints else []
         self.t0 = time.perf_counter()
         self.llm_calls = self.prompt_tokens = self.completion_tokens = 0
         self.verify_s = 0.0
@@ -301,7 +305,7 @@ class _ChainRunner:
             if rnd >= cfg.depth or (cfg.select == "first" and run.solved.is_set()):
                 return
             rnd += 1
-            if stalled or code is None or result is None:
+            if (stalled and cfg.escape) or code is None or result is None:
                 escaped = True
                 prompt = run.generate_prompt
                 assert prompt is not None  # solve() sets it before any chain starts

@@ -151,6 +151,27 @@ def test_repeating_the_same_error_escapes_to_a_fresh_sample(env, tmp_path):
     assert load_trace(tmp_path / "run").of_kind("escape")
 
 
+def test_escape_off_keeps_repairing_a_stalled_chain(env, tmp_path):
+    # The ablation "without escape": the same error twice does not restart from the generate prompt.
+    script = [Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]
+    with StubServer(script) as stub:
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3, escape=False), env, tmp_path)
+        requests = stub.requests
+    assert res.solved and res.chains[0].first_pass_round == 2
+    assert [a.escaped for a in res.chains[0].attempts] == [False, False, False]
+    assert requests[2]["messages"] != requests[0]["messages"] and requests[2]["temperature"] == 0.2
+    assert not load_trace(tmp_path / "run").of_kind("escape")
+
+
+def test_import_hints_off_leaves_them_out_of_the_prompt(env, tmp_path):
+    spec = ADDER_SPEC + " Count with a Counter."
+    with StubServer([Reply(fenced(ADDER))] * 2) as stub:
+        run_solve(stub, Task(id="a", spec=spec, top="Adder"), cfg(), env, tmp_path / "on")
+        run_solve(stub, Task(id="a", spec=spec, top="Adder"), cfg(import_hints=False), env, tmp_path / "off")
+        on, off = (json.dumps(r["messages"]) for r in stub.requests[:2])
+    assert "Imports this design is likely to need" in on and "Imports this design is likely to need" not in off
+
+
 def test_select_all_records_every_chain(env, tmp_path):
     # Chain 0 passes at once, chain 1 (syntax error) after one repair.
     with StubServer([Reply([fenced(ADDER), fenced(ADDER_SYNTAX)]), Reply(fenced(ADDER))]) as stub:
