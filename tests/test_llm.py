@@ -555,3 +555,14 @@ def test_a_serialising_server_that_does_not_say_so_is_sent_fewer_after_a_timeout
         out = asyncio.run(burst())
     assert [c.texts for c in out] == [["x"]] * 2
     assert client.usage.retries == 1 and client._limiter.limit == 1
+
+
+def test_completion_tokens_count_every_sequence_when_the_server_counts_one():
+    """llama-server's usage counts one of the n sequences (148 reported for 614 generated, n = 4);
+    the client counts each choice with the server's /tokenize instead."""
+    replies = Reply(["one two three", "four five", "six"], finish_reasons=["stop", "length", "stop"])
+    with StubServer(default=replies, llama_usage=True) as stub:
+        c = chat(make_client(stub.base_url), n=3)
+    assert c.completion_tokens == (3 + 1) + 2 + (1 + 1)
+    with StubServer(default=replies) as stub:  # a server whose usage is right is taken at its word
+        assert chat(make_client(stub.base_url), n=3).completion_tokens == 6

@@ -176,6 +176,34 @@ def cached_prompt_tokens(data: dict, usage: dict) -> int:
     return 0
 
 
+def counts_one_sequence(body: str, choices: int) -> bool:
+    """llama-server (it adds `timings`) counts one of the n sequences in usage.completion_tokens:
+    148 reported for 614 generated with n = 4 (issue 9's live run)."""
+    return choices > 1 and '"timings"' in body
+
+
+def count_completion_tokens(base_url: str, texts: list[str], reasons: list[str],
+                            timeout_s: float = 10.0) -> int | None:
+    """Completion tokens of every choice, counted by llama-server's /tokenize (+1 for the end-of-
+    sequence token a `stop` reply generated, as its usage does). None when the server cannot say."""
+    import urllib.request
+
+    root = base_url.rstrip("/").removesuffix("/v1")
+    total = 0
+    try:
+        for text, reason in zip(texts, reasons):
+            request = urllib.request.Request(f"{root}/tokenize", data=json.dumps({"content": text}).encode(),
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=timeout_s) as reply:
+                tokens = json.loads(reply.read()).get("tokens")
+            if not isinstance(tokens, list):
+                return None
+            total += len(tokens) + (reason == "stop")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return total
+
+
 def _is_retryable(exc: BaseException) -> bool:
     import openai
 
@@ -490,7 +518,15 @@ class LLMClient:
                 if in_flight > 1:  # it may have waited in the server's queue behind ours: send fewer
                     limiter.shrink(self.cfg.base_url)
                 raise
-            return parse_completion(raw.text)
+        texts, reasons, pt, ct, cached_pt = parse_completion(raw.text)
+        if counts_one_sequence(raw.text, len(texts)):
+            counted = await asyncio.to_thread(count_completion_tokens, self.cfg.base_url, texts, reasons)
+            if counted is None:
+                log.warning("the server counted one of %d sequences and /tokenize did not answer: "
+                            "completion tokens are undercounted", len(texts))
+            else:
+                ct = counted
+        return texts, reasons, pt, ct, cached_pt
 
     async def _send(self, body: dict) -> Completion:
         """Send with retries; when the server refuses because the reply would not fit its context

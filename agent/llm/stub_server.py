@@ -145,8 +145,11 @@ class StubServer:
     def __init__(self, replies: Union[list, Callable[[dict], Item], None] = None, *,
                  default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL,
                  max_model_len: int | None = None, at_least: bool = False, ignore_n: bool = False,
-                 serial: bool = False, slots: int | None = None):
+                 serial: bool = False, slots: int | None = None, llama_usage: bool = False):
         self.model = model
+        # Like llama-server: usage.completion_tokens counts one of the n sequences, the body carries
+        # `timings`, and POST /tokenize counts a text's tokens (its words, as in `usage`).
+        self.llama_usage = llama_usage
         # Like llama.cpp's servers: `ignore_n` answers every request with one choice whatever its n;
         # `serial` handles one request at a time (the rest wait, their clocks running, as behind
         # llama-cpp-python), each taking `latency_s`; `slots` is advertised as /props `total_slots`
@@ -321,6 +324,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if self.path.rstrip("/") == "/tokenize" and self.stub.llama_usage:
+            content = json.loads(raw or b"{}").get("content", "")
+            self._send_json(200, {"tokens": list(range(_words(content)))})
+            return
         if self.path.rstrip("/") != "/v1/chat/completions":
             self._error(404, f"no route POST {self.path}")
             return
@@ -357,7 +364,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, item)
         elif isinstance(item, Reply):
             if self.stub._sleep(item.delay_s):
-                self._send_json(200, completion_body(request, item))
+                body = completion_body(request, item)
+                if self.stub.llama_usage:
+                    first = body["choices"][0]
+                    one = _words(first["message"]["content"]) + (first["finish_reason"] == "stop")
+                    body["usage"]["completion_tokens"] = one
+                    body["timings"] = {"cache_n": 0, "predicted_n": one}
+                self._send_json(200, body)
         elif isinstance(item, Fault):
             self._fault(request, item)
         else:
