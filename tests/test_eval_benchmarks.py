@@ -138,3 +138,26 @@ def test_seed_eval_set_v2():
     assert len(b.tasks) == 37
     assert levels == {"L1-Basic": 12, "L2-Combinational": 14, "L3-Sequential": 9, "L4-Advanced": 2}
     assert all(t.top and not t.require_simulate for t in b.tasks)
+
+
+def test_ids_select_problems_in_benchmark_order_and_refuse_unknown_ones(tmp_path):
+    from agent.eval.benchmarks import BenchmarkError, load_benchmark, select_ids
+
+    bench = load_benchmark("own")
+    first, second, third = (t.id for t in bench.tasks[:3])
+    assert [t.id for t in select_ids(bench, f"{third}, {first}").tasks] == [first, third]
+    listing = tmp_path / "ids.txt"
+    listing.write_text(f"# a subset\n{second}  # why\n\n{first}\n")
+    assert [t.id for t in select_ids(bench, f"@{listing}").tasks] == [first, second]
+    with pytest.raises(BenchmarkError, match="has no problem nosuch"):
+        select_ids(bench, f"{first},nosuch")
+    with pytest.raises(BenchmarkError, match="cannot read the id list"):
+        select_ids(bench, f"@{tmp_path / 'missing.txt'}")
+
+
+def test_the_committed_own_subset_names_real_problems():
+    from agent.eval.benchmarks import load_benchmark, select_ids
+
+    listing = Path(__file__).resolve().parents[1] / "experiments" / "benchmarks" / "own_every3rd.txt"
+    subset = select_ids(load_benchmark("own"), f"@{listing}")
+    assert len(subset.tasks) == 23 and len({t.level for t in subset.tasks}) >= 4

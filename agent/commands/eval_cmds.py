@@ -20,11 +20,12 @@ def _parse_ints(text: str, what: str, minimum: int) -> list[int]:
     return sorted(set(values))
 
 
-def _load_bench(bench: str):
-    from agent.eval.benchmarks import BenchmarkError, load_benchmark
+def _load_bench(bench: str, ids: str | None = None):
+    from agent.eval.benchmarks import BenchmarkError, load_benchmark, select_ids
 
     try:
-        return load_benchmark(bench)
+        loaded = load_benchmark(bench)
+        return select_ids(loaded, ids) if ids else loaded
     except BenchmarkError as e:
         fail(str(e))
 
@@ -96,6 +97,7 @@ def eval_cmd(
     compile_only: bool = typer.Option(False, "--compile-only", help="score compile + elaborate only (the seed's metric); no functional check"),
     no_fix: bool = typer.Option(False, "--no-fix", help="do not apply the deterministic fixers"),
     no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved API notes in prompts"),
+    ids: Optional[str] = typer.Option(None, "--ids", help="only these problems: ID,ID,... or @FILE (one id per line)"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
     out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/eval-<bench>-<time>)"),
     resume: bool = typer.Option(False, "--resume", help="finish an interrupted run in --out"),
@@ -115,7 +117,7 @@ def eval_cmd(
 
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
-    bench_obj = _load_bench(bench)
+    bench_obj = _load_bench(bench, ids)
     ks = _parse_ints(k or "1,5,10", "-k", 1)
     if replay is not None:
         if samples is not None:
@@ -161,6 +163,7 @@ def sweep_cmd(
     compile_only: bool = typer.Option(False, "--compile-only", help="score compile + elaborate only; no functional check"),
     out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/sweep-<bench>-<time>)"),
     resume: bool = typer.Option(False, "--resume", help="finish an interrupted sweep in --out"),
+    ids: Optional[str] = typer.Option(None, "--ids", help="only these problems: ID,ID,... or @FILE (one id per line)"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
     model: Optional[str] = typer.Option(None, "--model"),
     base_url: Optional[str] = typer.Option(None, "--base-url"),
@@ -199,7 +202,7 @@ def sweep_cmd(
     ks = _parse_ints(k, "--k", 1) if k else sorted(set(grid.k)) if grid else default_grid(settings, "k")
     depths = (_parse_ints(depth, "--depth", 0) if depth else sorted(set(grid.depth)) if grid
               else default_grid(settings, "depth"))
-    bench_obj = _load_bench(bench_name)
+    bench_obj = _load_bench(bench_name, ids)
     grid = grid or SweepConfig(bench=bench_name)
     check_profile(profile or grid.profile)
     opts = RunOptions(

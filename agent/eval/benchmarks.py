@@ -35,6 +35,30 @@ class Benchmark:
     format: str  # "seed-jsonl" | "verilogeval" | "own-yaml"
 
 
+def select_ids(bench: Benchmark, spec: str) -> Benchmark:
+    """Only the problems `spec` names, in the benchmark's order: ids separated by commas, or
+    `@FILE` with one id per line (`#` comments allowed), e.g. a subset committed next to its results."""
+    if spec.startswith("@"):
+        file = Path(spec[1:])
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise BenchmarkError(f"cannot read the id list {file}: {e.strerror or e}") from None
+        wanted = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    else:
+        wanted = [part.strip() for part in spec.split(",")]
+    wanted = [w for w in wanted if w]
+    if not wanted:
+        raise BenchmarkError(f"--ids {spec!r} names no problem")
+    known = {t.id for t in bench.tasks}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise BenchmarkError(f"{bench.name} has no problem {', '.join(unknown[:5])}"
+                             + (f" (and {len(unknown) - 5} more)" if len(unknown) > 5 else ""))
+    keep = set(wanted)
+    return Benchmark(bench.name, [t for t in bench.tasks if t.id in keep], bench.path, bench.format)
+
+
 def seed_data_dir() -> Path:
     return Path(os.environ.get("CHISEL_AGENT_SEED_DATA", CHECKOUT.parent / "shared" / "seed-data"))
 
