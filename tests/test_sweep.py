@@ -43,6 +43,16 @@ def test_grid_truncates_chains_by_depth():
     assert cells[2, 1].tokens_per_problem == pytest.approx((700 + 800) / 2 / 2)
 
 
+def test_grid_cells_carry_bootstrap_intervals_over_problems():
+    # p1 always passes, p2 never: the mean is 0.5 and a resample of problems can give 0 or 1.
+    both = [problem("p1", [chain(i, 0, 1) for i in range(2)]), problem("p2", [chain(i, None, 1) for i in range(2)])]
+    cell = compute_grid(both, [1], [0])[0]
+    assert cell.compile_pass_at_k == 0.5 and (cell.compile_ci_low, cell.compile_ci_high) == (0.0, 1.0)
+    assert cell.functional_ci_low is None  # nothing had a reference
+    solved = compute_grid([problem(f"p{i}", [chain(0, 0, 1)]) for i in range(3)], [1], [0])[0]
+    assert (solved.compile_ci_low, solved.compile_ci_high) == (1.0, 1.0)
+
+
 def test_sweep_configs_in_repo_are_valid():
     files = sorted((REPO / "experiments" / "sweeps").glob("*.yaml"))
     assert files, "experiments/sweeps/ should hold at least one sweep config"

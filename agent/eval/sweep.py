@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from agent.eval.metrics import headline_metric, mean_pass_at_k, scored
+from agent.eval.metrics import bootstrap_ci, headline_metric, mean_pass_at_k, pass_at_k, scored
 from agent.eval.records import ProblemRecord
 
 
@@ -31,6 +31,12 @@ class GridCell:
     llm_calls: float  # expected requests: one for the k samples, one per repair round
     tokens: float  # expected completion tokens those attempts spent
     tokens_per_problem: float
+    # 95 % bootstrap intervals over problems of the per-problem pass@k (how far the cell could move
+    # on another draw of problems; the samples' own noise is inside each problem's estimate).
+    compile_ci_low: float = 0.0
+    compile_ci_high: float = 0.0
+    functional_ci_low: float | None = None
+    functional_ci_high: float | None = None
 
 
 def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int]) -> list[GridCell]:
@@ -55,10 +61,16 @@ def compute_grid(records: list[ProblemRecord], ks: list[int], depths: list[int])
                 tokens += share * sum(ch.tokens_within(d) for ch in r.chains)
             p, p_lenient, p_compile = mean_pass_at_k(head, k), mean_pass_at_k(lenient, k), mean_pass_at_k(compiled, k)
             assert p is not None and p_lenient is not None and p_compile is not None  # k <= n: all have k samples
+            compile_ci = _ci(compiled, k)
+            functional_ci = _ci(functional, k) if checked else (None, None)
             cells.append(GridCell(k, d, p, p_lenient, p_compile,
                                   mean_pass_at_k(functional, k) if checked else None,
-                                  calls, tokens, tokens / len(records)))
+                                  calls, tokens, tokens / len(records), *compile_ci, *functional_ci))
     return cells
+
+
+def _ci(counts: list[tuple[int, int]], k: int) -> tuple[float, float]:
+    return bootstrap_ci([pass_at_k(n, c, k) for n, c in counts])
 
 
 def _repair_rounds(chain, depth: int) -> int:
@@ -85,15 +97,15 @@ def grid_markdown(cells: list[GridCell]) -> str:
     at = {(c.k, c.depth): c for c in cells}
     functional = any(c.functional_pass_at_k is not None for c in cells)
     what = "functional / compile pass@k" if functional else "compile pass@k (strict)"
-    lines = [f"{what} by samples k (columns) and repair depth d (rows); "
-             "in brackets: LLM requests the cell uses (expected over k-subsets).", "",
+    lines = [f"{what} by samples k (columns) and repair depth d (rows), each with its 95 % bootstrap "
+             "interval over problems; in brackets: LLM requests the cell uses (expected over k-subsets).", "",
              "| depth | " + " | ".join(f"k={k}" for k in ks) + " |",
              "|---|" + "---|" * len(ks)]
 
     def cell(c: GridCell) -> str:
-        score = f"{c.compile_pass_at_k:.3f}"
+        score = f"{c.compile_pass_at_k:.2f} [{c.compile_ci_low:.2f}, {c.compile_ci_high:.2f}]"
         if functional:
-            score = f"{c.functional_pass_at_k:.3f} / {score}"
+            score = f"{c.functional_pass_at_k:.2f} [{c.functional_ci_low:.2f}, {c.functional_ci_high:.2f}] / {score}"
         return f"{score} ({c.llm_calls:g})"
 
     for d in depths:
