@@ -166,7 +166,7 @@ def test_connection_refused_is_llm_unavailable_naming_url_and_vllm():
     with pytest.raises(LLMUnavailable) as info:
         chat(client)
     msg = str(info.value)
-    assert url in msg and "vllm serve test-model" in msg and "\n" not in msg
+    assert url in msg and "agent serve" in msg and "vllm serve test-model" in msg and "\n" not in msg
     assert "(2 attempts)" in msg and client.usage.http_attempts == 2
     assert time.perf_counter() - t0 < 5
 

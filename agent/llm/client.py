@@ -581,8 +581,9 @@ class LLMClient:
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         if isinstance(exc, openai.APIConnectionError) and _cannot_connect(exc):
             return LLMUnavailable(
-                f"cannot reach an LLM server at {url} ({tries}); start one with `vllm serve {model}` "
-                f"or point --base-url / OPENAI_BASE_URL at a running OpenAI-compatible server")
+                f"cannot reach an LLM server at {url} ({tries}); start one with `agent serve` (the local "
+                f"model on the CPU) or `vllm serve {model}`, or point --base-url / OPENAI_BASE_URL at a "
+                f"running OpenAI-compatible server")
         if isinstance(exc, openai.APITimeoutError):
             return LLMRequestError(
                 f"LLM request to {url} timed out after {self.cfg.timeout_s:g}s ({tries}); "
