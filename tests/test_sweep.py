@@ -110,7 +110,8 @@ def test_sweep_against_stub_server(tmp_path):
     assert grid[4, 0]["pass_at_k"] == pytest.approx(1.0)
     assert grid[1, 1]["pass_at_k"] == pytest.approx(1.0)  # with one repair every chain passes
     assert grid[1, 0]["llm_calls"] == 2
-    for name in ("grid.csv", "grid.md", "pass_at_k.png", "pass_vs_tokens.png", "report.md", "results.json"):
+    for name in ("grid.csv", "grid.md", "pass_at_k.png", "pass_vs_tokens.png", "pass_vs_requests.png", "report.md",
+                 "results.json"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "pass_at_k.png").read_bytes()[:4] == b"\x89PNG"
     assert len((out / "grid.csv").read_text().splitlines()) == 1 + 6

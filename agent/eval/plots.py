@@ -12,11 +12,25 @@ from agent.eval.sweep import GridCell  # noqa: E402
 
 
 def plot_pass_at_k(cells: list[GridCell], path: Path, title: str = "") -> None:
-    """pass@k against k, one line per repair depth."""
+    """pass@k against k, one colour per repair depth: functional (solid; the deepest depth with its
+    95 % interval as a band) where problems have a reference, compile (dashed) always, so the gap
+    between them shows."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    for d in sorted({c.depth for c in cells}):
-        pts = sorted((c.k, c.pass_at_k) for c in cells if c.depth == d)
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"depth {d}")
+    functional = any(c.functional_pass_at_k is not None for c in cells)
+    deepest = max(c.depth for c in cells)  # one band: three overlapping ones hide the lines
+    for i, d in enumerate(sorted({c.depth for c in cells})):
+        row = sorted((c for c in cells if c.depth == d), key=lambda c: c.k)
+        ks_d = [c.k for c in row]
+        colour = f"C{i}"
+        if functional:
+            ax.plot(ks_d, [c.functional_pass_at_k or 0.0 for c in row], marker="o", color=colour,
+                    label=f"functional, depth {d}")
+            if d == deepest:
+                ax.fill_between(ks_d, [c.functional_ci_low or 0.0 for c in row],
+                                [c.functional_ci_high or 0.0 for c in row], color=colour, alpha=0.15, linewidth=0,
+                                label=f"functional 95% CI, depth {d}")
+        ax.plot(ks_d, [c.compile_pass_at_k for c in row], marker="s" if functional else "o", color=colour,
+                linestyle="--" if functional else "-", alpha=0.7 if functional else 1.0, label=f"compile, depth {d}")
     ks = sorted({c.k for c in cells})
     ax.set_xscale("log", base=2)
     ax.set_xticks(ks, [str(k) for k in ks])
@@ -34,6 +48,20 @@ def plot_pass_vs_tokens(cells: list[GridCell], path: Path, title: str = "") -> N
     _finish(fig, ax, path, "completion tokens spent per problem (expected)", title or "pass rate vs tokens spent")
 
 
+def plot_pass_vs_requests(cells: list[GridCell], path: Path, problems: int, title: str = "") -> None:
+    """The headline pass rate against LLM requests per problem: more samples (k) and more repair
+    rounds (depth) compared at request cost. Requests are exact for every server (llama-server's usage
+    undercounted n > 1 replies before the client recounted them), but one request with n = k
+    generates k answers: read it with pass_vs_tokens.png, not instead of it."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for d in sorted({c.depth for c in cells}):
+        pts = sorted((c.llm_calls / max(1, problems), c.pass_at_k, c.k) for c in cells if c.depth == d)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=f"depth {d}")
+        for x, y, k in pts:
+            ax.annotate(f"k={k}", (x, y), textcoords="offset points", xytext=(3, -10), fontsize=7)
+    _finish(fig, ax, path, "LLM requests per problem (expected)", title or "pass rate vs LLM requests")
+
+
 def _finish(fig, ax, path: Path, xlabel: str, title: str) -> None:
     """The pass@k plots share their y axis, grid, legend and output settings."""
     ax.set_ylim(0, 1.02)
@@ -41,7 +69,7 @@ def _finish(fig, ax, path: Path, xlabel: str, title: str) -> None:
     ax.set_ylabel("pass@k")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agent.eval.harness import apply_labels, harness_section
 from agent.eval.metrics import failure_label, scored, summarize
-from agent.eval.plots import plot_by_level, plot_pass_at_k, plot_pass_vs_tokens
+from agent.eval.plots import plot_by_level, plot_pass_at_k, plot_pass_vs_requests, plot_pass_vs_tokens
 from agent.eval.records import ProblemRecord, read_results
 from agent.eval.sweep import compute_grid, grid_markdown, write_grid
 
@@ -65,6 +65,8 @@ def write_outputs(run_dir: Path, meta: dict, records: list[ProblemRecord]) -> di
             if cells:
                 plot_pass_at_k(cells, run_dir / "pass_at_k.png", f"{meta.get('bench')}: pass@k by repair depth")
                 plot_pass_vs_tokens(cells, run_dir / "pass_vs_tokens.png", f"{meta.get('bench')}: pass vs tokens")
+                plot_pass_vs_requests(cells, run_dir / "pass_vs_requests.png", len(records),
+                                      f"{meta.get('bench')}: pass vs LLM requests")
     expected = len(meta.get("task_ids") or []) or len(records)
     (run_dir / "report.md").write_text(render_report(meta, stats, records, cells, expected) + harness_section(harness))
     return stats
@@ -132,7 +134,7 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
     parts = [title, "", *setup, "", "## Scores", "", *head, "", "## pass@k", "", *passk, ""]
     if cells:
         parts += ["## Sweep grid", "", grid_markdown(cells), "![pass@k](pass_at_k.png)",
-                  "![pass vs tokens](pass_vs_tokens.png)", ""]
+                  "![pass vs LLM requests](pass_vs_requests.png)", "![pass vs tokens](pass_vs_tokens.png)", ""]
     parts += ["## By level", "", *group_table(stats["by_level"]), "", "![by level](pass_by_level.png)", "",
               "## By category", "", *group_table(stats["by_category"]), "",
               "## Failures", "", *failures, "", "## Cost", "", *cost, "", "## Failing problems", "", *fail_rows, ""]
