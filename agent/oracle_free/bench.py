@@ -150,6 +150,105 @@ def recorded_outputs(results: Path, bench: str) -> dict:
             "rows": rows}
 
 
+def from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None = None, workers: int = 1) -> None:
+    """The same four selections read off a recorded `agent eval`/`agent sweep` run whose search saw no
+    oracle (run.json `oracle_feedback: false`): its k chains are the candidates, so the rules compare on
+    the very samples the grid scored, with no new LLM call. The interface comes from the spec parser
+    alone (a spec it cannot read is checked against nothing, as live when the model is not asked).
+    One JSON row per problem in `out`, as the live mode writes (`--summary` reads either)."""
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.records import read_results
+    from reflect_env import ReflectEnv
+
+    meta = json.loads((run_dir / "run.json").read_text())
+    if meta.get("oracle_feedback"):
+        raise SystemExit(f"error: {run_dir} was searched with --oracle-feedback: its candidates saw the reference")
+    tasks = {t.id: t for t in load_benchmark(bench).tasks}
+    out.mkdir(parents=True, exist_ok=True)
+    with ReflectEnv(profile=meta.get("profile") or "chisel7", workers=workers) as env:
+        scorer = _RecordedScorer(env)
+        for rec in read_results(run_dir / "results.jsonl"):
+            task = tasks.get(rec.id)
+            hidden = task and (task.reference or task.meta.get("reference_code"))
+            dest = out / f"{rec.id}.json"
+            if dest.exists() or task is None or not hidden:
+                continue
+            try:
+                row = scorer.problem(rec, task, hidden, depth)
+            except _InfraError as e:
+                print(f"skip {rec.id} (rerun to retry): the verifier failed twice: {e}", file=sys.stderr)
+                continue
+            row["from_run"] = str(run_dir)
+            dest.write_text(json.dumps(row, indent=1) + "\n")
+            print(json.dumps({k: row[k] for k in ("id", *SELECTORS)}), file=sys.stderr)
+
+
+class _InfraError(RuntimeError):
+    pass
+
+
+class _RecordedScorer:
+    def __init__(self, env):
+        self.env = env
+        self.scores: dict[str, bool] = {}
+
+    def verify(self, code: str, **kw):
+        """A worker crash or timeout is the machine's (a starved JVM), not the candidate's: once more,
+        then give up on the problem so that a rerun does it again (its row is not written)."""
+        from agent.eval.verification import INFRA_CATEGORIES
+
+        for _ in range(2):
+            result = self.env.verify(code, **kw)
+            if str(getattr(result.category, "value", result.category)) not in INFRA_CATEGORIES:
+                return result
+        raise _InfraError(f"{result.category}: {result.error_log()[:200]}")
+
+    def functional(self, code: str, task, hidden: str) -> bool:
+        key = hashlib.sha1(code.encode()).hexdigest()
+        if key not in self.scores:
+            self.scores[key] = self.verify(code, top=task.top, reference=hidden,
+                                           cycles=task.meta.get("sim_cycles")).ok
+        return self.scores[key]
+
+    def problem(self, rec, task, hidden: str, depth: int | None) -> dict[str, Any]:
+        import time
+
+        from agent.oracle_free.interface import parse_interface
+        from agent.oracle_free.vote import Candidate, vote
+        from reflect_env.interface import interface_verdict
+
+        t0 = time.monotonic()
+        iface = parse_interface(task.spec)
+        # A chain stops at its first pass, so this holds at most one attempt per chain, in the order
+        # a select=first search would meet them (round, then sample).
+        ordered = sorted(((a.round, ch.sample_index, a.code) for ch in rec.chains for a in ch.attempts
+                          if a.ok and a.code and (depth is None or a.round <= depth)), key=lambda t: t[:2])
+        built = {idx: self.verify(code, top=task.top) for _, idx, code in ordered}
+        fits = {idx: r.ok and interface_verdict(r, iface).ok for idx, r in built.items()}
+        first = ordered[0][2] if ordered else None
+        checked = next((code for _, idx, code in ordered if fits[idx]), None)
+        cands = [Candidate(chain=idx, code=code, verilog=built[idx].verilog or "", top=built[idx].top or task.top,
+                           repairs=rnd) for rnd, idx, code in sorted(ordered, key=lambda t: t[1])
+                 if fits[idx] and built[idx].verilog]
+        result = vote(cands) if cands else None
+        code_of = {idx: code for _, idx, code in ordered}
+        voted = code_of[result.chosen] if result and result.chosen is not None else None
+        row: dict[str, Any] = {
+            "id": rec.id, "llm_calls": 0, "recorded_llm_calls": rec.llm_calls,
+            "interface": {"source": iface.source if iface else None},
+            "vote": result.to_dict() if result else None, "chains": len(rec.chains), "passing_chains": len(ordered),
+            "first_compiling": float(self.functional(first, task, hidden)) if first else 0.0,
+            "random_compiling": (sum(self.functional(c, task, hidden) for c in code_of.values()) / len(code_of)
+                                 if code_of else 0.0),
+            "interface_checked": float(self.functional(checked, task, hidden)) if checked else 0.0,
+            "voted": float(self.functional(voted, task, hidden)) if voted else 0.0,
+        }
+        if result:
+            row["voted_group_functional"] = [self.functional(code_of[i], task, hidden) for i in result.groups[0]]
+        row["wall_s"] = round(time.monotonic() - t0, 2)
+        return row
+
+
 def summarize(out: Path) -> dict:
     from agent.eval.metrics import bootstrap_ci
 
@@ -161,7 +260,12 @@ def summarize(out: Path) -> dict:
         table[name] = {"pass@1": round(sum(values) / len(values), 3) if values else None,
                        "ci95": [round(lo, 3), round(hi, 3)]}
     votes = [r["vote"] for r in rows if r.get("vote")]
+    # How far "N of k agree" can be trusted: of the confirmed votes, how many chose a right design.
+    confirmed = [r for r in rows if (r.get("vote") or {}).get("confirmed")]
     return {"problems": len(rows), "selectors": table,
+            "confirmed_votes_right": f"{sum(r['voted'] == 1.0 for r in confirmed)}/{len(confirmed)}",
+            "unconfirmed_or_no_vote_right": f"{sum(r['voted'] == 1.0 for r in rows if r not in confirmed)}"
+                                            f"/{len(rows) - len(confirmed)}",
             "llm_calls": sum(r["llm_calls"] for r in rows),
             "interface_llm_calls": sum(1 for r in rows if (r.get("interface") or {}).get("source") == "model"),
             "interface_sources": sorted({(r.get("interface") or {}).get("source") or "none" for r in rows}),
@@ -185,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.add_argument("--summary", action="store_true", help="only print the summary of --out")
     p.add_argument("--recorded", help="instead: check recorded outputs (a results file) against --bench's specs")
+    p.add_argument("--from-run", help="instead: the selections on the k chains of a recorded agent eval/sweep run "
+                                      "(no LLM call); rows go to --out")
     args = p.parse_args(argv)
     if args.recorded:
         print(json.dumps(recorded_outputs(Path(args.recorded), args.bench), indent=1))
@@ -192,6 +298,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.out:
         p.error("--out is required (except with --recorded)")
     if args.summary:
+        print(json.dumps(summarize(Path(args.out)), indent=1))
+        return 0
+    if args.from_run:
+        run_dir = Path(args.from_run)
+        if not (run_dir / "results.jsonl").exists() or not (run_dir / "run.json").exists():
+            p.error(f"--from-run {run_dir}: not a run directory (results.jsonl and run.json)")
+        from_run(run_dir, args.bench, Path(args.out), depth=args.depth if "--depth" in (argv or sys.argv) else None,
+                 workers=args.workers)
         print(json.dumps(summarize(Path(args.out)), indent=1))
         return 0
     return asyncio.run(run(args))
