@@ -10,18 +10,19 @@ import typer
 
 from agent.cli import app
 from agent.cli_util import err_console, fail, print_json
+from agent.commands.options import Json, Profile, Resume, Workers
 
 
 @app.command()
 def datagen(
     n: int = typer.Argument(..., help="How many verified samples the output should hold in total."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Warm JVM workers (default: one per core)."),
+    workers: Workers = None,
     seed: int = typer.Option(0, "--seed", help="Same seed, same samples."),
     out: Path = typer.Option(Path("data/chisel_synth.jsonl"), "--out", "-o", help="Alpaca JSONL to write."),
     levels: str = typer.Option("L1,L2,L3,L4", "--levels", help="Comma-separated: L1,L2,L3,L4,util."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Toolchain profile (chisel7, chisel6)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue a run that wrote to the same --out."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object with the stats."),
+    profile: Profile = None,
+    resume: Resume = False,
+    json_out: Json = False,
 ) -> None:
     """Generate N template samples following the seed's curriculum, each verified on the real toolchain."""
     from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
@@ -31,8 +32,6 @@ def datagen(
 
     if n <= 0:
         fail(f"N must be positive, got {n}")
-    if workers is not None and workers <= 0:
-        fail(f"--workers must be positive, got {workers}")
     try:
         chosen = parse_levels(levels)
     except ValueError as e:
@@ -135,7 +134,7 @@ def train(
     data: Optional[list[Path]] = typer.Option(None, "--data", help="Override data.train_files (repeatable)."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Override output_dir."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override training.max_steps (smoke runs)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object (the plan, or the run summary)."),
+    json_out: Json = False,
 ) -> None:
     """QLoRA fine-tune (the seed's baseline recipe) and save the LoRA adapter for vLLM --enable-lora."""
     from baselines.qlora.config import ConfigError, load_config
@@ -187,9 +186,9 @@ def train(
 @app.command("datagen-check")
 def datagen_check(
     dataset: Path = typer.Argument(..., help="Alpaca JSONL (from agent datagen, or any other)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Warm JVM workers (default: one per core)."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Toolchain profile (chisel7, chisel6)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    workers: Workers = None,
+    profile: Profile = None,
+    json_out: Json = False,
 ) -> None:
     """Re-verify a dataset: the instruction names the class, the class exists, the code passes strict verification."""
     from baselines.datagen.engine import reflect_verifier

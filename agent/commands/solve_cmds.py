@@ -11,6 +11,9 @@ import typer
 
 from agent.cli import app, bench_app
 from agent.cli_util import check_profile, err_console, fail, print_json, read_text_file
+from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
+                                    Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
+                                    Top, either)
 
 
 def _slug(text: str) -> str:
@@ -131,36 +134,38 @@ class _BackgroundEnv:
 @app.command("solve")
 def solve_cmd(
     spec_file: Path = typer.Argument(..., help="text file with the natural-language specification"),
-    k: Optional[int] = typer.Option(None, "-k", "--samples", min=1, help="samples in round 0 (default 4)"),
-    depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default 3)"),
-    model: Optional[str] = typer.Option(None, "--model", help="served model name"),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible URL (or OPENAI_BASE_URL)"),
-    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (or OPENAI_API_KEY)"),
-    top: Optional[str] = typer.Option(None, "--top", help="module name to define (default: inferred from the spec)"),
-    ref: Optional[Path] = typer.Option(None, "--ref", help="reference design (.scala or .sv) for differential simulation"),
-    tb: Optional[Path] = typer.Option(None, "--tb", help="testbench: VerilogEval _test.sv (with --ref) or Verilator .cpp"),
-    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/<timestamp>-<name>)"),
-    select: Optional[str] = typer.Option(None, "--select", help="first: stop at the first pass; all: run every chain"),
-    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help="max tokens per reply"),
+    samples: Samples = None,
+    k: SamplesAlias = None,
+    depth: Depth = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    top: Top = None,
+    ref: Ref = None,
+    tb: Testbench = None,
+    out: RunDir = None,
+    select: Select = None,
+    temperature: Temperature = None,
+    max_tokens: MaxTokens = None,
     seed: Optional[int] = typer.Option(None, "--seed", help="sampling seed"),
-    no_fix: bool = typer.Option(False, "--no-fix", help="turn the deterministic fixers off"),
-    no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved notes in prompts"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="do not use the LLM response cache"),
+    no_fix: NoFix = False,
+    no_rag: NoRag = False,
+    no_cache: NoCache = False,
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
-    config: Optional[Path] = typer.Option(None, "--config", help="agent config file"),
+    profile: Profile = None,
+    config: Config = None,
     ports: Optional[str] = typer.Option(None, "--ports", help="the interface to check candidates against, "
                                         "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
     no_interface: bool = typer.Option(False, "--no-interface", help="do not check ports against the spec's interface"),
     no_vote: bool = typer.Option(False, "--no-vote", help="do not let passing candidates vote by behaviour"),
     checks: bool = typer.Option(False, "--checks", help="ask the model for input->output checks that break vote ties"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
     from agent.task import Task
 
     spec = read_text_file(spec_file, "spec")
+    k = either(samples, k, "-n/--samples", "-k")
     if select is not None and select not in ("first", "all"):
         fail(f"--select must be 'first' or 'all', got {select!r}")
     if top is not None and not re.fullmatch(r"[A-Za-z_]\w*", top):
@@ -303,11 +308,14 @@ def _open_retriever(enabled: bool, profile: str = "chisel7"):
 @bench_app.command("overhead")
 def bench_overhead_cmd(
     tasks: int = typer.Option(4, "--tasks", min=1, help="how many tasks to solve"),
-    k: int = typer.Option(2, "-k", min=1, help="samples per task"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    samples: Samples = None,
+    k_alias: SamplesAlias = None,
+    profile: Profile = None,
+    as_json: Json = False,
 ) -> None:
-    """Orchestration overhead: wall time vs time spent verifying, against a zero-latency stub LLM."""
+    """Orchestration overhead: wall time vs time spent verifying, against a zero-latency stub LLM
+    (2 samples per task unless -n says otherwise)."""
+    k = either(samples, k_alias, "-n/--samples", "-k") or 2
     report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
     if as_json:
         print_json(report)

@@ -9,11 +9,12 @@ import typer
 
 from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, print_json, read_text_file
+from agent.commands.options import AllowBlackbox, Json, Profile, Ref, Strict, Testbench, Top, Workers
 
 
 @app.command()
 def setup(
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="chisel7 (default) or chisel6"),
+    profile: Profile = None,
     all_profiles: bool = typer.Option(False, "--all", help="set up every profile"),
     force: bool = typer.Option(False, "--force", help="re-fetch and rebuild even if present"),
 ):
@@ -37,18 +38,16 @@ def setup(
 @app.command()
 def check(
     file: Path = typer.Argument(..., help="Chisel source file to verify"),
-    top: Optional[str] = typer.Option(None, "--top", "-t", help="module to elaborate (default: the single top)"),
-    strict: bool = typer.Option(True, "--strict/--lenient",
-                                help="strict: a missing --top module fails as name_mismatch; lenient: use the single top"),
-    ref: Optional[Path] = typer.Option(None, "--ref", help="reference (.scala or .sv) for differential simulation"),
-    tb: Optional[Path] = typer.Option(None, "--tb", help="testbench: VerilogEval _test.sv (with --ref _ref.sv) or Verilator .cpp"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    top: Top = None,
+    strict: Strict = True,
+    ref: Ref = None,
+    tb: Testbench = None,
+    profile: Profile = None,
     cold: bool = typer.Option(False, "--cold", help="one fresh JVM for this candidate instead of a warm worker"),
-    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    json_out: Json = False,
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="write design.sv and result.json here"),
     cycles: Optional[int] = typer.Option(None, "--cycles", help="cycles of differential simulation (default 1000)"),
-    allow_blackbox: bool = typer.Option(False, "--allow-blackbox",
-                                        help="accept BlackBox/inline Verilog (default: fails as category blackbox)"),
+    allow_blackbox: AllowBlackbox = False,
 ):
     """Verify one Chisel file: compile, elaborate, emit SystemVerilog, optionally simulate. Exit 0 iff it passed."""
     code = read_text_file(file, "Chisel file")
@@ -113,11 +112,11 @@ def _show(file: Path, res) -> None:
 def bench_verify(
     evalset: Optional[Path] = typer.Option(None, "--evalset", help="also verify the reference_code of an eval_set JSONL"),
     own: bool = typer.Option(True, "--own/--no-own", help="include the own benchmark's reference modules"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="warm workers (default: one per core)"),
+    profile: Profile = None,
+    workers: Workers = None,
     cold_samples: int = typer.Option(6, "--cold-samples", help="candidates to time on the cold path (each starts a JVM)"),
     limit: Optional[int] = typer.Option(None, "--limit", help="verify at most N candidates"),
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: Json = False,
 ):
     """Warm pool vs one-JVM-per-candidate on the same corpus: median/p90 s per candidate, ratio, wall, RSS."""
     from reflect_env import ToolchainMissing
@@ -151,8 +150,8 @@ def bench_verify(
 @bench_app.command("selfcheck")
 def bench_selfcheck(
     bench: str = typer.Argument(..., help="benchmark: a name under experiments/benchmarks, a directory or a .jsonl"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    profile: Profile = None,
+    json_out: Json = False,
 ):
     """Run every problem's reference as the design; label the problems whose reference fails `harness`
     (kept per benchmark; eval reports leave them out of pass rates). Exit 0 iff every reference passed."""
