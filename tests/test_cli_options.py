@@ -82,3 +82,17 @@ def test_old_and_new_spelling_together_is_one_line_error(args, message, tmp_path
     (tmp_path / "spec.txt").write_text("An 8-bit adder named `Adder` with inputs `a`, `b` and output `sum`.\n")
     r = runner.invoke(app, args)
     assert r.exit_code == 2 and message in r.output, r.output
+
+
+@pytest.mark.parametrize("args", [["check", "Adder.scala"], ["datagen", "1", "--out", "new.jsonl"],
+                                  ["datagen-check", "d.jsonl"], ["bench", "overhead", "-n", "1"]])
+def test_every_command_opens_the_verifier_the_same_way(args, tmp_path, monkeypatch):
+    """agent.cli_util.open_verifier: a verifier that cannot start (here: an unknown profile, found by
+    ReflectEnv itself) is one line and exit 2 in every command, never a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Adder.scala").write_text("class Adder extends Module {}\n")
+    (tmp_path / "d.jsonl").write_text('{"instruction": "x", "input": "", "output": "y"}\n')
+    r = runner.invoke(app, [*args, "--profile", "nosuch"])
+    assert r.exit_code == 2 and (r.exception is None or isinstance(r.exception, SystemExit)), r.exception
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "nosuch" in lines[0] and lines[0].startswith("error:"), r.output

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import err_console, fail, open_verifier, print_json, progress_bar
 from agent.commands.options import Json, Profile, Resume, Workers
 
 
@@ -43,25 +43,12 @@ def datagen(
     if has_data and not resume:
         fail(f"{out} already exists; pass --resume to continue it or choose another --out")
 
-    try:
-        from reflect_env import ReflectEnv, ToolchainMissing
-    except ImportError as e:
-        fail(f"reflect_env is not usable: {e}")
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import TextColumn
 
     want = quotas(n, chosen)
-    progress = Progress(TextColumn("datagen"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                        console=err_console, disable=json_out, transient=False)
     try:
-        env = ReflectEnv(profile=profile, workers=workers)
-    except ToolchainMissing as e:
-        fail(str(e))
-    except ValueError as e:
-        fail(str(e))
-    try:
-        with env, progress:
+        with open_verifier(profile, workers) as env, \
+                progress_bar(TextColumn("{task.fields[rate]}"), quiet=json_out, transient=False) as progress:
             from baselines.datagen.store import load_existing
             try:
                 already = len(load_existing(out).meta) if has_data else 0
@@ -205,16 +192,7 @@ def datagen_check(
         fail(f"dataset is empty: {dataset}")
     if not all(isinstance(r, dict) and "instruction" in r and "output" in r for r in rows):
         fail(f"{dataset}: every row needs 'instruction' and 'output' (Alpaca)")
-    from reflect_env import ReflectEnv, ToolchainMissing
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    try:
-        env = ReflectEnv(profile=profile, workers=workers)
-    except (ToolchainMissing, ValueError) as e:
-        fail(str(e))
-    progress = Progress(TextColumn("recheck"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err_console, disable=json_out)
-    with env, progress:
+    with open_verifier(profile, workers) as env, progress_bar(quiet=json_out, transient=False) as progress:
         bar = progress.add_task("recheck", total=len(rows))
         report = asyncio.run(recheck(rows, reflect_verifier(env), 2 * env.workers, lambda: progress.advance(bar)))
     result = report.as_dict()

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import err_console, fail, print_json, progress_bar
 from agent.commands.options import ApiKey, BaseUrl, Config, Json, Model
 
 llm_app = typer.Typer(help="The model server: is it up, what does it serve.", no_args_is_help=True)
@@ -122,11 +122,8 @@ def bench_llm_cmd(
     """LLM client overhead per request against a zero-latency stub server."""
     from agent.llm.bench import run_client_bench
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("LLM client bench"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, disable=as_json, transient=True) as progress:
-        task = progress.add_task("bench", total=4 * requests)
+    with progress_bar(quiet=as_json) as progress:
+        task = progress.add_task("LLM client bench", total=4 * requests)
         report = run_client_bench(requests, concurrency, tick=lambda: progress.advance(task))
     if as_json:
         print_json(report)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import err_console, fail, print_json, progress_bar
 from agent.commands.options import Json, MaxTokens, Samples, SamplesAlias, Temperature, either
 from agent.local.server import DEFAULT_PORT
 
@@ -18,11 +18,10 @@ app.add_typer(model_app, name="model")
 
 
 def _bar(enabled: bool):
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
-                               TransferSpeedColumn)
+    from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                    TimeRemainingColumn(), console=err_console, disable=not enabled, transient=True)
+    return progress_bar(columns=(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                 TransferSpeedColumn(), TimeRemainingColumn()), quiet=not enabled)
 
 
 @model_app.command("pull")

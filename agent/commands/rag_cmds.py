@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json, read_text_file
+from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
 from agent.commands.options import Json, Profile
 
 rag_app = typer.Typer(help="Chisel API notes and error guide retrieved into prompts (RAG).", no_args_is_help=True)
@@ -33,12 +33,9 @@ def _retriever(profile: str, token_budget: int = 1200):
 
 def _build(r, force: bool, quiet: bool):
     """Build (or open) the index with a progress bar; embedding ~120 notes takes a while on a busy CPU."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from agent.rag.embedder import EmbedderMissing
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, disable=quiet, transient=True) as progress:
+    with progress_bar(quiet=quiet) as progress:
         task = progress.add_task("opening index", total=None)
 
         def on_progress(stage: str, done: int, total: int) -> None:
@@ -135,14 +132,11 @@ def bench_rag_cmd(
         qs = load_queries(path)
     except (ValueError, OSError) as e:
         fail(str(e))
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("RAG bench: {task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, disable=as_json, transient=True) as progress:
-        task = progress.add_task("cold build", total=2 + rounds * len(qs))
+    with progress_bar(quiet=as_json) as progress:
+        task = progress.add_task("RAG bench: cold build", total=2 + rounds * len(qs))
 
         def tick(stage: str) -> None:
-            progress.update(task, advance=1, description=stage)
+            progress.update(task, advance=1, description=f"RAG bench: {stage}")
 
         try:
             report = run_rag_bench(profile or "chisel7", qs, rounds=rounds, tick=tick)

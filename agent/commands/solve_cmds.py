@@ -10,7 +10,7 @@ from typing import Any, Optional
 import typer
 
 from agent.cli import app, bench_app
-from agent.cli_util import check_profile, err_console, fail, print_json, read_text_file
+from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar, read_text_file
 from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
                                     Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
                                     Top, either)
@@ -46,13 +46,11 @@ class _Display:
         self.calls = self.verifies = 0
         self.phase = ""
         self.task_name = task_name
-        self.progress = None
-        if enabled:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                     console=err_console, transient=False)
-            self.task = self.progress.add_task(self._text(), total=None)
+        self.progress = progress_bar(columns=(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()),
+                                     quiet=not enabled, transient=False)
+        self.task = self.progress.add_task(self._text(), total=None)
 
     def _text(self) -> str:
         chains = "  ".join(f"#{i}:{s}" for i, s in sorted(self.chains.items()))
@@ -73,29 +71,14 @@ class _Display:
             self.chains[data["chain"]] = f"r{data['round']} escape"
         elif kind == "budget_stop":
             self.task_name += f" ({data['reason']})"
-        if self.progress is not None:
-            self.progress.update(self.task, description=self._text())
+        self.progress.update(self.task, description=self._text())
 
     def __enter__(self):
-        if self.progress is not None:
-            self.progress.start()
+        self.progress.start()
         return self
 
     def __exit__(self, *exc):
-        if self.progress is not None:
-            self.progress.stop()
-
-
-def _open_env(profile: str | None, workers: int | None = None):
-    """A started ReflectEnv, or a one-line failure (toolchain not set up, workers never ready)."""
-    try:
-        from reflect_env import ReflectEnv
-    except ImportError as e:
-        fail(f"the verifier (reflect_env) is not available: {e}")
-    try:
-        return ReflectEnv(profile=profile or "chisel7", workers=workers)
-    except Exception as e:  # ToolchainMissing, ValueError (profile), worker start-up failures
-        fail(f"cannot start the verifier: {' '.join(str(e).split()) or type(e).__name__}")
+        self.progress.stop()
 
 
 class _BackgroundEnv:
@@ -392,11 +375,9 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
         finally:
             await llm.aclose()
 
-    with StubServer(responder) as stub, _open_env(profile) as env, tempfile.TemporaryDirectory() as tmp:
+    with StubServer(responder) as stub, open_verifier(profile or "chisel7") as env, tempfile.TemporaryDirectory() as tmp:
         env.verify(_bench_reply("Adder8", broken=False).split("```scala\n")[1].split("```")[0], top="Adder8")  # warm
-        from rich.progress import Progress
-
-        with Progress(console=err_console, disable=not progress) as bar:
+        with progress_bar(quiet=not progress, transient=False) as bar:
             job = bar.add_task("overhead bench", total=len(names))
             asyncio.run(bench(stub, env, Path(tmp), bar, job))
     wall = sum(r["wall_s"] for r in rows)

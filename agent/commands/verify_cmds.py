@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json, read_text_file
+from agent.cli_util import err_console, fail, open_verifier, print_json, read_text_file
 from agent.commands.options import AllowBlackbox, Json, Profile, Ref, Strict, Testbench, Top, Workers
 
 
@@ -58,13 +58,12 @@ def check(
         from agent.rundir import check_out_dir
 
         check_out_dir(out)
-    from reflect_env import ReflectEnv, ToolchainMissing
-    from reflect_env.pool import PoolOptions, PoolUnavailable, WorkerDied, WorkerTimeout
+    from reflect_env import ToolchainMissing
+    from reflect_env.pool import PoolUnavailable, WorkerDied, WorkerTimeout
 
     try:
         # One candidate: warming the JVM up first would only add time.
-        with ReflectEnv(profile, workers=1, cold=cold, sim_cycles=cycles,
-                        pool_options=PoolOptions(warmup_rounds=0), allow_blackbox=allow_blackbox) as env:
+        with open_verifier(profile, 1, quick=True, cold=cold, sim_cycles=cycles, allow_blackbox=allow_blackbox) as env:
             res = env.verify(code, top, reference=ref, testbench=tb, mode="strict" if strict else "lenient")
             if out is not None and res.vcd_path:
                 out.mkdir(parents=True, exist_ok=True)
@@ -162,14 +161,14 @@ def bench_selfcheck(
         benchmark = load_benchmark(bench)
     except (BenchmarkError, OSError) as e:
         fail(str(e))
+    from contextlib import ExitStack
+
     envs: list = []
+    opened = ExitStack()
 
     def env_factory():
         if not envs:  # only problems with a Chisel reference need the JVM
-            from reflect_env import ReflectEnv
-            from reflect_env.pool import PoolOptions
-
-            envs.append(ReflectEnv(profile, workers=1, pool_options=PoolOptions(warmup_rounds=0)))
+            envs.append(opened.enter_context(open_verifier(profile, 1, quick=True)))
         return envs[0]
 
     def progress(pid: str, p: dict) -> None:
@@ -183,8 +182,7 @@ def bench_selfcheck(
     except ToolchainMissing as e:
         fail(str(e))
     finally:
-        for env in envs:
-            env.close()
+        opened.close()
     if json_out:
         print_json(report)
     else:
