@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from agent.cli import app
-from agent.cli_util import check_profile, err_console, fail, print_json
+from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
 from agent.commands.options import (AllowBlackbox, BaseUrl, CompileOnly, Concurrency, Config, Depth, Json, Limit,
                                     Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
                                     Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature, Workers,
@@ -39,6 +39,34 @@ def _default_out(kind: str, bench_name: str) -> Path:
     return Path("runs") / f"{kind}-{bench_name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
+class _RunBar:
+    """The eval/sweep progress bar, fed by the runner's on_progress; drawn from the first problem on
+    (a run that fails before, e.g. server down, prints its one error line and nothing else)."""
+
+    def __init__(self, kind: str, quiet: bool):
+        from rich.progress import TaskID, TextColumn
+
+        self.kind = kind
+        self.bar = progress_bar(TextColumn("done, compile pass {task.fields[compiled]}{task.fields[functional]}"),
+                                quiet=quiet, transient=False)
+        self.job: TaskID | None = None
+
+    def __call__(self, p) -> None:
+        if self.job is None:
+            self.bar.start()
+            self.job = self.bar.add_task(self.kind, total=p.total, compiled=0, functional="")
+        # functional only over the problems it was scored on (those with a reference or testbench)
+        self.bar.update(self.job, completed=p.done, total=p.total, compiled=p.compiled,
+                        functional=f", functional pass {p.functional}/{p.checked}" if p.checked else "")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.job is not None:
+            self.bar.stop()
+
+
 def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     from agent.eval.records import ResultsLogError
     from agent.eval.replay import ReplayError
@@ -46,11 +74,15 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     from agent.rundir import check_resume_dir, claim_run_dir
     from reflect_env.toolchain import ToolchainMissing
 
+    def env_factory():  # after resolve_settings: opts holds the profile and workers that run
+        return open_verifier(opts.profile, opts.workers, allow_blackbox=opts.allow_blackbox)
+
     if opts.resume:
         check_resume_dir(opts.out)
     with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
         try:
-            outcome = run_benchmark(bench, opts)
+            with _RunBar(opts.kind, quiet=as_json) as bar:
+                outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar)
         except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
             fail(str(e))
         except ImportError as e:
