@@ -2,12 +2,19 @@
 still accepted as hidden aliases."""
 from __future__ import annotations
 
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from agent.cli import app
 
+REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
 
@@ -96,3 +103,32 @@ def test_every_command_opens_the_verifier_the_same_way(args, tmp_path, monkeypat
     assert r.exit_code == 2 and (r.exception is None or isinstance(r.exception, SystemExit)), r.exception
     lines = [line for line in r.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "nosuch" in lines[0] and lines[0].startswith("error:"), r.output
+
+
+COMMAND_MODULES = sorted(p.stem for p in (REPO / "agent" / "commands").glob("*.py") if p.stem != "__init__")
+
+
+def test_no_command_module_imports_the_cli():
+    """agent.cli imports the command modules and registers their commands; none imports agent.cli back
+    (anywhere in the file, function-level imports included), so there is no import circle."""
+    assert {"solve_cmds", "eval_cmds", "verify_cmds", "options"} <= set(COMMAND_MODULES)
+    for name in COMMAND_MODULES:
+        tree = ast.parse((REPO / "agent" / "commands" / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                targets = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            assert not [t for t in targets if t == "agent.cli" or t.startswith("agent.cli.")], (name, node.lineno)
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_each_command_module_imports_alone(name):
+    """In a fresh interpreter, a command module imports on its own and does not pull agent.cli in."""
+    code = (f"import sys, agent.commands.{name}; "
+            "sys.exit('agent.cli was imported' if 'agent.cli' in sys.modules else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr[-2000:]

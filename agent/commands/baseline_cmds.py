@@ -8,12 +8,14 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
 from agent.cli_util import err_console, fail, open_verifier, print_json, progress_bar
 from agent.commands.options import Json, Profile, Resume, Workers
 
+# The commands of this module; agent.cli adds them to `agent`.
+commands = typer.Typer()
 
-@app.command()
+
+@commands.command()
 def datagen(
     n: int = typer.Argument(..., help="How many verified samples the output should hold in total."),
     workers: Workers = None,
@@ -114,7 +116,7 @@ def _print_stats(stats: dict) -> None:
     )
 
 
-@app.command()
+@commands.command()
 def train(
     config: Path = typer.Argument(..., help="Training config YAML (see baselines/qlora/configs/qwen14b_qlora.yaml)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate config and data, tokenize, print the plan; no model load."),
@@ -170,7 +172,7 @@ def train(
                           f"summary in {cfg.output_dir}/train_summary.json", highlight=False)
 
 
-@app.command("datagen-check")
+@commands.command("datagen-check")
 def datagen_check(
     dataset: Path = typer.Argument(..., help="Alpaca JSONL (from agent datagen, or any other)."),
     workers: Workers = None,

@@ -6,12 +6,14 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
 from agent.commands.options import (AllowBlackbox, BaseUrl, CompileOnly, Concurrency, Config, Depth, Json, Limit,
                                     Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
                                     Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature, Workers,
                                     either)
+
+# The commands of this module; agent.cli adds them to `agent`.
+commands = typer.Typer()
 
 
 def _parse_ints(text: str, what: str, minimum: int) -> list[int]:
@@ -118,7 +120,7 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         raise typer.Exit(1)
 
 
-@app.command("eval")
+@commands.command("eval")
 def eval_cmd(
     bench: str = typer.Argument(..., help="eval-set JSONL, VerilogEval dir, own YAML dir, or a name (own, verilogeval_mini)"),
     samples: Samples = None,
@@ -186,7 +188,7 @@ def _check_config(config: Path | None) -> None:
         fail(f"config file not found: {config}")
 
 
-@app.command("sweep")
+@commands.command("sweep")
 def sweep_cmd(
     bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in the --grid file)"),
     samples: SamplesGrid = None,
@@ -253,7 +255,7 @@ def sweep_cmd(
     _execute(bench_obj, opts, as_json, default_out=out is None)
 
 
-@app.command("report")
+@commands.command("report")
 def report_cmd(
     run_dir: Path = typer.Argument(..., help="a run directory written by agent eval / agent sweep"),
     as_json: Json = False,
@@ -275,7 +277,7 @@ def report_cmd(
         err_console.print(f"report written: {run_dir / 'report.md'} ({stats['passed']}/{stats['total']} passed)")
 
 
-@app.command("compare")
+@commands.command("compare")
 def compare_cmd(
     run_a: Path = typer.Argument(..., help="baseline run directory (A)"),
     run_b: Path = typer.Argument(..., help="run directory to compare against it (B)"),

@@ -8,14 +8,17 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, print_json, progress_bar
 from agent.commands.options import ApiKey, BaseUrl, Config, Json, Model
 
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
+
 llm_app = typer.Typer(help="The model server: is it up, what does it serve.", no_args_is_help=True)
 config_app = typer.Typer(help="The configuration: defaults < file < env vars < flags.", no_args_is_help=True)
-app.add_typer(llm_app, name="llm")
-app.add_typer(config_app, name="config")
+commands.add_typer(llm_app, name="llm")
+commands.add_typer(config_app, name="config")
 
 
 def _load(config: Path | None, **overrides):
@@ -113,7 +116,7 @@ def _flatten(data: dict, prefix: str = ""):
             yield prefix + k, v
 
 
-@bench_app.command("llm")
+@bench_commands.command("llm")
 def bench_llm_cmd(
     requests: int = typer.Option(200, "--requests", min=10, help="requests per phase"),
     concurrency: int = typer.Option(8, "--concurrency", min=1, help="max requests in flight (burst phase)"),

@@ -7,14 +7,17 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, print_json, progress_bar
 from agent.commands.options import Json, MaxTokens, Samples, SamplesAlias, Temperature, either
 from agent.local.server import DEFAULT_PORT
 
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
+
 model_app = typer.Typer(help="Local GGUF models: pull the built-in one, add your own, list them.",
                         no_args_is_help=True)
-app.add_typer(model_app, name="model")
+commands.add_typer(model_app, name="model")
 
 
 def _bar(enabled: bool):
@@ -99,7 +102,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-@app.command("serve")
+@commands.command("serve")
 def serve_cmd(
     model: Optional[str] = typer.Option(None, "--model", help="registered name, served name or .gguf path "
                                                               "(vllm: a Hugging Face name or directory)"),
@@ -144,7 +147,7 @@ def serve_cmd(
         server.stop()
 
 
-@bench_app.command("engine")
+@bench_commands.command("engine")
 def bench_engine_cmd(
     engine: str = typer.Option("llama-server", "--engine", help="llama-server or llama-cpp-python"),
     spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the problem (its generate prompt is sent)"),

@@ -6,12 +6,15 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
 from agent.commands.options import Json, Profile
 
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
+
 rag_app = typer.Typer(help="Chisel API notes and error guide retrieved into prompts (RAG).", no_args_is_help=True)
-app.add_typer(rag_app, name="rag")
+commands.add_typer(rag_app, name="rag")
 
 
 def _retriever(profile: str, token_budget: int = 1200):
@@ -113,7 +116,7 @@ def query_cmd(
             out.print(n.text, markup=False, highlight=False)
 
 
-@bench_app.command("rag")
+@bench_commands.command("rag")
 def bench_rag_cmd(
     profile: Profile = None,
     queries: Optional[Path] = typer.Option(None, "--queries", help="labelled YAML set (default tests/data/rag_queries.yaml)"),

@@ -9,11 +9,14 @@ from typing import Any, Optional
 
 import typer
 
-from agent.cli import app, bench_app
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar, read_text_file
 from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
                                     Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
                                     Top, either)
+
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
 
 def _slug(text: str) -> str:
@@ -114,7 +117,7 @@ class _BackgroundEnv:
         await asyncio.to_thread(env.close)
 
 
-@app.command("solve")
+@commands.command("solve")
 def solve_cmd(
     spec_file: Path = typer.Argument(..., help="text file with the natural-language specification"),
     samples: Samples = None,
@@ -288,7 +291,7 @@ def _open_retriever(enabled: bool, profile: str = "chisel7"):
         return None
 
 
-@bench_app.command("overhead")
+@bench_commands.command("overhead")
 def bench_overhead_cmd(
     tasks: int = typer.Option(4, "--tasks", min=1, help="how many tasks to solve"),
     samples: Samples = None,

@@ -7,12 +7,15 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
 from agent.cli_util import err_console, fail, open_verifier, print_json, read_text_file
 from agent.commands.options import AllowBlackbox, Json, Profile, Ref, Strict, Testbench, Top, Workers
 
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
-@app.command()
+
+@commands.command()
 def setup(
     profile: Profile = None,
     all_profiles: bool = typer.Option(False, "--all", help="set up every profile"),
@@ -35,7 +38,7 @@ def setup(
             fail(str(e).splitlines()[0] if isinstance(e, ValueError) else str(e))
 
 
-@app.command()
+@commands.command()
 def check(
     file: Path = typer.Argument(..., help="Chisel source file to verify"),
     top: Top = None,
@@ -107,7 +110,7 @@ def _show(file: Path, res) -> None:
         con.print(f"  note: {n}")
 
 
-@bench_app.command("verify")
+@bench_commands.command("verify")
 def bench_verify(
     evalset: Optional[Path] = typer.Option(None, "--evalset", help="also verify the reference_code of an eval_set JSONL"),
     own: bool = typer.Option(True, "--own/--no-own", help="include the own benchmark's reference modules"),
@@ -146,7 +149,7 @@ def bench_verify(
         f"{report['max_rss_mb']:.0f} MB")
 
 
-@bench_app.command("selfcheck")
+@bench_commands.command("selfcheck")
 def bench_selfcheck(
     bench: str = typer.Argument(..., help="benchmark: a name under experiments/benchmarks, a directory or a .jsonl"),
     profile: Profile = None,
