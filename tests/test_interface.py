@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm import LLMClient, LLMConfig
+from agent.config import LLMConfig
+from agent.llm import LLMClient
 from agent.llm.stub_server import Reply, StubServer
 from agent.oracle_free import InterfaceError, from_model_answer, parse_interface, parse_ports_flag
 from agent.search import SolveConfig, solve

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm import LLMClient, LLMConfig
+from agent.config import LLMConfig
+from agent.llm import LLMClient
 from agent.prompting import PromptBuilder
 from agent.search import SolveConfig, infer_top, solve
 from agent.task import Task

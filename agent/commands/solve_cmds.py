@@ -346,7 +346,8 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
 
     from agent.llm.stub_server import Reply, StubServer
 
-    from agent.llm import LLMClient, LLMConfig
+    from agent.config import LLMConfig
+    from agent.llm import LLMClient
     from agent.search import SolveConfig, solve
     from agent.task import Task
     from agent.trace import Trace
