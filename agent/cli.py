@@ -1,5 +1,7 @@
-"""The `agent` command. Each sub-command lives in its own module under agent/commands/; this file
-only creates the apps they register on and imports them."""
+"""The `agent` command. Each area's commands live in a module under agent/commands/ that knows nothing of
+this one: it declares them on its own typer apps (`commands`, and `bench_commands` for its benchmarks) and
+this file puts them together, so importing a command module never imports the CLI (no import circle;
+tests/test_cli_options.py checks)."""
 from __future__ import annotations
 
 import os
@@ -8,6 +10,9 @@ import typer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing may reach a model hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from agent.commands import (baseline_cmds, eval_cmds, llm_cmds, model_cmds, rag_cmds,  # noqa: E402
+                            solve_cmds, verify_cmds)
 
 app = typer.Typer(
     name="agent",
@@ -19,11 +24,16 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks that produce the numbers in docs/BENCHMARKS.md.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 
-# Importing a command module registers its commands on `app` / `bench_app`.
-from agent.commands import verify_cmds  # noqa: E402,F401  setup, check, bench verify
-from agent.commands import eval_cmds  # noqa: E402,F401  eval, sweep, report
-from agent.commands import solve_cmds  # noqa: E402,F401  solve, bench overhead
-from agent.commands import baseline_cmds  # noqa: E402,F401  datagen, train
-from agent.commands import llm_cmds  # noqa: E402,F401  llm ping, config show, bench llm
-from agent.commands import rag_cmds  # noqa: E402,F401  rag build, rag query, bench rag
-from agent.commands import model_cmds  # noqa: E402,F401  model pull/add/list, serve
+# In the order `agent --help` lists them.
+app.add_typer(verify_cmds.commands)  # setup, check
+app.add_typer(eval_cmds.commands)  # eval, sweep, report, compare
+app.add_typer(solve_cmds.commands)  # solve
+app.add_typer(baseline_cmds.commands)  # datagen, train, datagen-check
+app.add_typer(llm_cmds.commands)  # llm ping, config show
+app.add_typer(rag_cmds.commands)  # rag build, rag query
+app.add_typer(model_cmds.commands)  # model pull/add/list, serve
+bench_app.add_typer(verify_cmds.bench_commands)  # bench verify, bench selfcheck
+bench_app.add_typer(solve_cmds.bench_commands)  # bench overhead
+bench_app.add_typer(llm_cmds.bench_commands)  # bench llm
+bench_app.add_typer(rag_cmds.bench_commands)  # bench rag
+bench_app.add_typer(model_cmds.bench_commands)  # bench engine

@@ -15,9 +15,9 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
-from agent.llm.client import LLMConfig
+from reflect_env.toolchain import cache_dir
 
 if TYPE_CHECKING:
     from agent.search import SolveConfig
@@ -27,6 +27,44 @@ LOCAL_CONFIG_NAME = "chisel-agent.toml"
 
 class ConfigError(ValueError):
     """A config file or override that cannot be used; the message is one line."""
+
+
+# -- [llm]: the model server (the client, agent.llm.client, takes this) --------------------------------
+
+DEFAULT_MODEL = "Qwen/Qwen2.5-Coder-14B-Instruct"
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / "llm_cache.sqlite"
+
+
+class LLMConfig(BaseModel):
+    base_url: str = "http://localhost:8000/v1"
+    api_key: str = Field(default="EMPTY", repr=False)
+    model: str = DEFAULT_MODEL
+    timeout_s: float = Field(default=180.0, gt=0)
+    max_retries: int = Field(default=4, ge=0)         # retries after the first attempt
+    # Requests in flight at once, per client; lowered to the server's parallel slots when it says
+    # (llama-server's /props `total_slots`). A server that runs fewer at once queues the rest, and a
+    # queued request's timeout runs while it waits: set this to its slots (1 for llama-cpp-python).
+    max_concurrency: int = Field(default=8, ge=1)
+    cache_path: Path | None = Field(default_factory=default_cache_path)
+    use_cache: bool = True
+    retry_backoff_s: float = Field(default=1.0, ge=0)       # first backoff; doubles per retry, jittered
+    retry_backoff_max_s: float = Field(default=30.0, ge=0)  # cap for one wait, Retry-After included
+
+    model_config = {"extra": "forbid"}
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        # Without a scheme the HTTP layer fails with a misleading "connection closed" much later.
+        from urllib.parse import urlparse
+
+        u = urlparse(v.strip())
+        if u.scheme not in ("http", "https") or not u.netloc:
+            raise ValueError("base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
+        return v.strip()
 
 
 class Budgets(BaseModel):

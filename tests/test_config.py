@@ -159,7 +159,7 @@ def test_bad_override_and_bad_env_value(clean, monkeypatch):
 def test_every_key_is_documented():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
     from agent.config import Budgets
-    from agent.llm import LLMConfig
+    from agent.config import LLMConfig
     names = [k for k in AgentConfig.model_fields if k not in ("llm", "budgets")]
     names += [f"llm.{k}" for k in LLMConfig.model_fields] + [f"budgets.{k}" for k in Budgets.model_fields]
     missing = [n for n in names if f"`{n}`" not in doc]

@@ -125,7 +125,8 @@ def test_eval_scores_function_separately_from_what_the_search_saw(tmp_path):
 
     common = ["-n", "1", "-k", "1", "--depth", "1", "--no-rag", "--no-cache", "--workers", "1", "--json"]
     with StubServer(reply) as stub:
-        plain = run_agent("eval", bench, "--base-url", stub.base_url, *common, "--out", tmp_path / "plain")
+        # without --json, to see the progress bar's last line
+        plain = run_agent("eval", bench, "--base-url", stub.base_url, *common[:-1], "--out", tmp_path / "plain")
         plain_requests = len(stub.requests)
         stub.clear()
         oracle = run_agent("eval", bench, "--base-url", stub.base_url, "--oracle-feedback", *common,
@@ -136,8 +137,9 @@ def test_eval_scores_function_separately_from_what_the_search_saw(tmp_path):
                                 "--out", tmp_path / "compile")
     for proc in (plain, oracle, seed_metric):
         assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "compile pass" not in oracle.stderr  # --json: no progress bar
 
-    s = json_out(plain)
+    s = json_out(run_agent("report", tmp_path / "plain", "--json"))  # the statistics eval --json prints
     assert plain_requests == 2 and s["oracle_feedback"] is False and s["headline_metric"] == "functional"
     assert (s["compile_pass"]["passed"], s["functional_pass"]["passed"], s["functional_pass"]["total"]) == (2, 1, 2)
     assert s["passed"] == 1 and s["by_failure"] == {"sim_mismatch": 1}

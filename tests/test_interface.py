@@ -3,7 +3,6 @@
 (stub model over real HTTP, real verifier)."""
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -12,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm import LLMClient, LLMConfig
 from agent.llm.stub_server import Reply, StubServer
 from agent.oracle_free import InterfaceError, from_model_answer, parse_interface, parse_ports_flag
-from agent.search import SolveConfig, solve
+from agent.search import SolveConfig
 from agent.task import Task
-from agent.trace import Trace, load_trace
+from agent.trace import load_trace
 from reflect_env.interface import Interface, SpecPort, check_ports
 from reflect_env.sim.ports import Port
+from tests.helpers import run_solve
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = "Write a Chisel module named `Adder`: two 8-bit inputs a, b and an 8-bit output sum = a + b (wrapping)."
@@ -133,29 +132,6 @@ def test_wider_output_direction_and_missing_port_are_contradictions():
 
 
 # ---- agent solve with no reference (stub model, real verifier) -------------------------------------
-
-@pytest.fixture(scope="module")
-def env():
-    from reflect_env import ReflectEnv, ToolchainMissing
-
-    try:
-        e = ReflectEnv(profile="chisel7", workers=1)
-    except ToolchainMissing as err:
-        pytest.skip(f"chisel7 toolchain not set up: {err}")
-    with e:
-        yield e
-
-
-def run_solve(stub, task, cfg, env, run_dir):
-    async def main():
-        llm = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False, max_retries=1, retry_backoff_s=0.01))
-        try:
-            with Trace(run_dir) as trace:
-                return await solve(task, cfg, llm=llm, env=env, trace=trace)
-        finally:
-            await llm.aclose()
-    return asyncio.run(main())
-
 
 def test_nine_bit_adder_is_not_solved_without_a_reference(env, tmp_path):
     """The issue's case: the spec says an 8-bit `sum`; a `+&` design with a 9-bit `sum` compiles

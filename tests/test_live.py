@@ -70,7 +70,7 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
     """The README's first command: nothing configured, nothing served -> the embedded server answers,
     every candidate is verified, and no server is left behind. Whether the 1.5B model solves it at
     temperature 0 is the model's business; the test holds the run to what it reports."""
-    from agent.llm.client import LLMConfig
+    from agent.config import LLMConfig
     from agent.local.embedded import answers
 
     if answers(LLMConfig().base_url):

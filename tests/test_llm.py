@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from agent.llm import Completion, LLMClient, LLMConfig, LLMRequestError, LLMUnavailable
+from agent.config import LLMConfig
+from agent.llm import Completion, LLMClient, LLMRequestError, LLMUnavailable
 from agent.llm.cache import ResponseCache, request_key
 from agent.llm.client import parse_completion
 from agent.llm.stub_server import (

@@ -84,7 +84,8 @@ def test_a_lease_with_no_worker_left_ends_in_a_clear_error_in_bounded_time(orpha
 def test_the_search_ends_with_verifier_unavailable_not_a_crash_verdict(orphaned_env):
     """Agent side: the solve stops with VerifierUnavailable (the CLI's one-line error) instead of
     scoring every candidate as a crash."""
-    from agent.llm import LLMClient, LLMConfig
+    from agent.config import LLMConfig
+    from agent.llm import LLMClient
     from agent.llm.stub_server import Reply, StubServer
     from agent.search import SolveConfig, VerifierUnavailable, solve
     from agent.task import Task

@@ -277,7 +277,7 @@ class Adder8 extends Module {
 @pytest.fixture
 def nothing_served(env, monkeypatch):
     """No server configured anywhere and none answering at the default URL; the model is the fake GGUF."""
-    from agent.llm.client import LLMConfig
+    from agent.config import LLMConfig
     from agent.local.embedded import answers
 
     for var in ("OPENAI_BASE_URL", "CHISEL_AGENT_BASE_URL", "OPENAI_API_KEY", "CHISEL_AGENT_API_KEY"):

@@ -3,7 +3,6 @@ and the `agent solve` CLI. One ReflectEnv is shared by the module; each test com
 designs."""
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -12,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm import LLMClient, LLMConfig
 from agent.prompting import PromptBuilder
-from agent.search import SolveConfig, infer_top, solve
+from agent.search import SolveConfig, infer_top
 from agent.task import Task
 from agent.trace import Trace, load_trace
+from tests.helpers import run_solve
 from agent.llm.stub_server import Reply, StubServer, http_error, refused_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,41 +54,6 @@ def fenced(code: str) -> str:
     return f"Here is the design.\n\n```scala\n{code}```\n"
 
 
-@pytest.fixture(scope="module")
-def toolchain_ready():
-    try:
-        from reflect_env import ToolchainMissing, toolchain
-
-        toolchain("chisel7")
-    except (ImportError, ToolchainMissing) as e:
-        pytest.skip(f"chisel7 toolchain not set up: {e}")
-
-
-@pytest.fixture(scope="module")
-def env(toolchain_ready):
-    try:
-        from reflect_env import ReflectEnv, ToolchainMissing
-    except ImportError as e:
-        pytest.skip(f"reflect_env.ReflectEnv not available: {e}")
-    try:
-        e = ReflectEnv(profile="chisel7", workers=1)
-    except (ImportError, ToolchainMissing) as err:
-        pytest.skip(f"verifier not usable here: {err}")
-    with e:
-        yield e
-
-
-def run_solve(stub, task, cfg, env, tmp_path, **kw):
-    async def main():
-        llm = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False, max_retries=2, retry_backoff_s=0.01))
-        try:
-            with Trace(tmp_path / "run") as trace:
-                return await solve(task, cfg, llm=llm, env=env, trace=trace, **kw)
-        finally:
-            await llm.aclose()
-    return asyncio.run(main())
-
-
 def cfg(**kw):
     return SolveConfig(**{"k": 1, "depth": 2, "rag": False, "seed": 7, **kw})
 
@@ -98,7 +62,7 @@ def cfg(**kw):
 
 def test_missing_util_import_fixed_without_a_repair_call(env, tmp_path):
     with StubServer([Reply(fenced(SHIFT_NO_UTIL))]) as stub:
-        res = run_solve(stub, Task(id="shift", spec=SHIFT_SPEC, top="ShiftReg4"), cfg(k=2), env, tmp_path)
+        res = run_solve(stub, Task(id="shift", spec=SHIFT_SPEC, top="ShiftReg4"), cfg(k=2), env, tmp_path / "run")
         assert stub.requests[0]["n"] == 2
     assert res.solved and res.llm_calls == 1
     assert res.chains[0].first_pass_round == 0
@@ -114,7 +78,7 @@ def test_missing_util_import_fixed_without_a_repair_call(env, tmp_path):
 def test_no_fix_leaves_the_import_error_to_the_model(env, tmp_path):
     with StubServer([Reply(fenced(SHIFT_NO_UTIL))]) as stub:
         res = run_solve(stub, Task(id="shift", spec=SHIFT_SPEC, top="ShiftReg4"), cfg(depth=0, fix=False), env,
-                        tmp_path)
+                        tmp_path / "run")
     assert not res.solved and res.llm_calls == 1
     assert res.chains[0].attempts[0].fixes == []
     assert res.category in ("missing_import", "not_found")
@@ -123,7 +87,7 @@ def test_no_fix_leaves_the_import_error_to_the_model(env, tmp_path):
 
 def test_syntax_error_repaired_in_round_one_with_diagnostics_in_prompt(env, tmp_path):
     with StubServer([Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path)
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path / "run")
         requests = stub.requests
     assert res.solved and res.llm_calls == 2 and res.chains[0].first_pass_round == 1
     first = res.chains[0].attempts[0]
@@ -140,7 +104,7 @@ def test_syntax_error_repaired_in_round_one_with_diagnostics_in_prompt(env, tmp_
 def test_repeating_the_same_error_escapes_to_a_fresh_sample(env, tmp_path):
     script = [Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]
     with StubServer(script) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3), env, tmp_path)
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3), env, tmp_path / "run")
         requests = stub.requests
     assert res.solved and res.chains[0].first_pass_round == 2
     attempts = res.chains[0].attempts
@@ -155,7 +119,7 @@ def test_escape_off_keeps_repairing_a_stalled_chain(env, tmp_path):
     # The ablation "without escape": the same error twice does not restart from the generate prompt.
     script = [Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]
     with StubServer(script) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3, escape=False), env, tmp_path)
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3, escape=False), env, tmp_path / "run")
         requests = stub.requests
     assert res.solved and res.chains[0].first_pass_round == 2
     assert [a.escaped for a in res.chains[0].attempts] == [False, False, False]
@@ -175,21 +139,21 @@ def test_import_hints_off_leaves_them_out_of_the_prompt(env, tmp_path):
 def test_select_all_records_every_chain(env, tmp_path):
     # Chain 0 passes at once, chain 1 (syntax error) after one repair.
     with StubServer([Reply([fenced(ADDER), fenced(ADDER_SYNTAX)]), Reply(fenced(ADDER))]) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(k=2, select="all"), env, tmp_path)
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(k=2, select="all"), env, tmp_path / "run")
     assert [c.first_pass_round for c in res.chains] == [0, 1]
     assert res.llm_calls == 2
 
 
 def test_transient_server_error_is_retried(env, tmp_path):
     with StubServer([http_error(500), Reply(fenced(ADDER))]) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path)
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path / "run")
         assert len(stub.requests) == 2
     assert res.solved and res.llm_calls == 1
 
 
 def test_llm_call_budget_stops_cleanly(env, tmp_path):
     with StubServer([Reply(fenced(ADDER_SYNTAX))], default=Reply(fenced(ADDER))) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(max_llm_calls=1), env, tmp_path)
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(max_llm_calls=1), env, tmp_path / "run")
         assert len(stub.requests) == 1
     assert not res.solved and res.stop_reason.startswith("budget") and res.category == "syntax"
     assert load_trace(tmp_path / "run").of_kind("budget_stop")
@@ -229,7 +193,7 @@ def test_chisel3_era_sample_is_fixed_for_chisel7(env, tmp_path):
     after the fixers alone: one LLM call, round 0."""
     with StubServer([Reply(fenced(DRIFT))]) as stub:
         res = run_solve(stub, Task(id="drift", spec="A module named `Drift`.", top="Drift"), cfg(depth=0), env,
-                        tmp_path)
+                        tmp_path / "run")
     assert res.solved and res.llm_calls == 1, res.error_log
     fixers = {f.fixer for f in res.chains[0].attempts[0].fixes}
     assert fixers == {"harness", "api_drift", "imports"}
@@ -245,7 +209,7 @@ def test_sim_mismatch_repair_prompt_carries_mismatches(env, tmp_path):
     wrong = ADDER.replace("io.a + io.b", "io.a - io.b")
     with StubServer([Reply(fenced(wrong)), Reply(fenced(ADDER))]) as stub:
         res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder", reference=ADDER_REF_SV), cfg(), env,
-                        tmp_path)
+                        tmp_path / "run")
         repair_text = stub.requests[1]["messages"][-1]["content"]
     first = res.chains[0].attempts[0]
     assert first.stage == "simulate" and first.category == "sim_mismatch"
@@ -264,7 +228,7 @@ class _NoVerify:
 
 def test_request_failing_for_good_is_reported_not_raised(tmp_path):
     with StubServer([http_error(400, "bad request: context too long")]) as stub:
-        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"), cfg(), _NoVerify(), tmp_path)
+        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"), cfg(), _NoVerify(), tmp_path / "run")
     assert not res.solved and res.category == "llm_error"
     assert "context too long" in res.stop_reason
     assert load_trace(tmp_path / "run").of_kind("llm_error")
@@ -274,7 +238,7 @@ def test_request_parameters_and_rendered_prompt(tmp_path):
     # No code in the reply: extraction fails, the chain escapes (no verification needed).
     with StubServer([Reply("I am not sure.")], default=Reply("Still no code.")) as stub:
         res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"),
-                        cfg(k=3, depth=1, max_tokens=321, temperature=0.3), _NoVerify(), tmp_path)
+                        cfg(k=3, depth=1, max_tokens=321, temperature=0.3), _NoVerify(), tmp_path / "run")
         first, escape = stub.requests[0], stub.requests[1]
     assert (first["n"], first["temperature"], first["max_tokens"], first["seed"], first["top_p"]) == (3, 0.3, 321, 7, 0.95)
     expected = PromptBuilder("chisel7").generate(ADDER_SPEC, "Adder").messages
@@ -288,7 +252,7 @@ def test_request_parameters_and_rendered_prompt(tmp_path):
 def test_truncated_reply_is_categorized(tmp_path):
     cut = fenced(ADDER)[:120]
     with StubServer([Reply(cut, finish_reasons="length")]) as stub:
-        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"), cfg(depth=0), _NoVerify(), tmp_path)
+        res = run_solve(stub, Task(id="a", spec=ADDER_SPEC, top="Adder"), cfg(depth=0), _NoVerify(), tmp_path / "run")
     assert res.category == "truncated" and res.chains[0].attempts[0].stage == "extract"
 
 
@@ -450,7 +414,7 @@ def test_retrieved_notes_reach_the_generate_and_repair_prompts(env, tmp_path):
     spec = SHIFT_SPEC + " Build the next state by concatenating with Cat."
     with StubServer([Reply(fenced(SHIFT_NO_UTIL)), Reply(fenced(shift_ok))]) as stub:
         res = run_solve(stub, Task(id="shift", spec=spec, top="ShiftReg4"), cfg(rag=True, fix=False), env,
-                        tmp_path, retriever=Retriever("chisel7"))
+                        tmp_path / "run", retriever=Retriever("chisel7"))
         prompts = [json.dumps(r["messages"]) for r in stub.requests]
     assert res.solved and res.llm_calls == 2
     retrievals = load_trace(tmp_path / "run").of_kind("retrieval")

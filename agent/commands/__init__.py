@@ -1,1 +1,2 @@
-"""CLI command modules: one per area, each registering on agent.cli.app."""
+"""CLI command modules: one per area, each declaring its commands on its own typer apps; agent.cli
+puts them together (a command module never imports agent.cli)."""

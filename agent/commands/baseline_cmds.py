@@ -8,20 +8,23 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import err_console, fail, open_verifier, print_json, progress_bar
+from agent.commands.options import Json, Profile, Resume, Workers
+
+# The commands of this module; agent.cli adds them to `agent`.
+commands = typer.Typer()
 
 
-@app.command()
+@commands.command()
 def datagen(
     n: int = typer.Argument(..., help="How many verified samples the output should hold in total."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Warm JVM workers (default: one per core)."),
+    workers: Workers = None,
     seed: int = typer.Option(0, "--seed", help="Same seed, same samples."),
     out: Path = typer.Option(Path("data/chisel_synth.jsonl"), "--out", "-o", help="Alpaca JSONL to write."),
     levels: str = typer.Option("L1,L2,L3,L4", "--levels", help="Comma-separated: L1,L2,L3,L4,util."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Toolchain profile (chisel7, chisel6)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue a run that wrote to the same --out."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object with the stats."),
+    profile: Profile = None,
+    resume: Resume = False,
+    json_out: Json = False,
 ) -> None:
     """Generate N template samples following the seed's curriculum, each verified on the real toolchain."""
     from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
@@ -31,8 +34,6 @@ def datagen(
 
     if n <= 0:
         fail(f"N must be positive, got {n}")
-    if workers is not None and workers <= 0:
-        fail(f"--workers must be positive, got {workers}")
     try:
         chosen = parse_levels(levels)
     except ValueError as e:
@@ -44,25 +45,12 @@ def datagen(
     if has_data and not resume:
         fail(f"{out} already exists; pass --resume to continue it or choose another --out")
 
-    try:
-        from reflect_env import ReflectEnv, ToolchainMissing
-    except ImportError as e:
-        fail(f"reflect_env is not usable: {e}")
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import TextColumn
 
     want = quotas(n, chosen)
-    progress = Progress(TextColumn("datagen"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                        console=err_console, disable=json_out, transient=False)
     try:
-        env = ReflectEnv(profile=profile, workers=workers)
-    except ToolchainMissing as e:
-        fail(str(e))
-    except ValueError as e:
-        fail(str(e))
-    try:
-        with env, progress:
+        with open_verifier(profile, workers) as env, \
+                progress_bar(TextColumn("{task.fields[rate]}"), quiet=json_out, transient=False) as progress:
             from baselines.datagen.store import load_existing
             try:
                 already = len(load_existing(out).meta) if has_data else 0
@@ -128,14 +116,14 @@ def _print_stats(stats: dict) -> None:
     )
 
 
-@app.command()
+@commands.command()
 def train(
     config: Path = typer.Argument(..., help="Training config YAML (see baselines/qlora/configs/qwen14b_qlora.yaml)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate config and data, tokenize, print the plan; no model load."),
     data: Optional[list[Path]] = typer.Option(None, "--data", help="Override data.train_files (repeatable)."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Override output_dir."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override training.max_steps (smoke runs)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object (the plan, or the run summary)."),
+    json_out: Json = False,
 ) -> None:
     """QLoRA fine-tune (the seed's baseline recipe) and save the LoRA adapter for vLLM --enable-lora."""
     from baselines.qlora.config import ConfigError, load_config
@@ -184,12 +172,12 @@ def train(
                           f"summary in {cfg.output_dir}/train_summary.json", highlight=False)
 
 
-@app.command("datagen-check")
+@commands.command("datagen-check")
 def datagen_check(
     dataset: Path = typer.Argument(..., help="Alpaca JSONL (from agent datagen, or any other)."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Warm JVM workers (default: one per core)."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Toolchain profile (chisel7, chisel6)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    workers: Workers = None,
+    profile: Profile = None,
+    json_out: Json = False,
 ) -> None:
     """Re-verify a dataset: the instruction names the class, the class exists, the code passes strict verification."""
     from baselines.datagen.engine import reflect_verifier
@@ -206,16 +194,7 @@ def datagen_check(
         fail(f"dataset is empty: {dataset}")
     if not all(isinstance(r, dict) and "instruction" in r and "output" in r for r in rows):
         fail(f"{dataset}: every row needs 'instruction' and 'output' (Alpaca)")
-    from reflect_env import ReflectEnv, ToolchainMissing
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    try:
-        env = ReflectEnv(profile=profile, workers=workers)
-    except (ToolchainMissing, ValueError) as e:
-        fail(str(e))
-    progress = Progress(TextColumn("recheck"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err_console, disable=json_out)
-    with env, progress:
+    with open_verifier(profile, workers) as env, progress_bar(quiet=json_out, transient=False) as progress:
         bar = progress.add_task("recheck", total=len(rows))
         report = asyncio.run(recheck(rows, reflect_verifier(env), 2 * env.workers, lambda: progress.advance(bar)))
     result = report.as_dict()

@@ -6,8 +6,14 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
-from agent.cli_util import check_profile, err_console, fail, print_json
+from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
+from agent.commands.options import (AllowBlackbox, BaseUrl, CompileOnly, Concurrency, Config, Depth, Ids, Json, Limit,
+                                    Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
+                                    Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature, Workers,
+                                    either)
+
+# The commands of this module; agent.cli adds them to `agent`.
+commands = typer.Typer()
 
 
 def _parse_ints(text: str, what: str, minimum: int) -> list[int]:
@@ -36,6 +42,34 @@ def _default_out(kind: str, bench_name: str) -> Path:
     return Path("runs") / f"{kind}-{bench_name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
+class _RunBar:
+    """The eval/sweep progress bar, fed by the runner's on_progress; drawn from the first problem on
+    (a run that fails before, e.g. server down, prints its one error line and nothing else)."""
+
+    def __init__(self, kind: str, quiet: bool):
+        from rich.progress import TaskID, TextColumn
+
+        self.kind = kind
+        self.bar = progress_bar(TextColumn("done, compile pass {task.fields[compiled]}{task.fields[functional]}"),
+                                quiet=quiet, transient=False)
+        self.job: TaskID | None = None
+
+    def __call__(self, p) -> None:
+        if self.job is None:
+            self.bar.start()
+            self.job = self.bar.add_task(self.kind, total=p.total, compiled=0, functional="")
+        # functional only over the problems it was scored on (those with a reference or testbench)
+        self.bar.update(self.job, completed=p.done, total=p.total, compiled=p.compiled,
+                        functional=f", functional pass {p.functional}/{p.checked}" if p.checked else "")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.job is not None:
+            self.bar.stop()
+
+
 def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     from agent.eval.records import ResultsLogError
     from agent.eval.replay import ReplayError
@@ -43,11 +77,15 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     from agent.rundir import check_resume_dir, claim_run_dir
     from reflect_env.toolchain import ToolchainMissing
 
+    def env_factory():  # after resolve_settings: opts holds the profile and workers that run
+        return open_verifier(opts.profile, opts.workers, allow_blackbox=opts.allow_blackbox)
+
     if opts.resume:
         check_resume_dir(opts.out)
     with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
         try:
-            outcome = run_benchmark(bench, opts)
+            with _RunBar(opts.kind, quiet=as_json) as bar:
+                outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar)
         except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
             fail(str(e))
         except ImportError as e:
@@ -83,33 +121,33 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         raise typer.Exit(1)
 
 
-@app.command("eval")
+@commands.command("eval")
 def eval_cmd(
     bench: str = typer.Argument(..., help="eval-set JSONL, VerilogEval dir, own YAML dir, or a name (own, verilogeval_mini)"),
-    samples: Optional[int] = typer.Option(None, "-n", "--samples", min=1, help="samples per problem (default: config)"),
-    k: Optional[str] = typer.Option(None, "-k", help="pass@k values to report, each <= samples (default 1,5,10, those <= -n)"),
-    depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default: config)"),
+    samples: Samples = None,
+    k: PassAtK = None,
+    depth: Depth = None,
     replay: Optional[Path] = typer.Option(None, "--replay", help="re-verify recorded outputs (seed results JSON or a run dir); no model calls"),
-    select: Optional[str] = typer.Option(None, "--select", help="all: run every sample chain to its end (unbiased pass@k); first: stop at the first pass (cheaper, pass@n only). Default: all when some k < n"),
-    strict: bool = typer.Option(True, "--strict/--lenient", help="headline score: strict (requested top name) or lenient (renamed top accepted); both are always reported"),
-    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML; default ./chisel-agent.toml, see docs/configuration.md)"),
-    oracle_feedback: bool = typer.Option(False, "--oracle-feedback/--no-oracle-feedback", help="let the search verify against the reference/testbench and repair from its mismatches (default: no; the reference only scores)"),
-    compile_only: bool = typer.Option(False, "--compile-only", help="score compile + elaborate only (the seed's metric); no functional check"),
-    no_fix: bool = typer.Option(False, "--no-fix", help="do not apply the deterministic fixers"),
-    no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved API notes in prompts"),
-    ids: Optional[str] = typer.Option(None, "--ids", help="only these problems: ID,ID,... or @FILE (one id per line)"),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
-    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/eval-<bench>-<time>)"),
-    resume: bool = typer.Option(False, "--resume", help="finish an interrupted run in --out"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON summary object"),
-    model: Optional[str] = typer.Option(None, "--model", help="served model name"),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
-    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="problems in flight"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="verifier JVM workers (default: one per core)"),
-    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
-    allow_blackbox: bool = typer.Option(False, "--allow-blackbox", help="accept BlackBox/inline Verilog in candidates (default: category blackbox)"),
+    select: Select = None,
+    strict: Strict = True,
+    config: Config = None,
+    oracle_feedback: OracleFeedback = False,
+    compile_only: CompileOnly = False,
+    no_fix: NoFix = False,
+    no_rag: NoRag = False,
+    ids: Ids = None,
+    limit: Limit = None,
+    out: RunDir = None,
+    resume: Resume = False,
+    as_json: Json = False,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    profile: Profile = None,
+    concurrency: Concurrency = None,
+    workers: Workers = None,
+    temperature: Temperature = None,
+    no_cache: NoCache = False,
+    allow_blackbox: AllowBlackbox = False,
     include_harness: bool = typer.Option(False, "--include-harness", help="count problems `agent bench selfcheck` labelled harness"),
 ) -> None:
     """Score a benchmark: compile and functional pass, pass@k, failures by category, cost."""
@@ -152,29 +190,30 @@ def _check_config(config: Path | None) -> None:
         fail(f"config file not found: {config}")
 
 
-@app.command("sweep")
+@commands.command("sweep")
 def sweep_cmd(
     bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in the --grid file)"),
-    k: Optional[str] = typer.Option(None, "--k", help="samples grid, e.g. 1,2,4,8 (one run draws max k); default: the grid file, else powers of two up to the config's k"),
+    samples: SamplesGrid = None,
+    k: SamplesGridAlias = None,
     depth: Optional[str] = typer.Option(None, "--depth", help="repair-depth grid, e.g. 0,1,2,3; default: the grid file, else 0 .. the config's depth"),
     grid_file: Optional[Path] = typer.Option(None, "--grid", help="sweep grid YAML (experiments/sweeps/*.yaml)"),
-    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML; default ./chisel-agent.toml, see docs/configuration.md)"),
-    oracle_feedback: bool = typer.Option(False, "--oracle-feedback/--no-oracle-feedback", help="let the search verify against the reference/testbench (default: no; the reference only scores)"),
-    compile_only: bool = typer.Option(False, "--compile-only", help="score compile + elaborate only; no functional check"),
-    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/sweep-<bench>-<time>)"),
-    resume: bool = typer.Option(False, "--resume", help="finish an interrupted sweep in --out"),
-    ids: Optional[str] = typer.Option(None, "--ids", help="only these problems: ID,ID,... or @FILE (one id per line)"),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N problems"),
-    model: Optional[str] = typer.Option(None, "--model"),
-    base_url: Optional[str] = typer.Option(None, "--base-url"),
-    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0),
-    profile: Optional[str] = typer.Option(None, "--profile"),
-    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="verifier JVM workers (default: one per core)"),
-    no_fix: bool = typer.Option(False, "--no-fix"),
-    no_rag: bool = typer.Option(False, "--no-rag"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="do not answer LLM requests from the response cache"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON summary object (with the grid)"),
+    config: Config = None,
+    oracle_feedback: OracleFeedback = False,
+    compile_only: CompileOnly = False,
+    out: RunDir = None,
+    resume: Resume = False,
+    ids: Ids = None,
+    limit: Limit = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    temperature: Temperature = None,
+    profile: Profile = None,
+    concurrency: Concurrency = None,
+    workers: Workers = None,
+    no_fix: NoFix = False,
+    no_rag: NoRag = False,
+    no_cache: NoCache = False,
+    as_json: Json = False,
 ) -> None:
     """The whole (k, depth) grid from ONE run with max k samples and max depth: grid.csv, grid.md, plots."""
     from agent.config import ConfigError, load_config
@@ -182,6 +221,7 @@ def sweep_cmd(
     from agent.eval.sweep import SweepConfig, default_grid, load_sweep_config
 
     _check_config(config)
+    k = either(samples, k, "-n/--samples", "--k")
     grid = None
     if grid_file is not None:
         if not grid_file.is_file():
@@ -199,7 +239,7 @@ def sweep_cmd(
         settings = load_config(config)
     except ConfigError as e:
         fail(" ".join(str(e).split()))
-    ks = _parse_ints(k, "--k", 1) if k else sorted(set(grid.k)) if grid else default_grid(settings, "k")
+    ks = _parse_ints(k, "--samples", 1) if k else sorted(set(grid.k)) if grid else default_grid(settings, "k")
     depths = (_parse_ints(depth, "--depth", 0) if depth else sorted(set(grid.depth)) if grid
               else default_grid(settings, "depth"))
     bench_obj = _load_bench(bench_name, ids)
@@ -218,10 +258,10 @@ def sweep_cmd(
     _execute(bench_obj, opts, as_json, default_out=out is None)
 
 
-@app.command("report")
+@commands.command("report")
 def report_cmd(
     run_dir: Path = typer.Argument(..., help="a run directory written by agent eval / agent sweep"),
-    as_json: bool = typer.Option(False, "--json", help="print the statistics as one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Regenerate results.json, report.md, plots (and a sweep's grid) from a run's results.jsonl."""
     from agent.eval.records import ResultsLogError
@@ -240,14 +280,14 @@ def report_cmd(
         err_console.print(f"report written: {run_dir / 'report.md'} ({stats['passed']}/{stats['total']} passed)")
 
 
-@app.command("compare")
+@commands.command("compare")
 def compare_cmd(
     run_a: Path = typer.Argument(..., help="baseline run directory (A)"),
     run_b: Path = typer.Argument(..., help="run directory to compare against it (B)"),
-    ks: Optional[str] = typer.Option(None, "-k", help="pass@k values, e.g. 1,5 (default: every k both runs allow)"),
+    ks: PassAtK = None,
     lenient: bool = typer.Option(False, "--lenient", help="score name mismatches leniently"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="also write the markdown table to this file"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """B vs A on the problems both ran: pass and pass@k deltas with paired bootstrap intervals,
     an exact McNemar test, by level, and which problems changed."""

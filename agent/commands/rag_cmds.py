@@ -6,11 +6,15 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json, read_text_file
+from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
+from agent.commands.options import Json, Profile
+
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
 rag_app = typer.Typer(help="Chisel API notes and error guide retrieved into prompts (RAG).", no_args_is_help=True)
-app.add_typer(rag_app, name="rag")
+commands.add_typer(rag_app, name="rag")
 
 
 def _retriever(profile: str, token_budget: int = 1200):
@@ -32,12 +36,9 @@ def _retriever(profile: str, token_budget: int = 1200):
 
 def _build(r, force: bool, quiet: bool):
     """Build (or open) the index with a progress bar; embedding ~120 notes takes a while on a busy CPU."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from agent.rag.embedder import EmbedderMissing
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, disable=quiet, transient=True) as progress:
+    with progress_bar(quiet=quiet) as progress:
         task = progress.add_task("opening index", total=None)
 
         def on_progress(stage: str, done: int, total: int) -> None:
@@ -51,12 +52,12 @@ def _build(r, force: bool, quiet: bool):
 
 @rag_app.command("build")
 def build_cmd(
-    profile: str = typer.Option("chisel7", "--profile", help="toolchain profile whose sources jar feeds the API notes"),
+    profile: Profile = None,
     force: bool = typer.Option(False, "--force", help="re-embed every note even if the index is current"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)."""
-    r = _retriever(profile)
+    r = _retriever(profile or "chisel7")
     stats = _build(r, force, quiet=as_json)
     if as_json:
         print_json(stats.model_dump())
@@ -76,10 +77,10 @@ def query_cmd(
     k: int = typer.Option(5, "-k", "--k", min=1, max=50, help="number of notes"),
     code: Optional[Path] = typer.Option(None, "--code", help="candidate Chisel file (repair retrieval)"),
     diagnostics: Optional[Path] = typer.Option(None, "--diagnostics", help="file with compiler/firtool messages"),
-    profile: str = typer.Option("chisel7", "--profile", help="toolchain profile"),
+    profile: Profile = None,
     token_budget: int = typer.Option(1200, "--token-budget", min=50, help="max tokens of note text returned"),
     show_text: bool = typer.Option(False, "--text", help="also print each note's text"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Show the notes a prompt would get for TEXT (plus --code / --diagnostics in repair mode)."""
     from agent.rag.retriever import format_hits_for_trace
@@ -88,6 +89,7 @@ def query_cmd(
     diag_text = read_text_file(diagnostics, "diagnostics file") if diagnostics else None
     if not text.strip() and not diag_text:
         fail("the query is empty; give spec text or an error message")
+    profile = profile or "chisel7"
     r = _retriever(profile, token_budget)
     _build(r, force=False, quiet=as_json)
     notes = r.retrieve(text, code=code_text, diagnostics=diag_text, k=k)
@@ -114,12 +116,12 @@ def query_cmd(
             out.print(n.text, markup=False, highlight=False)
 
 
-@bench_app.command("rag")
+@bench_commands.command("rag")
 def bench_rag_cmd(
-    profile: str = typer.Option("chisel7", "--profile", help="toolchain profile"),
+    profile: Profile = None,
     queries: Optional[Path] = typer.Option(None, "--queries", help="labelled YAML set (default tests/data/rag_queries.yaml)"),
     rounds: int = typer.Option(3, "--rounds", min=1, max=20, help="passes over the query set for latency"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Cold index build time (model load separated), query latency p50/p90 after load, top-3 hit rate."""
     from agent.rag.bench import DEFAULT_QUERIES, load_queries, run_rag_bench
@@ -133,17 +135,14 @@ def bench_rag_cmd(
         qs = load_queries(path)
     except (ValueError, OSError) as e:
         fail(str(e))
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("RAG bench: {task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, disable=as_json, transient=True) as progress:
-        task = progress.add_task("cold build", total=2 + rounds * len(qs))
+    with progress_bar(quiet=as_json) as progress:
+        task = progress.add_task("RAG bench: cold build", total=2 + rounds * len(qs))
 
         def tick(stage: str) -> None:
-            progress.update(task, advance=1, description=stage)
+            progress.update(task, advance=1, description=f"RAG bench: {stage}")
 
         try:
-            report = run_rag_bench(profile, qs, rounds=rounds, tick=tick)
+            report = run_rag_bench(profile or "chisel7", qs, rounds=rounds, tick=tick)
         except (ValueError, NoteError, EmbedderMissing) as e:
             fail(str(e))
     if as_json:

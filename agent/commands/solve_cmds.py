@@ -9,8 +9,14 @@ from typing import Any, Optional
 
 import typer
 
-from agent.cli import app, bench_app
-from agent.cli_util import check_profile, err_console, fail, print_json, read_text_file
+from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar, read_text_file
+from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
+                                    Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
+                                    Top, either)
+
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
 
 def _slug(text: str) -> str:
@@ -43,13 +49,11 @@ class _Display:
         self.calls = self.verifies = 0
         self.phase = ""
         self.task_name = task_name
-        self.progress = None
-        if enabled:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                     console=err_console, transient=False)
-            self.task = self.progress.add_task(self._text(), total=None)
+        self.progress = progress_bar(columns=(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()),
+                                     quiet=not enabled, transient=False)
+        self.task = self.progress.add_task(self._text(), total=None)
 
     def _text(self) -> str:
         chains = "  ".join(f"#{i}:{s}" for i, s in sorted(self.chains.items()))
@@ -70,29 +74,14 @@ class _Display:
             self.chains[data["chain"]] = f"r{data['round']} escape"
         elif kind == "budget_stop":
             self.task_name += f" ({data['reason']})"
-        if self.progress is not None:
-            self.progress.update(self.task, description=self._text())
+        self.progress.update(self.task, description=self._text())
 
     def __enter__(self):
-        if self.progress is not None:
-            self.progress.start()
+        self.progress.start()
         return self
 
     def __exit__(self, *exc):
-        if self.progress is not None:
-            self.progress.stop()
-
-
-def _open_env(profile: str | None, workers: int | None = None):
-    """A started ReflectEnv, or a one-line failure (toolchain not set up, workers never ready)."""
-    try:
-        from reflect_env import ReflectEnv
-    except ImportError as e:
-        fail(f"the verifier (reflect_env) is not available: {e}")
-    try:
-        return ReflectEnv(profile=profile or "chisel7", workers=workers)
-    except Exception as e:  # ToolchainMissing, ValueError (profile), worker start-up failures
-        fail(f"cannot start the verifier: {' '.join(str(e).split()) or type(e).__name__}")
+        self.progress.stop()
 
 
 class _BackgroundEnv:
@@ -128,39 +117,41 @@ class _BackgroundEnv:
         await asyncio.to_thread(env.close)
 
 
-@app.command("solve")
+@commands.command("solve")
 def solve_cmd(
     spec_file: Path = typer.Argument(..., help="text file with the natural-language specification"),
-    k: Optional[int] = typer.Option(None, "-k", "--samples", min=1, help="samples in round 0 (default 4)"),
-    depth: Optional[int] = typer.Option(None, "--depth", min=0, help="repair rounds per sample (default 3)"),
-    model: Optional[str] = typer.Option(None, "--model", help="served model name"),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible URL (or OPENAI_BASE_URL)"),
-    api_key: Optional[str] = typer.Option(None, "--api-key", help="API key (or OPENAI_API_KEY)"),
-    top: Optional[str] = typer.Option(None, "--top", help="module name to define (default: inferred from the spec)"),
-    ref: Optional[Path] = typer.Option(None, "--ref", help="reference design (.scala or .sv) for differential simulation"),
-    tb: Optional[Path] = typer.Option(None, "--tb", help="testbench: VerilogEval _test.sv (with --ref) or Verilator .cpp"),
-    out: Optional[Path] = typer.Option(None, "--out", help="run directory (default runs/<timestamp>-<name>)"),
-    select: Optional[str] = typer.Option(None, "--select", help="first: stop at the first pass; all: run every chain"),
-    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, help="sampling temperature"),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help="max tokens per reply"),
+    samples: Samples = None,
+    k: SamplesAlias = None,
+    depth: Depth = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    top: Top = None,
+    ref: Ref = None,
+    tb: Testbench = None,
+    out: RunDir = None,
+    select: Select = None,
+    temperature: Temperature = None,
+    max_tokens: MaxTokens = None,
     seed: Optional[int] = typer.Option(None, "--seed", help="sampling seed"),
-    no_fix: bool = typer.Option(False, "--no-fix", help="turn the deterministic fixers off"),
-    no_rag: bool = typer.Option(False, "--no-rag", help="no retrieved notes in prompts"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="do not use the LLM response cache"),
+    no_fix: NoFix = False,
+    no_rag: NoRag = False,
+    no_cache: NoCache = False,
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile (chisel7, chisel6)"),
-    config: Optional[Path] = typer.Option(None, "--config", help="agent config file"),
+    profile: Profile = None,
+    config: Config = None,
     ports: Optional[str] = typer.Option(None, "--ports", help="the interface to check candidates against, "
                                         "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
     no_interface: bool = typer.Option(False, "--no-interface", help="do not check ports against the spec's interface"),
     no_vote: bool = typer.Option(False, "--no-vote", help="do not let passing candidates vote by behaviour"),
     checks: bool = typer.Option(False, "--checks", help="ask the model for input->output checks that break vote ties"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: Json = False,
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
     from agent.task import Task
 
     spec = read_text_file(spec_file, "spec")
+    k = either(samples, k, "-n/--samples", "-k")
     if select is not None and select not in ("first", "all"):
         fail(f"--select must be 'first' or 'all', got {select!r}")
     if top is not None and not re.fullmatch(r"[A-Za-z_]\w*", top):
@@ -300,14 +291,17 @@ def _open_retriever(enabled: bool, profile: str = "chisel7"):
         return None
 
 
-@bench_app.command("overhead")
+@bench_commands.command("overhead")
 def bench_overhead_cmd(
     tasks: int = typer.Option(4, "--tasks", min=1, help="how many tasks to solve"),
-    k: int = typer.Option(2, "-k", min=1, help="samples per task"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="toolchain profile"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    samples: Samples = None,
+    k_alias: SamplesAlias = None,
+    profile: Profile = None,
+    as_json: Json = False,
 ) -> None:
-    """Orchestration overhead: wall time vs time spent verifying, against a zero-latency stub LLM."""
+    """Orchestration overhead: wall time vs time spent verifying, against a zero-latency stub LLM
+    (2 samples per task unless -n says otherwise)."""
+    k = either(samples, k_alias, "-n/--samples", "-k") or 2
     report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
     if as_json:
         print_json(report)
@@ -352,7 +346,8 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
 
     from agent.llm.stub_server import Reply, StubServer
 
-    from agent.llm import LLMClient, LLMConfig
+    from agent.config import LLMConfig
+    from agent.llm import LLMClient
     from agent.search import SolveConfig, solve
     from agent.task import Task
     from agent.trace import Trace
@@ -384,11 +379,9 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
         finally:
             await llm.aclose()
 
-    with StubServer(responder) as stub, _open_env(profile) as env, tempfile.TemporaryDirectory() as tmp:
+    with StubServer(responder) as stub, open_verifier(profile or "chisel7") as env, tempfile.TemporaryDirectory() as tmp:
         env.verify(_bench_reply("Adder8", broken=False).split("```scala\n")[1].split("```")[0], top="Adder8")  # warm
-        from rich.progress import Progress
-
-        with Progress(console=err_console, disable=not progress) as bar:
+        with progress_bar(quiet=not progress, transient=False) as bar:
             job = bar.add_task("overhead bench", total=len(names))
             asyncio.run(bench(stub, env, Path(tmp), bar, job))
     wall = sum(r["wall_s"] for r in rows)

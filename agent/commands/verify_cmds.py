@@ -7,13 +7,17 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app, bench_app
-from agent.cli_util import err_console, fail, print_json, read_text_file
+from agent.cli_util import err_console, fail, open_verifier, print_json, read_text_file
+from agent.commands.options import AllowBlackbox, Json, Profile, Ref, Strict, Testbench, Top, Workers
+
+# The commands of this module; agent.cli adds them to `agent` and `agent bench`.
+commands = typer.Typer()
+bench_commands = typer.Typer()
 
 
-@app.command()
+@commands.command()
 def setup(
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="chisel7 (default) or chisel6"),
+    profile: Profile = None,
     all_profiles: bool = typer.Option(False, "--all", help="set up every profile"),
     force: bool = typer.Option(False, "--force", help="re-fetch and rebuild even if present"),
 ):
@@ -34,21 +38,19 @@ def setup(
             fail(str(e).splitlines()[0] if isinstance(e, ValueError) else str(e))
 
 
-@app.command()
+@commands.command()
 def check(
     file: Path = typer.Argument(..., help="Chisel source file to verify"),
-    top: Optional[str] = typer.Option(None, "--top", "-t", help="module to elaborate (default: the single top)"),
-    strict: bool = typer.Option(True, "--strict/--lenient",
-                                help="strict: a missing --top module fails as name_mismatch; lenient: use the single top"),
-    ref: Optional[Path] = typer.Option(None, "--ref", help="reference (.scala or .sv) for differential simulation"),
-    tb: Optional[Path] = typer.Option(None, "--tb", help="testbench: VerilogEval _test.sv (with --ref _ref.sv) or Verilator .cpp"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    top: Top = None,
+    strict: Strict = True,
+    ref: Ref = None,
+    tb: Testbench = None,
+    profile: Profile = None,
     cold: bool = typer.Option(False, "--cold", help="one fresh JVM for this candidate instead of a warm worker"),
-    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    json_out: Json = False,
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="write design.sv and result.json here"),
     cycles: Optional[int] = typer.Option(None, "--cycles", help="cycles of differential simulation (default 1000)"),
-    allow_blackbox: bool = typer.Option(False, "--allow-blackbox",
-                                        help="accept BlackBox/inline Verilog (default: fails as category blackbox)"),
+    allow_blackbox: AllowBlackbox = False,
 ):
     """Verify one Chisel file: compile, elaborate, emit SystemVerilog, optionally simulate. Exit 0 iff it passed."""
     code = read_text_file(file, "Chisel file")
@@ -59,13 +61,12 @@ def check(
         from agent.rundir import check_out_dir
 
         check_out_dir(out)
-    from reflect_env import ReflectEnv, ToolchainMissing
-    from reflect_env.pool import PoolOptions, PoolUnavailable, WorkerDied, WorkerTimeout
+    from reflect_env import ToolchainMissing
+    from reflect_env.pool import PoolUnavailable, WorkerDied, WorkerTimeout
 
     try:
         # One candidate: warming the JVM up first would only add time.
-        with ReflectEnv(profile, workers=1, cold=cold, sim_cycles=cycles,
-                        pool_options=PoolOptions(warmup_rounds=0), allow_blackbox=allow_blackbox) as env:
+        with open_verifier(profile, 1, quick=True, cold=cold, sim_cycles=cycles, allow_blackbox=allow_blackbox) as env:
             res = env.verify(code, top, reference=ref, testbench=tb, mode="strict" if strict else "lenient")
             if out is not None and res.vcd_path:
                 out.mkdir(parents=True, exist_ok=True)
@@ -109,15 +110,15 @@ def _show(file: Path, res) -> None:
         con.print(f"  note: {n}")
 
 
-@bench_app.command("verify")
+@bench_commands.command("verify")
 def bench_verify(
     evalset: Optional[Path] = typer.Option(None, "--evalset", help="also verify the reference_code of an eval_set JSONL"),
     own: bool = typer.Option(True, "--own/--no-own", help="include the own benchmark's reference modules"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="warm workers (default: one per core)"),
+    profile: Profile = None,
+    workers: Workers = None,
     cold_samples: int = typer.Option(6, "--cold-samples", help="candidates to time on the cold path (each starts a JVM)"),
     limit: Optional[int] = typer.Option(None, "--limit", help="verify at most N candidates"),
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: Json = False,
 ):
     """Warm pool vs one-JVM-per-candidate on the same corpus: median/p90 s per candidate, ratio, wall, RSS."""
     from reflect_env import ToolchainMissing
@@ -148,11 +149,11 @@ def bench_verify(
         f"{report['max_rss_mb']:.0f} MB")
 
 
-@bench_app.command("selfcheck")
+@bench_commands.command("selfcheck")
 def bench_selfcheck(
     bench: str = typer.Argument(..., help="benchmark: a name under experiments/benchmarks, a directory or a .jsonl"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
-    json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    profile: Profile = None,
+    json_out: Json = False,
 ):
     """Run every problem's reference as the design; label the problems whose reference fails `harness`
     (kept per benchmark; eval reports leave them out of pass rates). Exit 0 iff every reference passed."""
@@ -163,14 +164,14 @@ def bench_selfcheck(
         benchmark = load_benchmark(bench)
     except (BenchmarkError, OSError) as e:
         fail(str(e))
+    from contextlib import ExitStack
+
     envs: list = []
+    opened = ExitStack()
 
     def env_factory():
         if not envs:  # only problems with a Chisel reference need the JVM
-            from reflect_env import ReflectEnv
-            from reflect_env.pool import PoolOptions
-
-            envs.append(ReflectEnv(profile, workers=1, pool_options=PoolOptions(warmup_rounds=0)))
+            envs.append(opened.enter_context(open_verifier(profile, 1, quick=True)))
         return envs[0]
 
     def progress(pid: str, p: dict) -> None:
@@ -184,8 +185,7 @@ def bench_selfcheck(
     except ToolchainMissing as e:
         fail(str(e))
     finally:
-        for env in envs:
-            env.close()
+        opened.close()
     if json_out:
         print_json(report)
     else:

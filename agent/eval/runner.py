@@ -1,18 +1,20 @@
 """Run a benchmark: every problem concurrently (LLM requests and the verifier pool both kept busy),
-one results.jsonl line appended and flushed per finished problem, resumable after a kill."""
+one results.jsonl line appended and flushed per finished problem, resumable after a kill.
+
+Library code: the caller opens the verifier (`env_factory`) and shows progress (`on_progress`); the
+`agent eval` / `agent sweep` commands pass the CLI's verifier and progress bar."""
 from __future__ import annotations
 
 import asyncio
 import json
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from agent.cli_util import err_console
 from agent.eval.benchmarks import Benchmark
 from agent.eval.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
@@ -69,6 +71,20 @@ class RunOptions:
     allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
     include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
     settings: AgentConfig | None = None  # filled by resolve_settings
+
+
+@dataclass
+class RunProgress:
+    """How far a run is: given to `on_progress` when its problems start and after each one ends."""
+    total: int  # problems this invocation runs (those a resumed run has not recorded yet)
+    done: int = 0  # problems ended: recorded, or failed to run
+    compiled: int = 0  # records that compile (scored as the run scores: strict or lenient)
+    functional: int = 0  # records that pass the functional check
+    checked: int = 0  # records scored functionally (the problem has a reference or testbench)
+
+
+EnvFactory = Callable[[], AbstractContextManager[Any]]  # opens the verifier (a ReflectEnv) for the run
+OnProgress = Callable[[RunProgress], None]
 
 
 @dataclass
@@ -162,7 +178,10 @@ def default_concurrency(opts: RunOptions, workers: int) -> int:
     return max(1, workers * (2 if opts.replay else 4))
 
 
-def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory=None) -> RunOutcome:
+def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory: EnvFactory,
+                  on_progress: OnProgress | None = None) -> RunOutcome:
+    """Run (or finish) the benchmark into opts.out. The verifier is opened with env_factory() only
+    when there is something to run, after a live run found its model served."""
     meta, done = prepare_run_dir(bench, opts)
     tasks = [t for t in (bench.tasks[: opts.limit] if opts.limit else bench.tasks) if t.id not in done]
     errors: dict[str, str] = {}
@@ -170,28 +189,13 @@ def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory=None) -> Ru
     t0 = time.monotonic()
     try:
         if tasks:
-            new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory))
+            new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory, on_progress or (lambda _: None)))
     finally:  # the run's own wall time, summed over resumed invocations
         meta["elapsed_s"] = round(meta.get("elapsed_s", 0.0) + time.monotonic() - t0, 2)
         (opts.out / RUN_META).write_text(json.dumps(meta, indent=1))
     records = read_results(opts.out / "results.jsonl")
     summary = write_outputs(opts.out, meta, records)
     return RunOutcome(records, summary, errors, new, meta["elapsed_s"])
-
-
-def _open_env(opts: RunOptions, env_factory):
-    if env_factory is not None:
-        return env_factory()
-    from reflect_env import ReflectEnv
-    from reflect_env.toolchain import ToolchainMissing
-
-    try:
-        return ReflectEnv(profile=opts.profile, workers=opts.workers, allow_blackbox=opts.allow_blackbox)
-    except ToolchainMissing:
-        raise
-    except Exception as e:  # e.g. the JVM workers did not come up in time on a loaded machine
-        raise RunError(f"the verifier did not start: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-                       f" (nothing was run; try again, or fewer --workers)") from None
 
 
 async def _check_llm(opts: RunOptions) -> None:
@@ -208,32 +212,31 @@ async def _check_llm(opts: RunOptions) -> None:
         await client.aclose()
 
 
-async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory) -> int:
+async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory: EnvFactory,
+                     on_progress: OnProgress) -> int:
     if opts.replay is None:
         await _check_llm(opts)
-    with _open_env(opts, env_factory) as env:
+    with env_factory() as env:
         solver = _make_solver(env, opts)
         try:
-            return await _drive(tasks, opts, errors, env, solver)
+            return await _drive(tasks, opts, errors, env, solver, on_progress)
         finally:
             await solver.aclose()
 
 
-async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: ProblemSolver) -> int:
+async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: ProblemSolver,
+                 on_progress: OnProgress) -> int:
     workers = getattr(env, "workers", None) or 2
     workers = workers if isinstance(workers, int) else len(workers)
     sem = asyncio.Semaphore(opts.concurrency or default_concurrency(opts, workers))
     fatal: list[str] = []  # the model server is gone: stop starting problems, keep what is done
-    compiled = functional = checked = finished = 0
-    with ResultsLog(opts.out / "results.jsonl") as log, Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("done, compile pass {task.fields[compiled]}{task.fields[functional]}"),
-        TimeElapsedColumn(), console=err_console, transient=False,
-    ) as progress:
-        bar = progress.add_task(opts.kind, total=len(tasks), compiled=0, functional="")
+    finished = 0
+    state = RunProgress(total=len(tasks))
+    on_progress(replace(state))
+    with ResultsLog(opts.out / "results.jsonl") as log:
 
         async def one(task):
-            nonlocal compiled, functional, checked, finished
+            nonlocal finished
             record = None
             async with sem:
                 if fatal:
@@ -251,12 +254,11 @@ async def _drive(tasks, opts: RunOptions, errors: dict[str, str], env, solver: P
             if record is not None:
                 log.append(record)
                 finished += 1
-                compiled += record.score(opts.lenient, "compile")
-                functional += bool(record.functional)
-                checked += record.functional is not None
-            # functional only over the problems it was scored on (those with a reference or testbench)
-            progress.update(bar, advance=1, compiled=compiled,
-                            functional=f", functional pass {functional}/{checked}" if checked else "")
+                state.compiled += record.score(opts.lenient, "compile")
+                state.functional += bool(record.functional)
+                state.checked += record.functional is not None
+            state.done += 1
+            on_progress(replace(state))
 
         await asyncio.gather(*(one(t) for t in tasks))
     if fatal:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 
-from agent.llm.client import LLMClient, LLMConfig
+from agent.config import LLMConfig
+from agent.llm.client import LLMClient
 
 MESSAGES = [{"role": "system", "content": "You write Chisel."},
             {"role": "user", "content": "Write an 8-bit adder module named Adder."}]

@@ -18,14 +18,12 @@ import re
 import socket
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeGuard
 
-from pydantic import BaseModel, Field, field_validator
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from agent.config import LLMConfig
 from agent.llm.cache import ResponseCache, request_key
-from reflect_env.toolchain import cache_dir
 
 if TYPE_CHECKING:
     import openai
@@ -33,43 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # `openai` is imported inside the functions that talk to a server: it takes seconds to import on a
-# busy machine, and LLMConfig (hence agent.config and every CLI command) must not pay for that.
-
-
-DEFAULT_MODEL = "Qwen/Qwen2.5-Coder-14B-Instruct"
-
-
-def default_cache_path() -> Path:
-    return cache_dir() / "llm_cache.sqlite"
-
-
-class LLMConfig(BaseModel):
-    base_url: str = "http://localhost:8000/v1"
-    api_key: str = Field(default="EMPTY", repr=False)
-    model: str = DEFAULT_MODEL
-    timeout_s: float = Field(default=180.0, gt=0)
-    max_retries: int = Field(default=4, ge=0)         # retries after the first attempt
-    # Requests in flight at once, per client; lowered to the server's parallel slots when it says
-    # (llama-server's /props `total_slots`). A server that runs fewer at once queues the rest, and a
-    # queued request's timeout runs while it waits: set this to its slots (1 for llama-cpp-python).
-    max_concurrency: int = Field(default=8, ge=1)
-    cache_path: Path | None = Field(default_factory=default_cache_path)
-    use_cache: bool = True
-    retry_backoff_s: float = Field(default=1.0, ge=0)       # first backoff; doubles per retry, jittered
-    retry_backoff_max_s: float = Field(default=30.0, ge=0)  # cap for one wait, Retry-After included
-
-    model_config = {"extra": "forbid"}
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, v: str) -> str:
-        # Without a scheme the HTTP layer fails with a misleading "connection closed" much later.
-        from urllib.parse import urlparse
-
-        u = urlparse(v.strip())
-        if u.scheme not in ("http", "https") or not u.netloc:
-            raise ValueError("base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
-        return v.strip()
+# busy machine, and a CLI command that only reads its settings (agent.config) must not pay for that.
 
 
 class LLMUnavailable(RuntimeError):

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Union
 
-from agent.llm.client import DEFAULT_MODEL
+from agent.config import DEFAULT_MODEL
 
 try:  # the fixture is only defined where pytest is importable
     import pytest

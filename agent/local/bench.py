@@ -44,7 +44,8 @@ def _count_tokens(base_url: str, texts: list[str]) -> int | None:
 
 async def _measure(base_url: str, model: str, messages: list[dict], *, k: int, temperature: float,
                    max_tokens: int) -> dict:
-    from agent.llm import LLMClient, LLMConfig
+    from agent.config import LLMConfig
+    from agent.llm import LLMClient
     from agent.llm.client import LLMRequestError
 
     out: dict[str, object] = {}

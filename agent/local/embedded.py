@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from typing import Callable, Iterator
 
-from agent.llm.client import LLMConfig
+from agent.config import LLMConfig
 from agent.local.models import LocalModelError, resolve_model
 from agent.local.server import DEFAULT_CTX, DEFAULT_PARALLEL, ServeError, free_port, make_server
 
