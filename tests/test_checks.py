@@ -187,3 +187,25 @@ def test_eval_run_json_records_the_oracle_free_settings(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     meta = json.loads((tmp_path / "run" / "run.json").read_text())
     assert (meta["interface"], meta["vote"], meta["checks"]) == (True, False, True)
+
+
+def test_bench_with_checks_scores_the_repaired_answer(tmp_path):
+    # The bench's (e): with --checks the voted candidate is the one repaired against the check; it
+    # matches the hidden reference, while the first compiling sample (`-`) does not.
+    from agent.oracle_free.bench import main, summarize
+
+    require_verifier()
+    bench = tmp_path / "set.jsonl"
+    bench.write_text(json.dumps({"id": "add", "level": "L1", "category": "test", "instruction": SPEC, "input": "",
+                                 "reference_code": PLUS, "test_config": {"require_simulate": True,
+                                                                         "module_name": "Adder"}}) + "\n")
+    toml = tmp_path / "chisel-agent.toml"
+    toml.write_text("[llm]\nuse_cache = false\n")  # never write stub replies into the user's cache
+    with StubServer(responder(checks_answer((200, 100, 44)), [MINUS, XOR], PLUS)) as stub:
+        rc = main(["--bench", str(bench), "-k", "2", "--depth", "1", "--base-url", stub.base_url, "--checks",
+                   "--config", str(toml), "--out", str(tmp_path / "out")])
+    assert rc == 0
+    row = json.loads((tmp_path / "out" / "add.json").read_text())
+    assert (row["first_compiling"], row["random_compiling"], row["voted"], row["llm_calls"]) == (0.0, 0.0, 1.0, 3)
+    summary = summarize(tmp_path / "out")
+    assert (summary["checks_run"], summary["checks_suspect"], summary["check_repairs"]) == (1, 0, 1)
