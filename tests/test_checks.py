@@ -14,7 +14,7 @@ from agent.oracle_free import Candidate, suspect_checks, vote
 from agent.search import SolveConfig, solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
-from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
+from tests.test_eval_support import json_out, require_verifier, run_agent
 
 SPEC = "A module named `Adder`: two 8-bit inputs a, b and an 8-bit output sum = a + b (wrapping)."
 HEAD = """import chisel3._
@@ -176,17 +176,28 @@ def test_cli_flags_override_the_files_oracle_free_keys(verifier, tmp_path):
     assert data["vote"]["agree"] == 2 and data["vote"]["checks"]["trusted_passed"] == [1]
 
 
-def test_eval_run_json_records_the_oracle_free_settings(tmp_path):
+def _adder_bench(path):
+    path.write_text(json.dumps({"id": "add", "level": "L1", "category": "test", "instruction": SPEC, "input": "",
+                                "reference_code": PLUS, "test_config": {"require_simulate": True,
+                                                                        "module_name": "Adder"}}) + "\n")
+    return path
+
+
+def test_eval_takes_the_oracle_free_keys_from_the_file_and_records_them(tmp_path):
+    # `checks = true` in the file reaches the search of `agent eval` (the checks are asked for,
+    # before the samples) and run.json records the three keys.
     require_verifier()
-    bench = seed_eval_set(tmp_path / "set.jsonl", [("c1", "L1", "CfgTop")])
+    bench = _adder_bench(tmp_path / "set.jsonl")
     toml = tmp_path / "chisel-agent.toml"
-    toml.write_text("k = 2\ndepth = 0\nrag = false\nvote = false\nchecks = true\n")
-    with StubServer(lambda request: Reply("I cannot write this design.")) as stub:
+    toml.write_text("k = 2\ndepth = 0\nrag = false\nchecks = true\n")
+    with StubServer(responder(checks_answer((3, 4, 7)), [PLUS, WIDENED])) as stub:
         proc = run_agent("eval", bench, "--config", toml, "--base-url", stub.base_url, "--no-cache", "--workers", "1",
                          "--out", tmp_path / "run", "--json")
+        asked = [r["messages"][-1]["content"] for r in stub.requests]
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert len(asked) == 2 and asked[0].startswith(CHECK_PROMPT)
     meta = json.loads((tmp_path / "run" / "run.json").read_text())
-    assert (meta["interface"], meta["vote"], meta["checks"]) == (True, False, True)
+    assert (meta["interface"], meta["vote"], meta["checks"]) == (True, True, True)
 
 
 def test_bench_with_checks_scores_the_repaired_answer(tmp_path):
@@ -195,10 +206,7 @@ def test_bench_with_checks_scores_the_repaired_answer(tmp_path):
     from agent.oracle_free.bench import main, summarize
 
     require_verifier()
-    bench = tmp_path / "set.jsonl"
-    bench.write_text(json.dumps({"id": "add", "level": "L1", "category": "test", "instruction": SPEC, "input": "",
-                                 "reference_code": PLUS, "test_config": {"require_simulate": True,
-                                                                         "module_name": "Adder"}}) + "\n")
+    bench = _adder_bench(tmp_path / "set.jsonl")
     toml = tmp_path / "chisel-agent.toml"
     toml.write_text("[llm]\nuse_cache = false\n")  # never write stub replies into the user's cache
     with StubServer(responder(checks_answer((200, 100, 44)), [MINUS, XOR], PLUS)) as stub:
