@@ -93,8 +93,9 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "fewshot": opts.settings.fewshot if opts.settings and opts.replay is None else None,
         "import_hints": opts.settings.import_hints if opts.settings and opts.replay is None else None,
         "escape": opts.settings.escape if opts.settings and opts.replay is None else None,
-        **{key: getattr(opts.settings, key) if opts.settings and opts.replay is None else None
-           for key in ("interface", "vote", "checks")},
+        "interface": opts.settings.interface if opts.settings and opts.replay is None else None,
+        "vote": opts.settings.vote if opts.settings and opts.replay is None else None,
+        "checks": opts.settings.checks if opts.settings and opts.replay is None else None,
         "config_file": str(opts.settings.config_file) if opts.settings and opts.settings.config_file else None,
         "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
         "include_harness": opts.include_harness, "simulator": icarus().describe(),
