@@ -91,6 +91,11 @@ class AgentConfig(BaseModel):
     import_hints: bool = True                          # import lines for what the spec names, in every prompt
     escape: bool = True                                # a stalled repair chain restarts from a fresh sample
     rag_k: int = Field(default=3, ge=0)
+    # Solving with no reference and no testbench (docs/oracle_free.md): the spec's interface as a
+    # verdict, behavioural voting among k > 1 passes, the model's own checks (one more LLM call).
+    interface: bool = True
+    vote: bool = True
+    checks: bool = False
     # verification
     profile: str = "chisel7"
     workers: int | None = Field(default=None, ge=1)    # None: one JVM worker per core
@@ -126,7 +131,8 @@ class AgentConfig(BaseModel):
             fix=self.fix, rag=self.rag, mode="strict" if self.strict else "lenient",
             max_llm_calls=self.budgets.max_llm_calls, max_tokens_total=self.budgets.max_tokens,
             max_wall_s=self.budgets.max_wall_s, profile=self.profile, fewshot=self.fewshot, rag_k=self.rag_k,
-            import_hints=self.import_hints, escape=self.escape)
+            import_hints=self.import_hints, escape=self.escape, interface=self.interface, vote=self.vote,
+            checks=self.checks)
 
     def redacted(self) -> dict:
         """A JSON-ready dump with the API key hidden (for `--json` output and run records)."""

@@ -404,8 +404,8 @@ async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, 
     except LLMRequestError as e:
         run.stop_reason = f"llm_error: {e}"
         trace.event("llm_error", error=str(e))
-    if run.voting:
-        vote = await _vote(run, runners)
+    if run.voting:  # the vote, then repairs of its answer against the model's checks it fails
+        vote = await oracle_free.repair_from_checks(run, runners, await _vote(run, runners), _vote)
     return _finish(run, runners, raw_output, vote)
 
 

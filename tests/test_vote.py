@@ -148,7 +148,7 @@ def test_checks_break_a_tie_between_groups(tmp_path):
     assert vote(cands).chosen == 0
     result = vote(cands, checks=checks)
     assert result.chosen == 1 and result.checks["suspect"] == [] and result.checks["trusted_passed"] == [1, 0]
-    assert result.checks["failures"][1] == ["step 1: io_sum expected 7, got 255"]
+    assert result.checks["verdicts"] == [[None], ["step 1: io_sum expected 7, got 255"]]
 
 
 def test_a_check_the_majority_contradicts_is_suspect(tmp_path):

@@ -142,9 +142,12 @@ def solve_cmd(
     config: Config = None,
     ports: Optional[str] = typer.Option(None, "--ports", help="the interface to check candidates against, "
                                         "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
-    no_interface: bool = typer.Option(False, "--no-interface", help="do not check ports against the spec's interface"),
-    no_vote: bool = typer.Option(False, "--no-vote", help="do not let passing candidates vote by behaviour"),
-    checks: bool = typer.Option(False, "--checks", help="ask the model for input->output checks that break vote ties"),
+    interface: Optional[bool] = typer.Option(None, "--interface/--no-interface",
+                                             help="check ports against the spec's interface (default: on)"),
+    vote: Optional[bool] = typer.Option(None, "--vote/--no-vote",
+                                        help="let passing candidates vote by behaviour (default: on)"),
+    checks: Optional[bool] = typer.Option(None, "--checks/--no-checks", help="ask the model for input->output "
+                                          "checks that rank vote groups and drive repairs (default: off)"),
     as_json: Json = False,
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
@@ -170,13 +173,12 @@ def solve_cmd(
     top = top or infer_top(spec)
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
-                     local=False if no_local else None)
+                     local=False if no_local else None, interface=interface, vote=vote, checks=checks)
     cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
                                             no_cache=no_cache, overrides=overrides)
     check_profile(solve_cfg.profile)
-    solve_cfg.interface, solve_cfg.vote, solve_cfg.checks = not no_interface, not no_vote, checks
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb,
-                meta={"interface": _explicit_interface(ports, spec)} if not no_interface else {})
+                meta={"interface": _explicit_interface(ports, spec)} if solve_cfg.interface else {})
     from agent.rundir import claim_run_dir
 
     with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
@@ -248,7 +250,7 @@ def _vote_line(vote: dict) -> str:
     """`3 of 4 candidates agree; chose candidate #2 (behaviour groups 3+1)`."""
     from agent.oracle_free import Vote
 
-    return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"]).line()
+    return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
 
 
 def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):

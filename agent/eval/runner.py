@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 # Settings that change what a record means: a resumed run must use the same ones.
 IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
-                 "oracle_feedback", "compile_only", "fewshot", "import_hints", "escape")
+                 "oracle_feedback", "compile_only", "fewshot", "import_hints", "escape", "interface",
+                 "vote", "checks")
 # Run directories written before these were resolved from the config file recorded None for them.
 _UNRESOLVED_BEFORE = ("model", "profile")
 
@@ -108,6 +109,9 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "fewshot": opts.settings.fewshot if opts.settings and opts.replay is None else None,
         "import_hints": opts.settings.import_hints if opts.settings and opts.replay is None else None,
         "escape": opts.settings.escape if opts.settings and opts.replay is None else None,
+        "interface": opts.settings.interface if opts.settings and opts.replay is None else None,
+        "vote": opts.settings.vote if opts.settings and opts.replay is None else None,
+        "checks": opts.settings.checks if opts.settings and opts.replay is None else None,
         "config_file": str(opts.settings.config_file) if opts.settings and opts.settings.config_file else None,
         "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
         "include_harness": opts.include_harness, "simulator": icarus().describe(),

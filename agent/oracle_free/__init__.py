@@ -6,7 +6,8 @@
   * `vote`: candidates that pass are grouped by simulated behaviour; the answer comes from the
     largest group and the user sees how many agree;
   * `parse_checks` (opt-in, `--checks`): the model's own input->output vectors, which rank
-    equal-sized groups unless the majority contradicts them.
+    equal-sized groups unless the candidates contradict them (then they are suspect), and
+    `repair_from_checks` repairs the chosen candidate against the trusted checks it fails.
 """
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from typing import Awaitable, Callable
 from agent.oracle_free.checks import MAX_CHECKS, parse_checks
 from agent.oracle_free.interface import (InterfaceError, from_model_answer, parse_interface, parse_port_entry,
                                          parse_ports_flag)
-from agent.oracle_free.vote import Candidate, Vote, vote
+from agent.oracle_free.repair import CheckFailure, chosen_failures, repair_checks_prompt, repair_from_checks
+from agent.oracle_free.vote import Candidate, Vote, suspect_checks, vote
 from agent.prompting import Prompt, PromptBuilder, number_lines
 from agent.task import Task
 from reflect_env.interface import Interface
 from reflect_env.result import VerifyResult
 
-__all__ = ["Candidate", "Interface", "InterfaceError", "Vote", "checks_prompt", "derive_interface",
-           "from_model_answer", "interface_prompt", "parse_checks", "parse_interface", "parse_port_entry",
-           "parse_ports_flag", "repair_prompt", "vote"]
+__all__ = ["Candidate", "CheckFailure", "Interface", "InterfaceError", "Vote", "checks_prompt", "chosen_failures",
+           "derive_interface", "from_model_answer", "interface_prompt", "parse_checks", "parse_interface",
+           "parse_port_entry", "parse_ports_flag", "repair_checks_prompt", "repair_from_checks", "repair_prompt",
+           "suspect_checks", "vote"]
 
 
 def interface_prompt(builder: PromptBuilder, spec: str) -> Prompt:

@@ -8,7 +8,10 @@ simulated against the hidden reference. Functional pass@1 of
   (a) first-compiling: the first attempt (round, then sample order) that compiles, elaborates and lowers;
   (b) random-compiling: the expected pass of a uniformly chosen chain's first compiling attempt;
   (c) interface-checked: the first attempt that also matches the spec's interface (what select=first returns);
-  (d) voted: the candidate the behavioural vote chose (= (c) when fewer than one passes).
+  (d) voted: the candidate the behavioural vote chose (= (c) when fewer than one passes);
+  with --checks (or `checks = true` in --config) `voted` is (e): voting + the model's checks, which
+  rank equal groups and repair the chosen candidate (the samples come from the response cache, so
+  a --checks run over a finished run's problems pays only for the checks and their repairs).
 One JSON file per problem in --out (a rerun skips them; the LLM response cache makes a re-solve cheap).
 """
 from __future__ import annotations
@@ -58,11 +61,12 @@ async def run(args) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    llm_cfg, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model, base_url=args.base_url, api_key=None,
+    settings, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model, base_url=args.base_url, api_key=None,
                                     no_cache=False, overrides=dict(k=args.k, depth=args.depth, select="all",
                                                                    seed=args.seed, rag=False,
-                                                                   max_tokens=args.max_tokens))
-    llm = LLMClient(llm_cfg)
+                                                                   max_tokens=args.max_tokens,
+                                                                   checks=True if args.checks else None))
+    llm = LLMClient(settings.llm)
     scores: dict[str, bool] = {}
     with ReflectEnv(profile=cfg.profile, workers=args.workers) as env:
         try:
@@ -271,6 +275,9 @@ def summarize(out: Path) -> dict:
             "interface_sources": sorted({(r.get("interface") or {}).get("source") or "none" for r in rows}),
             "vote_sim_s": round(sum(v["sim_s"] for v in votes), 2),
             "votes_confirmed": sum(v["confirmed"] for v in votes), "votes": len(votes),
+            "checks_run": sum(1 for v in votes if v.get("checks")),
+            "checks_suspect": sum(len(v["checks"]["suspect"]) for v in votes if v.get("checks")),
+            "check_repairs": sum(len(v["checks"].get("repairs", [])) for v in votes if v.get("checks")),
             "wall_s": round(sum(r["wall_s"] for r in rows), 1)}
 
 
@@ -286,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model")
     p.add_argument("--base-url")
     p.add_argument("--config", help="agent config file (e.g. [llm] timeout_s for a slow shared server)")
+    p.add_argument("--checks", action="store_true", help="the model's checks on: `voted` is then selector (e)")
     p.add_argument("--out")
     p.add_argument("--summary", action="store_true", help="only print the summary of --out")
     p.add_argument("--recorded", help="instead: check recorded outputs (a results file) against --bench's specs")

@@ -62,11 +62,23 @@ class Vote:
     def line(self) -> str:
         """What the user reads: `3 of 4 candidates agree; chose candidate #2 (groups 3+1)`."""
         if self.total == 1:
-            return f"only candidate #{self.chosen} passed (unconfirmed: no other candidate to compare it with)"
+            return (f"only candidate #{self.chosen} passed (unconfirmed: no other candidate to compare it with)"
+                    + self._checks_text())
         sizes = "+".join(str(len(g)) for g in self.groups)
         verdict = "" if self.confirmed else " (unconfirmed: no majority of two or more)"
         return (f"{self.agree} of {self.total} candidate{'s' if self.total != 1 else ''} agree; chose candidate "
-                f"#{self.chosen} (behaviour groups {sizes}){verdict}")
+                f"#{self.chosen} (behaviour groups {sizes}){verdict}{self._checks_text()}")
+
+    def _checks_text(self) -> str:
+        """`; it passes 2 of 3 trusted model checks (1 suspect, 1 repair)`."""
+        c = self.checks
+        if not c or not c.get("total"):
+            return ""
+        trusted = c["total"] - len(c["suspect"])
+        extra = [f"{len(c['suspect'])} suspect"] if c["suspect"] else []
+        extra += [f"{len(c['repairs'])} repair{'s' if len(c['repairs']) != 1 else ''}"] if c.get("repairs") else []
+        return (f"; it passes {c['trusted_passed'][0]} of {trusted} trusted model check{'s' if trusted != 1 else ''}"
+                + (f" ({', '.join(extra)})" if extra else ""))
 
 
 def _simplicity(c: Candidate) -> tuple[int, int, int]:
@@ -89,11 +101,31 @@ def _design_names(cand: Candidate, checks: list[list[dict]]) -> list[list[dict]]
     return [[{k: rename(v) for k, v in step.items()} for step in steps] for steps in checks]
 
 
+def suspect_checks(sizes: list[int], verdicts: list[list[str | None]]) -> dict[int, str]:
+    """Check index -> why it is suspect, from each group's verdicts (None: passed). A check is
+    suspect when (1) the largest group has two or more members, is strictly larger than every other
+    group, and fails it, or (2) no group passes it and every group fails it the same way (the same
+    first mismatch: step, output and value) while two or more candidates passed. Independent samples
+    that agree with each other (and with the spec's interface, which every candidate matched)
+    outweigh one model-written expectation: the check is more likely wrong than they all are, in the
+    same way. A check that could not run says nothing and is never suspect."""
+    strict = bool(sizes) and sizes[0] >= 2 and (len(sizes) == 1 or sizes[1] < sizes[0])
+    out: dict[int, str] = {}
+    for i in range(len(verdicts[0]) if verdicts else 0):
+        first = verdicts[0][i]
+        seen = [None if v[i] is None else str(v[i]).replace(": io_", ": ", 1) for v in verdicts]  # `io_sum` is `sum`
+        if first is None or any(v is not None and v.startswith("not run") for v in seen):
+            continue
+        if strict:
+            out[i] = f"the largest group ({sizes[0]} of {sum(sizes)} candidates) fails it: {first}"
+        elif sum(sizes) >= 2 and all(v == seen[0] for v in seen):
+            out[i] = f"all {sum(sizes)} candidates fail it the same way: {first}"
+    return out
+
+
 def run_checks(groups: list[list[Candidate]], checks: list[list[dict]], workdir: Path) -> dict:
-    """Each check on each group's representative. A check is suspect when the largest group has two
-    or more members, is strictly larger than the others, and fails it: independent samples that agree with each other and with the
-    spec's interface outweigh one model-written expectation (the check may be wrong; they are
-    unlikely to be wrong the same way). Only trusted (non-suspect) checks rank groups."""
+    """Each check on each group's representative (a group behaves alike on the vote's stimulus).
+    Suspect checks (`suspect_checks`) are dropped: only trusted ones rank groups and drive repairs."""
     results, errors = [], []
     for g, group in enumerate(groups):
         try:
@@ -105,12 +137,10 @@ def run_checks(groups: list[list[Candidate]], checks: list[list[dict]], workdir:
             errors.append(f"group of #{group[0].chain}: {error}"[:300])
             verdicts = [f"not run: {error}"[:200]] * len(checks)
         results.append(verdicts)
-    strict = groups and len(groups[0]) >= 2 and (len(groups) == 1 or len(groups[1]) < len(groups[0]))
-    majority = results[0] if strict else None
-    suspect = [i for i in range(len(checks)) if majority is not None and majority[i] is not None]
-    passed = [sum(1 for i, v in enumerate(r) if v is None and i not in suspect) for r in results]
-    return {"total": len(checks), "suspect": suspect, "trusted_passed": passed,
-            "failures": [[v for v in r if v] for r in results], "errors": errors}
+    why = suspect_checks([len(g) for g in groups], results)
+    passed = [sum(1 for i, v in enumerate(r) if v is None and i not in why) for r in results]
+    return {"total": len(checks), "suspect": sorted(why), "suspect_why": [why[i] for i in sorted(why)],
+            "trusted_passed": passed, "verdicts": results, "errors": errors}
 
 
 def vote(candidates: list[Candidate], *, cycles: int = VOTE_CYCLES, seed: int = VOTE_SEED,
@@ -139,7 +169,7 @@ def vote(candidates: list[Candidate], *, cycles: int = VOTE_CYCLES, seed: int = 
                                                               _simplicity(groups[g][0])))
             groups = [groups[g] for g in order]
             report["trusted_passed"] = [report["trusted_passed"][g] for g in order]
-            report["failures"] = [report["failures"][g] for g in order]
+            report["verdicts"] = [report["verdicts"][g] for g in order]
     chosen = groups[0][0].chain if groups else None
     return Vote(groups=[[c.chain for c in g] for g in groups], chosen=chosen, total=len(candidates),
                 sim_s=time.perf_counter() - t0, notes=notes[:8], checks=report)
