@@ -8,7 +8,8 @@ import asyncio
 import json
 
 from agent.config import load_config
-from agent.llm import LLMClient, LLMConfig
+from agent.config import LLMConfig
+from agent.llm import LLMClient
 from agent.llm.stub_server import Reply, StubServer
 from agent.oracle_free import Candidate, suspect_checks, vote
 from agent.search import SolveConfig, solve
