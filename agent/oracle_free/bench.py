@@ -112,8 +112,8 @@ def recorded_outputs(results: Path, bench: str) -> dict:
     baseline_results.json): per problem, whether it builds (after the fixers), whether its ports
     contradict the interface its spec states, and whether it matches the hidden reference."""
     from agent.eval.benchmarks import load_benchmark
-    from agent.eval.candidates import extract, fix_candidate
-    from agent.eval.replay import load_recorded
+    from agent.candidate import fix_code
+    from agent.eval.replay import extract_recorded, load_recorded
     from agent.oracle_free.interface import parse_interface
     from reflect_env import ReflectEnv
     from reflect_env.interface import interface_verdict
@@ -124,8 +124,8 @@ def recorded_outputs(results: Path, bench: str) -> dict:
     with ReflectEnv(profile="chisel7", workers=2) as env:
         for t in tasks:
             rec = recorded[t.id]
-            code = rec.extracted_code or extract(rec.raw_output or "", t.top)[0]
-            code = fix_candidate(code, t)[0] if code else None
+            code = rec.extracted_code or extract_recorded(rec.raw_output or "", t.top)
+            code = fix_code(code, t, "chisel7")[0] if code else None
             iface = parse_interface(t.spec)
             row: dict[str, Any] = {"id": t.id, "interface": iface.source if iface else None, "builds": False,
                    "interface_ok": None, "functional": False}
