@@ -1,7 +1,8 @@
 """The generate-verify-repair loop: test-time compute for Chisel.
 
 Round 0 asks for k samples in one request (n=k). Each sample starts a chain: extract the code,
-apply the deterministic fixers, verify on the real toolchain. A failing chain is repaired from
+then the candidate pipeline that replay shares (agent/candidate.py: fixers, verification on the real
+toolchain, fixers from the diagnostics, verification again). A failing chain is repaired from
 its diagnostics, one LLM call per round, up to `depth` rounds; a chain that stops making progress
 (same error signature, or code it already tried) escapes to a fresh sample at a higher
 temperature instead. `select="first"` stops everything at the first pass (at the second when the
@@ -93,7 +94,7 @@ class SolveResult(ProblemRecord):
         return self.prompt_tokens + self.completion_tokens
 
     def record(self) -> ProblemRecord:
-        """The results.jsonl record of this solve (the chains are shared, not copied)."""
+        """The results.jsonl record of this solve (its chain records are shared, not copied)."""
         return ProblemRecord(**{name: getattr(self, name) for name in ProblemRecord.model_fields})
 
 

@@ -119,12 +119,12 @@ class ProblemRecord(BaseModel):
     final_code: str | None = None
     final_verilog: str | None = None
     error_log: str | None = None
-    rounds: int = 0  # repair rounds used by the reported chain
+    rounds: int = 0  # repair rounds: the reported chain's (replay), the most any chain used (live search)
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     wall_s: float = 0.0
-    verify_s: float = 0.0
+    verify_s: float = 0.0  # summed over verifications (concurrent ones overlap)
     chains: list[ChainRecord] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
