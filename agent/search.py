@@ -1,7 +1,8 @@
 """The generate-verify-repair loop: test-time compute for Chisel.
 
 Round 0 asks for k samples in one request (n=k). Each sample starts a chain: extract the code,
-apply the deterministic fixers, verify on the real toolchain. A failing chain is repaired from
+then the candidate pipeline that replay shares (agent/candidate.py: fixers, verification on the real
+toolchain, fixers from the diagnostics, verification again). A failing chain is repaired from
 its diagnostics, one LLM call per round, up to `depth` rounds; a chain that stops making progress
 (same error signature, or code it already tried) escapes to a fresh sample at a higher
 temperature instead. `select="first"` stops everything at the first pass (at the second when the
@@ -12,27 +13,24 @@ tokens and wall time end the run cleanly with whatever it has.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import random
 import re
 import time
-from dataclasses import dataclass, fields
-from typing import Any, Callable
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
+from typing import Callable
 
 from agent import oracle_free
+from agent.candidate import check_candidate
+from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecord, Reached, reach
 from agent.extract import extract_code
-from agent.fixers import FixContext, FixRecord, apply_fixers, import_hints
+from agent.fixers import FixRecord, import_hints
 from agent.interfaces import ChatModel, Verifier
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
 from reflect_env.pool import PoolUnavailable
 from reflect_env.interface import Interface, interface_verdict
-from reflect_env.result import Category, Stage, VerifyResult, enum_value
-
-STAGE_ORDER = {s: i for i, s in enumerate(["extract", "compile", "elaborate", "emit", "simulate", "passed"])}
+from reflect_env.result import Category, Stage, VerifyResult
 
 
 @dataclass
@@ -74,59 +72,30 @@ class SolveConfig:
         if self.mode not in ("strict", "lenient"):
             raise ValueError(f"mode must be 'strict' or 'lenient', got {self.mode!r}")
 
-    @classmethod
-    def from_mapping(cls, data: Any) -> "SolveConfig":
-        """Build from any object or dict with (some of) these field names; unknown names ignored."""
-        names = {f.name for f in fields(cls)}
-        if not isinstance(data, dict):
-            data = data.model_dump() if hasattr(data, "model_dump") else vars(data)
-        return cls(**{k: v for k, v in data.items() if k in names and v is not None})
 
+class SolveResult(ProblemRecord):
+    """One solve: the record `agent eval` keeps in results.jsonl (`record()`), and what only the run
+    itself needs (why it stopped, where its trace is, how the samples came, the oracle-free checks)."""
 
-class Attempt(BaseModel):
-    round: int
-    code: str | None
-    fixes: list[FixRecord] = Field(default_factory=list)
-    ok: bool = False
-    stage: str | None = None  # verifier stage reached, or "extract" when there was no code
-    category: str | None = None
-    escaped: bool = False  # this attempt came from a fresh sample, not a repair
-    tokens: int = 0  # completion tokens of the LLM reply it came from (0 for a fixer-only retry)
-    verify_s: float = 0.0
-    note: str = ""
-
-
-class Chain(BaseModel):
-    sample_index: int
-    first_pass_round: int | None = None  # 0: the sample itself passed; d: after d repair rounds
-    attempts: list[Attempt] = Field(default_factory=list)
-
-
-class SolveResult(BaseModel):
-    task_id: str
-    solved: bool
-    final_code: str | None = None
-    final_verilog: str | None = None
-    category: str | None = None  # of the best failing attempt when unsolved
-    rounds: int = 0  # the highest repair round any chain reached
-    llm_calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    wall_s: float = 0.0
-    verify_s: float = 0.0  # summed over verifications (concurrent ones overlap)
     verify_wall_s: float = 0.0  # wall time during which at least one verification ran
-    chains: list[Chain] = Field(default_factory=list)
     stop_reason: str | None = None  # "solved" | "exhausted" | "budget: ..." | "llm_error: ..."
-    raw_output: str | None = None  # the first sample's reply as the model wrote it
-    error_log: str | None = None  # the reported failure's diagnostics, one per line
     run_dir: str | None = None
     sampling: dict | None = None  # how the k samples were obtained (agent.llm.client.Completion.sampling)
     interface: dict | None = None  # the interface the candidates were checked against, and its source
     vote: dict | None = None  # behaviour groups of the passing candidates and the one chosen
 
     @property
+    def solved(self) -> bool:
+        """The search's verifier accepted a candidate (the record's `passed`)."""
+        return self.passed
+
+    @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+    def record(self) -> ProblemRecord:
+        """The results.jsonl record of this solve (its chain records are shared, not copied)."""
+        return ProblemRecord(**{name: getattr(self, name) for name in ProblemRecord.model_fields})
 
 
 class BudgetExceeded(Exception):
@@ -136,10 +105,6 @@ class BudgetExceeded(Exception):
 class VerifierUnavailable(RuntimeError):
     """The verifier could not start at all (toolchain missing, workers never came up): not a fault
     of the candidate, so it ends the solve instead of counting as a failed attempt."""
-
-
-def _code_key(code: str) -> str:
-    return hashlib.sha1(" ".join(code.split()).encode()).hexdigest()
 
 
 class _Run:
@@ -236,7 +201,7 @@ class _Run:
         return completion
 
     # -- verification -------------------------------------------------------------------------
-    async def verify(self, code: str, chain: int, round: int) -> tuple[VerifyResult, float]:
+    async def verify(self, code: str, chain: int, round: int) -> VerifyResult:
         t = time.perf_counter()
         if self._verifying == 0:
             self._busy_since = t
@@ -260,19 +225,35 @@ class _Run:
         self.verify_s += dt
         result = interface_verdict(result, self.interface)
         first = result.first_error()
-        self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=enum_value(result.stage),
-                         category=enum_value(result.category), top=result.top,
+        self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=result.stage,
+                         category=result.category, top=result.top,
                          diagnostics=[d.model_dump(mode="json") for d in result.diagnostics[:8]],
                          mismatches=[m.model_dump(mode="json") for m in result.mismatches[:8]],
                          first_error=first.message if first else None, timings=result.timings,
                          worker=result.worker, notes=result.notes, wall_s=round_(dt))
         self.on_event("verified", {"chain": chain, "round": round, "ok": result.ok,
-                                   "stage": enum_value(result.stage), "category": enum_value(result.category)})
-        return result, dt
+                                   "stage": result.stage, "category": result.category})
+        return result
+
+    def trace_fix(self, chain: int, round: int, records: list[FixRecord], code: str, driven_by: str | None) -> None:
+        extra = {"driven_by": driven_by} if driven_by else {}
+        self.trace.event("fix", chain=chain, round=round, records=[f.model_dump() for f in records], code=code, **extra)
 
 
 def round_(x: float) -> float:
     return round(x, 4)
+
+
+@dataclass
+class _Best:
+    """A chain's furthest attempt so far (the later one on a tie) and what to report for it."""
+
+    attempt: AttemptRecord
+    result: VerifyResult | None  # None: no code reached the verifier
+    note: str = ""  # why not, then (the extraction's note)
+
+    def error_log(self) -> str:
+        return self.result.error_log() if self.result is not None else self.note
 
 
 class _ChainRunner:
@@ -280,16 +261,15 @@ class _ChainRunner:
 
     def __init__(self, run: _Run, index: int):
         self.run, self.index = run, index
-        self.chain = Chain(sample_index=index)
+        self.chain = ChainRecord(sample_index=index)
         self.seen_codes: set[str] = set()
         self.last_signature: str | None = None
-        self.best: tuple[int, Attempt, VerifyResult | None] | None = None
+        self.best: _Best | None = None
 
-    def _record(self, attempt: Attempt, result: VerifyResult | None) -> None:
+    def _record(self, attempt: AttemptRecord, result: VerifyResult | None, note: str = "") -> None:
         self.chain.attempts.append(attempt)
-        rank = STAGE_ORDER.get(attempt.stage or "extract", 0)
-        if self.best is None or rank >= self.best[0]:
-            self.best = (rank, attempt, result)
+        if self.best is None or reach(attempt.stage) >= reach(self.best.attempt.stage):
+            self.best = _Best(attempt, result, note)
 
     async def drive(self, text: str, finish_reason: str | None, tokens: int) -> None:
         run, cfg, task = self.run, self.run.cfg, self.run.task
@@ -329,45 +309,31 @@ class _ChainRunner:
             tokens = completion.completion_tokens
 
     async def _attempt(self, text: str, finish_reason: str | None, tokens: int, rnd: int, escaped: bool):
-        """Extract, fix, verify (and once more after diagnostic-driven fixes). Returns
+        """Extract, then the candidate pipeline (fix, verify, fix from diagnostics, verify). Returns
         (passed, stalled, code, result) where stalled means no progress over the last attempt."""
         run, cfg, task = self.run, self.run.cfg, self.run.task
         ex = extract_code(text, finish_reason, task.top)
         run.trace.event("extraction", chain=self.index, round=rnd, category=ex.category, note=ex.note,
                         dropped=ex.dropped, code=ex.code)
-        if ex.code is None or ex.category == "truncated":
-            self._record(Attempt(round=rnd, code=ex.code, stage="extract", category=ex.category, escaped=escaped,
-                                 tokens=tokens, note=ex.note), None)
+        if ex.code is None or ex.category == Outcome.truncated:
+            self._record(AttemptRecord(round=rnd, code=ex.code, stage="extract",
+                                       category=Outcome(ex.category or Outcome.extraction_failed), escaped=escaped,
+                                       tokens=tokens), None, ex.note)
             return False, True, None, None
-        ctx = FixContext(top=task.top, profile=cfg.profile, spec=task.spec)
-        code, fixes = apply_fixers(ex.code, ctx, enabled=cfg.fix)
-        if fixes:
-            run.trace.event("fix", chain=self.index, round=rnd, records=[f.model_dump() for f in fixes], code=code)
-        key = _code_key(code)
-        repeated = key in self.seen_codes
-        self.seen_codes.add(key)
-        result, dt = await run.verify(code, self.index, rnd)
-        attempt = Attempt(round=rnd, code=code, fixes=fixes, ok=result.ok, stage=enum_value(result.stage),
-                          category=enum_value(result.category), escaped=escaped, tokens=tokens, verify_s=round_(dt))
-        self._record(attempt, result)
-        if not result.ok and cfg.fix:
-            # The compiler may name what the code-only pass could not see (e.g. `not found: value X`).
-            ctx.diagnostics = result.diagnostics
-            fixed, more = apply_fixers(code, ctx)
-            if more and fixed != code and _code_key(fixed) not in self.seen_codes:
-                run.trace.event("fix", chain=self.index, round=rnd, records=[f.model_dump() for f in more],
-                                code=fixed, driven_by="diagnostics")
-                code = fixed
-                self.seen_codes.add(_code_key(code))
-                result, dt = await run.verify(code, self.index, rnd)
-                attempt = Attempt(round=rnd, code=code, fixes=more, ok=result.ok, stage=enum_value(result.stage),
-                                  category=enum_value(result.category), escaped=escaped, tokens=0, verify_s=round_(dt),
-                                  note="re-verified after diagnostic-driven fixes")
-                self._record(attempt, result)
+
+        async def verify(code: str) -> VerifyResult:
+            return await run.verify(code, self.index, rnd)
+
+        checked = await check_candidate(
+            ex.code, task, verify, fix=cfg.fix, profile=cfg.profile, round=rnd, escaped=escaped, tokens=tokens,
+            seen=self.seen_codes, on_fix=lambda records, code, by: run.trace_fix(self.index, rnd, records, code, by))
+        for step in checked.steps:
+            self._record(step.attempt, step.result)
+        result = checked.result
         signature = error_signature(result)
-        stalled = repeated or (signature == self.last_signature and not result.ok)
+        stalled = checked.repeated or (signature == self.last_signature and not result.ok)
         self.last_signature = signature
-        return result.ok, stalled, code, result
+        return result.ok, stalled, checked.code, result
 
 
 async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None,
@@ -436,11 +402,12 @@ async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | N
     """Group the passing candidates by simulated behaviour (off the event loop: iverilog blocks)."""
     cands = []
     for r in runners:
-        if (r.chain.first_pass_round is None or r.best is None or r.best[2] is None or not r.best[2].verilog
-                or r.best[1].code is None or r.best[2].top is None):
+        best = r.best
+        if (r.chain.first_pass_round is None or best is None or best.result is None or not best.result.verilog
+                or best.attempt.code is None or best.result.top is None):
             continue
-        cands.append(oracle_free.Candidate(chain=r.index, code=r.best[1].code, verilog=r.best[2].verilog,
-                                           top=r.best[2].top, repairs=r.chain.first_pass_round))
+        cands.append(oracle_free.Candidate(chain=r.index, code=best.attempt.code, verilog=best.result.verilog,
+                                           top=best.result.top, repairs=r.chain.first_pass_round))
     if not cands:
         return None
     result = await asyncio.to_thread(oracle_free.vote, cands, checks=run.checks or None)
@@ -481,38 +448,52 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
 
 
 def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote=None) -> SolveResult:
-    chains = [r.chain for r in runners]
+    task, chains = run.task, [r.chain for r in runners]
     passing = [r for r in runners if r.chain.first_pass_round is not None]
-    final_code = final_verilog = category = error_log = None
+    final_code = final_verilog = error_log = None
+    failure: Category | Outcome | None = None
+    stage: Reached | None = None
     if passing:
-        best = min(passing, key=lambda r: (r.index != (vote.chosen if vote else None), r.chain.first_pass_round,
-                                           r.index))
-        attempt = next(a for a in reversed(best.chain.attempts) if a.ok)
-        final_code = attempt.code
-        final_verilog = best.best[2].verilog if best.best and best.best[2] is not None else None
-        stop = "solved"
+        chosen = min(passing, key=lambda r: (r.index != (vote.chosen if vote else None), r.chain.first_pass_round,
+                                             r.index))
+        final_code = next(a for a in reversed(chosen.chain.attempts) if a.ok).code
+        final_verilog = chosen.best.result.verilog if chosen.best and chosen.best.result is not None else None
+        stop, stage = "solved", Stage.passed
     else:
         bests = [r.best for r in runners if r.best is not None]
         if bests:
-            rank, attempt, result = max(bests, key=lambda b: b[0])
-            final_code, category = attempt.code, attempt.category
-            error_log = result.error_log() if result is not None else attempt.note
-        else:
-            category = "llm_error" if (run.stop_reason or "").startswith("llm_error") else None
+            best = max(bests, key=lambda b: reach(b.attempt.stage))  # the first chain among the furthest
+            final_code, failure, error_log = best.attempt.code, best.attempt.category, best.error_log()
+            stage = best.attempt.stage if final_code is not None else None  # no code: no stage to report
+        elif (run.stop_reason or "").startswith("llm_error"):
+            failure = Outcome.llm_error
+        failure = failure or Outcome.unknown
         stop = run.stop_reason or "exhausted"
+    notes = [f"stop: {stop}"] if stop not in ("solved", "exhausted") else []
+    sampling = run.sampling or {}
+    if sampling.get("requests", 1) > 1:  # the server returned fewer choices than n: say how the k came
+        notes.append(f"samples: {sampling['samples']} of n={sampling['requested_n']} in {sampling['requests']} "
+                     f"requests (choices per request {sampling['choices_per_request']}, seeds {sampling['seeds']})"
+                     + (f"; stopped: {sampling['stopped']}" if sampling.get("stopped") else ""))
+    first = chains[0].attempts[0] if chains and chains[0].attempts else None
     res = SolveResult(
-        task_id=run.task.id, solved=bool(passing), final_code=final_code, final_verilog=final_verilog,
-        category=category, rounds=max((a.round for c in chains for a in c.attempts), default=0),
+        id=task.id, level=task.level, category=task.category, instruction=task.spec, top=task.top,
+        functional_check=task.require_simulate, passed=bool(passing), passed_lenient=bool(passing),
+        compiled=any(a.compiled for c in chains for a in c.attempts), failure_category=failure, stage=stage,
+        raw_output=raw_output, extracted_code=first.code if first else None, final_code=final_code,
+        final_verilog=final_verilog, error_log=error_log,
+        rounds=max((a.round for c in chains for a in c.attempts), default=0),
         llm_calls=run.llm_calls, prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
-        wall_s=round_(run.elapsed()), verify_s=round_(run.verify_s),
-        verify_wall_s=round_(run.verify_wall_s), chains=chains, stop_reason=stop,
-        raw_output=raw_output, error_log=error_log, sampling=run.sampling,
+        wall_s=round_(run.elapsed()), verify_s=round_(run.verify_s), chains=chains, notes=notes,
+        verify_wall_s=round_(run.verify_wall_s), stop_reason=stop, sampling=run.sampling,
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
         interface=run.interface.to_dict() if run.interface else None, vote=vote.to_dict() if vote else None,
     )
-    run.trace.finish(code=final_code, verilog=final_verilog, summary=res.model_dump(mode="json", exclude={"chains"})
-                     | {"chains": [{"sample_index": c.sample_index, "first_pass_round": c.first_pass_round,
-                                    "attempts": len(c.attempts)} for c in chains]})
+    run.trace.finish(code=final_code, verilog=final_verilog,
+                     summary=res.model_dump(mode="json", exclude={"chains"})
+                     | {"solved": res.solved, "chains": [{"sample_index": c.sample_index,
+                                                          "first_pass_round": c.first_pass_round,
+                                                          "attempts": len(c.attempts)} for c in chains]})
     return res
 
 

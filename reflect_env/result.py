@@ -4,17 +4,14 @@ Line and column numbers always refer to the candidate text exactly as the caller
 """
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 
-def enum_value(x):
-    """A Stage/Category (or any enum) as its plain value; anything else unchanged (None stays None)."""
-    return getattr(x, "value", x)
-
-
-class Stage(str, Enum):
+# StrEnum: a member is its value wherever it goes (==, dict keys, f-strings, JSON), so the agent and
+# the eval records carry these enums end to end and still write the same strings.
+class Stage(StrEnum):
     """How far a candidate got. Each stage implies all earlier ones succeeded."""
 
     compile = "compile"
@@ -24,7 +21,7 @@ class Stage(str, Enum):
     passed = "passed"
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """Failure taxonomy shared by the verifier, the agent's repair prompts and the eval reports."""
 
     missing_import = "missing_import"  # a chisel3.util (or similar) name used without its import

@@ -109,9 +109,8 @@ def test_budget_and_llm_overrides(clean):
 
 
 def test_solve_view_matches_the_search_loop(clean):
-    from agent.search import SolveConfig
     cfg = load_config(k=3, depth=1, strict=False, max_tokens_total=999, seed=5)
-    solve = SolveConfig.from_mapping(vars(cfg.solve))
+    solve = cfg.solve
     assert (solve.k, solve.depth, solve.mode, solve.max_tokens_total, solve.seed) == (3, 1, "lenient", 999, 5)
 
 

@@ -22,7 +22,7 @@ def problem(pid: str, chains: list[ChainRecord], functional: bool | None) -> Pro
     return ProblemRecord(id=pid, level="L1", chains=chains, passed=passed, passed_lenient=passed,
                          functional_check=functional is not None, functional=functional,
                          functional_category=None if functional in (None, True) or not passed else "sim_mismatch",
-                         failure_category=None if passed else "type_error")
+                         failure_category=None if passed else "type_mismatch")
 
 
 def test_summary_reports_functional_as_headline_and_compile_beside_it():
@@ -38,7 +38,7 @@ def test_summary_reports_functional_as_headline_and_compile_beside_it():
     assert s["functional_pass"]["pass_at_k"]["1"] == pytest.approx(1 / 6)
     assert s["compile_pass"]["pass_at_k"]["1"] == pytest.approx(0.5)
     assert s["pass_at_k"] == s["functional_pass"]["pass_at_k"]
-    assert s["by_failure"] == {"sim_mismatch": 1, "type_error": 1}
+    assert s["by_failure"] == {"sim_mismatch": 1, "type_mismatch": 1}
     assert s["by_level"]["L1"] == {"total": 3, "passed": 1, "pass_rate": pytest.approx(1 / 3), "compile_passed": 2}
 
 

@@ -141,7 +141,7 @@ def test_nine_bit_adder_is_not_solved_without_a_reference(env, tmp_path):
         res = run_solve(stub, Task(id="adder", spec=SPEC, top="Adder"), SolveConfig(k=1, depth=1, rag=False, seed=1),
                         env, tmp_path / "run")
         repair = stub.requests[1]["messages"][-1]["content"]
-    assert not res.solved and res.category == "interface_mismatch"
+    assert not res.solved and res.failure_category == "interface_mismatch"
     assert res.interface["source"] == "prose"
     assert all(a.category == "interface_mismatch" and a.stage == "simulate" for a in res.chains[0].attempts)
     assert "`sum` must be 8 bit(s) wide" in repair and "9 bits wide" in repair
@@ -206,7 +206,7 @@ class Counter extends Module {
     assert first["temperature"] == 0.0 and "Counter" in first["messages"][-1]["content"]
     assert res.llm_calls == 2 and res.interface["source"] == "model"
     assert [(p["name"], p.get("width")) for p in res.interface["ports"]] == [("en", None), ("count", 4)]
-    assert not res.solved and res.category == "interface_mismatch"
+    assert not res.solved and res.failure_category == "interface_mismatch"
 
 
 @pytest.mark.slow

@@ -190,7 +190,7 @@ def solve_cmd(
         print_json({
             "solved": result.solved, "rounds": result.rounds, "llm_calls": result.llm_calls, "tokens": tokens,
             "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
-            "final_code": result.final_code, "category": result.category, "run_dir": str(run_dir),
+            "final_code": result.final_code, "category": result.failure_category, "run_dir": str(run_dir),
             "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
             "interface": result.interface, "vote": result.vote,
@@ -198,7 +198,7 @@ def solve_cmd(
     else:
         # A stop other than running out of rounds (an LLM request that failed for good, a budget) is
         # said with its reason: the trace is not the only place to learn why.
-        why = [r for r in (result.category, result.stop_reason) if r and r not in ("solved", "exhausted")]
+        why = [r for r in (result.failure_category, result.stop_reason) if r and r not in ("solved", "exhausted")]
         if len(why) == 2 and why[1].startswith(f"{why[0]}:"):  # category llm_error, stop "llm_error: <why>"
             why = why[1:]
         status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"

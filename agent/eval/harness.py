@@ -18,7 +18,6 @@ from typing import Callable
 
 from agent.eval.benchmarks import Benchmark
 from agent.task import Task
-from reflect_env.result import enum_value
 from reflect_env.toolchain import cache_dir
 
 LABELS_DIR = "selfcheck"
@@ -102,8 +101,8 @@ def check_reference(env_factory: Callable, task: Task, workdir: Path) -> dict:
     res = env.verify(design, task.top, reference=task.reference, testbench=task.testbench, mode="strict",
                      cycles=task.meta.get("sim_cycles"), allow_blackbox=True)
     first = res.first_error()
-    return {"ok": res.ok, "category": enum_value(res.category), "simulator": res.simulator,
-            "reason": "" if res.ok else f"{enum_value(res.category)}: {first.message[:400] if first else ''}"}
+    return {"ok": res.ok, "category": res.category, "simulator": res.simulator,
+            "reason": "" if res.ok else f"{res.category}: {first.message[:400] if first else ''}"}
 
 
 def selfcheck(bench: Benchmark, env_factory: Callable, *, progress: Callable[[str, dict], None] = lambda *_: None,

@@ -7,16 +7,39 @@ from __future__ import annotations
 
 import json
 import os
+from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from reflect_env.result import Category, Stage
 
 # The two scores of a candidate. compile: the seed's metric (compiles, elaborates, emits Verilog under
 # the requested top name); functional: it also matches the reference in differential simulation (or
 # passes the benchmark's testbench).
 METRICS = ("compile", "functional")
-# Stages a candidate only reaches once it compiled, elaborated and emitted Verilog.
-_COMPILED_THROUGH = ("simulate", "passed")
+
+
+class Outcome(StrEnum):
+    """Why there is no verifier verdict to report (the verifier's own failures are `Category`)."""
+
+    extraction_failed = "extraction_failed"  # no Scala in the model's reply
+    truncated = "truncated"  # the reply was cut off (finish_reason length, unbalanced braces)
+    missing_output = "missing_output"  # a replay file holds nothing for the problem
+    llm_error = "llm_error"  # the model server failed a request for good
+    unknown = "unknown"  # the search ended before any candidate was judged (a budget)
+
+
+# How far a candidate got: "extract" when the search found no usable code in the reply (a replay
+# records None there), else the verifier's Stage. Both serialise to the same strings as before.
+Reached = Literal["extract"] | Stage
+Failure = Category | Outcome
+
+
+def reach(stage: Reached | None) -> int:
+    """Order of `Reached`: no code (None, "extract") < compile < elaborate < emit < simulate < passed."""
+    return 0 if stage is None or stage == "extract" else 1 + list(Stage).index(Stage(stage))
 
 # Seed harness stage names, so results.json stays readable by the seed's tooling.
 SEED_STAGE = {"extract": "extraction", "compile": "compilation", "elaborate": "elaboration", "emit": "emission",
@@ -26,8 +49,8 @@ SEED_STAGE = {"extract": "extraction", "compile": "compilation", "elaborate": "e
 class AttemptRecord(BaseModel):
     round: int
     ok: bool = False
-    stage: str | None = None  # reflect_env Stage value; None when no code reached the verifier
-    category: str | None = None  # Category value, or extraction_failed / truncated
+    stage: Reached | None = None  # None / "extract" when no code reached the verifier
+    category: Failure | None = None  # None when ok
     fixes: list[str] = Field(default_factory=list)
     escaped: bool = False
     tokens: int = 0
@@ -36,7 +59,7 @@ class AttemptRecord(BaseModel):
     @property
     def compiled(self) -> bool:
         # "extract" (no code came out of the reply) and "compile" mean it never compiled.
-        return self.ok or self.stage in ("elaborate", "emit", "simulate", "passed")
+        return self.ok or reach(self.stage) > reach(Stage.compile)
 
 
 class ChainRecord(BaseModel):
@@ -58,7 +81,9 @@ class ChainRecord(BaseModel):
             return self.functional_ok is True and self.passes_within(depth)
         rounds = [self.first_pass_round]
         if metric == "compile":
-            rounds.append(next((a.round for a in self.attempts if a.ok or a.stage in _COMPILED_THROUGH), None))
+            # Reaching simulation means it compiled, elaborated and emitted Verilog.
+            rounds.append(next((a.round for a in self.attempts if a.ok or reach(a.stage) >= reach(Stage.simulate)),
+                               None))
         if lenient:
             rounds.append(self.lenient_pass_round)
         return any(r is not None and (depth is None or r <= depth) for r in rounds)
@@ -80,26 +105,26 @@ class ProblemRecord(BaseModel):
     passed: bool = False  # the search's verifier accepted a candidate (strict: the requested top exists)
     passed_lenient: bool = False
     compiled: bool = False  # some candidate got through the Scala compiler
-    failure_category: str | None = None
+    failure_category: Failure | None = None
     # The lenient re-check's own cause when it failed too (e.g. elaboration after a name_mismatch):
     # lenient views report this, not the strict check's name_mismatch.
-    lenient_failure_category: str | None = None
+    lenient_failure_category: Failure | None = None
     # Functional score, separate from what the search saw: some passing candidate matches the
     # reference (None: nothing to check against, or --compile-only); why the reported one did not.
     functional: bool | None = None
-    functional_category: str | None = None
-    stage: str | None = None  # reflect_env stage of the reported candidate
+    functional_category: Failure | None = None
+    stage: Reached | None = None  # of the reported candidate
     raw_output: str | None = None
     extracted_code: str | None = None
     final_code: str | None = None
     final_verilog: str | None = None
     error_log: str | None = None
-    rounds: int = 0  # repair rounds used by the reported chain
+    rounds: int = 0  # repair rounds: the reported chain's (replay), the most any chain used (live search)
     llm_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     wall_s: float = 0.0
-    verify_s: float = 0.0
+    verify_s: float = 0.0  # summed over verifications (concurrent ones overlap)
     chains: list[ChainRecord] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -150,7 +175,7 @@ class ProblemRecord(BaseModel):
             "extracted_code": self.extracted_code or "",
             "verify_result": {
                 "success": self.passed, "compiled": self.compiled,
-                "elaborated": self.passed or self.stage in ("emit", "simulate", "passed"),
+                "elaborated": self.passed or reach(self.stage) > reach(Stage.elaborate),
                 "stage": seed_stage, "error_log": self.error_log, "verilog": self.final_verilog or "",
             },
             "passed": self.passed,

@@ -10,10 +10,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.eval.candidates import extract, fix_candidate
-from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord, read_results
-from agent.eval.verification import attempt_from_result, check, error_log, reported_chain, rescue_name_mismatches
+from agent.candidate import check_candidate
+from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecord, read_results
+from agent.eval.verification import error_log, reported_chain, rescue_name_mismatches, verifier
+from agent.extract import extract_code
 from agent.task import Task
+from reflect_env.result import VerifyResult
 
 
 class ReplayError(ValueError):
@@ -63,6 +65,12 @@ def _from_record(r: ProblemRecord) -> RecordedProblem:
     return RecordedProblem(r.id, r.raw_output, r.extracted_code, chains)
 
 
+def extract_recorded(raw_output: str, top: str | None) -> str | None:
+    """The code in a recorded reply (its finish reason was not recorded: a cut-off reply is tried as it is)."""
+    code = extract_code(raw_output, None, top).code
+    return code if code and code.strip() else None
+
+
 async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, fix: bool,
                          depth: int | None = None, profile: str | None = None) -> ProblemRecord:
     start = time.monotonic()
@@ -71,37 +79,29 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
                         raw_output=recorded.raw_output if recorded else None,
                         extracted_code=recorded.extracted_code if recorded else None)
     if recorded is None:
-        rec.failure_category = "missing_output"
+        rec.failure_category = Outcome.missing_output
         rec.notes.append("no recorded output for this id")
-        rec.chains = [ChainRecord(sample_index=0, attempts=[AttemptRecord(round=0, category="missing_output")])]
+        rec.chains = [ChainRecord(sample_index=0, attempts=[AttemptRecord(round=0, category=Outcome.missing_output)])]
         return rec
     chains_code = recorded.chains or [[(0, recorded.extracted_code or None)]]
+    verify = verifier(env, task)
     verify_s = 0.0
-    results_by_attempt = {}
+    results_by_attempt: dict[tuple[int, int], VerifyResult] = {}
     for idx, attempts in enumerate(chains_code):
         chain = ChainRecord(sample_index=idx)
         for round_, code in attempts:
             if depth is not None and round_ > depth:
                 break
             if not (code or "").strip() and round_ == 0 and recorded.raw_output:
-                code, _ = extract(recorded.raw_output, task.top)
+                code = extract_recorded(recorded.raw_output, task.top)
             if not code or not code.strip():
-                chain.attempts.append(AttemptRecord(round=round_, category="extraction_failed"))
+                chain.attempts.append(AttemptRecord(round=round_, category=Outcome.extraction_failed))
                 continue
-            fixes: list[str] = []
-            if fix:
-                code, fixes = fix_candidate(code, task, profile)
-            result = await check(env, task, code)
-            verify_s += result.timings.get("total", 0.0)
-            chain.attempts.append(attempt_from_result(round_, code, result, fixes))
-            if fix and not result.ok:
-                # Like the search loop: the compiler may name what the code-only pass could not see.
-                fixed, more = fix_candidate(code, task, profile, result.diagnostics)
-                if more and fixed != code:
-                    code, result = fixed, await check(env, task, fixed)
-                    verify_s += result.timings.get("total", 0.0)
-                    chain.attempts.append(attempt_from_result(round_, code, result, more))
-            results_by_attempt[(idx, round_)] = result
+            checked = await check_candidate(code, task, verify, fix=fix, profile=profile or "chisel7", round=round_)
+            for step in checked.steps:
+                verify_s += step.result.timings.get("total", 0.0)
+                chain.attempts.append(step.attempt)
+            results_by_attempt[(idx, round_)] = result = checked.result
             if result.ok:
                 chain.first_pass_round = round_
                 break
@@ -117,11 +117,11 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
         rec.stage, rec.final_code = last.stage, last.code
         rec.failure_category = None if rec.passed else last.category
         rec.rounds = last.round
-        result = results_by_attempt.get((best.sample_index, last.round))
-        if result is not None:
-            rec.final_verilog = result.verilog
-            rec.error_log = None if result.ok else error_log(result)
-            rec.notes += [n for n in result.notes if n not in rec.notes]
+        reported = results_by_attempt.get((best.sample_index, last.round))
+        if reported is not None:
+            rec.final_verilog = reported.verilog
+            rec.error_log = None if reported.ok else error_log(reported)
+            rec.notes += [n for n in reported.notes if n not in rec.notes]
     rec.verify_s = verify_s
     rec.wall_s = time.monotonic() - start
     return rec

@@ -1,47 +1,31 @@
-"""How the eval harness talks to reflect_env: check one candidate against a task, turn the verdict
-into an attempt record, and re-check name_mismatch failures leniently."""
+"""How the eval harness talks to reflect_env: check one candidate against a task, re-check
+name_mismatch failures leniently, and score passing candidates against the reference."""
 from __future__ import annotations
 
-from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
+from agent.candidate import Verify, first_error_line, verify_with_retry
+from agent.eval.records import ChainRecord, ProblemRecord, reach
 from agent.task import Task
-from reflect_env.result import VerifyResult, enum_value
-
-NAME_MISMATCH = "name_mismatch"
+from reflect_env.result import Category, VerifyResult
 
 
-INFRA_CATEGORIES = ("crash", "timeout")
+def verifier(env, task: Task, *, mode: str = "strict") -> Verify:
+    """`env.averify` bound to `task` (top, reference or testbench, the simulation length it declares)."""
+    async def verify(code: str) -> VerifyResult:
+        # An own-benchmark problem declares how long its bugs take to show (`sim.cycles`); None: env default.
+        return await env.averify(code, top=task.top, reference=task.reference, testbench=task.testbench, mode=mode,
+                                 cycles=task.meta.get("sim_cycles"))
+    return verify
 
 
-async def check(env, task: Task, code: str, *, mode: str = "strict"):
-    """Verify `code` for `task` on the shared warm pool (runs in a thread, so many can be in flight).
-
-    A worker that died or timed out may be the machine's fault (load, a recycled JVM), not the
-    candidate's: such a verdict is re-checked once on a fresh worker before it counts."""
-    # An own-benchmark problem declares how long its bugs take to show (`sim.cycles`); None: env default.
-    kw = dict(top=task.top, reference=task.reference, testbench=task.testbench, mode=mode,
-              cycles=task.meta.get("sim_cycles"))
-    result = await env.averify(code, **kw)
-    if not result.ok and enum_value(result.category) in INFRA_CATEGORIES:
-        again = await env.averify(code, **kw)
-        again.notes.append(f"re-checked after {enum_value(result.category)}: {_first_error(result)}")
-        return again
-    return result
-
-
-def _first_error(result) -> str:
-    first = result.first_error()
-    return first.message.splitlines()[0][:200] if first and first.message else "-"
+async def check(env, task: Task, code: str, *, mode: str = "strict") -> VerifyResult:
+    """Verify `code` for `task` on the shared warm pool (runs in a thread, so many can be in flight),
+    a crash or timeout checked once more before it counts."""
+    return await verify_with_retry(verifier(env, task, mode=mode), code)
 
 
 def error_log(result) -> str | None:
     """The error diagnostics, compiler-style on the candidate's own lines (None when there are none)."""
     return result.error_log() or None
-
-
-def attempt_from_result(round_: int, code: str, result, fixes: list[str]) -> AttemptRecord:
-    return AttemptRecord(round=round_, ok=result.ok, stage=enum_value(result.stage),
-                         category=None if result.ok else enum_value(result.category),
-                         fixes=fixes, code=code)
 
 
 async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None:
@@ -51,16 +35,16 @@ async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None
         if chain.first_pass_round is not None or not chain.attempts:
             continue
         last = chain.attempts[-1]
-        if last.category != NAME_MISMATCH or not last.code:
+        if last.category != Category.name_mismatch or not last.code:
             continue
         result = await check(env, task, last.code, mode="lenient")
         if result.ok:
             chain.lenient_pass_round = last.round
             record.notes.append(f"lenient: sample {chain.sample_index} passes under another module name")
         elif record.lenient_failure_category is None:  # the lenient check's own cause, not name_mismatch
-            record.lenient_failure_category = enum_value(result.category)
+            record.lenient_failure_category = result.category
             record.notes.append(f"lenient: sample {chain.sample_index} fails "
-                                f"{enum_value(result.category)}: {_first_error(result)}")
+                                f"{result.category}: {first_error_line(result)}")
     record.passed_lenient = record.passed or any(ch.lenient_pass_round is not None for ch in record.chains)
     if record.passed_lenient:
         record.lenient_failure_category = None
@@ -109,11 +93,11 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
                 verdicts[code] = None
         result = verdicts[code]
         if result is None:
-            record.functional_category = record.functional_category or "crash"
+            record.functional_category = record.functional_category or Category.crash
             continue
         chain.functional_ok = bool(result.ok)
         if not result.ok and record.functional_category is None:
-            record.functional_category = enum_value(result.category)
+            record.functional_category = result.category
     record.functional = any(ch.functional_ok for ch in record.chains)
     if record.functional:
         record.functional_category = None
@@ -124,10 +108,5 @@ def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:
     passing = [c for c in chains if c.first_pass_round is not None]
     if passing:
         return min(passing, key=lambda c: (c.first_pass_round, c.sample_index))
-    order = ["compile", "elaborate", "emit", "simulate", "passed"]
-
-    def reach(c: ChainRecord) -> int:
-        last = c.attempts[-1] if c.attempts else None
-        return order.index(last.stage) if last and last.stage in order else -1
-
-    return max(chains, key=lambda c: (reach(c), -c.sample_index), default=None)
+    return max(chains, key=lambda c: (reach(c.attempts[-1].stage if c.attempts else None), -c.sample_index),
+               default=None)

@@ -116,8 +116,8 @@ def recorded_outputs(results: Path, bench: str) -> dict:
     baseline_results.json): per problem, whether it builds (after the fixers), whether its ports
     contradict the interface its spec states, and whether it matches the hidden reference."""
     from agent.eval.benchmarks import load_benchmark
-    from agent.eval.candidates import extract, fix_candidate
-    from agent.eval.replay import load_recorded
+    from agent.candidate import fix_code
+    from agent.eval.replay import extract_recorded, load_recorded
     from agent.oracle_free.interface import parse_interface
     from reflect_env import ReflectEnv
     from reflect_env.interface import interface_verdict
@@ -128,8 +128,8 @@ def recorded_outputs(results: Path, bench: str) -> dict:
     with ReflectEnv(profile="chisel7", workers=2) as env:
         for t in tasks:
             rec = recorded[t.id]
-            code = rec.extracted_code or extract(rec.raw_output or "", t.top)[0]
-            code = fix_candidate(code, t)[0] if code else None
+            code = rec.extracted_code or extract_recorded(rec.raw_output or "", t.top)
+            code = fix_code(code, t, "chisel7")[0] if code else None
             iface = parse_interface(t.spec)
             row: dict[str, Any] = {"id": t.id, "interface": iface.source if iface else None, "builds": False,
                    "interface_ok": None, "functional": False}
@@ -197,15 +197,18 @@ class _RecordedScorer:
         self.scores: dict[str, bool] = {}
 
     def verify(self, code: str, **kw):
-        """A worker crash or timeout is the machine's (a starved JVM), not the candidate's: once more,
-        then give up on the problem so that a rerun does it again (its row is not written)."""
-        from agent.eval.verification import INFRA_CATEGORIES
+        """A worker crash or timeout is the machine's (a starved JVM), not the candidate's: checked once
+        more (agent.candidate's rule), then the problem is given up so that a rerun does it again (its
+        row is not written)."""
+        from agent.candidate import INFRA_CATEGORIES, verify_with_retry
 
-        for _ in range(2):
-            result = self.env.verify(code, **kw)
-            if str(getattr(result.category, "value", result.category)) not in INFRA_CATEGORIES:
-                return result
-        raise _InfraError(f"{result.category}: {result.error_log()[:200]}")
+        async def once(code: str):
+            return await self.env.averify(code, **kw)
+
+        result = asyncio.run(verify_with_retry(once, code))
+        if not result.ok and result.category in INFRA_CATEGORIES:
+            raise _InfraError(f"{result.category}: {result.error_log()[:200]}")
+        return result
 
     def functional(self, code: str, task, hidden: str) -> bool:
         key = hashlib.sha1(code.encode()).hexdigest()

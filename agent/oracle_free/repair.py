@@ -85,12 +85,12 @@ async def repair_from_checks(run: "_Run", runners: "list[_ChainRunner]", vote: V
     while True:
         failures = chosen_failures(vote, run.checks)
         runner = next((r for r in runners if vote is not None and r.index == vote.chosen), None)
-        if not failures or runner is None or runner.best is None or runner.best[1].code is None:
+        if not failures or runner is None or runner.best is None or runner.best.attempt.code is None:
             break
         rnd = max(a.round for a in runner.chain.attempts) + 1
         if rnd > run.cfg.depth:
             break
-        code = runner.best[1].code
+        code = runner.best.attempt.code
         prompt = repair_checks_prompt(run.builder, run.task.spec, run.task.top, code, failures)
         run.trace.event("check_repair", chain=runner.index, round=rnd, checks=[f.check for f in failures],
                         failures=[f.text for f in failures])
@@ -104,7 +104,7 @@ async def repair_from_checks(run: "_Run", runners: "list[_ChainRunner]", vote: V
             run.trace.event("check_repair", chain=runner.index, round=rnd, stopped=str(e))
             break
         repairs.append({"chain": runner.index, "round": rnd, "checks": [f.check for f in failures], "passed": passed})
-        if not passed or runner.best[1].code == code:  # asking again with the same code would get the same reply
+        if not passed or runner.best.attempt.code == code:  # asking again with the same code would get the same reply
             break
         vote = await revote(run, runners)
     if repairs and vote is not None and vote.checks is not None:
