@@ -11,7 +11,8 @@ import pytest
 from agent.candidate import check_candidate, code_key
 from agent.eval.records import ProblemRecord
 from agent.eval.replay import RecordedProblem, replay_problem
-from agent.llm import LLMClient, LLMConfig
+from agent.config import LLMConfig
+from agent.llm import LLMClient
 from agent.llm.stub_server import Reply, StubServer
 from agent.search import SolveConfig, solve
 from agent.task import Task
