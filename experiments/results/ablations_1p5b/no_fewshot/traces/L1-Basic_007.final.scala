@@ -1,0 +1,13 @@
+import chisel3._
+
+class WireMax extends Module {
+  val io = IO(new Bundle {
+    val en = Input(Bool())
+    val out = Output(UInt(8.W))
+  })
+
+  val wire = WireDefault(255.U(8.W))
+  when(io.en) {
+    wire := 255.U(8.W)
+  }
+}

@@ -1,0 +1,17 @@
+import chisel3._
+import chisel3.util._
+
+class Mux2to1_8bit extends Module {
+  val io = IO(new Bundle {
+    val sel = Input(Bool())
+    val a = Input(UInt(8.W))
+    val b = Input(UInt(8.W))
+    val out = Output(UInt(8.W))
+  })
+
+  // Drive the output on every path
+  io.out := io.sel.asUInt.asBool || io.sel.asUInt.asBool
+
+  // Alternative using MuxCase
+  // io.out := MuxCase(3.U, Seq((io.sel, io.a), (io.sel, io.b)))
+}

@@ -1,0 +1,17 @@
+import chisel3._
+import chisel3.util._
+
+class Mux2to1_16bit extends Module {
+  val io = IO(new Bundle {
+    val sel = Input(Bool())
+    val a = Input(UInt(16.W))
+    val b = Input(UInt(16.W))
+    val out = Output(UInt(16.W))
+  })
+
+  io.out := io.sel.asUInt match {
+    case 0.U => io.a
+    case 1.U => io.b
+    case _ => chisel3 fatalError(s"Invalid select value $io.sel")
+  }
+}

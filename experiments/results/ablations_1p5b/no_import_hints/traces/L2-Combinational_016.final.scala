@@ -1,0 +1,15 @@
+import chisel3._
+import chisel3.util._
+
+class Mux2to1_8bit extends Module {
+  val io = IO(new Bundle {
+    val sel  = Input(Bool())
+    val a    = Input(UInt(8.W))
+    val b    = Input(UInt(8.W))
+    val out  = Output(UInt(8.W))
+  })
+  val x = io.sel.asUInt
+  val y = io.a.asUInt
+  val z = io.b.asUInt
+  val out = Mux(x === 1.U, y, z)
+}

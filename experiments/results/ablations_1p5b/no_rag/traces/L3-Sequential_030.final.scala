@@ -1,0 +1,20 @@
+import chisel3._
+import chisel3.util._
+
+class ShiftReg4stage extends Module {
+  val io = IO(new Bundle {
+    val in    = Input(Bool())
+    val out   = Output(Bool())
+  })
+  val reg1 = RegInit(0.U(1.W))
+  val reg2 = RegInit(0.U(1.W))
+  val reg3 = RegInit(0.U(1.W))
+  val reg4 = RegInit(0.U(1.W))
+  when(io.in) {
+    reg1 := reg2
+    reg2 := reg3
+    reg3 := reg4
+    reg4 := io.in
+  }
+  io.out := reg4
+}
