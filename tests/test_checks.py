@@ -16,17 +16,8 @@ from agent.search import SolveConfig, solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
 from tests.test_eval_support import json_out, require_verifier, run_agent
+from tests.test_vote import HEAD, SPEC  # the 8-bit adder the vote tests use
 
-SPEC = "A module named `Adder`: two 8-bit inputs a, b and an 8-bit output sum = a + b (wrapping)."
-HEAD = """import chisel3._
-
-class Adder extends Module {
-  val io = IO(new Bundle {
-    val a = Input(UInt(8.W))
-    val b = Input(UInt(8.W))
-    val sum = Output(UInt(8.W))
-  })
-"""
 PLUS = HEAD + "  io.sum := io.a + io.b\n}\n"
 WIDENED = HEAD + "  val wide = Wire(UInt(9.W))\n  wide := io.a +& io.b\n  io.sum := wide(7, 0)\n}\n"
 MINUS = HEAD + "  io.sum := io.a - io.b\n}\n"
