@@ -42,7 +42,7 @@ def test_a_server_gone_mid_run_stops_it_and_keeps_what_was_done(tmp_path, gone):
     # concurrency 1: problems start in order, so the stop lands after p2 and before p3.
     opts = RunOptions(out=tmp_path, replay=tmp_path / "recorded.jsonl", concurrency=1)
     with pytest.raises(RunError, match=r"^no server answers|^the server .* does not serve") as info:
-        asyncio.run(_drive(tasks, opts, errors, _Env(), solver))
+        asyncio.run(_drive(tasks, opts, errors, _Env(), solver, lambda progress: None))
     assert "2 problem(s) recorded" in str(info.value) and "--resume" in str(info.value)
     assert solver.started == ["p0", "p1", "p2"], "no problem starts once the server is known to be gone"
     assert [r.id for r in read_results(tmp_path / "results.jsonl")] == ["p0", "p1"]
@@ -60,5 +60,5 @@ def test_the_run_closes_its_solver_once_whether_it_ends_well_or_not(tmp_path, mo
         with contextlib.ExitStack() as stack:
             if raises:
                 stack.enter_context(pytest.raises(RunError))
-            asyncio.run(runner._run_tasks(todo, opts, {}, lambda: contextlib.nullcontext(_Env())))
+            asyncio.run(runner._run_tasks(todo, opts, {}, lambda: contextlib.nullcontext(_Env()), lambda progress: None))
         assert solver.closed == 1

@@ -99,7 +99,10 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
     assert sum(e["prompt_tokens"] for e in responses) == out["prompt_tokens"]
     assert verdicts and verdicts[-1]["ok"] is out["solved"]
     if len(prompts) == 2:  # round 1 happened because the first candidate failed: a repair, or an escape to a
-        assert verdicts[0]["ok"] is False   # fresh sample (generate template) when the repair had nothing to work on
+        # fresh sample (generate template) when the repair had nothing to work on (a truncated reply has no
+        # verdict: the 1.5B once ran past max_tokens here)
+        first = [e for e in trace if e["kind"] in ("extraction", "verification") and e.get("round") == 0]
+        assert (first[-1]["kind"] == "extraction" and first[-1]["category"]) or first[-1].get("ok") is False, first
         escaped = any(e["kind"] == "escape" for e in trace)
         assert prompts[1]["template"] == ("generate" if escaped else "repair"), (escaped, prompts[1]["template"])
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
