@@ -1,0 +1,16 @@
+import chisel3._
+import chisel3.util._
+
+class PriorityHigh8 extends Module {
+  val io = IO(new Bundle {
+    val req = Input(UInt(8.W))
+    val idx = Output(UInt(3.W))
+    val valid = Output(Bool())
+  })
+
+  val in = io.req
+  val valid = io.valid
+
+  io.idx := UIntToOH(in)(log2Up(in.getWidth))
+  io.valid := in(0)
+}

@@ -1,0 +1,16 @@
+import chisel3._
+import chisel3.util._
+import chisel3.util.experimental._
+
+class Acc16 extends Module {
+  val io = IO(new Bundle {
+    val en    = Input(Bool())
+    val clear = Input(Bool())
+    val in    = Input(UInt(8.W))
+    val sum = Output(UInt(16.W))
+  })
+  val register = RegInit(0.U(16.W))
+  when(io.clear) { register := 0.U }
+  when(io.en) { register := register + io.in }
+  io.sum := register
+}
