@@ -144,13 +144,18 @@ def counts_one_sequence(body: str, choices: int) -> bool:
     return choices > 1 and '"timings"' in body
 
 
+def _native_root(base_url: str) -> str:
+    """Where llama-server's own endpoints (/props, /tokenize) live: the OpenAI URL without /v1."""
+    return base_url.rstrip("/").removesuffix("/v1")
+
+
 def count_completion_tokens(base_url: str, texts: list[str], reasons: list[str],
                             timeout_s: float = 10.0) -> int | None:
     """Completion tokens of every choice, counted by llama-server's /tokenize (+1 for the end-of-
     sequence token a `stop` reply generated, as its usage does). None when the server cannot say."""
     import urllib.request
 
-    root = base_url.rstrip("/").removesuffix("/v1")
+    root = _native_root(base_url)
     total = 0
     try:
         for text, reason in zip(texts, reasons):
@@ -213,7 +218,7 @@ def server_slots(base_url: str, timeout_s: float = 5.0) -> int | None:
     `total_slots` at /props (its --parallel). vLLM and OpenAI have no such page (None)."""
     import urllib.request
 
-    root = base_url.rstrip("/").removesuffix("/v1")
+    root = _native_root(base_url)
     try:
         with urllib.request.urlopen(f"{root}/props", timeout=timeout_s) as reply:
             slots = json.loads(reply.read()).get("total_slots")

@@ -7,9 +7,7 @@ end to end through the project's LLMClient; tokens/s is completion tokens over t
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.request
 from pathlib import Path
 
 from agent.local.server import free_port, make_server
@@ -23,23 +21,6 @@ def _prompt(spec_file: Path):
     spec = spec_file.read_text()
     # The real generate prompt (system + few-shot), without RAG notes: the same for every engine.
     return PromptBuilder("chisel7").generate(spec, infer_top(spec)).messages
-
-
-def _count_tokens(base_url: str, texts: list[str]) -> int | None:
-    """Tokens in the texts by the server's own tokenizer (llama-server's /tokenize), or None without one.
-    llama-server's usage for an n > 1 request counts one completion, not all n (measured: n=4 replies
-    of 24 tokens each reported completion_tokens 24)."""
-    root = base_url.rstrip("/").removesuffix("/v1")
-    total = 0
-    for text in texts:
-        req = urllib.request.Request(f"{root}/tokenize", data=json.dumps({"content": text}).encode(),
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                total += len(json.loads(r.read())["tokens"])
-        except (OSError, ValueError, KeyError):
-            return None
-    return total
 
 
 async def _measure(base_url: str, model: str, messages: list[dict], *, k: int, temperature: float,
@@ -60,11 +41,10 @@ async def _measure(base_url: str, model: str, messages: list[dict], *, k: int, t
             out["one_request_n_k"] = {"error": str(e)}
         else:
             wall = time.perf_counter() - t
-            counted = await asyncio.to_thread(_count_tokens, base_url, one.texts)
-            comp = counted if counted is not None else one.completion_tokens
+            # Every choice counted: the client recounts llama-server's n > 1 replies with its /tokenize.
+            comp = one.completion_tokens
             out["one_request_n_k"] = {"samples": len(one.texts), "wall_s": round(wall, 2),
                                       "prompt_tokens": one.prompt_tokens, "completion_tokens": comp,
-                                      "usage_completion_tokens": one.completion_tokens,
                                       "tok_s": round(comp / wall, 2)}
         t = time.perf_counter()
         many = await asyncio.gather(*(llm.chat(messages, n=1, temperature=temperature, max_tokens=max_tokens,
