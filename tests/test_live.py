@@ -97,7 +97,10 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
         assert len(resp["texts"]) == 1 and resp["cached"] is False and resp["texts"][0].strip()
         assert resp["prompt_tokens"] > 0 and resp["completion_tokens"] > 0
     assert sum(e["prompt_tokens"] for e in responses) == out["prompt_tokens"]
-    assert verdicts and verdicts[-1]["ok"] is out["solved"]
+    # Each reply ends in a verdict: the verifier's, or the extractor's when it held no whole code (the 1.5B has
+    # run past max_tokens on both replies here: CI, 2026-11-30, no verification event at all).
+    ends = [e for e in trace if e["kind"] == "verification" or (e["kind"] == "extraction" and e["category"])]
+    assert ends and (ends[-1].get("ok") is True) is out["solved"], ends
     if len(prompts) == 2:  # round 1 happened because the first candidate failed: a repair, or an escape to a
         # fresh sample (generate template) when the repair had nothing to work on (a truncated reply has no
         # verdict: the 1.5B once ran past max_tokens here)
@@ -110,7 +113,7 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
     if out["solved"]:
         assert "class Adder8" in (tmp_path / "run" / "final.scala").read_text()
     else:  # the best failing candidate is kept, with the verifier's category
-        assert out["category"] == verdicts[-1]["category"]
+        assert out["category"] == (verdicts[-1]["category"] if verdicts else ends[-1]["category"]), (out, ends)
 
 
 @pytest.mark.timeout(1200)

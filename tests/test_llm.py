@@ -558,6 +558,25 @@ def test_a_serialising_server_that_does_not_say_so_is_sent_fewer_after_a_timeout
     assert client.usage.retries == 1 and client._limiter.limit == 1
 
 
+def test_the_limiter_counts_what_overlapped_a_request_not_what_was_there_when_it_entered():
+    """The request that enters first, alone, and is then queued by the server behind a later one still
+    saw two in flight; one that runs alone afterwards saw one."""
+    from agent.llm.client import _Limiter
+
+    async def go():
+        limiter = _Limiter(2)
+        first_slot = limiter.slot()
+        first = await first_slot.__aenter__()
+        assert first == [1]
+        async with limiter.slot() as second:
+            assert first == second == [2]
+        await first_slot.__aexit__(None, None, None)
+        async with limiter.slot() as alone:
+            assert alone == [1] and first == [2]
+        return limiter.active
+    assert asyncio.run(go()) == 0
+
+
 def test_completion_tokens_count_every_sequence_when_the_server_counts_one():
     """llama-server's usage counts one of the n sequences (148 reported for 614 generated, n = 4);
     the client counts each choice with the server's /tokenize instead."""

@@ -11,6 +11,7 @@ _Limiter), so the HTTP timeout measures the server's own work, never a wait in i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -242,6 +243,7 @@ class _Limiter:
 
     def __init__(self, limit: int):
         self.limit, self.active, self.probed = limit, 0, False
+        self._peaks: list[list[int]] = []  # per request in flight: the most of ours in flight during its life
         self._cond = asyncio.Condition()
         self._probing = asyncio.Lock()
 
@@ -256,16 +258,25 @@ class _Limiter:
             log.info("%s runs %d request(s) at once: sending at most that many", base_url, slots)
             self.limit = slots
 
-    async def __aenter__(self) -> int:
+    @contextlib.asynccontextmanager
+    async def slot(self):
+        """Wait for a free slot; yields a one-item list: the most requests of ours in flight at any moment
+        of this one's life. Not the count at entry: which of two requests the server queues is not the
+        order they left here (CI, 2026-11-30: the one that timed out had entered first, alone)."""
         async with self._cond:
             await self._cond.wait_for(lambda: self.active < self.limit)
             self.active += 1
-            return self.active
-
-    async def __aexit__(self, *exc) -> None:
-        async with self._cond:
-            self.active -= 1
-            self._cond.notify_all()
+            peak = [self.active]
+            self._peaks.append(peak)
+            for other in self._peaks:
+                other[0] = max(other[0], self.active)
+        try:
+            yield peak
+        finally:
+            async with self._cond:
+                self.active -= 1
+                self._peaks = [p for p in self._peaks if p is not peak]  # by identity: [2] == [2]
+                self._cond.notify_all()
 
     def shrink(self, base_url: str) -> None:
         if self.limit > 1:
@@ -470,7 +481,7 @@ class LLMClient:
         limiter = self._limiter
         assert limiter is not None
         await limiter.probe(self.cfg.base_url)
-        async with limiter as in_flight:
+        async with limiter.slot() as peak:
             self.usage.http_attempts += 1
             extra = {k: v for k, v in body.items()
                      if k not in ("model", "messages", "n", "temperature", "top_p", "max_tokens", "seed")}
@@ -482,7 +493,7 @@ class LLMClient:
                     extra_body=extra or None,
                 )
             except openai.APITimeoutError:
-                if in_flight > 1:  # it may have waited in the server's queue behind ours: send fewer
+                if peak[0] > 1:  # it may have waited in the server's queue behind ours: send fewer
                     limiter.shrink(self.cfg.base_url)
                 raise
         texts, reasons, pt, ct, cached_pt = parse_completion(raw.text)
