@@ -518,6 +518,35 @@ def test_a_budget_stops_the_follow_ups_and_keeps_what_came():
     assert c.sampling["stopped"] == "budget: 2 LLM calls" and c.sampling["choices_per_request"] == [1, 1]
 
 
+def test_n_above_what_llama_server_accepts_is_asked_in_requests_it_accepts():
+    """llama-server refuses n above its slots (HTTP 400); the client keeps the limit it states and asks
+    for k = 8 in requests of at most 4, with distinct seeds, and starts at 4 the next time."""
+    with StubServer(lambda request: [f"s{request.get('seed')}-{i}" for i in range(request["n"])], max_n=4) as stub:
+        client = make_client(stub.base_url)
+
+        async def twice():
+            try:
+                return [await client.chat(MSGS, n=8, seed=3), await client.chat(MSGS, n=6, seed=20)]
+            finally:
+                await client.aclose()
+        first, second = asyncio.run(twice())
+        sent = [(r["n"], r["seed"]) for r in stub.requests]
+    assert sent == [(8, 3), (4, 3), (4, 4), (4, 20), (2, 21)]  # the refused n=8, then what it accepts
+    assert len(first.texts) == 8 and len(set(first.texts)) == 8
+    assert first.sampling["choices_per_request"] == [4, 4] and first.sampling["seeds"] == [3, 4]
+    assert len(second.texts) == 6 and second.sampling["choices_per_request"] == [4, 2]
+    assert client.usage.calls == 4 and client.usage.retries == 0
+
+
+def test_a_refusal_that_states_no_smaller_n_is_the_users_error():
+    with StubServer(default=Reply("x"), max_n=1) as stub:
+        c = chat(make_client(stub.base_url), n=1)
+        assert c.texts == ["x"]
+        stub.max_n = 0  # a server that accepts no n at all: nothing to split into, the 400 stands
+        with pytest.raises(LLMRequestError, match="HTTP 400"):
+            chat(make_client(stub.base_url), n=2)
+
+
 def test_a_server_that_honours_n_takes_one_request():
     with StubServer(default=Reply("x")) as stub:
         c = chat(make_client(stub.base_url), n=3)

@@ -296,6 +296,7 @@ class LLMClient:
         self._limiter: _Limiter | None = None
         self._pending: dict[str, asyncio.Future] = {}  # cache key -> the in-flight request's entry
         self._warned_n = False
+        self._max_n: int | None = None  # the most choices the server gives per request, once it refused more
 
     def _bind_loop(self) -> openai.AsyncOpenAI:
         import openai
@@ -336,7 +337,7 @@ class LLMClient:
             return self.request_body(messages, n=k, seed=s, temperature=temperature, top_p=top_p,
                                      max_tokens=max_tokens, extra=extra)
 
-        got = await self._chat_once(body(n, seed))
+        got = await self._chat_capped(body, n, seed)
         seeds, per_request, stopped = [seed], [len(got.texts)], None
         if len(got.texts) < n:
             base = seed if seed is not None else int(request_key(self.cfg.base_url, got.request)[:7], 16)
@@ -347,7 +348,7 @@ class LLMClient:
                     if stopped:
                         break
                 seeds.append(base + len(seeds))
-                more = await self._chat_once(body(n - len(texts), seeds[-1]))
+                more = await self._chat_capped(body, n - len(texts), seeds[-1])
                 self.usage.follow_ups += 1
                 per_request.append(len(more.texts))
                 texts += more.texts
@@ -358,7 +359,7 @@ class LLMClient:
                                  cached_prompt_tokens=got.cached_prompt_tokens + more.cached_prompt_tokens,
                                  latency_s=got.latency_s + more.latency_s, cached=got.cached and more.cached,
                                  request=got.request, attempts=got.attempts + more.attempts)
-            if not self._warned_n:
+            if not self._warned_n and self._max_n is None:
                 self._warned_n = True
                 log.warning("%s returned %d choice(s) for n=%d; asking again with distinct seeds for the rest",
                             self.cfg.base_url, per_request[0], n)
@@ -366,6 +367,23 @@ class LLMClient:
         got.sampling = {"requested_n": n, "choices_per_request": per_request, "requests": len(per_request),
                         "seeds": seeds, "samples": len(got.texts), "stopped": stopped}
         return got
+
+    async def _chat_capped(self, body: Callable[[int, int | None], dict], n: int, seed: int | None) -> Completion:
+        """One request for up to n choices, no more than the server accepts at once. llama-server refuses
+        n above its --parallel slots (HTTP 400, `Field 'n': Value must be between 1 <= value <= 4, but
+        got 8`: a k = 8 eval against `agent serve --parallel 4` failed every problem); the limit it
+        states is kept and `chat` asks for the rest in follow-ups, as from a server that ignores n."""
+        while True:
+            asked = min(n, self._max_n or n)
+            try:
+                return await self._chat_once(body(asked, seed))
+            except LLMRequestError as e:
+                limit = _n_limit(e)
+                if limit is None or limit >= asked:
+                    raise
+                log.warning("%s accepts at most n=%d per request: asking for %d samples in %d requests",
+                            self.cfg.base_url, limit, n, -(-n // limit))
+                self._max_n = limit
 
     async def _chat_once(self, body: dict) -> Completion:
         if self.cache is None:
@@ -598,6 +616,20 @@ def _server_message(exc: openai.APIStatusError) -> str:
 
 def _status_detail(exc: openai.APIStatusError) -> str:
     return _one_line(_server_message(exc))
+
+
+_N_LIMIT = re.compile(r"Field 'n': Value must be between 1 <= value <= (\d+)")
+
+
+def _n_limit(error: LLMRequestError) -> int | None:
+    """The largest n a server that refused this request's n accepts (llama-server's wording), else None."""
+    import openai
+
+    cause = error.__cause__
+    if not isinstance(cause, openai.BadRequestError):
+        return None
+    m = _N_LIMIT.search(_server_message(cause))
+    return int(m.group(1)) if m and int(m.group(1)) >= 1 else None
 
 
 MIN_REPLY_TOKENS = 256  # below this a Chisel module does not fit: report the overflow instead

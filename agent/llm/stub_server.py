@@ -145,8 +145,11 @@ class StubServer:
     def __init__(self, replies: Union[list, Callable[[dict], Item], None] = None, *,
                  default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL,
                  max_model_len: int | None = None, at_least: bool = False, ignore_n: bool = False,
-                 serial: bool = False, slots: int | None = None, llama_usage: bool = False):
+                 serial: bool = False, slots: int | None = None, llama_usage: bool = False,
+                 max_n: int | None = None):
         self.model = model
+        # Like llama-server (which refuses n above its --parallel slots, HTTP 400, its wording below).
+        self.max_n = max_n
         # Like llama-server: usage.completion_tokens counts one of the n sequences, the body carries
         # `timings`, and POST /tokenize counts a text's tokens (its words, as in `usage`).
         self.llama_usage = llama_usage
@@ -342,6 +345,10 @@ class _Handler(BaseHTTPRequestHandler):
             refusal = stub._context_refusal(request)
             if refusal:
                 self._error(400, refusal)
+                return
+            n = int(request.get("n") or 1)
+            if stub.max_n is not None and n > stub.max_n:
+                self._error(400, f"Field 'n': Value must be between 1 <= value <= {stub.max_n}, but got {n}")
                 return
             if stub.ignore_n:
                 request = {**request, "n": 1}  # recorded as sent; answered with one choice
