@@ -71,3 +71,56 @@ def test_a_run_whose_search_saw_the_reference_is_refused(tmp_path):
 
     with pytest.raises(SystemExit, match="oracle-feedback"):
         from_run(_run_dir(tmp_path, oracle_feedback=True), "own", tmp_path / "of")
+
+
+def test_k_keeps_the_first_k_chains(tmp_path):
+    from agent.oracle_free.bench import from_run
+
+    require_verifier()
+    from_run(_run_dir(tmp_path), "own", tmp_path / "of", k=2)
+    row = json.loads((tmp_path / "of" / "l1_mux2.json").read_text())
+    # chains 0 (wrong, round 0) and 1 (right, round 1): one each, a tie broken toward no repairs
+    assert row["k"] == 2 and row["passing_chains"] == 2 and row["vote"]["group_sizes"] == [1, 1]
+    assert row["voted"] == 0.0 and row["random_compiling"] == 0.5
+    with pytest.raises(SystemExit, match="drew 4 samples"):
+        (tmp_path / "run2").mkdir()
+        run = _run_dir(tmp_path / "run2")
+        meta = json.loads((run / "run.json").read_text())
+        (run / "run.json").write_text(json.dumps({**meta, "samples": 4}))
+        from_run(run, "own", tmp_path / "of8", k=8)
+
+
+def test_the_models_checks_break_the_tie_the_vote_alone_gets_wrong(tmp_path):
+    """Depth 0: the wrong mux and one right one tie 1-1 and simplicity picks the wrong (chain 0). The
+    model's check (sel=1, a=1, b=2 -> out=2) is passed by the right one only: (e) picks it."""
+    from agent.oracle_free.bench import from_run, summarize
+
+    require_verifier()
+    asked = []
+
+    async def ask(prompt):
+        asked.append(prompt.template)
+        return '{"checks": [[{"inputs": {"sel": 1, "a": 1, "b": 2}, "outputs": {"out": 2}}]]}'
+    from_run(_run_dir(tmp_path), "own", tmp_path / "of", depth=0, ask=ask)
+    row = json.loads((tmp_path / "of" / "l1_mux2.json").read_text())
+    assert asked == ["checks"]  # the spec states its IO: no interface question
+    assert row["voted"] == 0.0 and row["checks_voted"] == 1.0 and row["llm_calls"] == 1
+    assert row["checks"] == {"kept": 1, "dropped": []}
+    assert row["checks_vote"]["checks"]["trusted_passed"] == [1, 0] and row["checks_vote"]["chosen_chain"] == 2
+    summary = summarize(tmp_path / "of")
+    assert summary["selectors"]["checks_voted"]["pass@1"] == 1.0 and summary["checks_run"] == 1
+
+
+def test_the_command_asks_the_served_model_for_checks(tmp_path):
+    from agent.llm.stub_server import Reply, StubServer
+    from agent.oracle_free.bench import main
+
+    require_verifier()
+    check = '{"checks": [[{"inputs": {"sel": 1, "a": 1, "b": 2}, "outputs": {"out": 2}}]]}'
+    with StubServer(default=Reply(check)) as stub:
+        rc = main(["--bench", "own", "--from-run", str(_run_dir(tmp_path)), "--checks", "--depth", "0", "-k", "4",
+                   "--base-url", stub.base_url, "--model", stub.model, "--out", str(tmp_path / "of")])
+        sent = list(stub.requests)
+    row = json.loads((tmp_path / "of" / "l1_mux2.json").read_text())
+    assert rc == 0 and len(sent) == 1 and sent[0]["temperature"] == 0.0 and sent[0]["n"] == 1
+    assert row["voted"] == 0.0 and row["checks_voted"] == 1.0

@@ -13,6 +13,13 @@ simulated against the hidden reference. Functional pass@1 of
   rank equal groups and repair the chosen candidate (the samples come from the response cache, so
   a --checks run over a finished run's problems pays only for the checks and their repairs).
 One JSON file per problem in --out (a rerun skips them; the LLM response cache makes a re-solve cheap).
+
+    python -m agent.oracle_free.bench --bench eval_set_v2.jsonl --from-run RUN [-k 4] [--checks] --out DIR
+
+reads the candidates off a recorded `agent eval`/`agent sweep` run instead (no generation call): the
+first k chains (all when -k is not given) and, with --checks, (e) `checks_voted` beside (d) on the
+same candidates: the model is asked for the interface (when the parser cannot read it) and for its
+checks, one temperature-0 call each, cached.
 """
 from __future__ import annotations
 
@@ -21,10 +28,14 @@ import asyncio
 import hashlib
 import json
 import sys
-from typing import Any
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+if TYPE_CHECKING:
+    from agent.prompting import Prompt
 
 SELECTORS = ("first_compiling", "random_compiling", "interface_checked", "voted")
+CHECKS_SELECTOR = "checks_voted"  # (e), in --from-run --checks rows only
 
 
 def _compiled(a) -> bool:
@@ -67,8 +78,8 @@ async def run(args) -> int:
                                                                    max_tokens=args.max_tokens,
                                                                    checks=True if args.checks else None))
     llm = LLMClient(settings.llm)
-    scores: dict[str, bool] = {}
     with ReflectEnv(profile=cfg.profile, workers=args.workers) as env:
+        scorer = _Scorer(env)
         try:
             await llm.check_served()
             for tid in wanted:
@@ -84,25 +95,16 @@ async def run(args) -> int:
                 with Trace(out / tid) as trace:
                     res = await solve(blind, cfg, llm=llm, env=env, trace=trace)
                 picks = choices(res)
-
-                async def score(code: str, task: Task = task, hidden: str = hidden) -> bool:
-                    key = hashlib.sha1(code.encode()).hexdigest()
-                    if key not in scores:
-                        r = await env.averify(code, top=task.top, reference=hidden, testbench=task.testbench,
-                                              cycles=task.meta.get("sim_cycles"))
-                        scores[key] = r.ok
-                    return scores[key]
-
                 row = {"id": tid, "llm_calls": res.llm_calls, "tokens": res.tokens, "wall_s": res.wall_s,
                        "verify_s": res.verify_s, "interface": res.interface, "vote": res.vote,
                        "chains": len(res.chains), "passing_chains": sum(c.first_pass_round is not None
                                                                         for c in res.chains)}
-                for name in SELECTORS:
-                    pick = picks[name]
-                    if isinstance(pick, list):
-                        row[name] = sum([await score(c) for c in pick]) / len(pick) if pick else 0.0
-                    else:
-                        row[name] = float(await score(pick)) if pick else 0.0
+                try:
+                    for name in SELECTORS:
+                        row[name] = await scorer.mean(picks[name], task, hidden)
+                except _InfraError as e:
+                    print(f"skip {tid} (rerun to retry): the verifier failed twice: {e}", file=sys.stderr)
+                    continue
                 dest.write_text(json.dumps(row, indent=1) + "\n")
                 print(json.dumps({k: row[k] for k in ("id", *SELECTORS, "llm_calls", "wall_s")}), file=sys.stderr)
         finally:
@@ -154,12 +156,20 @@ def recorded_outputs(results: Path, bench: str) -> dict:
             "rows": rows}
 
 
-def from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None = None, workers: int = 1) -> None:
-    """The same four selections read off a recorded `agent eval`/`agent sweep` run whose search saw no
-    oracle (run.json `oracle_feedback: false`): its k chains are the candidates, so the rules compare on
-    the very samples the grid scored, with no new LLM call. The interface comes from the spec parser
-    alone (a spec it cannot read is checked against nothing, as live when the model is not asked).
+def from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None = None, k: int | None = None,
+             workers: int = 1, ask: "Callable[[Prompt], Awaitable[str]] | None" = None) -> None:
+    """The selections read off a recorded `agent eval`/`agent sweep` run whose search saw no oracle
+    (run.json `oracle_feedback: false`): its first k chains are the candidates, so the rules compare
+    on the very samples the grid scored. Without `ask` no LLM call: the interface comes from the spec
+    parser alone (a spec it cannot read is checked against nothing, as live when the model is not
+    asked). With `ask` (the model, temperature 0) the interface is derived as a live solve derives it
+    and the model's checks rank the vote: (e) `checks_voted`, beside (d) `voted` on the same candidates.
     One JSON row per problem in `out`, as the live mode writes (`--summary` reads either)."""
+    asyncio.run(_from_run(run_dir, bench, out, depth=depth, k=k, workers=workers, ask=ask))
+
+
+async def _from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None, k: int | None, workers: int,
+                    ask) -> None:
     from agent.eval.benchmarks import load_benchmark
     from agent.eval.records import read_results
     from reflect_env import ReflectEnv
@@ -167,10 +177,14 @@ def from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None = None, 
     meta = json.loads((run_dir / "run.json").read_text())
     if meta.get("oracle_feedback"):
         raise SystemExit(f"error: {run_dir} was searched with --oracle-feedback: its candidates saw the reference")
+    samples = meta.get("samples")
+    if k is not None and samples and k > samples:
+        raise SystemExit(f"error: -k {k}: {run_dir} drew {samples} samples per problem")
     tasks = {t.id: t for t in load_benchmark(bench).tasks}
     out.mkdir(parents=True, exist_ok=True)
-    with ReflectEnv(profile=meta.get("profile") or "chisel7", workers=workers) as env:
-        scorer = _RecordedScorer(env)
+    profile = meta.get("profile") or "chisel7"
+    with ReflectEnv(profile=profile, workers=workers) as env:
+        scorer = _Scorer(env)
         for rec in read_results(run_dir / "results.jsonl"):
             task = tasks.get(rec.id)
             hidden = task and (task.reference or task.meta.get("reference_code"))
@@ -178,82 +192,118 @@ def from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None = None, 
             if dest.exists() or task is None or not hidden:
                 continue
             try:
-                row = scorer.problem(rec, task, hidden, depth)
+                row = await _recorded_problem(scorer, rec, task, hidden, depth=depth, k=k, ask=ask, profile=profile)
             except _InfraError as e:
                 print(f"skip {rec.id} (rerun to retry): the verifier failed twice: {e}", file=sys.stderr)
                 continue
             row["from_run"] = str(run_dir)
             dest.write_text(json.dumps(row, indent=1) + "\n")
-            print(json.dumps({k: row[k] for k in ("id", *SELECTORS)}), file=sys.stderr)
+            shown = (*SELECTORS, CHECKS_SELECTOR) if CHECKS_SELECTOR in row else SELECTORS
+            print(json.dumps({key: row[key] for key in ("id", *shown)}), file=sys.stderr)
 
 
 class _InfraError(RuntimeError):
     pass
 
 
-class _RecordedScorer:
+class _Scorer:
+    """The bench's verifier calls, live and from a run alike: a worker crash or timeout is the
+    machine's (a starved JVM), not the candidate's, so it is checked once more (agent.candidate's
+    rule) and then the problem is given up, its row unwritten, for a rerun to do again. Each code's
+    verdict against the hidden reference is computed once."""
+
     def __init__(self, env):
         self.env = env
         self.scores: dict[str, bool] = {}
 
-    def verify(self, code: str, **kw):
-        """A worker crash or timeout is the machine's (a starved JVM), not the candidate's: checked once
-        more (agent.candidate's rule), then the problem is given up so that a rerun does it again (its
-        row is not written)."""
+    async def verify(self, code: str, **kw):
         from agent.candidate import INFRA_CATEGORIES, verify_with_retry
 
         async def once(code: str):
             return await self.env.averify(code, **kw)
 
-        result = asyncio.run(verify_with_retry(once, code))
+        result = await verify_with_retry(once, code)
         if not result.ok and result.category in INFRA_CATEGORIES:
             raise _InfraError(f"{result.category}: {result.error_log()[:200]}")
         return result
 
-    def functional(self, code: str, task, hidden: str) -> bool:
+    async def functional(self, code: str, task, hidden: str) -> bool:
         key = hashlib.sha1(code.encode()).hexdigest()
         if key not in self.scores:
-            self.scores[key] = self.verify(code, top=task.top, reference=hidden,
-                                           cycles=task.meta.get("sim_cycles")).ok
+            self.scores[key] = (await self.verify(code, top=task.top, reference=hidden, testbench=task.testbench,
+                                                  cycles=task.meta.get("sim_cycles"))).ok
         return self.scores[key]
 
-    def problem(self, rec, task, hidden: str, depth: int | None) -> dict[str, Any]:
-        import time
+    async def mean(self, pick: "str | list[str] | None", task, hidden: str) -> float:
+        """A selector's score: its code's pass (0 when it picks nothing), or the mean over a list."""
+        if isinstance(pick, list):
+            return sum([await self.functional(c, task, hidden) for c in pick]) / len(pick) if pick else 0.0
+        return float(await self.functional(pick, task, hidden)) if pick else 0.0
 
-        from agent.oracle_free.interface import parse_interface
-        from agent.oracle_free.vote import Candidate, vote
-        from reflect_env.interface import interface_verdict
 
-        t0 = time.monotonic()
-        iface = parse_interface(task.spec)
-        # A chain stops at its first pass, so this holds at most one attempt per chain, in the order
-        # a select=first search would meet them (round, then sample).
-        ordered = sorted(((a.round, ch.sample_index, a.code) for ch in rec.chains for a in ch.attempts
-                          if a.ok and a.code and (depth is None or a.round <= depth)), key=lambda t: t[:2])
-        built = {idx: self.verify(code, top=task.top) for _, idx, code in ordered}
-        fits = {idx: r.ok and interface_verdict(r, iface).ok for idx, r in built.items()}
-        first = ordered[0][2] if ordered else None
-        checked = next((code for _, idx, code in ordered if fits[idx]), None)
-        cands = [Candidate(chain=idx, code=code, verilog=built[idx].verilog or "", top=built[idx].top or task.top,
-                           repairs=rnd) for rnd, idx, code in sorted(ordered, key=lambda t: t[1])
-                 if fits[idx] and built[idx].verilog]
-        result = vote(cands) if cands else None
-        code_of = {idx: code for _, idx, code in ordered}
-        voted = code_of[result.chosen] if result and result.chosen is not None else None
-        row: dict[str, Any] = {
-            "id": rec.id, "llm_calls": 0, "recorded_llm_calls": rec.llm_calls,
-            "interface": {"source": iface.source if iface else None},
-            "vote": result.to_dict() if result else None, "chains": len(rec.chains), "passing_chains": len(ordered),
-            "first_compiling": float(self.functional(first, task, hidden)) if first else 0.0,
-            "random_compiling": (sum(self.functional(c, task, hidden) for c in code_of.values()) / len(code_of)
-                                 if code_of else 0.0),
-            "interface_checked": float(self.functional(checked, task, hidden)) if checked else 0.0,
-            "voted": float(self.functional(voted, task, hidden)) if voted else 0.0,
-        }
-        if result:
-            row["voted_group_functional"] = [self.functional(code_of[i], task, hidden) for i in result.groups[0]]
-        row["wall_s"] = round(time.monotonic() - t0, 2)
-        return row
+async def _recorded_problem(scorer: _Scorer, rec, task, hidden: str, *, depth: int | None, k: int | None, ask,
+                            profile: str) -> dict[str, Any]:
+    import time
+
+    from agent import oracle_free
+    from agent.prompting import PromptBuilder
+    from agent.task import Task
+    from reflect_env.interface import interface_verdict
+
+    t0 = time.monotonic()
+    calls = 0
+    if ask is None:
+        iface = oracle_free.parse_interface(task.spec)
+    else:
+        builder = PromptBuilder(profile)
+        blind = Task(id=task.id, spec=task.spec, top=task.top, level=task.level, category=task.category)
+
+        async def counted(prompt):
+            nonlocal calls
+            calls += 1
+            return await ask(prompt)
+        iface = await oracle_free.derive_interface(blind, builder, counted)
+    # A chain stops at its first pass, so this holds at most one attempt per chain, in the order
+    # a select=first search would meet them (round, then sample).
+    ordered = sorted(((a.round, ch.sample_index, a.code) for ch in rec.chains for a in ch.attempts
+                      if a.ok and a.code and (depth is None or a.round <= depth)
+                      and (k is None or ch.sample_index < k)), key=lambda t: t[:2])
+    built = {idx: await scorer.verify(code, top=task.top) for _, idx, code in ordered}
+    fits = {idx: r.ok and interface_verdict(r, iface).ok for idx, r in built.items()}
+    first = ordered[0][2] if ordered else None
+    checked = next((code for _, idx, code in ordered if fits[idx]), None)
+    cands = [oracle_free.Candidate(chain=idx, code=code, verilog=built[idx].verilog or "",
+                                   top=built[idx].top or task.top, repairs=rnd)
+             for rnd, idx, code in sorted(ordered, key=lambda t: t[1]) if fits[idx] and built[idx].verilog]
+    code_of = {idx: code for _, idx, code in ordered}
+    result = await asyncio.to_thread(oracle_free.vote, cands) if cands else None
+    row: dict[str, Any] = {
+        "id": rec.id, "k": k if k is not None else len(rec.chains), "recorded_llm_calls": rec.llm_calls,
+        "interface": {"source": iface.source if iface else None},
+        "vote": result.to_dict() if result else None, "chains": len(rec.chains), "passing_chains": len(ordered),
+        "first_compiling": await scorer.mean(first, task, hidden),
+        "random_compiling": await scorer.mean(list(code_of.values()), task, hidden),
+        "interface_checked": await scorer.mean(checked, task, hidden),
+        "voted": await scorer.mean(code_of[result.chosen] if result and result.chosen is not None else None,
+                                   task, hidden),
+    }
+    if result:
+        row["voted_group_functional"] = [await scorer.functional(code_of[i], task, hidden) for i in result.groups[0]]
+    if ask is not None:  # (e): the same candidates, the vote ranked by the model's trusted checks
+        checks: list[list[dict]] = []
+        dropped: list[str] = []
+        if iface is not None and cands:  # as live: asked only when there is an interface and a vote
+            calls += 1
+            checks, dropped = oracle_free.parse_checks(
+                await ask(oracle_free.checks_prompt(PromptBuilder(profile), task.spec, iface)), iface)
+        with_checks = await asyncio.to_thread(oracle_free.vote, cands, checks=checks) if checks else result
+        row["checks"] = {"kept": len(checks), "dropped": dropped}
+        row["checks_vote"] = with_checks.to_dict() if with_checks else None
+        row[CHECKS_SELECTOR] = await scorer.mean(
+            code_of[with_checks.chosen] if with_checks and with_checks.chosen is not None else None, task, hidden)
+    row["llm_calls"] = calls
+    row["wall_s"] = round(time.monotonic() - t0, 2)
+    return row
 
 
 def summarize(out: Path) -> dict:
@@ -261,12 +311,14 @@ def summarize(out: Path) -> dict:
 
     rows = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
     table = {}
-    for name in SELECTORS:
+    with_checks = bool(rows) and all(CHECKS_SELECTOR in r for r in rows)
+    for name in (*SELECTORS, CHECKS_SELECTOR) if with_checks else SELECTORS:
         values = [r[name] for r in rows]
         lo, hi = bootstrap_ci(values)
         table[name] = {"pass@1": round(sum(values) / len(values), 3) if values else None,
                        "ci95": [round(lo, 3), round(hi, 3)]}
     votes = [r["vote"] for r in rows if r.get("vote")]
+    checked_votes = [r.get("checks_vote") or r["vote"] for r in rows if r.get("checks_vote") or r.get("vote")]
     # How far "N of k agree" can be trusted: of the confirmed votes, how many chose a right design.
     confirmed = [r for r in rows if (r.get("vote") or {}).get("confirmed")]
     return {"problems": len(rows), "selectors": table,
@@ -278,9 +330,9 @@ def summarize(out: Path) -> dict:
             "interface_sources": sorted({(r.get("interface") or {}).get("source") or "none" for r in rows}),
             "vote_sim_s": round(sum(v["sim_s"] for v in votes), 2),
             "votes_confirmed": sum(v["confirmed"] for v in votes), "votes": len(votes),
-            "checks_run": sum(1 for v in votes if v.get("checks")),
-            "checks_suspect": sum(len(v["checks"]["suspect"]) for v in votes if v.get("checks")),
-            "check_repairs": sum(len(v["checks"].get("repairs", [])) for v in votes if v.get("checks")),
+            "checks_run": sum(1 for v in checked_votes if v.get("checks")),
+            "checks_suspect": sum(len(v["checks"]["suspect"]) for v in checked_votes if v.get("checks")),
+            "check_repairs": sum(len(v["checks"].get("repairs", [])) for v in checked_votes if v.get("checks")),
             "wall_s": round(sum(r["wall_s"] for r in rows), 1)}
 
 
@@ -288,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m agent.oracle_free.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--bench", required=True, help="benchmark name or path (own, eval_set_v2.jsonl, ...)")
     p.add_argument("--ids", help="comma-separated problem ids (default: all)")
-    p.add_argument("-k", type=int, default=4)
+    p.add_argument("-k", type=int, default=None, help="samples per problem (live: default 4; --from-run: the "
+                                                       "first k recorded chains, default all)")
     p.add_argument("--depth", type=int, default=1)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--max-tokens", type=int, default=1024)
@@ -296,12 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model")
     p.add_argument("--base-url")
     p.add_argument("--config", help="agent config file (e.g. [llm] timeout_s for a slow shared server)")
-    p.add_argument("--checks", action="store_true", help="the model's checks on: `voted` is then selector (e)")
+    p.add_argument("--checks", action="store_true", help="the model's checks on: live, `voted` is then selector (e); with --from-run, "
+                                                              "(e) `checks_voted` beside (d) on the same candidates")
     p.add_argument("--out")
     p.add_argument("--summary", action="store_true", help="only print the summary of --out")
     p.add_argument("--recorded", help="instead: check recorded outputs (a results file) against --bench's specs")
     p.add_argument("--from-run", help="instead: the selections on the k chains of a recorded agent eval/sweep run "
-                                      "(no LLM call); rows go to --out")
+                                      "(no generation call; --checks asks the interface and checks); rows go to --out")
     args = p.parse_args(argv)
     if args.recorded:
         print(json.dumps(recorded_outputs(Path(args.recorded), args.bench), indent=1))
@@ -315,11 +369,36 @@ def main(argv: list[str] | None = None) -> int:
         run_dir = Path(args.from_run)
         if not (run_dir / "results.jsonl").exists() or not (run_dir / "run.json").exists():
             p.error(f"--from-run {run_dir}: not a run directory (results.jsonl and run.json)")
-        from_run(run_dir, args.bench, Path(args.out), depth=args.depth if "--depth" in (argv or sys.argv) else None,
-                 workers=args.workers)
+        depth = args.depth if "--depth" in (argv or sys.argv) else None
+        if not args.checks:
+            from_run(run_dir, args.bench, Path(args.out), depth=depth, k=args.k, workers=args.workers)
+        else:
+            asyncio.run(_from_run_asking(args, run_dir, depth))
         print(json.dumps(summarize(Path(args.out)), indent=1))
         return 0
+    args.k = 4 if args.k is None else args.k
     return asyncio.run(run(args))
+
+
+async def _from_run_asking(args, run_dir: Path, depth: int | None) -> None:
+    """--from-run --checks: the model answers the interface and checks questions (temperature 0, cached)."""
+    from agent.commands.solve_cmds import build_configs
+    from agent.llm import LLMClient
+
+    settings, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model,
+                                    base_url=args.base_url, api_key=None, no_cache=False,
+                                    overrides=dict(seed=args.seed, max_tokens=args.max_tokens))
+    llm = LLMClient(settings.llm)
+
+    async def ask(prompt: "Prompt") -> str:
+        completion = await llm.chat(prompt.messages, n=1, temperature=0.0, seed=cfg.seed, max_tokens=cfg.max_tokens,
+                                    top_p=cfg.top_p)
+        return completion.texts[0] if completion.texts else ""
+    try:
+        await llm.check_served()
+        await _from_run(run_dir, args.bench, Path(args.out), depth=depth, k=args.k, workers=args.workers, ask=ask)
+    finally:
+        await llm.aclose()
 
 
 if __name__ == "__main__":
