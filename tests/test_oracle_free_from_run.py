@@ -109,6 +109,9 @@ def test_the_models_checks_break_the_tie_the_vote_alone_gets_wrong(tmp_path):
     assert row["checks_vote"]["checks"]["trusted_passed"] == [1, 0] and row["checks_vote"]["chosen_chain"] == 2
     summary = summarize(tmp_path / "of")
     assert summary["selectors"]["checks_voted"]["pass@1"] == 1.0 and summary["checks_run"] == 1
+    paired = summary["paired"]["checks_voted-voted"]
+    assert paired["delta"] == 1.0 and paired["checks_voted_wins"] == ["l1_mux2"] and paired["voted_wins"] == []
+    assert summary["paired"]["voted-first_compiling"]["delta"] == 0.0
 
 
 def test_the_command_asks_the_served_model_for_checks(tmp_path):

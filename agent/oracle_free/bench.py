@@ -306,6 +306,20 @@ async def _recorded_problem(scorer: _Scorer, rec, task, hidden: str, *, depth: i
     return row
 
 
+def _paired_rules(rows: list[dict], a: str, b: str) -> dict:
+    """Rule b against rule a on the same rows: mean difference, its 95 % bootstrap interval over
+    problems, the problems each wins, and the exact McNemar p on those discordant problems."""
+    from agent.eval.compare import mcnemar_exact_p
+    from agent.eval.metrics import bootstrap_ci
+
+    deltas = [r[b] - r[a] for r in rows]
+    lo, hi = bootstrap_ci(deltas)
+    b_wins = [r["id"] for r in rows if r[b] > r[a]]
+    a_wins = [r["id"] for r in rows if r[a] > r[b]]
+    return {"delta": round(sum(deltas) / len(deltas), 3) if deltas else None, "ci95": [round(lo, 3), round(hi, 3)],
+            f"{b}_wins": b_wins, f"{a}_wins": a_wins, "mcnemar_p": round(mcnemar_exact_p(len(a_wins), len(b_wins)), 4)}
+
+
 def summarize(out: Path) -> dict:
     from agent.eval.metrics import bootstrap_ci
 
@@ -317,11 +331,16 @@ def summarize(out: Path) -> dict:
         lo, hi = bootstrap_ci(values)
         table[name] = {"pass@1": round(sum(values) / len(values), 3) if values else None,
                        "ci95": [round(lo, 3), round(hi, 3)]}
+    # The selections are paired (same problems, same candidates): the per-problem differences carry the
+    # comparison, not the overlap of the two marginal intervals.
+    pairs = [("voted", "first_compiling")] + ([(CHECKS_SELECTOR, "voted"), (CHECKS_SELECTOR, "first_compiling")]
+                                              if with_checks else [])
+    paired = {f"{b}-{a}": _paired_rules(rows, a, b) for b, a in pairs}
     votes = [r["vote"] for r in rows if r.get("vote")]
     checked_votes = [r.get("checks_vote") or r["vote"] for r in rows if r.get("checks_vote") or r.get("vote")]
     # How far "N of k agree" can be trusted: of the confirmed votes, how many chose a right design.
     confirmed = [r for r in rows if (r.get("vote") or {}).get("confirmed")]
-    return {"problems": len(rows), "selectors": table,
+    return {"problems": len(rows), "selectors": table, "paired": paired,
             "confirmed_votes_right": f"{sum(r['voted'] == 1.0 for r in confirmed)}/{len(confirmed)}",
             "unconfirmed_or_no_vote_right": f"{sum(r['voted'] == 1.0 for r in rows if r not in confirmed)}"
                                             f"/{len(rows) - len(confirmed)}",
