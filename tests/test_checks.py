@@ -209,3 +209,18 @@ def test_bench_with_checks_scores_the_repaired_answer(tmp_path):
     assert (row["first_compiling"], row["random_compiling"], row["voted"], row["llm_calls"]) == (0.0, 0.0, 1.0, 3)
     summary = summarize(tmp_path / "out")
     assert (summary["checks_run"], summary["checks_suspect"], summary["check_repairs"]) == (1, 0, 1)
+
+
+def test_the_checks_prompt_names_the_only_ports_a_check_may_use():
+    from agent import oracle_free
+    from agent.prompting import PromptBuilder
+    from reflect_env.interface import Interface, SpecPort
+
+    builder = PromptBuilder("chisel7")
+    only_out = Interface(ports=[SpecPort(name="out", direction="output", width=8)], source="prose")
+    text = oracle_free.checks_prompt(builder, "A constant 0 on `out`.", only_out).messages[0]["content"]
+    assert "8-bit output `out`" in text and 'every "inputs" is {}' in text and "no others" in text
+    adder = Interface(ports=[SpecPort(name="a", direction="input", width=8),
+                             SpecPort(name="sum", direction="output", width=8)], source="prose")
+    text = oracle_free.checks_prompt(builder, "sum = a + 1", adder).messages[0]["content"]
+    assert "no others" in text and 'every "inputs" is {}' not in text

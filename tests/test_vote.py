@@ -140,6 +140,16 @@ def test_parse_checks_keeps_only_what_fits_the_interface():
     assert len(dropped) == 2 and "256" in dropped[0] and "carry" in dropped[1]
 
 
+def test_a_repeated_check_counts_once():
+    from agent.oracle_free import parse_checks
+    from agent.oracle_free.interface import parse_interface
+
+    same = [{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}]
+    answer = json.dumps({"checks": [same, same, {"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}]})
+    checks, dropped = parse_checks(answer, parse_interface(SPEC))
+    assert checks == [same] and dropped == ["check 1: a repeat of an earlier one", "check 2: a repeat of an earlier one"]
+
+
 def test_checks_break_a_tie_between_groups(tmp_path):
     wrong, right = _adder_sv("io_a - io_b"), _adder_sv("io_a + io_b")
     checks = [[{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}]]

@@ -36,8 +36,13 @@ def interface_prompt(builder: PromptBuilder, spec: str) -> Prompt:
 
 
 def checks_prompt(builder: PromptBuilder, spec: str, interface: Interface) -> Prompt:
+    """The checks question. Names outside the interface make parse_checks drop the whole check, so the
+    prompt says so: without it, the 1.5B invented an input (`in`, `reg`) in every check for 5 of the first
+    6 eval_set_v2 specs it was asked about (L1-Basic_006-012, output-only modules): all dropped."""
     ports = ", ".join(p.describe() for p in interface.ports)
-    user = builder.env.get_template("checks.j2").render(spec=spec, ports=ports, max_checks=MAX_CHECKS).strip() + "\n"
+    has_inputs = any(p.direction != "output" for p in interface.ports)
+    user = builder.env.get_template("checks.j2").render(spec=spec, ports=ports, has_inputs=has_inputs,
+                                                        max_checks=MAX_CHECKS).strip() + "\n"
     return Prompt([{"role": "user", "content": user}], "checks")
 
 

@@ -61,6 +61,8 @@ def parse_checks(answer: str, interface: Interface) -> tuple[list[list[dict]], l
             clean.append(out_step)
         if why or not clean or not any(s["outputs"] for s in clean):
             dropped.append(f"check {i}: {why or 'no expected output'}")
+        elif clean in checks:  # the 1.5B repeats one check four times: counted once, it ranks alike
+            dropped.append(f"check {i}: a repeat of an earlier one")
         else:
             checks.append(clean)
     return checks, dropped
