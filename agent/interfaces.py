@@ -20,8 +20,8 @@ class ChatModel(Protocol):
     """An LLM as the search loop uses it: `n` sampled replies to one list of chat messages."""
 
     async def chat(self, messages: list[dict], *, n: int, temperature: float, top_p: float, max_tokens: int,
-                   seed: int | None, before_follow_up: Callable[[Completion], str | None] | None = None
-                   ) -> Completion: ...
+                   seed: int | None, extra: dict | None = None,
+                   before_follow_up: Callable[[Completion], str | None] | None = None) -> Completion: ...
 
 
 class Verifier(Protocol):

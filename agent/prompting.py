@@ -26,6 +26,13 @@ MAX_SIM_LOG_LINES = 20
 class Prompt:
     messages: list[dict]
     template: str  # "generate" | "repair"
+    # An OpenAI `response_format` the reply must follow (a JSON schema: llama-server and vLLM turn it into
+    # a grammar the sampler cannot leave), or None for free text.
+    response_format: dict | None = None
+
+    def extra(self) -> dict | None:
+        """The request's extra body fields for this prompt."""
+        return {"response_format": self.response_format} if self.response_format else None
 
     @property
     def text(self) -> str:

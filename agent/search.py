@@ -190,7 +190,8 @@ class _Run:
             return None
 
         completion = await self.llm.chat(prompt.messages, n=n, temperature=temperature, top_p=self.cfg.top_p,
-                                         max_tokens=self.cfg.max_tokens, seed=seed, before_follow_up=follow_up)
+                                         max_tokens=self.cfg.max_tokens, seed=seed, extra=prompt.extra(),
+                                         before_follow_up=follow_up)
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
         self.trace.event("response", chain=chain, round=round, texts=completion.texts,

@@ -162,10 +162,33 @@ def test_cli_flags_override_the_files_oracle_free_keys(verifier, tmp_path):
         proc = run_agent("solve", spec, "--config", toml, "--base-url", stub.base_url, "-k", "2", "--depth", "0",
                          "--no-rag", "--no-cache", "--select", "all", "--interface", "--out", tmp_path / "run", "--json")
         asked = [r["messages"][-1]["content"] for r in stub.requests]
+        formats = [r.get("response_format") for r in stub.requests]
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json_out(proc)
     assert data["interface"]["source"] == "prose" and asked[0].startswith(CHECK_PROMPT)
     assert data["vote"]["agree"] == 2 and data["vote"]["checks"]["trusted_passed"] == [1]
+    # the checks question is schema-constrained to the interface's ports; the generation is free text
+    step = formats[0]["json_schema"]["schema"]["properties"]["checks"]["items"]["items"]["properties"]
+    assert sorted(step["inputs"]["properties"]) == ["a", "b"] and list(step["outputs"]["properties"]) == ["sum"]
+    assert formats[1:] == [None] * (len(formats) - 1)
+
+
+def test_the_checks_schema_admits_only_the_interfaces_ports_and_widths():
+    from agent.oracle_free.checks import MAX_CHECKS, MAX_STEPS, checks_schema
+    from reflect_env.interface import Interface, SpecPort
+
+    iface = Interface(ports=[SpecPort(name="en", direction="input", width=1),
+                             SpecPort(name="count", direction="output", width=4),
+                             SpecPort(name="x", direction=None, width=None)], source="prose")
+    schema = checks_schema(iface)["json_schema"]["schema"]
+    checks = schema["properties"]["checks"]
+    step = checks["items"]["items"]
+    assert checks["maxItems"] == MAX_CHECKS and checks["items"]["maxItems"] == MAX_STEPS
+    inputs, outputs = step["properties"]["inputs"], step["properties"]["outputs"]
+    assert inputs["properties"] == {"en": {"type": "integer", "minimum": 0, "maximum": 1},
+                                    "x": {"type": "integer", "minimum": 0}}  # no direction stated: either side
+    assert outputs["properties"]["count"]["maximum"] == 15 and set(outputs["properties"]) == {"count", "x"}
+    assert inputs["additionalProperties"] is False and outputs["additionalProperties"] is False
 
 
 def _adder_bench(path):

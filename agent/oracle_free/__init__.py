@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Awaitable, Callable
 
-from agent.oracle_free.checks import MAX_CHECKS, parse_checks
+from agent.oracle_free.checks import MAX_CHECKS, checks_schema, parse_checks
 from agent.oracle_free.interface import (InterfaceError, from_model_answer, parse_interface, parse_port_entry,
                                          parse_ports_flag)
 from agent.oracle_free.repair import CheckFailure, chosen_failures, repair_checks_prompt, repair_from_checks
@@ -43,7 +43,7 @@ def checks_prompt(builder: PromptBuilder, spec: str, interface: Interface) -> Pr
     has_inputs = any(p.direction != "output" for p in interface.ports)
     user = builder.env.get_template("checks.j2").render(spec=spec, ports=ports, has_inputs=has_inputs,
                                                         max_checks=MAX_CHECKS).strip() + "\n"
-    return Prompt([{"role": "user", "content": user}], "checks")
+    return Prompt([{"role": "user", "content": user}], "checks", response_format=checks_schema(interface))
 
 
 def repair_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str, result: VerifyResult) -> Prompt:

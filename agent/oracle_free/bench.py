@@ -411,7 +411,7 @@ async def _from_run_asking(args, run_dir: Path, depth: int | None) -> None:
 
     async def ask(prompt: "Prompt") -> str:
         completion = await llm.chat(prompt.messages, n=1, temperature=0.0, seed=cfg.seed, max_tokens=cfg.max_tokens,
-                                    top_p=cfg.top_p)
+                                    top_p=cfg.top_p, extra=prompt.extra())
         return completion.texts[0] if completion.texts else ""
     try:
         await llm.check_served()

@@ -24,6 +24,33 @@ def _int(value) -> int | None:
     return None
 
 
+def checks_schema(interface: Interface) -> dict:
+    """The JSON schema of an answer to prompts/checks.j2 for this interface, sent as `response_format`:
+    only the interface's port names (inputs under "inputs", outputs under "outputs"), values that fit
+    their stated widths, at most MAX_CHECKS checks of MAX_STEPS cycles. Why: asked in free text (k = 8
+    eval_set_v2 run, session 5), 22 of the 27 problems with an interface and a vote got no usable check:
+    17 answers held no parseable JSON (14 of the 15 inspected ran into max_tokens, 1,024 tokens of a
+    list of cycles that never closed, ~50 s each on this CPU), the rest named ports the spec does not
+    have or nested the lists one level too deep. Constrained decoding (llama-server and vLLM turn the
+    schema into a grammar) cannot produce any of those; parse_checks still filters what a server
+    without grammars returns."""
+    def values(direction: str) -> dict:
+        props = {}
+        for p in interface.ports:
+            if (p.direction or direction) != direction or p.aggregate:
+                continue
+            props[p.name] = {"type": "integer", "minimum": 0, **({"maximum": (1 << p.width) - 1} if p.width else {})}
+        return {"type": "object", "properties": props, "additionalProperties": False}
+
+    step = {"type": "object", "properties": {"inputs": values("input"), "outputs": values("output")},
+            "required": ["inputs", "outputs"], "additionalProperties": False}
+    check = {"type": "array", "items": step, "minItems": 1, "maxItems": MAX_STEPS}
+    return {"type": "json_schema", "json_schema": {"name": "checks", "schema": {
+        "type": "object", "properties": {"checks": {"type": "array", "items": check, "minItems": 1,
+                                                    "maxItems": MAX_CHECKS}},
+        "required": ["checks"], "additionalProperties": False}}}
+
+
 def parse_checks(answer: str, interface: Interface) -> tuple[list[list[dict]], list[str]]:
     """(checks, dropped): a check survives only if every port it names is in the interface with
     that direction and every value is a non-negative integer that fits the stated width."""
