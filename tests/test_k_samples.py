@@ -22,7 +22,8 @@ def test_solve_k4_against_a_server_that_ignores_n_verifies_4_candidates(tmp_path
     response = next(e for e in events if e["kind"] == "response")
     assert len(response["texts"]) == 4
     assert response["sampling"] == {"requested_n": 4, "choices_per_request": [1, 1, 1, 1], "requests": 4,
-                                    "seeds": [11, 12, 13, 14], "samples": 4, "stopped": None}
+                                    "seeds": [11, 12, 13, 14], "samples": 4, "stopped": None,
+                                    "cached_per_request": [False] * 4}
     verified = sorted(e["chain"] for e in events if e["kind"] == "verification")
     assert verified == [0, 1, 2, 3]
     summary = json.loads((out / "summary.json").read_text())

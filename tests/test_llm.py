@@ -490,7 +490,7 @@ def test_a_server_that_ignores_n_is_asked_again_with_distinct_seeds():
     assert [r["n"] for r in sent] == [4, 3, 2, 1]
     assert [r["seed"] for r in sent] == [7, 8, 9, 10]
     assert c.sampling == {"requested_n": 4, "choices_per_request": [1, 1, 1, 1], "requests": 4,
-                          "seeds": [7, 8, 9, 10], "samples": 4, "stopped": None}
+                          "seeds": [7, 8, 9, 10], "samples": 4, "stopped": None, "cached_per_request": [False] * 4}
 
 
 def test_follow_ups_without_a_seed_get_distinct_stable_seeds_and_replay_from_the_cache(tmp_path):
@@ -502,6 +502,7 @@ def test_follow_ups_without_a_seed_get_distinct_stable_seeds_and_replay_from_the
     seeds = first.sampling["seeds"]
     assert seeds[0] is None and len(set(seeds[1:])) == 2 and None not in seeds[1:]
     assert sent == 3 and again.texts == first.texts and again.cached  # the rerun is all cache hits
+    assert first.sampling["cached_per_request"] == [False] * 3 and again.sampling["cached_per_request"] == [True] * 3
 
 
 def test_a_budget_stops_the_follow_ups_and_keeps_what_came():

@@ -339,6 +339,7 @@ class LLMClient:
 
         got = await self._chat_capped(body, n, seed)
         seeds, per_request, stopped = [seed], [len(got.texts)], None
+        cached = [got.cached]  # per request: a k = 8 run's first n = 4 request can be an earlier run's, cached
         if len(got.texts) < n:
             base = seed if seed is not None else int(request_key(self.cfg.base_url, got.request)[:7], 16)
             texts, reasons = list(got.texts), list(got.finish_reasons)
@@ -351,6 +352,7 @@ class LLMClient:
                 more = await self._chat_capped(body, n - len(texts), seeds[-1])
                 self.usage.follow_ups += 1
                 per_request.append(len(more.texts))
+                cached.append(more.cached)
                 texts += more.texts
                 reasons += more.finish_reasons
                 got = Completion(texts=texts, finish_reasons=reasons,
@@ -365,7 +367,7 @@ class LLMClient:
                             self.cfg.base_url, per_request[0], n)
             got.texts, got.finish_reasons = got.texts[:n], got.finish_reasons[:n]
         got.sampling = {"requested_n": n, "choices_per_request": per_request, "requests": len(per_request),
-                        "seeds": seeds, "samples": len(got.texts), "stopped": stopped}
+                        "seeds": seeds, "samples": len(got.texts), "stopped": stopped, "cached_per_request": cached}
         return got
 
     async def _chat_capped(self, body: Callable[[int, int | None], dict], n: int, seed: int | None) -> Completion:
