@@ -150,6 +150,22 @@ def test_a_repeated_check_counts_once():
     assert checks == [same] and dropped == ["check 1: a repeat of an earlier one", "check 2: a repeat of an earlier one"]
 
 
+def test_an_answer_cut_off_mid_json_keeps_its_whole_cycles():
+    from agent.oracle_free import parse_checks
+    from agent.oracle_free.interface import parse_interface
+
+    iface = parse_interface(SPEC)
+    cut = ('```json\n{"checks": [\n  [{"inputs": {"a": 1, "b": 2}, "outputs": {"sum": 3}},\n'
+           '   {"inputs": {"a": 2, "b": 2}, "outputs": {"sum": 4}}],\n'
+           '  [{"inputs": {"a": 9, "b": 1}, "outputs": {"sum": 10}},\n   {"inputs": {"a": 7, "b"')
+    checks, dropped = parse_checks(cut, iface)
+    assert checks == [[{"inputs": {"a": 1, "b": 2}, "outputs": {"sum": 3}},
+                       {"inputs": {"a": 2, "b": 2}, "outputs": {"sum": 4}}],
+                      [{"inputs": {"a": 9, "b": 1}, "outputs": {"sum": 10}}]]
+    assert dropped == ["the answer was cut off: kept its 2 check(s) up to the last whole cycle"]
+    assert parse_checks('{"checks": [[{"inputs": {"a"', iface) == ([], ['no JSON {"checks": [...]} in the answer'])
+
+
 def test_checks_break_a_tie_between_groups(tmp_path):
     wrong, right = _adder_sv("io_a - io_b"), _adder_sv("io_a + io_b")
     checks = [[{"inputs": {"a": 3, "b": 4}, "outputs": {"sum": 7}}]]

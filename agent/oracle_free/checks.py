@@ -51,6 +51,49 @@ def checks_schema(interface: Interface) -> dict:
         "required": ["checks"], "additionalProperties": False}}}
 
 
+def _salvage(answer: str) -> list:
+    """The whole cycles of an answer cut off inside its JSON (the reply ran into max_tokens): each
+    check up to its last complete `{"inputs": ..., "outputs": ...}`. Even schema-constrained, the 1.5B
+    fills all 4 checks x 8 cycles, which for a 6-port spec (l1_bool_logic, l2_alu4) is more than 1,024
+    tokens: 3 of the own slice's answers were cut off that way, each with a good first check. A prefix
+    of a check's cycles is itself a check (each cycle states its own expected outputs)."""
+    m = re.search(r'"checks"\s*:\s*\[', answer)
+    if m is None:
+        return []
+    decoder, pos = json.JSONDecoder(), m.end()
+    items: list[list] = []
+
+    def skip(p: int) -> int:
+        while p < len(answer) and answer[p] in " \t\r\n,":
+            p += 1
+        return p
+    while len(items) < MAX_CHECKS:
+        pos = skip(pos)
+        if pos >= len(answer) or answer[pos] not in "[{":
+            break
+        if answer[pos] == "{":  # a one-cycle check written bare
+            try:
+                step, pos = decoder.raw_decode(answer, pos)
+            except json.JSONDecodeError:
+                break
+            items.append([step])
+            continue
+        pos += 1
+        steps: list = []
+        while True:
+            pos = skip(pos)
+            if pos < len(answer) and answer[pos] == "]":
+                pos += 1
+                break
+            try:
+                step, pos = decoder.raw_decode(answer, pos)
+            except json.JSONDecodeError:
+                return items + [steps] if steps else items
+            steps.append(step)
+        items.append(steps)
+    return items
+
+
 def parse_checks(answer: str, interface: Interface) -> tuple[list[list[dict]], list[str]]:
     """(checks, dropped): a check survives only if every port it names is in the interface with
     that direction and every value is a non-negative integer that fits the stated width."""
@@ -60,10 +103,14 @@ def parse_checks(answer: str, interface: Interface) -> tuple[list[list[dict]], l
     except json.JSONDecodeError:
         data = None
     items = data.get("checks") if isinstance(data, dict) else None
+    dropped: list[str] = []
     if not isinstance(items, list):
-        return [], ["no JSON {\"checks\": [...]} in the answer"]
+        items = _salvage(answer)
+        if not items:
+            return [], ["no JSON {\"checks\": [...]} in the answer"]
+        dropped.append(f"the answer was cut off: kept its {len(items)} check(s) up to the last whole cycle")
     ports = {p.name: p for p in interface.ports}
-    checks, dropped = [], []
+    checks: list[list[dict]] = []
     for i, steps in enumerate(items[:MAX_CHECKS]):
         steps = [steps] if isinstance(steps, dict) else steps
         clean, why = [], None
