@@ -55,8 +55,8 @@ def _salvage(answer: str) -> list:
     """The whole cycles of an answer cut off inside its JSON (the reply ran into max_tokens): each
     check up to its last complete `{"inputs": ..., "outputs": ...}`. Even schema-constrained, the 1.5B
     fills all 4 checks x 8 cycles, which for a 6-port spec (l1_bool_logic, l2_alu4) is more than 1,024
-    tokens: 3 of the own slice's answers were cut off that way, each with a good first check. A prefix
-    of a check's cycles is itself a check (each cycle states its own expected outputs)."""
+    tokens: 3 of 10 answers on the own slice (l1_bool_logic, l2_alu4, l3_oneshot_timer) were cut off
+    that way. A prefix of a check's cycles is itself a check (each cycle states its own expected outputs)."""
     m = re.search(r'"checks"\s*:\s*\[', answer)
     if m is None:
         return []
