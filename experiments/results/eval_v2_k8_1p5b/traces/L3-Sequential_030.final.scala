@@ -1,0 +1,20 @@
+import chisel3._
+import chisel3.util._
+
+class ShiftReg4stage extends Module {
+  val io = IO(new Bundle {
+    val in    = Input(Bool())
+    val out   = Output(Bool())
+  })
+  val reg1 = RegInit(false.B)
+  val reg2 = RegInit(false.B)
+  val reg3 = RegInit(false.B)
+  val reg4 = RegInit(false.B)
+
+  when(io.in && reg1) { reg2 := true.B }
+  when(io.in && reg2) { reg3 := true.B }
+  when(io.in && reg3) { reg4 := true.B }
+  when(io.in && reg4) { reg1 := true.B }
+
+  io.out := reg1
+}

@@ -1,0 +1,13 @@
+import chisel3._
+import chisel3.util._
+
+class ValidReg8bit extends Module {
+  val io = IO(new Bundle {
+    val inValid = Valid(UInt(8.W))
+    val out  = Output(UInt(8.W))
+  })
+
+  val reg = RegInit(0.U(8.W))
+
+  io.out := reg
+}
