@@ -548,6 +548,15 @@ def test_a_refusal_that_states_no_smaller_n_is_the_users_error():
             chat(make_client(stub.base_url), n=2)
 
 
+def test_a_server_without_json_schemas_is_asked_again_in_free_text():
+    schema = {"type": "json_schema", "json_schema": {"name": "checks", "schema": {"type": "object"}}}
+    with StubServer(default=Reply('{"checks": []}'), refuse_schema=True) as stub:
+        c = chat(make_client(stub.base_url), n=1, extra={"response_format": schema})
+        sent = list(stub.requests)
+    assert c.texts == ['{"checks": []}'] and len(sent) == 2
+    assert "response_format" in sent[0] and "response_format" not in sent[1]
+
+
 def test_a_server_that_honours_n_takes_one_request():
     with StubServer(default=Reply("x")) as stub:
         c = chat(make_client(stub.base_url), n=3)

@@ -529,7 +529,9 @@ class LLMClient:
     async def _send(self, body: dict) -> Completion:
         """Send with retries; when the server refuses because the reply would not fit its context
         window (a long repair prompt on a server started with a small --max-model-len), ask again
-        for a shorter reply. The cache keeps the answer under the request as asked."""
+        for a shorter reply; when it refuses a `response_format` (a server without JSON schemas: the
+        model's checks are asked with one), ask again without it, since parse_checks still filters the
+        free text. The cache keeps the answer under the request as asked."""
         import openai
 
         sent = body
@@ -540,7 +542,13 @@ class LLMClient:
                 cause = e.__cause__
                 if not isinstance(cause, openai.BadRequestError):
                     raise
-                smaller = fitting_max_tokens(_server_message(cause), sent["max_tokens"])
+                message = _server_message(cause)
+                if "response_format" in sent and re.search(r"response_format|json_schema", message):
+                    log.warning("%s refused the JSON schema (%s); asking again without it",
+                                self.cfg.base_url, _one_line(message, 120))
+                    sent = {k: v for k, v in sent.items() if k != "response_format"}
+                    continue
+                smaller = fitting_max_tokens(message, sent["max_tokens"])
                 if smaller is None:
                     raise
                 log.warning("the reply does not fit the model's context window with max_tokens=%d; "

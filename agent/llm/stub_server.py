@@ -146,8 +146,10 @@ class StubServer:
                  default: Item | None = None, latency_s: float = 0.0, model: str = DEFAULT_MODEL,
                  max_model_len: int | None = None, at_least: bool = False, ignore_n: bool = False,
                  serial: bool = False, slots: int | None = None, llama_usage: bool = False,
-                 max_n: int | None = None):
+                 max_n: int | None = None, refuse_schema: bool = False):
         self.model = model
+        # Like a server without JSON schemas: HTTP 400 for any request with a `response_format`.
+        self.refuse_schema = refuse_schema
         # Like llama-server (which refuses n above its --parallel slots, HTTP 400, its wording below).
         self.max_n = max_n
         # Like llama-server: usage.completion_tokens counts one of the n sequences, the body carries
@@ -345,6 +347,9 @@ class _Handler(BaseHTTPRequestHandler):
             refusal = stub._context_refusal(request)
             if refusal:
                 self._error(400, refusal)
+                return
+            if stub.refuse_schema and "response_format" in request:
+                self._error(400, "response_format: json_schema is not supported by this server")
                 return
             n = int(request.get("n") or 1)
             if stub.max_n is not None and n > stub.max_n:
