@@ -58,6 +58,7 @@ async def run(args) -> int:
     from agent.eval.benchmarks import load_benchmark
     from agent.llm import LLMClient
     from agent.commands.solve_cmds import build_configs
+    from agent.eval.verification import with_reference
     from agent.search import solve
     from agent.task import Task
     from agent.trace import Trace
@@ -87,8 +88,8 @@ async def run(args) -> int:
                 if dest.exists():
                     continue
                 task = tasks[tid]
-                hidden = task.reference or task.meta.get("reference_code")
-                if not hidden:
+                scoring = with_reference(task)
+                if scoring is None or scoring.reference is None:
                     print(f"skip {tid}: no reference to score with", file=sys.stderr)
                     continue
                 blind = Task(id=task.id, spec=task.spec, top=task.top, level=task.level, category=task.category)
@@ -101,7 +102,7 @@ async def run(args) -> int:
                                                                         for c in res.chains)}
                 try:
                     for name in SELECTORS:
-                        row[name] = await scorer.mean(picks[name], task, hidden)
+                        row[name] = await scorer.mean(picks[name], scoring)
                 except _InfraError as e:
                     print(f"skip {tid} (rerun to retry): the verifier failed twice: {e}", file=sys.stderr)
                     continue
@@ -172,6 +173,7 @@ async def _from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None, 
                     ask) -> None:
     from agent.eval.benchmarks import load_benchmark
     from agent.eval.records import read_results
+    from agent.eval.verification import with_reference
     from reflect_env import ReflectEnv
 
     meta = json.loads((run_dir / "run.json").read_text())
@@ -187,12 +189,12 @@ async def _from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None, 
         scorer = _Scorer(env)
         for rec in read_results(run_dir / "results.jsonl"):
             task = tasks.get(rec.id)
-            hidden = task and (task.reference or task.meta.get("reference_code"))
+            scoring = with_reference(task) if task is not None else None
             dest = out / f"{rec.id}.json"
-            if dest.exists() or task is None or not hidden:
+            if dest.exists() or scoring is None or scoring.reference is None:
                 continue
             try:
-                row = await _recorded_problem(scorer, rec, task, hidden, depth=depth, k=k, ask=ask, profile=profile)
+                row = await _recorded_problem(scorer, rec, task, scoring, depth=depth, k=k, ask=ask, profile=profile)
             except _InfraError as e:
                 print(f"skip {rec.id} (rerun to retry): the verifier failed twice: {e}", file=sys.stderr)
                 continue
@@ -207,47 +209,51 @@ class _InfraError(RuntimeError):
 
 
 class _Scorer:
-    """The bench's verifier calls, live and from a run alike: a worker crash or timeout is the
-    machine's (a starved JVM), not the candidate's, so it is checked once more (agent.candidate's
-    rule) and then the problem is given up, its row unwritten, for a rerun to do again. Each code's
-    verdict against the hidden reference is computed once."""
+    """The bench's verifier calls, live and from a run alike: `agent.eval.verification.check` (a crash
+    or timeout is checked once more: the machine's fault, not the candidate's), and when it still
+    crashes, the problem is given up, its row unwritten, for a rerun to do again. Each code's verdict
+    against the hidden reference is computed once."""
 
     def __init__(self, env):
         self.env = env
         self.scores: dict[str, bool] = {}
 
-    async def verify(self, code: str, **kw):
-        from agent.candidate import INFRA_CATEGORIES, verify_with_retry
+    async def _check(self, task, code: str):
+        from agent.candidate import INFRA_CATEGORIES
+        from agent.eval.verification import check
 
-        async def once(code: str):
-            return await self.env.averify(code, **kw)
-
-        result = await verify_with_retry(once, code)
+        result = await check(self.env, task, code)
         if not result.ok and result.category in INFRA_CATEGORIES:
             raise _InfraError(f"{result.category}: {result.error_log()[:200]}")
         return result
 
-    async def functional(self, code: str, task, hidden: str) -> bool:
+    async def build(self, code: str, task):
+        """Compile, elaborate and lower, as a search with no reference does."""
+        from agent.eval.verification import without_oracle
+
+        return await self._check(without_oracle(task), code)
+
+    async def functional(self, code: str, scoring) -> bool:
+        """`scoring`: the task with its hidden reference (`agent.eval.verification.with_reference`)."""
         key = hashlib.sha1(code.encode()).hexdigest()
         if key not in self.scores:
-            self.scores[key] = (await self.verify(code, top=task.top, reference=hidden, testbench=task.testbench,
-                                                  cycles=task.meta.get("sim_cycles"))).ok
+            self.scores[key] = (await self._check(scoring, code)).ok
         return self.scores[key]
 
-    async def mean(self, pick: "str | list[str] | None", task, hidden: str) -> float:
+    async def mean(self, pick: "str | list[str] | None", scoring) -> float:
         """A selector's score: its code's pass (0 when it picks nothing), or the mean over a list."""
         if isinstance(pick, list):
-            return sum([await self.functional(c, task, hidden) for c in pick]) / len(pick) if pick else 0.0
-        return float(await self.functional(pick, task, hidden)) if pick else 0.0
+            return sum([await self.functional(c, scoring) for c in pick]) / len(pick) if pick else 0.0
+        return float(await self.functional(pick, scoring)) if pick else 0.0
 
 
-async def _recorded_problem(scorer: _Scorer, rec, task, hidden: str, *, depth: int | None, k: int | None, ask,
+async def _recorded_problem(scorer: _Scorer, rec, task, scoring, *, depth: int | None, k: int | None, ask,
                             profile: str) -> dict[str, Any]:
     import time
 
     from agent import oracle_free
+    from agent.eval.verification import without_oracle
     from agent.prompting import PromptBuilder
-    from agent.task import Task
     from reflect_env.interface import interface_verdict
 
     t0 = time.monotonic()
@@ -256,19 +262,17 @@ async def _recorded_problem(scorer: _Scorer, rec, task, hidden: str, *, depth: i
         iface = oracle_free.parse_interface(task.spec)
     else:
         builder = PromptBuilder(profile)
-        blind = Task(id=task.id, spec=task.spec, top=task.top, level=task.level, category=task.category)
-
         async def counted(prompt):
             nonlocal calls
             calls += 1
             return await ask(prompt)
-        iface = await oracle_free.derive_interface(blind, builder, counted)
+        iface = await oracle_free.derive_interface(without_oracle(task), builder, counted)
     # A chain stops at its first pass, so this holds at most one attempt per chain, in the order
     # a select=first search would meet them (round, then sample).
     ordered = sorted(((a.round, ch.sample_index, a.code) for ch in rec.chains for a in ch.attempts
                       if a.ok and a.code and (depth is None or a.round <= depth)
                       and (k is None or ch.sample_index < k)), key=lambda t: t[:2])
-    built = {idx: await scorer.verify(code, top=task.top) for _, idx, code in ordered}
+    built = {idx: await scorer.build(code, task) for _, idx, code in ordered}
     fits = {idx: r.ok and interface_verdict(r, iface).ok for idx, r in built.items()}
     first = ordered[0][2] if ordered else None
     checked = next((code for _, idx, code in ordered if fits[idx]), None)
@@ -281,14 +285,14 @@ async def _recorded_problem(scorer: _Scorer, rec, task, hidden: str, *, depth: i
         "id": rec.id, "k": k if k is not None else len(rec.chains), "recorded_llm_calls": rec.llm_calls,
         "interface": {"source": iface.source if iface else None},
         "vote": result.to_dict() if result else None, "chains": len(rec.chains), "passing_chains": len(ordered),
-        "first_compiling": await scorer.mean(first, task, hidden),
-        "random_compiling": await scorer.mean(list(code_of.values()), task, hidden),
-        "interface_checked": await scorer.mean(checked, task, hidden),
+        "first_compiling": await scorer.mean(first, scoring),
+        "random_compiling": await scorer.mean(list(code_of.values()), scoring),
+        "interface_checked": await scorer.mean(checked, scoring),
         "voted": await scorer.mean(code_of[result.chosen] if result and result.chosen is not None else None,
-                                   task, hidden),
+                                   scoring),
     }
     if result:
-        row["voted_group_functional"] = [await scorer.functional(code_of[i], task, hidden) for i in result.groups[0]]
+        row["voted_group_functional"] = [await scorer.functional(code_of[i], scoring) for i in result.groups[0]]
     if ask is not None:  # (e): the same candidates, the vote ranked by the model's trusted checks
         checks: list[list[dict]] = []
         dropped: list[str] = []
@@ -300,7 +304,7 @@ async def _recorded_problem(scorer: _Scorer, rec, task, hidden: str, *, depth: i
         row["checks"] = {"kept": len(checks), "dropped": dropped}
         row["checks_vote"] = with_checks.to_dict() if with_checks else None
         row[CHECKS_SELECTOR] = await scorer.mean(
-            code_of[with_checks.chosen] if with_checks and with_checks.chosen is not None else None, task, hidden)
+            code_of[with_checks.chosen] if with_checks and with_checks.chosen is not None else None, scoring)
     row["llm_calls"] = calls
     row["wall_s"] = round(time.monotonic() - t0, 2)
     return row
