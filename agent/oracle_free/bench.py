@@ -258,14 +258,15 @@ async def _recorded_problem(scorer: _Scorer, rec, task, scoring, *, depth: int |
 
     t0 = time.monotonic()
     calls = 0
+    builder = PromptBuilder(profile)
+
+    async def counted(prompt):
+        nonlocal calls
+        calls += 1
+        return await ask(prompt)
     if ask is None:
         iface = oracle_free.parse_interface(task.spec)
     else:
-        builder = PromptBuilder(profile)
-        async def counted(prompt):
-            nonlocal calls
-            calls += 1
-            return await ask(prompt)
         iface = await oracle_free.derive_interface(without_oracle(task), builder, counted)
     # A chain stops at its first pass, so this holds at most one attempt per chain, in the order
     # a select=first search would meet them (round, then sample).
@@ -297,9 +298,8 @@ async def _recorded_problem(scorer: _Scorer, rec, task, scoring, *, depth: int |
         checks: list[list[dict]] = []
         dropped: list[str] = []
         if iface is not None and cands:  # as live: asked only when there is an interface and a vote
-            calls += 1
             checks, dropped = oracle_free.parse_checks(
-                await ask(oracle_free.checks_prompt(PromptBuilder(profile), task.spec, iface)), iface)
+                await counted(oracle_free.checks_prompt(builder, task.spec, iface)), iface)
         with_checks = await asyncio.to_thread(oracle_free.vote, cands, checks=checks) if checks else result
         row["checks"] = {"kept": len(checks), "dropped": dropped}
         row["checks_vote"] = with_checks.to_dict() if with_checks else None
