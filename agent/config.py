@@ -13,14 +13,11 @@ import difflib
 import os
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
 from reflect_env.toolchain import cache_dir
-
-if TYPE_CHECKING:
-    from agent.search import SolveConfig
 
 LOCAL_CONFIG_NAME = "chisel-agent.toml"
 
@@ -121,18 +118,9 @@ class AgentConfig(BaseModel):
         return dict(self._sources)
 
     @property
-    def solve(self) -> "SolveConfig":
-        """These settings as the search loop takes them (`agent solve`, `agent eval`, `agent sweep`)."""
-        from agent.search import SolveConfig  # the search loop is heavy to import; only when asked
-
-        return SolveConfig(
-            k=self.k, depth=self.depth, select=self.select, temperature=self.temperature, top_p=self.top_p,
-            max_tokens=self.max_tokens, seed=self.seed, escape_temperature=self.escape_temperature,
-            fix=self.fix, rag=self.rag, mode="strict" if self.strict else "lenient",
-            max_llm_calls=self.budgets.max_llm_calls, max_tokens_total=self.budgets.max_tokens,
-            max_wall_s=self.budgets.max_wall_s, profile=self.profile, fewshot=self.fewshot, rag_k=self.rag_k,
-            import_hints=self.import_hints, escape=self.escape, interface=self.interface, vote=self.vote,
-            checks=self.checks)
+    def mode(self) -> Literal["strict", "lenient"]:
+        """The verifier's mode: strict needs the requested top module to exist."""
+        return "strict" if self.strict else "lenient"
 
     def redacted(self) -> dict:
         """A JSON-ready dump with the API key hidden (for `--json` output and run records)."""

@@ -21,6 +21,7 @@ from typing import Callable
 
 from agent import oracle_free
 from agent.candidate import check_candidate
+from agent.config import AgentConfig
 from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecord, Reached, reach
 from agent.extract import extract_code
 from agent.fixers import FixRecord, import_hints
@@ -31,46 +32,6 @@ from agent.trace import NullTrace, Trace
 from reflect_env.pool import PoolUnavailable
 from reflect_env.interface import Interface, interface_verdict
 from reflect_env.result import Category, Stage, VerifyResult
-
-
-@dataclass
-class SolveConfig:
-    k: int = 4
-    depth: int = 3
-    select: str = "first"  # "first" | "all"
-    temperature: float = 0.2
-    top_p: float = 0.95
-    max_tokens: int = 2048
-    seed: int | None = None
-    escape_temperature: float = 0.8
-    fix: bool = True
-    rag: bool = True
-    mode: str = "strict"
-    max_llm_calls: int | None = None
-    max_tokens_total: int | None = None
-    max_wall_s: float | None = None
-    profile: str = "chisel7"
-    fewshot: bool = True
-    rag_k: int = 3
-    import_hints: bool = True
-    # Off: a chain whose repair makes no progress keeps asking for repairs (ReChisel's loop) instead of
-    # restarting from a fresh sample; only a reply with no usable code still re-samples.
-    escape: bool = True
-    # Oracle-free checks (docs/oracle_free.md), used only when the task has no reference and no
-    # testbench: the spec's interface as a verdict, and behavioural voting among k > 1 passes.
-    interface: bool = True
-    vote: bool = True
-    checks: bool = False  # ask the model for input->output checks that rank equal-sized vote groups
-
-    def __post_init__(self):
-        if self.k < 1:
-            raise ValueError(f"k must be >= 1, got {self.k}")
-        if self.depth < 0:
-            raise ValueError(f"depth must be >= 0, got {self.depth}")
-        if self.select not in ("first", "all"):
-            raise ValueError(f"select must be 'first' or 'all', got {self.select!r}")
-        if self.mode not in ("strict", "lenient"):
-            raise ValueError(f"mode must be 'strict' or 'lenient', got {self.mode!r}")
 
 
 class SolveResult(ProblemRecord):
@@ -110,7 +71,7 @@ class VerifierUnavailable(RuntimeError):
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
-    def __init__(self, task: Task, cfg: SolveConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
+    def __init__(self, task: Task, cfg: AgentConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
         self.task, self.cfg, self.llm, self.env, self.trace = task, cfg, llm, env, trace
         self.retriever = retriever if cfg.rag else None
         self.on_event = on_event or (lambda kind, data: None)
@@ -141,13 +102,13 @@ class _Run:
 
     def check_budget(self, pending_tokens: int = 0) -> None:
         """pending_tokens: spent by a request still collecting its samples, not yet counted."""
-        c = self.cfg
+        c = self.cfg.budgets
         reason = None
         tokens = self.prompt_tokens + self.completion_tokens + pending_tokens
         if c.max_llm_calls is not None and self.llm_calls >= c.max_llm_calls:
             reason = f"budget: {self.llm_calls} LLM calls (max {c.max_llm_calls})"
-        elif c.max_tokens_total is not None and tokens >= c.max_tokens_total:
-            reason = f"budget: {tokens} tokens (max {c.max_tokens_total})"
+        elif c.max_tokens is not None and tokens >= c.max_tokens:
+            reason = f"budget: {tokens} tokens (max {c.max_tokens})"
         elif c.max_wall_s is not None and self.elapsed() >= c.max_wall_s:
             reason = f"budget: {self.elapsed():.1f}s wall time (max {c.max_wall_s:g}s)"
         if reason:
@@ -337,7 +298,7 @@ class _ChainRunner:
         return result.ok, stalled, checked.code, result
 
 
-async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None,
+async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None,
                 retriever=None, on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
     """Solve one task. Raises LLMUnavailable when no server answers; every other failure (a request
     that fails for good, budgets, a verifier crash) ends in a SolveResult that says what happened."""
@@ -345,7 +306,7 @@ async def solve(task: Task, cfg: SolveConfig, *, llm: ChatModel, env: Verifier, 
 
     trace = trace or NullTrace()
     run = _Run(task, cfg, llm, env, trace, retriever, on_event)
-    trace.event("start", task_id=task.id, top=task.top, spec=task.spec, config=vars(cfg).copy(),
+    trace.event("start", task_id=task.id, top=task.top, spec=task.spec, config=cfg.redacted(),
                 has_reference=task.reference is not None, testbench=str(task.testbench) if task.testbench else None)
     runners: list[_ChainRunner] = []
     raw_output = None
@@ -422,7 +383,7 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
     from agent.llm.client import LLMRequestError
 
     pending = set(jobs)
-    deadline = run.t0 + run.cfg.max_wall_s if run.cfg.max_wall_s is not None else None
+    deadline = run.t0 + run.cfg.budgets.max_wall_s if run.cfg.budgets.max_wall_s is not None else None
     try:
         while pending:
             timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())

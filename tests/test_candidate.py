@@ -14,7 +14,8 @@ from agent.eval.replay import RecordedProblem, replay_problem
 from agent.config import LLMConfig
 from agent.llm import LLMClient
 from agent.llm.stub_server import Reply, StubServer
-from agent.search import SolveConfig, solve
+from agent.config import AgentConfig
+from agent.search import solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
 from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
@@ -58,7 +59,7 @@ def test_live_search_checks_a_crash_or_timeout_once_more_like_replay(tmp_path, f
             llm = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False))
             try:
                 with Trace(tmp_path / "run") as trace:
-                    return await solve(ADDER_TASK, SolveConfig(k=1, depth=2, rag=False, seed=7, interface=False), llm=llm, env=env,
+                    return await solve(ADDER_TASK, AgentConfig(k=1, depth=2, rag=False, seed=7, interface=False), llm=llm, env=env,
                                        trace=trace)
             finally:
                 await llm.aclose()
@@ -128,7 +129,7 @@ def test_the_search_result_is_the_record_results_jsonl_keeps(tmp_path):
         async def main():
             llm = LLMClient(LLMConfig(base_url=stub.base_url, use_cache=False))
             try:
-                return await solve(ADDER_TASK, SolveConfig(k=1, depth=0, rag=False, seed=7, interface=False), llm=llm, env=env)
+                return await solve(ADDER_TASK, AgentConfig(k=1, depth=0, rag=False, seed=7, interface=False), llm=llm, env=env)
             finally:
                 await llm.aclose()
         res = asyncio.run(main())

@@ -12,7 +12,8 @@ from agent.config import LLMConfig
 from agent.llm import LLMClient
 from agent.llm.stub_server import Reply, StubServer
 from agent.oracle_free import Candidate, suspect_checks, vote
-from agent.search import SolveConfig, solve
+from agent.config import AgentConfig
+from agent.search import solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
 from tests.test_eval_support import json_out, require_verifier, run_agent
@@ -93,7 +94,7 @@ def test_a_failing_check_is_quoted_in_the_chosen_candidates_repair_prompt(verifi
     # Two samples that disagree with each other and with the check a=200, b=100 -> sum=44 (the
     # check is trusted): the chosen one (#0, `-`, gives 100) is repaired with the check quoted.
     with StubServer(responder(checks_answer((200, 100, 44)), [MINUS, XOR], PLUS)) as stub:
-        res = run_solve(stub, SolveConfig(k=2, depth=1, rag=False, seed=1, select="all", checks=True), verifier,
+        res = run_solve(stub, AgentConfig(k=2, depth=1, rag=False, seed=1, select="all", checks=True), verifier,
                         tmp_path / "run")
         repairs = [r for r in stub.requests if r["messages"][-1]["content"].startswith(REPAIR_PROMPT)]
     assert len(repairs) == 1 and res.llm_calls == 3
@@ -116,7 +117,7 @@ def test_a_suspect_check_is_dropped_not_used_for_repair(verifier, tmp_path):
     # Two of three samples add; the check a=3, b=4 -> sum=8 is the model's mistake. The majority
     # fails it, so it is suspect: no repair is asked for, and the summary says why.
     with StubServer(responder(checks_answer((3, 4, 8)), [MINUS, WIDENED, PLUS])) as stub:
-        res = run_solve(stub, SolveConfig(k=3, depth=2, rag=False, seed=1, select="all", checks=True), verifier,
+        res = run_solve(stub, AgentConfig(k=3, depth=2, rag=False, seed=1, select="all", checks=True), verifier,
                         tmp_path / "run")
         asked = [r["messages"][-1]["content"][:40] for r in stub.requests]
     assert res.llm_calls == 2 and not any(a.startswith(REPAIR_PROMPT) for a in asked)
@@ -135,7 +136,7 @@ def test_select_first_at_a_budget_says_the_answer_is_unconfirmed(verifier, tmp_p
     # stands, unconfirmed, and the trace says the budget stopped the wait for a second pass.
     broken = HEAD + "  io.sum := (io.a + io.b\n}\n"
     with StubServer([Reply([fenced(PLUS), fenced(broken)])], default=Reply(fenced(PLUS))) as stub:
-        res = run_solve(stub, SolveConfig(k=2, depth=3, rag=False, seed=1, select="first", max_llm_calls=1),
+        res = run_solve(stub, AgentConfig(k=2, depth=3, rag=False, seed=1, select="first", budgets={"max_llm_calls": 1}),
                         verifier, tmp_path / "run")
     assert res.solved and res.llm_calls == 1 and res.vote["total"] == 1 and not res.vote["confirmed"]
     assert load_trace(tmp_path / "run").of_kind("budget_stop")
@@ -146,9 +147,9 @@ def test_config_file_keys_reach_the_search(tmp_path, monkeypatch):
     toml = tmp_path / "chisel-agent.toml"
     toml.write_text("interface = false\nvote = false\nchecks = true\n")
     cfg = load_config(toml)
-    assert (cfg.solve.interface, cfg.solve.vote, cfg.solve.checks) == (False, False, True)
+    assert (cfg.interface, cfg.vote, cfg.checks) == (False, False, True)
     assert cfg.sources["checks"] == f"file:{toml}"
-    flags = load_config(toml, interface=True, checks=False).solve
+    flags = load_config(toml, interface=True, checks=False)
     assert (flags.interface, flags.vote, flags.checks) == (True, False, False)
 
 

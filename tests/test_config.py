@@ -108,10 +108,16 @@ def test_budget_and_llm_overrides(clean):
     assert (cfg.llm.max_concurrency, cfg.llm.timeout_s, cfg.llm.cache_path) == (2, 5, clean / "x.sqlite")
 
 
-def test_solve_view_matches_the_search_loop(clean):
+def test_the_search_reads_the_settings_model_itself(clean):
+    # No second settings type between the file and the search: agent.search.solve takes AgentConfig.
+    import inspect
+
+    from agent.search import solve
+
+    assert inspect.signature(solve).parameters["cfg"].annotation in (AgentConfig, "AgentConfig")
     cfg = load_config(k=3, depth=1, strict=False, max_tokens_total=999, seed=5)
-    solve = cfg.solve
-    assert (solve.k, solve.depth, solve.mode, solve.max_tokens_total, solve.seed) == (3, 1, "lenient", 999, 5)
+    assert (cfg.k, cfg.depth, cfg.mode, cfg.budgets.max_tokens, cfg.seed) == (3, 1, "lenient", 999, 5)
+    assert load_config().mode == "strict"
 
 
 def test_redacted_hides_the_api_key(clean):

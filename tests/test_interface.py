@@ -13,7 +13,7 @@ import pytest
 
 from agent.llm.stub_server import Reply, StubServer
 from agent.oracle_free import InterfaceError, from_model_answer, parse_interface, parse_ports_flag
-from agent.search import SolveConfig
+from agent.config import AgentConfig
 from agent.task import Task
 from agent.trace import load_trace
 from reflect_env.interface import Interface, SpecPort, check_ports
@@ -138,7 +138,7 @@ def test_nine_bit_adder_is_not_solved_without_a_reference(env, tmp_path):
     but is an interface_mismatch, and the repair prompt quotes the spec."""
     wide = fenced(adder("+&", 9))
     with StubServer([Reply(wide)], default=Reply(wide)) as stub:
-        res = run_solve(stub, Task(id="adder", spec=SPEC, top="Adder"), SolveConfig(k=1, depth=1, rag=False, seed=1),
+        res = run_solve(stub, Task(id="adder", spec=SPEC, top="Adder"), AgentConfig(k=1, depth=1, rag=False, seed=1),
                         env, tmp_path / "run")
         repair = stub.requests[1]["messages"][-1]["content"]
     assert not res.solved and res.failure_category == "interface_mismatch"
@@ -154,7 +154,7 @@ def test_nine_bit_adder_is_not_solved_without_a_reference(env, tmp_path):
 
 def test_nine_bit_adder_repaired_to_eight_bits_is_solved(env, tmp_path):
     with StubServer([Reply(fenced(adder("+&", 9))), Reply(fenced(adder("+", 8)))]) as stub:
-        res = run_solve(stub, Task(id="adder", spec=SPEC, top="Adder"), SolveConfig(k=1, depth=1, rag=False, seed=1),
+        res = run_solve(stub, Task(id="adder", spec=SPEC, top="Adder"), AgentConfig(k=1, depth=1, rag=False, seed=1),
                         env, tmp_path / "run")
     assert res.solved and res.chains[0].first_pass_round == 1 and "io.a + io.b" in res.final_code
 
@@ -201,7 +201,7 @@ class Counter extends Module {
 
     with StubServer(responder) as stub:
         res = run_solve(stub, Task(id="counter", spec=spec, top="Counter"),
-                        SolveConfig(k=1, depth=0, rag=False, seed=1), env, tmp_path / "run")
+                        AgentConfig(k=1, depth=0, rag=False, seed=1), env, tmp_path / "run")
         first = stub.requests[0]
     assert first["temperature"] == 0.0 and "Counter" in first["messages"][-1]["content"]
     assert res.llm_calls == 2 and res.interface["source"] == "model"

@@ -87,14 +87,15 @@ def test_the_search_ends_with_verifier_unavailable_not_a_crash_verdict(orphaned_
     from agent.config import LLMConfig
     from agent.llm import LLMClient
     from agent.llm.stub_server import Reply, StubServer
-    from agent.search import SolveConfig, VerifierUnavailable, solve
+    from agent.config import AgentConfig
+    from agent.search import VerifierUnavailable, solve
     from agent.task import Task
 
     async def run(base_url):
         llm = LLMClient(LLMConfig(base_url=base_url, use_cache=False))
         try:
             return await solve(Task(id="t", spec="An adder named `Adder`.", top="Adder"),
-                               SolveConfig(k=1, depth=0, rag=False), llm=llm, env=orphaned_env)
+                               AgentConfig(k=1, depth=0, rag=False), llm=llm, env=orphaned_env)
         finally:
             await llm.aclose()
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from agent.prompting import PromptBuilder
-from agent.search import SolveConfig, infer_top
+from agent.config import AgentConfig
+from agent.search import infer_top
 from agent.task import Task
 from agent.trace import Trace, load_trace
 from tests.helpers import run_solve
@@ -55,7 +56,7 @@ def fenced(code: str) -> str:
 
 
 def cfg(**kw):
-    return SolveConfig(**{"k": 1, "depth": 2, "rag": False, "seed": 7, **kw})
+    return AgentConfig(**{"k": 1, "depth": 2, "rag": False, "seed": 7, **kw})
 
 
 # ---- with the real verifier -------------------------------------------------------------------
@@ -153,7 +154,7 @@ def test_transient_server_error_is_retried(env, tmp_path):
 
 def test_llm_call_budget_stops_cleanly(env, tmp_path):
     with StubServer([Reply(fenced(ADDER_SYNTAX))], default=Reply(fenced(ADDER))) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(max_llm_calls=1), env, tmp_path / "run")
+        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(budgets={"max_llm_calls": 1}), env, tmp_path / "run")
         assert len(stub.requests) == 1
     assert not res.solved and res.stop_reason.startswith("budget") and res.failure_category == "syntax"
     assert load_trace(tmp_path / "run").of_kind("budget_stop")
@@ -336,11 +337,11 @@ def test_infer_top():
 
 def test_solve_config_validation():
     with pytest.raises(ValueError):
-        SolveConfig(select="best")
+        AgentConfig(select="best")
     with pytest.raises(ValueError):
-        SolveConfig(k=0)
+        AgentConfig(k=0)
     with pytest.raises(ValueError):
-        SolveConfig(depth=-1)
+        AgentConfig(depth=-1)
 
 
 # ---- CLI ----------------------------------------------------------------------------------------
@@ -427,3 +428,14 @@ def test_retrieved_notes_reach_the_generate_and_repair_prompts(env, tmp_path):
         assert any(json.dumps(n["title"])[1:-1] in prompt for n in notes), [n["title"] for n in notes]
     # The repair query names Cat: an imports/Cat note ranks first.
     assert "cat" in repair_notes[0]["id"].lower() or "import" in repair_notes[0]["id"].lower(), repair_notes
+
+
+def test_overhead_bench_measures_what_it_says(toolchain_ready):
+    # `agent bench overhead` claims "k broken samples, one repair" per task. When the repair prompt's
+    # wording changed, its stub kept answering broken code: 0 of n solved, 3 calls each, and the
+    # overhead it reported was of a different run. Each task must pass after exactly one repair.
+    from agent.commands.solve_cmds import run_overhead_bench
+
+    report = run_overhead_bench(n_tasks=2, k=1, profile=None, progress=False)
+    assert report["solved"] == 2 and report["llm_calls"] == 4
+    assert all(row["solved"] and row["llm_calls"] == 2 for row in report["rows"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from agent.llm.stub_server import Reply, StubServer
 from agent.oracle_free import Candidate, Vote, vote
-from agent.search import SolveConfig
+from agent.config import AgentConfig
 from agent.task import Task
 from agent.trace import load_trace
 from tests.helpers import run_solve
@@ -41,7 +41,7 @@ def fenced(code: str) -> str:
 def test_two_correct_variants_outvote_one_wrong(env, tmp_path):
     replies = [fenced(WRONG), fenced(RIGHT_WIDENED), fenced(RIGHT_PLAIN)]
     with StubServer([Reply(replies)]) as stub:
-        res = run_solve(stub, ADDER_TASK, SolveConfig(k=3, depth=0, rag=False, seed=1, select="all"), env, tmp_path / "run")
+        res = run_solve(stub, ADDER_TASK, AgentConfig(k=3, depth=0, rag=False, seed=1, select="all"), env, tmp_path / "run")
     assert res.solved and res.llm_calls == 1
     v = res.vote
     assert (v["agree"], v["total"], v["group_sizes"], v["confirmed"]) == (2, 3, [2, 1], True)
@@ -57,14 +57,14 @@ def test_select_first_keeps_going_until_two_can_vote(env, tmp_path):
     # Chain 0 passes at once; chain 1 needs a repair. select=first alone would stop after chain 0:
     # with voting it waits for chain 1, whose repaired design agrees.
     with StubServer([Reply([fenced(RIGHT_PLAIN), fenced(BROKEN)]), Reply(fenced(RIGHT_WIDENED))]) as stub:
-        res = run_solve(stub, ADDER_TASK, SolveConfig(k=2, depth=1, rag=False, seed=1, select="first"), env, tmp_path / "run")
+        res = run_solve(stub, ADDER_TASK, AgentConfig(k=2, depth=1, rag=False, seed=1, select="first"), env, tmp_path / "run")
     assert [c.first_pass_round for c in res.chains] == [0, 1] and res.llm_calls == 2
     assert res.vote["agree"] == 2 and res.vote["confirmed"] and res.vote["chosen_chain"] == 0
 
 
 def test_single_pass_is_unconfirmed(env, tmp_path):
     with StubServer([Reply([fenced(RIGHT_PLAIN), fenced(BROKEN)])], default=Reply(fenced(BROKEN))) as stub:
-        res = run_solve(stub, ADDER_TASK, SolveConfig(k=2, depth=1, rag=False, seed=1), env, tmp_path / "run")
+        res = run_solve(stub, ADDER_TASK, AgentConfig(k=2, depth=1, rag=False, seed=1), env, tmp_path / "run")
     assert res.solved and res.vote["agree"] == 1 and res.vote["total"] == 1 and not res.vote["confirmed"]
     line = Vote(groups=res.vote["groups"], chosen=res.vote["chosen_chain"], total=res.vote["total"]).line()
     assert line == "only candidate #0 passed (unconfirmed: no other candidate to compare it with)"
@@ -72,11 +72,11 @@ def test_single_pass_is_unconfirmed(env, tmp_path):
 
 def test_no_vote_with_a_reference_or_when_off(env, tmp_path):
     with StubServer([Reply([fenced(RIGHT_PLAIN), fenced(RIGHT_PLAIN)])]) as stub:
-        res = run_solve(stub, ADDER_TASK, SolveConfig(k=2, depth=0, rag=False, vote=False), env, tmp_path / "a")
+        res = run_solve(stub, ADDER_TASK, AgentConfig(k=2, depth=0, rag=False, vote=False), env, tmp_path / "a")
     assert res.solved and res.vote is None
     task = Task(id="adder", spec=SPEC, top="Adder", reference=RIGHT_PLAIN)
     with StubServer([Reply([fenced(WRONG), fenced(RIGHT_PLAIN)])]) as stub:
-        res = run_solve(stub, task, SolveConfig(k=2, depth=0, rag=False), env, tmp_path / "b")
+        res = run_solve(stub, task, AgentConfig(k=2, depth=0, rag=False), env, tmp_path / "b")
     # With a reference the simulation against it is the judge: no interface check, no vote.
     assert res.solved and res.vote is None and res.interface is None and "io.a + io.b" in res.final_code
 
@@ -212,7 +212,7 @@ def test_solve_with_model_checks_breaks_a_one_one_tie(env, tmp_path):
         return Reply([fenced(WRONG), fenced(RIGHT_WIDENED)])
 
     with StubServer(responder) as stub:
-        res = run_solve(stub, ADDER_TASK, SolveConfig(k=2, depth=0, rag=False, seed=1, select="all", checks=True), env,
+        res = run_solve(stub, ADDER_TASK, AgentConfig(k=2, depth=0, rag=False, seed=1, select="all", checks=True), env,
                         tmp_path / "run")
         asked = stub.requests[0]
     assert asked["temperature"] == 0.0 and "8-bit output `sum`" in asked["messages"][-1]["content"]

@@ -5,7 +5,7 @@ import asyncio
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -13,6 +13,10 @@ from agent.cli_util import check_profile, err_console, fail, open_verifier, prin
 from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
                                     Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
                                     Top, either)
+
+if TYPE_CHECKING:
+    from agent.config import AgentConfig, LLMConfig
+    from agent.task import Task
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
 commands = typer.Typer()
@@ -27,15 +31,15 @@ def _default_out(name: str) -> Path:
     return Path("runs") / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{_slug(name)}"
 
 
-def build_configs(*, config_path: Path | None, model: str | None, base_url: str | None, api_key: str | None,
-                  no_cache: bool, overrides: dict[str, Any]):
-    """(AgentConfig, SolveConfig, workers): defaults < config file < env vars < these flags (agent.config)."""
+def build_config(*, config_path: Path | None, model: str | None, base_url: str | None, api_key: str | None,
+                 no_cache: bool, overrides: dict[str, Any]) -> AgentConfig:
+    """The settings: defaults < config file < env vars < these flags (agent.config); a bad value
+    is one line and exit 2."""
     from agent.config import load_config
 
     try:
-        cfg = load_config(config_path, model=model, base_url=base_url, api_key=api_key,
-                          use_cache=False if no_cache else None, **overrides)
-        return cfg, cfg.solve, cfg.workers
+        return load_config(config_path, model=model, base_url=base_url, api_key=api_key,
+                           use_cache=False if no_cache else None, **overrides)
     except ValueError as e:  # ConfigError is a ValueError with a one-line message
         fail(" ".join(str(e).split()))
 
@@ -174,17 +178,17 @@ def solve_cmd(
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
                      local=False if no_local else None, interface=interface, vote=vote, checks=checks)
-    cfg, solve_cfg, workers = build_configs(config_path=config, model=model, base_url=base_url, api_key=api_key,
-                                            no_cache=no_cache, overrides=overrides)
-    check_profile(solve_cfg.profile)
+    cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
+                       overrides=overrides)
+    check_profile(cfg.profile)
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb,
-                meta={"interface": _explicit_interface(ports, spec)} if solve_cfg.interface else {})
+                meta={"interface": _explicit_interface(ports, spec)} if cfg.interface else {})
     from agent.rundir import claim_run_dir
 
     with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
         if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
             fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
-        result = _run_solve_served(cfg, task, solve_cfg, run_dir, workers=workers, show_progress=not as_json)
+        result = _run_solve_served(cfg, task, run_dir, show_progress=not as_json)
     tokens = result.prompt_tokens + result.completion_tokens
     if as_json:
         print_json({
@@ -214,7 +218,7 @@ def solve_cmd(
     raise typer.Exit(0 if result.solved else 1)
 
 
-def _run_solve_served(cfg, task, solve_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):
+def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progress: bool):
     """_run_solve against the configured server, or the embedded one when nothing is served (agent.local)."""
     from agent.local.embedded import embedded_llm
     from agent.local.server import ServeError
@@ -222,7 +226,7 @@ def _run_solve_served(cfg, task, solve_cfg, run_dir: Path, *, workers: int | Non
     try:
         with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
                           log_path=run_dir / "llama-server.log") as llm_cfg:
-            return _run_solve(task, solve_cfg, llm_cfg, run_dir, workers=workers, show_progress=show_progress)
+            return _run_solve(task, cfg, llm_cfg, run_dir, show_progress=show_progress)
     except ServeError as e:
         fail(str(e))
 
@@ -253,21 +257,21 @@ def _vote_line(vote: dict) -> str:
     return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
 
 
-def _run_solve(task, solve_cfg, llm_cfg, run_dir: Path, *, workers: int | None, show_progress: bool):
+def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, *, show_progress: bool):
     from agent.llm import LLMClient, LLMUnavailable
     from agent.search import VerifierUnavailable, solve
     from agent.trace import Trace
 
-    retriever = _open_retriever(solve_cfg.rag, solve_cfg.profile)
+    retriever = _open_retriever(cfg.rag, cfg.profile)
 
     async def main():
         llm = LLMClient(llm_cfg)
         env = None
         try:
             await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
-            env = _BackgroundEnv(solve_cfg.profile, workers)
-            with Trace(run_dir) as trace, _Display(show_progress, solve_cfg.k, task.top or task.id) as display:
-                return await solve(task, solve_cfg, llm=llm, env=env, trace=trace, retriever=retriever,
+            env = _BackgroundEnv(cfg.profile, cfg.workers)
+            with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
+                return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
                                    on_event=display)
         finally:
             await llm.aclose()
@@ -311,7 +315,8 @@ def bench_overhead_cmd(
         err_console.print(
             f"{report['tasks']} tasks, k={k}: wall {report['wall_s']:.2f}s, verifying {report['verify_s']:.2f}s, "
             f"overhead {report['overhead_s']:.2f}s = {100 * report['overhead_frac']:.1f}% of wall "
-            f"(target <= 10%); per task median overhead {report['per_task_overhead_ms_median']:.0f} ms")
+            f"(target <= 10%); per task median overhead {report['per_task_overhead_ms_median']:.0f} ms; "
+            f"solved {report['solved']}/{report['tasks']} in {report['llm_calls']} LLM calls")
 
 
 # -- agent bench overhead ----------------------------------------------------------------------
@@ -348,9 +353,9 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
 
     from agent.llm.stub_server import Reply, StubServer
 
-    from agent.config import LLMConfig
+    from agent.config import AgentConfig, LLMConfig
     from agent.llm import LLMClient
-    from agent.search import SolveConfig, solve
+    from agent.search import solve
     from agent.task import Task
     from agent.trace import Trace
 
@@ -359,9 +364,10 @@ def run_overhead_bench(*, n_tasks: int, k: int, profile: str | None, progress: b
     def responder(request: dict):
         user = request["messages"][-1]["content"]
         top = next(n for n in _BENCH_DESIGNS if f"`{n}`" in user)
-        return Reply(_bench_reply(top, broken=not user.startswith("Your Chisel code")))
+        # The first answer has a syntax error, the repair (its prompt quotes the code) fixes it.
+        return Reply(_bench_reply(top, broken="Your code (line numbers added" not in user))
 
-    cfg = SolveConfig(k=k, depth=2, rag=False, select="first", profile=profile or "chisel7")
+    cfg = AgentConfig(k=k, depth=2, rag=False, select="first", profile=profile or "chisel7")
     rows: list[dict[str, Any]] = []
 
     async def bench(stub, env, tmp: Path, bar, job):

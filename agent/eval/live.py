@@ -1,7 +1,6 @@
 """Live runs: solve each task with the search loop against a served model, and record what happened."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ class LiveSolver:
         self.llm = LLMClient(settings.llm)
         # select=all: sweeps and pass@k run every sample chain to its end. The search always checks
         # strict names; lenient is scored afterwards, never searched.
-        self.cfg = replace(settings.solve, select="all" if select_all else "first", mode="strict")
+        self.cfg = settings.model_copy(update={"select": "all" if select_all else "first", "strict": True})
         self.retriever = None
         if self.cfg.rag:
             from agent.rag import Retriever

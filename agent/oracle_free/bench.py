@@ -57,10 +57,9 @@ def choices(res) -> dict[str, Any]:
 async def run(args) -> int:
     from agent.eval.benchmarks import load_benchmark
     from agent.llm import LLMClient
-    from agent.commands.solve_cmds import build_configs
-    from agent.eval.verification import with_reference
+    from agent.commands.solve_cmds import build_config
+    from agent.eval.verification import with_reference, without_oracle
     from agent.search import solve
-    from agent.task import Task
     from agent.trace import Trace
     from reflect_env import ReflectEnv
 
@@ -73,12 +72,11 @@ async def run(args) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    settings, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model, base_url=args.base_url, api_key=None,
-                                    no_cache=False, overrides=dict(k=args.k, depth=args.depth, select="all",
-                                                                   seed=args.seed, rag=False,
-                                                                   max_tokens=args.max_tokens,
-                                                                   checks=True if args.checks else None))
-    llm = LLMClient(settings.llm)
+    cfg = build_config(config_path=Path(args.config) if args.config else None, model=args.model,
+                       base_url=args.base_url, api_key=None, no_cache=False,
+                       overrides=dict(k=args.k, depth=args.depth, select="all", seed=args.seed, rag=False,
+                                      max_tokens=args.max_tokens, checks=True if args.checks else None))
+    llm = LLMClient(cfg.llm)
     with ReflectEnv(profile=cfg.profile, workers=args.workers) as env:
         scorer = _Scorer(env)
         try:
@@ -92,9 +90,8 @@ async def run(args) -> int:
                 if scoring is None or scoring.reference is None:
                     print(f"skip {tid}: no reference to score with", file=sys.stderr)
                     continue
-                blind = Task(id=task.id, spec=task.spec, top=task.top, level=task.level, category=task.category)
-                with Trace(out / tid) as trace:
-                    res = await solve(blind, cfg, llm=llm, env=env, trace=trace)
+                with Trace(out / tid) as trace:  # the search sees what the eval's search sees: no oracle
+                    res = await solve(without_oracle(task), cfg, llm=llm, env=env, trace=trace)
                 picks = choices(res)
                 row = {"id": tid, "llm_calls": res.llm_calls, "tokens": res.tokens, "wall_s": res.wall_s,
                        "verify_s": res.verify_s, "interface": res.interface, "vote": res.vote,
@@ -405,13 +402,13 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _from_run_asking(args, run_dir: Path, depth: int | None) -> None:
     """--from-run --checks: the model answers the interface and checks questions (temperature 0, cached)."""
-    from agent.commands.solve_cmds import build_configs
+    from agent.commands.solve_cmds import build_config
     from agent.llm import LLMClient
 
-    settings, cfg, _ = build_configs(config_path=Path(args.config) if args.config else None, model=args.model,
-                                    base_url=args.base_url, api_key=None, no_cache=False,
-                                    overrides=dict(seed=args.seed, max_tokens=args.max_tokens))
-    llm = LLMClient(settings.llm)
+    cfg = build_config(config_path=Path(args.config) if args.config else None, model=args.model,
+                       base_url=args.base_url, api_key=None, no_cache=False,
+                       overrides=dict(seed=args.seed, max_tokens=args.max_tokens))
+    llm = LLMClient(cfg.llm)
 
     async def ask(prompt: "Prompt") -> str:
         completion = await llm.chat(prompt.messages, n=1, temperature=0.0, seed=cfg.seed, max_tokens=cfg.max_tokens,
