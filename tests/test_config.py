@@ -171,6 +171,29 @@ def test_every_key_is_documented():
     assert not missing, f"undocumented config keys: {missing}"
 
 
+def test_documented_defaults_are_the_models_defaults():
+    # docs/configuration.md is the one place the settings are described: its defaults must be the
+    # model's, not a copy that drifts (a second settings type once kept its own).
+    import re
+    import tomllib
+
+    from agent.config import Budgets, LLMConfig
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
+    rows = re.findall(r"^\| `([a-z_.]+)` \| (none|`[^`]*`) \|", doc, re.M)
+    models = {"": AgentConfig(), "llm.": LLMConfig(), "budgets.": Budgets()}
+    checked = 0
+    for key, shown in rows:
+        prefix = key[: key.index(".") + 1] if "." in key else ""
+        value = getattr(models[prefix], key[len(prefix):])
+        if shown.startswith("`<"):  # a path under a directory chosen at run time
+            continue
+        expected = None if shown == "none" else tomllib.loads(f"x = {shown.strip('`')}")["x"]
+        assert value == expected, f"docs/configuration.md says {key} = {shown}, the model says {value!r}"
+        checked += 1
+    assert checked >= 30, f"only {checked} documented defaults found: did the table format change?"
+
+
 @pytest.mark.parametrize("url", ["localhost:8000/v1", "ftp://x/v1", "http://", ""])
 def test_base_url_needs_a_scheme_and_host(clean, url):
     with pytest.raises(ConfigError, match=r"llm.base_url: .*http:// or https:// URL"):
