@@ -157,7 +157,7 @@ class PromptBuilder:
         errs = distinct_errors(result)
         shown = [_with_context(d, code) for d in errs[:MAX_DIAGNOSTICS]]
         log_lines = (result.sim_log or "").strip().splitlines()[:MAX_SIM_LOG_LINES]
-        stage = result.stage.value if hasattr(result.stage, "value") else str(result.stage)
+        stage = result.stage.value
         user = self._render(
             "repair", spec=spec, top=top, numbered_code=number_lines(code), stage=stage,
             stage_text=_STAGE_TEXT.get(stage, stage), category=result.category.value if result.category else "unknown",
