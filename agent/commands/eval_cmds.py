@@ -190,6 +190,13 @@ def _check_config(config: Path | None) -> None:
         fail(f"config file not found: {config}")
 
 
+def _grid_hint(config: Path | None) -> str:
+    """A sweep grid given as --config (the TOML settings) is an easy slip: the YAML grid is --grid."""
+    if config is not None and config.suffix.lower() in (".yaml", ".yml"):
+        return "; a sweep grid YAML goes to --grid FILE (--config takes the TOML settings file)"
+    return ""
+
+
 @commands.command("sweep")
 def sweep_cmd(
     bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in the --grid file)"),
@@ -230,15 +237,15 @@ def sweep_cmd(
             grid = load_sweep_config(grid_file)
         except ValueError as e:
             fail(str(e))
-    bench_name = bench or (grid.bench if grid else "")
+    bench_name = bench or (grid.bench if grid else None)
     if not bench_name:
-        fail("name a benchmark (argument or `bench:` in the --grid file)")
+        fail("name a benchmark (argument or `bench:` in the --grid file)" + _grid_hint(config))
     if compile_only and oracle_feedback:
         fail("--compile-only and --oracle-feedback contradict: oracle feedback simulates against the reference")
     try:  # the grid's defaults come from the settings when the config file (or env) sets k / depth
         settings = load_config(config)
     except ConfigError as e:
-        fail(" ".join(str(e).split()))
+        fail(" ".join(str(e).split()) + _grid_hint(config))
     ks = _parse_ints(k, "--samples", 1) if k else sorted(set(grid.k)) if grid else default_grid(settings, "k")
     depths = (_parse_ints(depth, "--depth", 0) if depth else sorted(set(grid.depth)) if grid
               else default_grid(settings, "depth"))

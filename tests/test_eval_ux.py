@@ -1,0 +1,46 @@
+"""What `agent eval` / `sweep` / `report` tell a user when things go wrong: a grid without `bench:`, a
+run where nothing was recorded, a replay that does not fit the benchmark, Ctrl-C, notes after the
+checks, a refused resume naming what changed, --api-key, and run.json's config_file."""
+from __future__ import annotations
+
+
+
+from tests.test_eval_support import run_agent, seed_eval_set
+
+SECRET = "sk-test-7c1d2e"
+
+
+def _top_of(request: dict, tops) -> str:
+    prompt = "\n".join(m["content"] for m in request["messages"])
+    return next(t for t in tops if t in prompt)
+
+
+# -- 1. a sweep grid without `bench:` ------------------------------------------------------------------
+
+def test_a_sweep_grid_may_leave_the_benchmark_to_the_command_line(tmp_path):
+    from agent.eval.sweep import load_sweep_config
+    from agent.llm.stub_server import refused_url
+
+    grid = tmp_path / "g.yaml"
+    grid.write_text("k: [1, 2]\ndepth: [0]\n")
+    cfg = load_sweep_config(grid)
+    assert cfg.bench is None and cfg.k == [1, 2]
+
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("g1", "L1", "GridTop")])
+    # The grid is accepted: the run gets as far as asking the (absent) server, and runs nothing.
+    proc = run_agent("sweep", bench, "--grid", grid, "--base-url", refused_url(), "--no-rag", "--out", tmp_path / "sw")
+    assert proc.returncode == 2 and "nothing was run" in proc.stderr, proc.stderr
+    assert "Field required" not in proc.stderr and not (tmp_path / "sw").exists()
+
+    proc = run_agent("sweep", "--grid", grid)  # neither names one
+    assert proc.returncode == 2 and "name a benchmark" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_sweep_grid_given_as_config_points_at_grid(tmp_path):
+    grid = tmp_path / "own_functional.yaml"
+    grid.write_text("bench: own\nk: [1, 2]\n")
+    for args in (("sweep", "--config", grid), ("sweep", "own", "--config", grid)):
+        proc = run_agent(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert "--grid" in proc.stderr and "TOML settings" in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) <= 3  # one line (rich wraps it at 80 columns)
