@@ -44,3 +44,13 @@ def test_a_sweep_grid_given_as_config_points_at_grid(tmp_path):
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
         assert "--grid" in proc.stderr and "TOML settings" in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) <= 3  # one line (rich wraps it at 80 columns)
+
+
+# -- 7. `agent report FILE` ------------------------------------------------------------------------------
+
+def test_report_on_a_file_says_it_is_a_file(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    proc = run_agent("report", afile)
+    assert proc.returncode == 2 and "is a file, not a run directory" in proc.stderr
+    assert "not found" not in proc.stderr

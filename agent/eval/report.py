@@ -20,6 +20,8 @@ class RunDirError(ValueError):
 
 
 def load_run(run_dir: Path) -> tuple[dict, list[ProblemRecord]]:
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunDirError(f"{run_dir} is a file, not a run directory (give the directory agent eval / sweep wrote)")
     if not run_dir.is_dir():
         raise RunDirError(f"run directory not found: {run_dir}")
     meta_path = run_dir / RUN_META
