@@ -3,6 +3,8 @@ run where nothing was recorded, a replay that does not fit the benchmark, Ctrl-C
 checks, a refused resume naming what changed, --api-key, and run.json's config_file."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
 
 
 from tests.test_eval_support import run_agent, seed_eval_set
@@ -54,3 +56,31 @@ def test_report_on_a_file_says_it_is_a_file(tmp_path):
     proc = run_agent("report", afile)
     assert proc.returncode == 2 and "is a file, not a run directory" in proc.stderr
     assert "not found" not in proc.stderr
+
+
+# -- 6, 8, 9: run.json, resume, the API key (in-process, no verifier) -----------------------------------
+
+def _opts(out: Path, **kw):
+    from agent.eval.runner import RunOptions
+
+    return RunOptions(out=out, ks=[1, 5, 10], rag=False, base_url="http://127.0.0.1:9/v1", **kw)
+
+
+def test_run_json_holds_the_config_file_resolved_and_never_the_api_key(tmp_path, monkeypatch):
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.runner import prepare_run_dir
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my.toml").write_text("depth = 0\n")
+    bench = load_benchmark(str(seed_eval_set(tmp_path / "set.jsonl", [("s1", "L1", "KeyTop")])))
+    opts = _opts(tmp_path / "run", samples=1, config_file=Path("my.toml"), api_key=SECRET)
+    meta, _ = prepare_run_dir(bench, opts)
+    assert opts.settings is not None and opts.settings.llm.api_key == SECRET  # it reaches the client
+    assert SECRET not in (tmp_path / "run" / "run.json").read_text() and SECRET not in repr(opts)
+    assert meta["config_file"] == str((tmp_path / "my.toml").resolve())
+
+    # A run directory written before (config_file as given, relative) still resumes.
+    old = json.loads((tmp_path / "run" / "run.json").read_text())
+    (tmp_path / "run" / "run.json").write_text(json.dumps({**old, "config_file": "my.toml"}))
+    meta, _ = prepare_run_dir(bench, _opts(tmp_path / "run", samples=1, config_file=Path("my.toml"), resume=True))
+    assert meta["config_file"] == str((tmp_path / "my.toml").resolve())

@@ -7,8 +7,8 @@ from typing import Optional
 import typer
 
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
-from agent.commands.options import (AllowBlackbox, BaseUrl, CompileOnly, Concurrency, Config, Depth, Ids, Json, Limit,
-                                    Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
+from agent.commands.options import (AllowBlackbox, ApiKey, BaseUrl, CompileOnly, Concurrency, Config, Depth, Ids, Json,
+                                    Limit, Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
                                     Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature, Workers,
                                     either)
 
@@ -142,6 +142,7 @@ def eval_cmd(
     as_json: Json = False,
     model: Model = None,
     base_url: BaseUrl = None,
+    api_key: ApiKey = None,
     profile: Profile = None,
     concurrency: Concurrency = None,
     workers: Workers = None,
@@ -179,8 +180,8 @@ def eval_cmd(
         out=out or _default_out("eval", bench_obj.name), kind="eval", config_file=config, samples=samples,
         depth=depth, ks=ks, lenient=not strict, select=select, fix=False if no_fix else None,
         rag=False if no_rag else None, oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
-        limit=limit, resume=resume, model=model, base_url=base_url, profile=profile, concurrency=concurrency,
-        temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
+        limit=limit, resume=resume, model=model, base_url=base_url, api_key=api_key, profile=profile,
+        concurrency=concurrency, temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
         include_harness=include_harness)
     _execute(bench_obj, opts, as_json, default_out=out is None)
 
@@ -213,6 +214,7 @@ def sweep_cmd(
     limit: Limit = None,
     model: Model = None,
     base_url: BaseUrl = None,
+    api_key: ApiKey = None,
     temperature: Temperature = None,
     profile: Profile = None,
     concurrency: Concurrency = None,
@@ -256,7 +258,7 @@ def sweep_cmd(
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", config_file=config, samples=max(ks),
         depth=max(depths), ks=ks, depths=depths, fix=False if no_fix else None, rag=False if no_rag else None,
         oracle_feedback=oracle_feedback, compile_only=compile_only, limit=limit or grid.limit, resume=resume,
-        model=model or grid.model, base_url=base_url or grid.base_url,
+        model=model or grid.model, base_url=base_url or grid.base_url, api_key=api_key,
         temperature=temperature if temperature is not None else grid.temperature,
         profile=profile or grid.profile, concurrency=concurrency or grid.concurrency, cache=not no_cache,
         workers=workers)

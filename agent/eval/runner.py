@@ -64,6 +64,7 @@ class RunOptions:
     resume: bool = False
     model: str | None = None
     base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # to the settings only: never into run.json
     temperature: float | None = None
     profile: str | None = None
     concurrency: int | None = None
@@ -112,7 +113,9 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "interface": opts.settings.interface if opts.settings and opts.replay is None else None,
         "vote": opts.settings.vote if opts.settings and opts.replay is None else None,
         "checks": opts.settings.checks if opts.settings and opts.replay is None else None,
-        "config_file": str(opts.settings.config_file) if opts.settings and opts.settings.config_file else None,
+        # resolved like bench_path: a relative path says nothing once the run is read from elsewhere
+        "config_file": (str(Path(opts.settings.config_file).resolve())
+                        if opts.settings and opts.settings.config_file else None),
         "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
         "include_harness": opts.include_harness, "simulator": icarus().describe(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -136,7 +139,7 @@ def resolve_settings(opts: RunOptions) -> None:
         cfg = load_config(opts.config_file, k=opts.samples if live else None, depth=opts.depth if live else None,
                           temperature=opts.temperature, model=opts.model, base_url=opts.base_url,
                           profile=opts.profile, fix=opts.fix, rag=opts.rag, workers=opts.workers,
-                          use_cache=None if opts.cache else False)
+                          api_key=opts.api_key, use_cache=None if opts.cache else False)
         get_profile(cfg.profile)
     except (ConfigError, ValueError) as e:
         raise RunError(" ".join(str(e).split())) from None
