@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 
 from tests.test_eval_support import run_agent, seed_eval_set
 
@@ -64,6 +65,20 @@ def _opts(out: Path, **kw):
     from agent.eval.runner import RunOptions
 
     return RunOptions(out=out, ks=[1, 5, 10], rag=False, base_url="http://127.0.0.1:9/v1", **kw)
+
+
+def test_resume_names_only_what_changed_with_both_values(tmp_path, monkeypatch):
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.runner import RunError, prepare_run_dir
+
+    monkeypatch.chdir(tmp_path)  # no chisel-agent.toml of the checkout's
+    bench = load_benchmark(str(seed_eval_set(tmp_path / "set.jsonl", [("s1", "L1", "ResTop")])))
+    prepare_run_dir(bench, _opts(tmp_path / "run", samples=2))  # select chosen: all (pass@1 of 2)
+    with pytest.raises(RunError) as info:  # -n 1 alone: select would follow it to first
+        prepare_run_dir(bench, _opts(tmp_path / "run", samples=1, resume=True))
+    assert str(info.value).endswith("settings differ from the original run: samples was 2, now 1")
+    with pytest.raises(RunError, match=r"select was all, now first$"):  # asked for explicitly: named
+        prepare_run_dir(bench, _opts(tmp_path / "run", samples=2, select="first", resume=True))
 
 
 def test_run_json_holds_the_config_file_resolved_and_never_the_api_key(tmp_path, monkeypatch):

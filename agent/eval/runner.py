@@ -73,6 +73,8 @@ class RunOptions:
     allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
     include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
     settings: AgentConfig | None = None  # filled by resolve_settings
+    # Filled by resolve_settings: whether select was chosen from ks rather than given.
+    select_chosen: bool = False
 
 
 @dataclass
@@ -153,6 +155,7 @@ def resolve_settings(opts: RunOptions) -> None:
         opts.select = "all"
     elif opts.select is None:
         opts.select = "all" if any(k < opts.samples for k in opts.ks) else "first"
+        opts.select_chosen = True
     opts.ks = sorted({k for k in opts.ks if k <= opts.samples} if opts.select == "all" else {opts.samples})
 
 
@@ -168,10 +171,13 @@ def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]
         raise RunError(f"{opts.out} already holds results; pass --resume to finish that run or choose another --out")
     if opts.resume and meta_path.exists():
         old = json.loads(meta_path.read_text())
-        changed = [k for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
-                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)]
+        changed = {k: (old[k], meta.get(k)) for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
+                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)}
+        if opts.select_chosen and "samples" in changed:
+            changed.pop("select", None)  # chosen from the samples, not given: it follows the -n change
         if changed:
-            raise RunError(f"cannot resume {opts.out}: settings differ from the original run ({', '.join(changed)})")
+            raise RunError(f"cannot resume {opts.out}: settings differ from the original run: "
+                           + ", ".join(f"{k} was {a}, now {b}" for k, (a, b) in changed.items()))
         meta["created"] = old.get("created", meta["created"])
         meta["elapsed_s"] = old.get("elapsed_s", 0.0)
         meta["task_ids"] = list(dict.fromkeys([*old.get("task_ids", []), *meta["task_ids"]]))
