@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
 from tests.test_eval_support import run_agent, seed_eval_set
 
 SECRET = "sk-test-7c1d2e"
@@ -47,6 +48,50 @@ def test_a_sweep_grid_given_as_config_points_at_grid(tmp_path):
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
         assert "--grid" in proc.stderr and "TOML settings" in proc.stderr, proc.stderr
         assert len(proc.stderr.strip().splitlines()) <= 3  # one line (rich wraps it at 80 columns)
+
+
+# -- 3. a replay that does not fit the benchmark --------------------------------------------------------
+
+def _run_dir_with(path: Path, ids: list[str]) -> Path:
+    path.mkdir()
+    rows = [ProblemRecord(id=i, chains=[ChainRecord(sample_index=0, attempts=[AttemptRecord(round=0, code="class X")])])
+            for i in ids]
+    (path / "results.jsonl").write_text("".join(r.model_dump_json() + "\n" for r in rows))
+    return path
+
+
+def test_a_replay_that_is_no_results_of_this_benchmark_is_refused_before_verifying(tmp_path):
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("r1", "L1", "ReTop"), ("r2", "L1", "ReTop2")])
+    # The eval set itself read as results: its lines have ids, but no model output.
+    proc = run_agent("eval", bench, "--replay", bench, "-k", "1", "--workers", "1", "--out", tmp_path / "a")
+    assert proc.returncode == 2 and "not a results file" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "a").exists()
+    # Another benchmark's run: no id in common.
+    other = _run_dir_with(tmp_path / "other", ["x1", "x2", "x3"])
+    proc = run_agent("eval", bench, "--replay", other, "-k", "1", "--workers", "1", "--out", tmp_path / "b")
+    assert proc.returncode == 2 and "none of its 3 record id(s)" in proc.stderr and not (tmp_path / "b").exists()
+
+
+def test_a_replay_missing_some_ids_warns_once_with_the_count(tmp_path):
+    from agent.eval.runner import RunOptions, check_replay
+
+    recorded = _run_dir_with(tmp_path / "rec", ["p1", "p2"])
+    opts = RunOptions(out=tmp_path / "run", replay=recorded)
+    warning = check_replay(opts, ["p1", "p2", "p3", "p4"])
+    assert warning is not None and "no record for 2 of 4 problem(s)" in warning and "missing_output" in warning
+    assert opts.recorded is not None and set(opts.recorded) == {"p1", "p2"}  # loaded once, for the run
+    assert check_replay(RunOptions(out=tmp_path / "run", replay=recorded), ["p1", "p2"]) is None
+
+
+# -- 5. notes after the checks ---------------------------------------------------------------------------
+
+def test_the_pass_at_k_note_waits_for_the_checks(tmp_path):
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("n1", "L1", "NoteTop")])
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    proc = run_agent("eval", bench, "-n", "1", "--base-url", "http://127.0.0.1:9/v1", "--out", afile / "run")
+    assert proc.returncode == 2 and "is a file" in proc.stderr
+    assert "note:" not in proc.stderr, "the note of a run that does not start"
 
 
 # -- 7. `agent report FILE` ------------------------------------------------------------------------------

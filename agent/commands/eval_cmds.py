@@ -85,7 +85,8 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
         try:
             with _RunBar(opts.kind, quiet=as_json) as bar:
-                outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar)
+                outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar,
+                                        on_note=lambda text: err_console.print(text, highlight=False))
         except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
             fail(str(e))
         except ImportError as e:
@@ -163,13 +164,10 @@ def eval_cmd(
             fail("-n does not apply to --replay: the recorded samples are re-verified")
         if not replay.exists():
             fail(f"replay file not found: {replay}")
-    elif samples is not None and max(ks) > samples:
-        if k is not None:  # asked for explicitly: reporting a smaller k instead would mislead
-            fail(f"pass@{max(ks)} needs at least {max(ks)} samples per problem, got -n {samples}; "
-                 f"raise -n or lower -k")
-        dropped = [x for x in ks if x > samples]
-        ks = [x for x in ks if x <= samples] or [samples]
-        err_console.print(f"note: pass@k needs k <= samples (-n {samples}); not reporting k = {dropped}")
+    elif samples is not None and max(ks) > samples and k is not None:
+        # asked for explicitly: reporting a smaller k instead would mislead. Default ks above the
+        # samples are dropped by the run, which notes them once the input is found good.
+        fail(f"pass@{max(ks)} needs at least {max(ks)} samples per problem, got -n {samples}; raise -n or lower -k")
     check_profile(profile)
     _check_config(config)
     if select not in (None, "all", "first"):
