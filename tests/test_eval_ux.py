@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
-from tests.test_eval_support import run_agent, seed_eval_set
+from tests.test_eval_support import require_verifier, run_agent, seed_eval_set
+from tests.test_sweep import GOOD
 
 SECRET = "sk-test-7c1d2e"
 
@@ -144,3 +145,48 @@ def test_run_json_holds_the_config_file_resolved_and_never_the_api_key(tmp_path,
     (tmp_path / "run" / "run.json").write_text(json.dumps({**old, "config_file": "my.toml"}))
     meta, _ = prepare_run_dir(bench, _opts(tmp_path / "run", samples=1, config_file=Path("my.toml"), resume=True))
     assert meta["config_file"] == str((tmp_path / "my.toml").resolve())
+
+
+# -- 2, 5, 6, 8 through the CLI and the verifier ---------------------------------------------------------
+
+def test_a_run_where_every_request_fails_says_so(tmp_path):
+    from agent.llm.stub_server import Reply, StubServer, http_error
+
+    require_verifier()
+    tops = ("FailA", "FailB")
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("f1", "L1", tops[0]), ("f2", "L1", tops[1])])
+    toml = tmp_path / "k3.toml"
+    toml.write_text("k = 3\ndepth = 0\n")
+    out = tmp_path / "run"
+    args = ["eval", bench, "--config", toml, "--no-rag", "--no-cache", "--workers", "1", "--out", out,
+            "--api-key", SECRET]
+    with StubServer(default=http_error(500)) as stub:
+        proc = run_agent(*args, "--base-url", stub.base_url)
+        headers = list(stub.headers)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    err = " ".join(proc.stderr.split())  # rich wraps at 80 columns
+    # the sample count came from the config file: the dropped pass@k values are still noted
+    assert "note: pass@k needs k <= samples (n = 3); not reporting k = [5, 10]" in err
+    assert "no problem recorded: 2 problem(s) failed to run (first: f" in err and "HTTP 500" in err
+    assert f"rerun with --resume --out {out}" in err
+    assert "LLM calls 0" not in err and "0/0" not in err and "pass@k {}" not in err
+    report = (out / "report.md").read_text()
+    assert "no problem has a reference" not in report and "nothing scored yet" in report
+    assert "0.0%" not in report and "| compile (compiles, elaborates, emits; strict name) — headline | 0/0 | n/a |" in report
+    assert headers and all(h.get("authorization") == f"Bearer {SECRET}" for h in headers)
+    assert not any(SECRET in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+
+    # The server answers f1 now: a resumed run records it; f2's calls are nowhere to count.
+    def half(request):
+        return Reply(GOOD.format(top=tops[0])) if _top_of(request, tops) == tops[0] else http_error(500)
+
+    with StubServer(half) as stub:
+        proc = run_agent(*args, "--base-url", stub.base_url, "--resume")
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    err = " ".join(proc.stderr.split())
+    assert "compile 1/1 (100.0%, strict)" in err and "LLM calls 1 (recorded problems only)" in err
+    assert "1 problem(s) failed to run" in err
+    assert "LLM calls (recorded problems only): 1," in (out / "report.md").read_text()
+
+    proc = run_agent(*args, "-n", "2", "--base-url", "http://127.0.0.1:9/v1", "--resume")
+    assert proc.returncode == 2 and "samples was 3, now 2" in proc.stderr and "select" not in proc.stderr

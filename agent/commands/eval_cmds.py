@@ -108,14 +108,24 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         summary["grid"] = [c.__dict__ for c in compute_grid(outcome.records, opts.ks, opts.depths or [0])]
     if as_json:
         print_json(summary)
+    elif s["total"] == 0:
+        # Nothing recorded (e.g. every request failed): no scores to print, only why and what next.
+        if outcome.errors:
+            first, why = next(iter(outcome.errors.items()))
+            err_console.print(f"[bold red]no problem recorded[/]: {len(outcome.errors)} problem(s) failed to run "
+                              f"(first: {first}: {why}); rerun with --resume --out {opts.out}", highlight=False)
+            raise typer.Exit(1)
+        err_console.print(f"no problem recorded; run directory {opts.out}", highlight=False)
     else:
         c, f = s["compile_pass"], s["functional_pass"]
         functional = (f"functional {f['passed']}/{f['total']} ({100 * f['pass_rate']:.1f}%), " if f["total"]
                       else "functional: not scored, ")
+        # The calls of problems that failed to run are not recorded anywhere: do not pass them off as all.
+        calls = f"LLM calls {s['llm_calls']}" + (" (recorded problems only)" if outcome.errors else "")
         err_console.print(
             f"{functional}compile {c['passed']}/{c['total']} ({100 * c['pass_rate']:.1f}%, {s['headline_mode']}); "
             f"headline {s['headline_metric']}; search saw oracle feedback: {'yes' if opts.oracle_feedback else 'no'}; "
-            f"pass@k {s['pass_at_k']}; LLM calls {s['llm_calls']}; results in {opts.out}", highlight=False)
+            f"pass@k {s['pass_at_k']}; {calls}; results in {opts.out}", highlight=False)
     if outcome.errors:
         err_console.print(f"[bold red]{len(outcome.errors)} problem(s) failed to run[/] (rerun with --resume): "
                           + "; ".join(f"{k}: {v}" for k, v in list(outcome.errors.items())[:3]))
