@@ -4,12 +4,16 @@ checks, a refused resume naming what changed, --api-key, and run.json's config_f
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
-from tests.test_eval_support import require_verifier, run_agent, seed_eval_set
+from tests.test_eval_support import REPO, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set
 from tests.test_sweep import GOOD
 
 SECRET = "sk-test-7c1d2e"
@@ -190,3 +194,73 @@ def test_a_run_where_every_request_fails_says_so(tmp_path):
 
     proc = run_agent(*args, "-n", "2", "--base-url", "http://127.0.0.1:9/v1", "--resume")
     assert proc.returncode == 2 and "samples was 3, now 2" in proc.stderr and "select" not in proc.stderr
+
+
+# -- 4. Ctrl-C ----------------------------------------------------------------------------------------------
+
+def _interrupt_after(args, ready, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `agent ARGS`, send SIGINT to its process group (as a terminal's Ctrl-C does, the verifier's
+    JVMs included) once ready() holds, and return what it printed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(agent_cmd(*args), cwd=REPO, env=env, start_new_session=True, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "never got ready"
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_ctrl_c_says_what_was_kept_and_a_resumed_run_finishes(tmp_path):
+    from agent.llm.stub_server import Reply, StubServer
+
+    require_verifier()
+    tops = ("IntA", "IntB", "IntC")
+    bench = seed_eval_set(tmp_path / "set.jsonl", [(f"i{n}", "L1", t) for n, t in enumerate(tops)])
+    out = tmp_path / "run"
+    args = ["eval", bench, "-n", "1", "--depth", "0", "-k", "1", "--no-rag", "--no-cache", "--workers", "1",
+            "--concurrency", "1", "--out", out]
+
+    def first_only(request):  # i0 is answered; the others wait (the user gives up and presses Ctrl-C)
+        return Reply(GOOD.format(top=tops[0])) if _top_of(request, tops) == tops[0] else Reply("late", delay_s=120)
+
+    log = out / "results.jsonl"
+    with StubServer(first_only) as stub:
+        proc = _interrupt_after([*args, "--base-url", stub.base_url],
+                                lambda: log.exists() and log.read_text().count("\n") == 1 and len(stub.requests) == 2)
+    err = " ".join(proc.stderr.split())
+    assert proc.returncode == 130, proc.stderr[-3000:]
+    assert f"interrupted: 1 of 3 problems recorded in {out}; rerun with --resume --out {out} to finish" in err
+    assert "Traceback" not in proc.stderr and [json.loads(x)["id"] for x in log.read_text().splitlines()] == ["i0"]
+
+    with StubServer(lambda request: Reply(GOOD.format(top=_top_of(request, tops)))) as stub:
+        again = run_agent(*args, "--base-url", stub.base_url, "--resume", "--json")
+    assert again.returncode == 0, again.stderr[-3000:]
+    s = json_out(again)
+    assert (s["total"], s["passed"], s["new_records"]) == (3, 3, 2)
+
+
+def test_ctrl_c_during_a_sweep_says_what_was_kept(tmp_path):
+    from agent.llm.stub_server import Reply, StubServer
+
+    require_verifier()
+    bench = seed_eval_set(tmp_path / "set.jsonl", [("w1", "L1", "SwA"), ("w2", "L1", "SwB")])
+    out = tmp_path / "sweep"
+    with StubServer(default=Reply("late", delay_s=120)) as stub:
+        proc = _interrupt_after(["sweep", bench, "-n", "1,2", "--depth", "0", "--no-rag", "--no-cache",
+                                 "--workers", "1", "--base-url", stub.base_url, "--api-key", SECRET, "--out", out],
+                                lambda: len(stub.requests) >= 1)
+        headers = list(stub.headers)
+    err = " ".join(proc.stderr.split())
+    assert proc.returncode == 130, proc.stderr[-3000:]
+    assert f"interrupted: 0 of 2 problems recorded in {out}; rerun with --resume --out {out} to finish" in err
+    assert headers[0].get("authorization") == f"Bearer {SECRET}"  # sweep takes --api-key too
+    assert SECRET not in (out / "run.json").read_text()

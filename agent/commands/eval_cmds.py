@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -82,15 +82,18 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
 
     if opts.resume:
         check_resume_dir(opts.out)
-    with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
-        try:
-            with _RunBar(opts.kind, quiet=as_json) as bar:
-                outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar,
-                                        on_note=lambda text: err_console.print(text, highlight=False))
-        except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
-            fail(str(e))
-        except ImportError as e:
-            fail(f"a component this run needs is missing: {e}")
+    try:
+        with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
+            try:
+                with _RunBar(opts.kind, quiet=as_json) as bar:
+                    outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar,
+                                            on_note=lambda text: err_console.print(text, highlight=False))
+            except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
+                fail(str(e))
+            except ImportError as e:
+                fail(f"a component this run needs is missing: {e}")
+    except KeyboardInterrupt:  # after the claim let go: it removes a run directory that kept nothing
+        _interrupted(opts.out)
     s = outcome.summary
     summary = {
         "out": str(opts.out), "total": s["total"], "headline_metric": s["headline_metric"], "scored": s["scored"],
@@ -130,6 +133,28 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         err_console.print(f"[bold red]{len(outcome.errors)} problem(s) failed to run[/] (rerun with --resume): "
                           + "; ".join(f"{k}: {v}" for k, v in list(outcome.errors.items())[:3]))
         raise typer.Exit(1)
+
+
+def _interrupted(out: Path) -> NoReturn:
+    """Ctrl-C: one line saying what was kept and how to finish, exit 130 (what was recorded stays)."""
+    import json
+
+    from agent.eval.records import ResultsLogError, read_results
+
+    if not out.is_dir():
+        err_console.print("interrupted before any problem was recorded (nothing kept)", highlight=False)
+        raise typer.Exit(130)
+    try:
+        recorded: int | str = len(read_results(out / "results.jsonl"))
+    except (ResultsLogError, OSError):
+        recorded = "?"
+    try:
+        total: int | str = len(json.loads((out / "run.json").read_text()).get("task_ids") or []) or "?"
+    except (OSError, ValueError):
+        total = "?"
+    err_console.print(f"interrupted: {recorded} of {total} problems recorded in {out}; "
+                      f"rerun with --resume --out {out} to finish", highlight=False)
+    raise typer.Exit(130)
 
 
 @commands.command("eval")
