@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
-from agent.commands.options import (AllowBlackbox, BaseUrl, CompileOnly, Concurrency, Config, Depth, Ids, Json, Limit,
-                                    Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
+from agent.commands.options import (AllowBlackbox, ApiKey, BaseUrl, CompileOnly, Concurrency, Config, Depth, Ids, Json,
+                                    Limit, Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
                                     Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature, Workers,
                                     either)
 
@@ -82,14 +82,18 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
 
     if opts.resume:
         check_resume_dir(opts.out)
-    with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
-        try:
-            with _RunBar(opts.kind, quiet=as_json) as bar:
-                outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar)
-        except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
-            fail(str(e))
-        except ImportError as e:
-            fail(f"a component this run needs is missing: {e}")
+    try:
+        with claim_run_dir(opts.out, unique=default_out, setup_files=("run.json",)) as opts.out:
+            try:
+                with _RunBar(opts.kind, quiet=as_json) as bar:
+                    outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar,
+                                            on_note=lambda text: err_console.print(text, highlight=False))
+            except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
+                fail(str(e))
+            except ImportError as e:
+                fail(f"a component this run needs is missing: {e}")
+    except KeyboardInterrupt:  # after the claim let go: it removes a run directory that kept nothing
+        _interrupted(opts.out)
     s = outcome.summary
     summary = {
         "out": str(opts.out), "total": s["total"], "headline_metric": s["headline_metric"], "scored": s["scored"],
@@ -107,18 +111,50 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         summary["grid"] = [c.__dict__ for c in compute_grid(outcome.records, opts.ks, opts.depths or [0])]
     if as_json:
         print_json(summary)
+    elif s["total"] == 0:
+        # Nothing recorded (e.g. every request failed): no scores to print, only why and what next.
+        if outcome.errors:
+            first, why = next(iter(outcome.errors.items()))
+            err_console.print(f"[bold red]no problem recorded[/]: {len(outcome.errors)} problem(s) failed to run "
+                              f"(first: {first}: {why}); rerun with --resume --out {opts.out}", highlight=False)
+            raise typer.Exit(1)
+        err_console.print(f"no problem recorded; run directory {opts.out}", highlight=False)
     else:
         c, f = s["compile_pass"], s["functional_pass"]
         functional = (f"functional {f['passed']}/{f['total']} ({100 * f['pass_rate']:.1f}%), " if f["total"]
                       else "functional: not scored, ")
+        # The calls of problems that failed to run are not recorded anywhere: do not pass them off as all.
+        calls = f"LLM calls {s['llm_calls']}" + (" (recorded problems only)" if outcome.errors else "")
         err_console.print(
             f"{functional}compile {c['passed']}/{c['total']} ({100 * c['pass_rate']:.1f}%, {s['headline_mode']}); "
             f"headline {s['headline_metric']}; search saw oracle feedback: {'yes' if opts.oracle_feedback else 'no'}; "
-            f"pass@k {s['pass_at_k']}; LLM calls {s['llm_calls']}; results in {opts.out}", highlight=False)
+            f"pass@k {s['pass_at_k']}; {calls}; results in {opts.out}", highlight=False)
     if outcome.errors:
         err_console.print(f"[bold red]{len(outcome.errors)} problem(s) failed to run[/] (rerun with --resume): "
                           + "; ".join(f"{k}: {v}" for k, v in list(outcome.errors.items())[:3]))
         raise typer.Exit(1)
+
+
+def _interrupted(out: Path) -> NoReturn:
+    """Ctrl-C: one line saying what was kept and how to finish, exit 130 (what was recorded stays)."""
+    import json
+
+    from agent.eval.records import ResultsLogError, read_results
+
+    if not out.is_dir():
+        err_console.print("interrupted before any problem was recorded (nothing kept)", highlight=False)
+        raise typer.Exit(130)
+    try:
+        recorded: int | str = len(read_results(out / "results.jsonl"))
+    except (ResultsLogError, OSError):
+        recorded = "?"
+    try:
+        total: int | str = len(json.loads((out / "run.json").read_text()).get("task_ids") or []) or "?"
+    except (OSError, ValueError):
+        total = "?"
+    err_console.print(f"interrupted: {recorded} of {total} problems recorded in {out}; "
+                      f"rerun with --resume --out {out} to finish", highlight=False)
+    raise typer.Exit(130)
 
 
 @commands.command("eval")
@@ -142,6 +178,7 @@ def eval_cmd(
     as_json: Json = False,
     model: Model = None,
     base_url: BaseUrl = None,
+    api_key: ApiKey = None,
     profile: Profile = None,
     concurrency: Concurrency = None,
     workers: Workers = None,
@@ -162,13 +199,10 @@ def eval_cmd(
             fail("-n does not apply to --replay: the recorded samples are re-verified")
         if not replay.exists():
             fail(f"replay file not found: {replay}")
-    elif samples is not None and max(ks) > samples:
-        if k is not None:  # asked for explicitly: reporting a smaller k instead would mislead
-            fail(f"pass@{max(ks)} needs at least {max(ks)} samples per problem, got -n {samples}; "
-                 f"raise -n or lower -k")
-        dropped = [x for x in ks if x > samples]
-        ks = [x for x in ks if x <= samples] or [samples]
-        err_console.print(f"note: pass@k needs k <= samples (-n {samples}); not reporting k = {dropped}")
+    elif samples is not None and max(ks) > samples and k is not None:
+        # asked for explicitly: reporting a smaller k instead would mislead. Default ks above the
+        # samples are dropped by the run, which notes them once the input is found good.
+        fail(f"pass@{max(ks)} needs at least {max(ks)} samples per problem, got -n {samples}; raise -n or lower -k")
     check_profile(profile)
     _check_config(config)
     if select not in (None, "all", "first"):
@@ -179,8 +213,8 @@ def eval_cmd(
         out=out or _default_out("eval", bench_obj.name), kind="eval", config_file=config, samples=samples,
         depth=depth, ks=ks, lenient=not strict, select=select, fix=False if no_fix else None,
         rag=False if no_rag else None, oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
-        limit=limit, resume=resume, model=model, base_url=base_url, profile=profile, concurrency=concurrency,
-        temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
+        limit=limit, resume=resume, model=model, base_url=base_url, api_key=api_key, profile=profile,
+        concurrency=concurrency, temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
         include_harness=include_harness)
     _execute(bench_obj, opts, as_json, default_out=out is None)
 
@@ -188,6 +222,13 @@ def eval_cmd(
 def _check_config(config: Path | None) -> None:
     if config is not None and not config.is_file():
         fail(f"config file not found: {config}")
+
+
+def _grid_hint(config: Path | None) -> str:
+    """A sweep grid given as --config (the TOML settings) is an easy slip: the YAML grid is --grid."""
+    if config is not None and config.suffix.lower() in (".yaml", ".yml"):
+        return "; a sweep grid YAML goes to --grid FILE (--config takes the TOML settings file)"
+    return ""
 
 
 @commands.command("sweep")
@@ -206,6 +247,7 @@ def sweep_cmd(
     limit: Limit = None,
     model: Model = None,
     base_url: BaseUrl = None,
+    api_key: ApiKey = None,
     temperature: Temperature = None,
     profile: Profile = None,
     concurrency: Concurrency = None,
@@ -230,15 +272,15 @@ def sweep_cmd(
             grid = load_sweep_config(grid_file)
         except ValueError as e:
             fail(str(e))
-    bench_name = bench or (grid.bench if grid else "")
+    bench_name = bench or (grid.bench if grid else None)
     if not bench_name:
-        fail("name a benchmark (argument or `bench:` in the --grid file)")
+        fail("name a benchmark (argument or `bench:` in the --grid file)" + _grid_hint(config))
     if compile_only and oracle_feedback:
         fail("--compile-only and --oracle-feedback contradict: oracle feedback simulates against the reference")
     try:  # the grid's defaults come from the settings when the config file (or env) sets k / depth
         settings = load_config(config)
     except ConfigError as e:
-        fail(" ".join(str(e).split()))
+        fail(" ".join(str(e).split()) + _grid_hint(config))
     ks = _parse_ints(k, "--samples", 1) if k else sorted(set(grid.k)) if grid else default_grid(settings, "k")
     depths = (_parse_ints(depth, "--depth", 0) if depth else sorted(set(grid.depth)) if grid
               else default_grid(settings, "depth"))
@@ -249,7 +291,7 @@ def sweep_cmd(
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", config_file=config, samples=max(ks),
         depth=max(depths), ks=ks, depths=depths, fix=False if no_fix else None, rag=False if no_rag else None,
         oracle_feedback=oracle_feedback, compile_only=compile_only, limit=limit or grid.limit, resume=resume,
-        model=model or grid.model, base_url=base_url or grid.base_url,
+        model=model or grid.model, base_url=base_url or grid.base_url, api_key=api_key,
         temperature=temperature if temperature is not None else grid.temperature,
         profile=profile or grid.profile, concurrency=concurrency or grid.concurrency, cache=not no_cache,
         workers=workers)

@@ -30,6 +30,12 @@ class RecordedProblem:
     # Our own runs: the code of every attempt, per sample chain, in round order.
     chains: list[list[tuple[int, str | None]]] = field(default_factory=list)
 
+    @property
+    def has_output(self) -> bool:
+        """The record carries a model output field at all (an empty one included: a reply with no
+        code is still a result); an eval set read as results has none."""
+        return self.raw_output is not None or self.extracted_code is not None or bool(self.chains)
+
 
 def load_recorded(path: Path) -> dict[str, RecordedProblem]:
     if path.is_dir():

@@ -20,6 +20,8 @@ class RunDirError(ValueError):
 
 
 def load_run(run_dir: Path) -> tuple[dict, list[ProblemRecord]]:
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunDirError(f"{run_dir} is a file, not a run directory (give the directory agent eval / sweep wrote)")
     if not run_dir.is_dir():
         raise RunDirError(f"run directory not found: {run_dir}")
     meta_path = run_dir / RUN_META
@@ -98,13 +100,13 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
         f"{_interval(fn.get('pass_rate_ci95')) if fn['total'] else ''} |",
         f"| compile (compiles, elaborates, emits; {stats['headline_mode']} name)"
         f"{' — headline' if stats['headline_metric'] == 'compile' else ''} | {cp['passed']}/{cp['total']} | "
-        f"{pct(cp['pass_rate'])} | {_interval(cp.get('pass_rate_ci95'))} |",
-        f"| search verdict, strict | {stats['strict']['passed']}/{total} | {pct(stats['strict']['pass_rate'])} | "
-        f"{_interval(stats['strict'].get('pass_rate_ci95'))} |",
+        f"{_rate(cp['pass_rate'], cp['total'])} | {_interval(cp.get('pass_rate_ci95'), cp['total'])} |",
+        f"| search verdict, strict | {stats['strict']['passed']}/{total} | {_rate(stats['strict']['pass_rate'], total)} | "
+        f"{_interval(stats['strict'].get('pass_rate_ci95'), total)} |",
         f"| search verdict, lenient (renamed top accepted) | {stats['lenient']['passed']}/{total} | "
-        f"{pct(stats['lenient']['pass_rate'])} | {_interval(stats['lenient'].get('pass_rate_ci95'))} |",
+        f"{_rate(stats['lenient']['pass_rate'], total)} | {_interval(stats['lenient'].get('pass_rate_ci95'), total)} |",
         f"| got through the Scala compiler | {stats['compiled']['passed']}/{total} | "
-        f"{pct(stats['compiled']['pass_rate'])} | |",
+        f"{_rate(stats['compiled']['pass_rate'], total)} | |",
     ]
     passk = ["| k | functional | compile |", "|---|---|---|"] + [
         f"| {k} | {_num(fn['pass_at_k'].get(k))} | {v:.3f} |" for k, v in cp["pass_at_k"].items()]
@@ -118,8 +120,9 @@ def render_report(meta: dict, stats: dict, records: list[ProblemRecord], cells, 
     failures = ["| failure category | problems |", "|---|---|"] + [
         f"| {c} | {n} |" for c, n in stats["by_failure"].items()] if stats["by_failure"] else ["_none_"]
     cost = [
-        f"- LLM calls: {stats['llm_calls']}, prompt tokens: {stats['prompt_tokens']}, "
-        f"completion tokens: {stats['completion_tokens']}",
+        # a problem that failed to run left no record, so its requests are not counted here
+        f"- LLM calls{' (recorded problems only)' if total < expected else ''}: {stats['llm_calls']}, "
+        f"prompt tokens: {stats['prompt_tokens']}, completion tokens: {stats['completion_tokens']}",
         f"- repair rounds used (reported chain): mean {stats['rounds']['mean']:.2f}, histogram "
         + ", ".join(f"{r}: {n}" for r, n in stats["rounds"]["histogram"].items()),
         f"- run wall time: {meta.get('elapsed_s', 0.0):.1f} s; per problem (overlapping, problems run "
@@ -148,8 +151,10 @@ def scoring_line(meta: dict, stats: dict) -> str:
     elif stats["functional_pass"]["total"]:
         scoring = (f"scoring: functional (differential simulation against the reference, or the testbench) "
                    f"on {stats['functional_pass']['total']} problem(s), and compile")
+    elif not stats["total"]:  # nothing recorded says nothing about the benchmark's references
+        scoring = "scoring: nothing scored yet (no problem recorded)"
     else:
-        scoring = "scoring: compile (no problem has a reference or testbench)"
+        scoring = "scoring: compile (no recorded problem has a reference or testbench)"
     saw = meta.get("oracle_feedback")
     oracle = ("the search saw oracle feedback (verified against the reference/testbench while repairing)" if saw
               else "the search saw no oracle feedback (compile, elaborate, emit only)" if saw is not None
@@ -161,8 +166,14 @@ def _num(x) -> str:
     return "-" if x is None else f"{x:.3f}"
 
 
-def _interval(ci) -> str:
-    return f"[{pct(ci[0])}, {pct(ci[1])}]" if ci else ""
+def _interval(ci, total: int | None = None) -> str:
+    # no problem scored: no interval either (bootstrap_ci's (0, 0) for no values is not a measurement)
+    return f"[{pct(ci[0])}, {pct(ci[1])}]" if ci and total != 0 else ""
+
+
+def _rate(rate: float, total: int) -> str:
+    """A rate over `total` problems; n/a over none (0/0 is not 0 %)."""
+    return pct(rate) if total else "n/a"
 
 
 def _or(value, fallback: str):

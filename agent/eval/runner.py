@@ -26,6 +26,7 @@ from agent.eval.verification import score_functional, with_reference, without_or
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig
+    from agent.eval.replay import RecordedProblem
 
 # Settings that change what a record means: a resumed run must use the same ones.
 IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
@@ -64,6 +65,7 @@ class RunOptions:
     resume: bool = False
     model: str | None = None
     base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # to the settings only: never into run.json
     temperature: float | None = None
     profile: str | None = None
     concurrency: int | None = None
@@ -72,6 +74,12 @@ class RunOptions:
     allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
     include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
     settings: AgentConfig | None = None  # filled by resolve_settings
+    # Filled by resolve_settings: pass@k values dropped for exceeding the samples (the run notes them,
+    # whatever set the sample count), and whether select was chosen from ks rather than given.
+    dropped_ks: list[int] = field(default_factory=list)
+    select_chosen: bool = False
+    # A replay's recorded outputs, loaded and checked against the benchmark before the verifier starts.
+    recorded: dict[str, RecordedProblem] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -86,6 +94,7 @@ class RunProgress:
 
 EnvFactory = Callable[[], AbstractContextManager[Any]]  # opens the verifier (a ReflectEnv) for the run
 OnProgress = Callable[[RunProgress], None]
+OnNote = Callable[[str], None]  # one line for the user (a note or a warning), printed before the progress bar
 
 
 @dataclass
@@ -112,7 +121,9 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "interface": opts.settings.interface if opts.settings and opts.replay is None else None,
         "vote": opts.settings.vote if opts.settings and opts.replay is None else None,
         "checks": opts.settings.checks if opts.settings and opts.replay is None else None,
-        "config_file": str(opts.settings.config_file) if opts.settings and opts.settings.config_file else None,
+        # resolved like bench_path: a relative path says nothing once the run is read from elsewhere
+        "config_file": (str(Path(opts.settings.config_file).resolve())
+                        if opts.settings and opts.settings.config_file else None),
         "limit": opts.limit, "llm_cache": opts.cache, "allow_blackbox": opts.allow_blackbox,
         "include_harness": opts.include_harness, "simulator": icarus().describe(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -136,7 +147,7 @@ def resolve_settings(opts: RunOptions) -> None:
         cfg = load_config(opts.config_file, k=opts.samples if live else None, depth=opts.depth if live else None,
                           temperature=opts.temperature, model=opts.model, base_url=opts.base_url,
                           profile=opts.profile, fix=opts.fix, rag=opts.rag, workers=opts.workers,
-                          use_cache=None if opts.cache else False)
+                          api_key=opts.api_key, use_cache=None if opts.cache else False)
         get_profile(cfg.profile)
     except (ConfigError, ValueError) as e:
         raise RunError(" ".join(str(e).split())) from None
@@ -150,6 +161,8 @@ def resolve_settings(opts: RunOptions) -> None:
         opts.select = "all"
     elif opts.select is None:
         opts.select = "all" if any(k < opts.samples for k in opts.ks) else "first"
+        opts.select_chosen = True
+    opts.dropped_ks = [k for k in opts.ks if k > opts.samples]
     opts.ks = sorted({k for k in opts.ks if k <= opts.samples} if opts.select == "all" else {opts.samples})
 
 
@@ -165,10 +178,13 @@ def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]
         raise RunError(f"{opts.out} already holds results; pass --resume to finish that run or choose another --out")
     if opts.resume and meta_path.exists():
         old = json.loads(meta_path.read_text())
-        changed = [k for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
-                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)]
+        changed = {k: (old[k], meta.get(k)) for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
+                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)}
+        if opts.select_chosen and "samples" in changed:
+            changed.pop("select", None)  # chosen from the samples, not given: it follows the -n change
         if changed:
-            raise RunError(f"cannot resume {opts.out}: settings differ from the original run ({', '.join(changed)})")
+            raise RunError(f"cannot resume {opts.out}: settings differ from the original run: "
+                           + ", ".join(f"{k} was {a}, now {b}" for k, (a, b) in changed.items()))
         meta["created"] = old.get("created", meta["created"])
         meta["elapsed_s"] = old.get("elapsed_s", 0.0)
         meta["task_ids"] = list(dict.fromkeys([*old.get("task_ids", []), *meta["task_ids"]]))
@@ -183,17 +199,30 @@ def default_concurrency(opts: RunOptions, workers: int) -> int:
 
 
 def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory: EnvFactory,
-                  on_progress: OnProgress | None = None) -> RunOutcome:
+                  on_progress: OnProgress | None = None, on_note: OnNote | None = None) -> RunOutcome:
     """Run (or finish) the benchmark into opts.out. The verifier is opened with env_factory() only
-    when there is something to run, after a live run found its model served."""
+    when there is something to run, after a live run found its model served. Notes (pass@k values
+    not reported, replay ids without output) go to on_note once the input has been found good."""
+    run_tasks = bench.tasks[: opts.limit] if opts.limit else bench.tasks
+    warning = check_replay(opts, [t.id for t in run_tasks]) if opts.replay is not None else None
     meta, done = prepare_run_dir(bench, opts)
-    tasks = [t for t in (bench.tasks[: opts.limit] if opts.limit else bench.tasks) if t.id not in done]
+    tasks = [t for t in run_tasks if t.id not in done]
     errors: dict[str, str] = {}
     new = 0
     t0 = time.monotonic()
+
+    def notes() -> None:  # after the server check: bad input and a server that is down come first
+        if on_note is None:
+            return
+        if opts.dropped_ks:
+            on_note(f"note: pass@k needs k <= samples (n = {opts.samples}); not reporting k = {opts.dropped_ks}")
+        if warning:
+            on_note(warning)
+
     try:
         if tasks:
-            new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory, on_progress or (lambda _: None)))
+            new = asyncio.run(_run_tasks(tasks, opts, errors, env_factory, on_progress or (lambda _: None),
+                                         on_start=notes))
     finally:  # the run's own wall time, summed over resumed invocations
         meta["elapsed_s"] = round(meta.get("elapsed_s", 0.0) + time.monotonic() - t0, 2)
         (opts.out / RUN_META).write_text(json.dumps(meta, indent=1))
@@ -216,10 +245,35 @@ async def _check_llm(opts: RunOptions) -> None:
         await client.aclose()
 
 
+def check_replay(opts: RunOptions, task_ids: list[str]) -> str | None:
+    """Load the replay's recorded outputs into opts.recorded, refusing (ReplayError) a file that
+    cannot be this benchmark's results: none of its ids is a problem of the run, or no record holds
+    any model output (e.g. the eval set itself). Returns a warning when only some problems have no
+    record (they are scored missing_output)."""
+    from agent.eval.replay import ReplayError, load_recorded
+
+    assert opts.replay is not None
+    recorded = load_recorded(opts.replay)
+    if not any(r.has_output for r in recorded.values()):
+        raise ReplayError(f"--replay {opts.replay}: no record holds a model output (raw_output, extracted_code "
+                          f"or sample chains); it is not a results file (give a results JSON or a run directory)")
+    missing = [i for i in task_ids if i not in recorded]
+    if task_ids and len(missing) == len(task_ids):
+        raise ReplayError(f"--replay {opts.replay}: none of its {len(recorded)} record id(s) is a problem of this "
+                          f"benchmark (e.g. {next(iter(recorded))!r} vs {task_ids[0]!r}); results of another benchmark?")
+    opts.recorded = recorded
+    if missing:
+        return (f"warning: --replay {opts.replay} has no record for {len(missing)} of {len(task_ids)} problem(s) "
+                f"(e.g. {missing[0]}); they are scored missing_output")
+    return None
+
+
 async def _run_tasks(tasks, opts: RunOptions, errors: dict[str, str], env_factory: EnvFactory,
-                     on_progress: OnProgress) -> int:
+                     on_progress: OnProgress, *, on_start: Callable[[], None] | None = None) -> int:
     if opts.replay is None:
         await _check_llm(opts)
+    if on_start is not None:
+        on_start()
     with env_factory() as env:
         solver = _make_solver(env, opts)
         try:
@@ -284,7 +338,7 @@ class _Replayer:
 
         self.env, self.opts = env, opts
         assert opts.replay is not None  # a _Replayer exists only for a replay run
-        self.recorded = load_recorded(opts.replay)
+        self.recorded = opts.recorded if opts.recorded is not None else load_recorded(opts.replay)
 
     async def solve(self, task: Task) -> ProblemRecord:
         from agent.eval.replay import replay_problem

@@ -130,7 +130,8 @@ class SweepConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")  # a misspelt key is an error, not a silently default sweep
 
-    bench: str
+    # Optional: `agent sweep BENCH --grid FILE` names the benchmark on the command line instead.
+    bench: str | None = None
     k: list[int] = [1, 2, 4, 8]
     depth: list[int] = [0, 1, 2, 3]
     model: str | None = None
