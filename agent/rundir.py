@@ -31,7 +31,10 @@ def _writable_dir(directory: Path) -> str | None:
         with tempfile.TemporaryFile(dir=directory):
             return None
     except OSError as e:
-        return e.strerror or str(e)
+        why = e.strerror or str(e)
+        # ENOENT from a directory that exists: a pseudo file system such as /proc; say so, or the
+        # message reads as if the directory were missing.
+        return f"{why}; {directory} takes no new entries" if e.errno == errno.ENOENT else why
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -66,8 +69,12 @@ def _check_creatable(path: Path, option: str) -> None:
     if base != path.absolute() and not base.is_dir():
         fail(f"{option} {path} cannot be created: {base} is a file")
     why = _writable_dir(base if base.is_dir() else base.parent)
-    if why:
+    if why and base == path.absolute():
         fail(f"{option} {path} is not writable ({base}: {why})")
+    if why:  # name what fails: the first missing component cannot be made in `base`, which does exist
+        first = base / path.absolute().relative_to(base).parts[0]
+        where = f" in {base}" if first == path.absolute() else f": {first} cannot be made in {base}"
+        fail(f"{option} {path} cannot be created{where} ({why})")
 
 
 def check_resume_dir(path: Path) -> None:
