@@ -73,8 +73,10 @@ Strict = Annotated[bool, typer.Option(
                                "lenient: a renamed single top is accepted")]
 AllowBlackbox = Annotated[bool, typer.Option(
     "--allow-blackbox", help="accept BlackBox/inline Verilog in candidates (default: category blackbox)")]
-Top = Annotated[Optional[str], typer.Option("--top", "-t", help="module to define and elaborate "
-                                                                "(default: inferred from the spec / the single top)")]
+Top = Annotated[Optional[str], typer.Option(
+    "--top", "-t", help="module to define and elaborate (default: solve takes the name the spec gives; "
+                        "otherwise the file's top-level module, the one no other module instantiates, "
+                        "the last defined if there are several)")]
 Ref = Annotated[Optional[Path], typer.Option("--ref", help="reference design (.scala or .sv) for differential simulation")]
 Testbench = Annotated[Optional[Path], typer.Option(
     "--tb", help="testbench: VerilogEval _test.sv (with --ref _ref.sv) or Verilator .cpp")]
