@@ -439,3 +439,60 @@ def test_overhead_bench_measures_what_it_says(toolchain_ready):
     report = run_overhead_bench(n_tasks=2, k=1, profile=None, progress=False)
     assert report["solved"] == 2 and report["llm_calls"] == 4
     assert all(row["solved"] and row["llm_calls"] == 2 for row in report["rows"])
+
+
+# ---- the CLI's settings, summary and shutdown (in-process: the solve itself is replaced) ----------------
+
+def _solve_cli_capturing(tmp_path, monkeypatch, args, result=None):
+    """`agent solve spec.txt ARGS` in-process with the solve replaced: (the settings it got, the output)."""
+    from typer.testing import CliRunner
+
+    import agent.commands.solve_cmds as solve_cmds
+    from agent.cli import app
+    from agent.search import SolveResult
+
+    seen = []
+
+    def fake(cfg, task, run_dir, *, show_progress):
+        seen.append(cfg)
+        return result or SolveResult(id=task.id, top=task.top)
+
+    monkeypatch.setattr(solve_cmds, "_run_solve_served", fake)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.txt").write_text(ADDER_SPEC + "\n")
+    r = CliRunner().invoke(app, ["solve", "spec.txt", "--no-rag", "--out", "run", *args], env={"COLUMNS": "300"})
+    return seen, r
+
+
+def test_solve_takes_workers_and_defaults_to_one_per_sample(tmp_path, monkeypatch):
+    from agent.commands.solve_cmds import solve_workers
+
+    seen, _ = _solve_cli_capturing(tmp_path, monkeypatch, ["--workers", "1", "-n", "4"])
+    assert seen[0].workers == 1 and solve_workers(seen[0]) == 1
+    cores = os.cpu_count() or 1
+    assert solve_workers(cfg(k=1)) == 1  # -n 1 started one JVM per core
+    assert solve_workers(cfg(k=64)) == cores
+    assert solve_workers(cfg(k=1, workers=3)) == 3  # a setting is a setting
+
+
+def test_solve_summary_shows_the_wall_time_spent_verifying(tmp_path, monkeypatch):
+    """`-n 3` printed `5.5s (9.8s verifying)`: the sum over concurrent verifications. The line shows
+    the wall time during which some verification ran; --json has both."""
+    from agent.search import SolveResult
+
+    res = SolveResult(id="spec", top="Adder", passed=True, final_code="x", wall_s=5.5, verify_s=9.8,
+                      verify_wall_s=4.2, llm_calls=1)
+    _, r = _solve_cli_capturing(tmp_path, monkeypatch, ["-n", "3"], res)
+    assert r.exit_code == 0 and "5.5s (4.2s verifying)" in r.output, r.output
+    _, r = _solve_cli_capturing(tmp_path, monkeypatch, ["-n", "3", "--json", "--out", "run2"], res)
+    out = json.loads(r.stdout)
+    assert (out["wall_s"], out["verify_s"], out["verify_wall_s"]) == (5.5, 9.8, 4.2)
+
+
+def test_solve_help_says_where_the_final_code_goes():
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["solve", "--help"], env={"COLUMNS": "300"}).output.split())
+    assert "final.scala" in text and "stderr" in text and "final_code" in text

@@ -67,7 +67,8 @@ CompileOnly = Annotated[bool, typer.Option(
 # -- the verifier ------------------------------------------------------------------------------------
 Profile = Annotated[Optional[str], typer.Option("--profile", "-p", help="toolchain profile: chisel7 (the default) or chisel6")]
 Workers = Annotated[Optional[int], typer.Option(
-    "--workers", "-w", min=1, help="verifier JVM workers (default: one per core)")]
+    "--workers", "-w", min=1,
+    help="verifier JVM workers (default: one per core; solve: one per sample, at most one per core)")]
 Strict = Annotated[bool, typer.Option(
     "--strict/--lenient", help="strict: the requested top module must exist (else name_mismatch); "
                                "lenient: a renamed single top is accepted")]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ import typer
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar, read_text_file
 from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
                                     Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
-                                    Top, either)
+                                    Top, Workers, either)
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig, LLMConfig
@@ -143,6 +144,7 @@ def solve_cmd(
     no_cache: NoCache = False,
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
     profile: Profile = None,
+    workers: Workers = None,
     config: Config = None,
     ports: Optional[str] = typer.Option(None, "--ports", help="the interface to check candidates against, "
                                         "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
@@ -154,7 +156,9 @@ def solve_cmd(
                                           "checks that rank vote groups and drive repairs (default: off)"),
     as_json: Json = False,
 ) -> None:
-    """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
+    """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes.
+
+    Progress and the summary go to stderr. The final code (the passing design, else the attempt that got furthest) is written to final.scala, its SystemVerilog to final.sv, in the run directory (--out, default a new one under runs/); with --json it is also final_code in the one JSON object on stdout. Exit 0 iff solved."""  # one line: typer keeps the line breaks of a paragraph after the first
     from agent.task import Task
 
     spec = read_text_file(spec_file, "spec")
@@ -177,7 +181,8 @@ def solve_cmd(
     top = top or infer_top(spec)
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
-                     local=False if no_local else None, interface=interface, vote=vote, checks=checks)
+                     local=False if no_local else None, interface=interface, vote=vote, checks=checks,
+                     workers=workers)
     cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
                        overrides=overrides)
     check_profile(cfg.profile)
@@ -195,7 +200,8 @@ def solve_cmd(
             "solved": result.solved, "rounds": result.rounds, "llm_calls": result.llm_calls, "tokens": tokens,
             "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
             "final_code": result.final_code, "category": result.failure_category, "run_dir": str(run_dir),
-            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "stop_reason": result.stop_reason,
+            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "verify_wall_s": result.verify_wall_s,
+            "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
             "interface": result.interface, "vote": result.vote,
         })
@@ -207,7 +213,7 @@ def solve_cmd(
             why = why[1:]
         status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
         err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
-                          f"{result.wall_s:.1f}s ({result.verify_s:.1f}s verifying); run in {run_dir}")
+                          f"{result.wall_s:.1f}s ({result.verify_wall_s:.1f}s verifying); run in {run_dir}")
         if result.interface:
             err_console.print(f"interface ({result.interface['source']}): "
                               + (", ".join(_port_text(p) for p in result.interface["ports"]) or "(none)"), highlight=False)
@@ -269,7 +275,7 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
         env = None
         try:
             await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
-            env = _BackgroundEnv(cfg.profile, cfg.workers)
+            env = _BackgroundEnv(cfg.profile, solve_workers(cfg))
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
                 return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
                                    on_event=display)
@@ -282,6 +288,13 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
         return asyncio.run(main())
     except (LLMUnavailable, VerifierUnavailable) as e:
         fail(str(e))
+
+
+def solve_workers(cfg: AgentConfig) -> int:
+    """The verifier's workers for one solve: the setting (--workers, the config), else one per sample
+    chain, at most one per core. A solve never verifies more than k candidates at once, so more JVMs
+    would only take memory and CPU from the ones working (on a 2-core machine -n 1 started two)."""
+    return cfg.workers or min(cfg.k, os.cpu_count() or 1)
 
 
 def _open_retriever(enabled: bool, profile: str = "chisel7"):
