@@ -496,3 +496,50 @@ def test_solve_help_says_where_the_final_code_goes():
 
     text = " ".join(CliRunner().invoke(app, ["solve", "--help"], env={"COLUMNS": "300"}).output.split())
     assert "final.scala" in text and "stderr" in text and "final_code" in text
+
+
+def _processes_naming(marker: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and marker in cmdline:
+            found.append(f"{proc.name}: {cmdline[:200]}")
+    return found
+
+
+def test_an_llm_failure_at_once_does_not_wait_for_the_verifier_to_start(toolchain_ready, tmp_path):
+    """The LLM fails for good at once (HTTP 500, no retries): `agent solve` used to wait for its JVM
+    workers to start (seconds; here: never, they never get ready) only to shut them down. It kills them
+    instead, and none is left behind."""
+    import shutil
+    import signal
+    import tempfile
+    import time
+
+    # A `java` that never says it is ready (and ends at EOF on its stdin); outside /tmp and $HOME, which
+    # the worker sandbox hides.
+    fake_bin = Path(tempfile.mkdtemp(prefix="fake-java-", dir="/var/tmp"))
+    (fake_bin / "java").write_text("#!/bin/sh\nread never\n")
+    (fake_bin / "java").chmod(0o755)
+    (tmp_path / "tmp").mkdir()  # the workers' jobs directories go here: their command lines name it
+    (tmp_path / "spec.txt").write_text(ADDER_SPEC + "\n")
+    (tmp_path / "c.toml").write_text("[llm]\nmax_retries = 0\n")
+    env = {"PATH": f"{fake_bin}:{os.environ['PATH']}", "TMPDIR": str(tmp_path / "tmp")}
+    try:
+        with StubServer(default=http_error(500)) as stub:
+            t0 = time.monotonic()
+            p = agent_cli("solve", str(tmp_path / "spec.txt"), "--config", str(tmp_path / "c.toml"), "-n", "2",
+                          "--base-url", stub.base_url, "--no-rag", "--no-cache", "--out", str(tmp_path / "run"),
+                          env_vars=env, timeout=120)
+            took = time.monotonic() - t0
+        assert p.returncode == 1 and "llm_error" in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
+        assert took < 60, took  # the workers' start timeout is 300 s
+        assert _processes_naming(str(tmp_path)) == []
+        assert list((tmp_path / "tmp").iterdir()) == []  # and their jobs directories are gone
+    finally:
+        for line in _processes_naming(str(tmp_path)):
+            os.kill(int(line.split(":")[0]), signal.SIGKILL)
+        shutil.rmtree(fake_bin, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -91,21 +92,34 @@ class _Display:
 
 class _BackgroundEnv:
     """Starts the verifier's JVM workers in a thread while round 0 waits for the model, so the
-    warm-up overlaps generation; the first verification waits for it if it is not ready yet."""
+    warm-up overlaps generation; the first verification waits for it if it is not ready yet.
+
+    A solve that ends before it verified anything (an LLM request that failed at once) must not wait
+    seconds for the workers to start, or to finish a warm-up round, only to shut them down: aclose()
+    kills them, started or not. ReflectEnv's constructor cannot be interrupted, so its jobs directory
+    goes under one of our own (claimed like a jobs root: a process killed with -9 leaves nothing the
+    next verifier does not sweep); exactly this env's worker processes name that directory on their
+    command lines, which is how aclose() finds them."""
 
     def __init__(self, profile: str | None, workers: int | None):
+        from reflect_env import sandbox
+
         from agent.search import VerifierUnavailable
 
         self._unavailable = VerifierUnavailable
         self._profile, self._workers = profile, workers
+        self._used = False  # a verification asked for the env
+        sandbox.sweep_stale_jobs_roots()  # ReflectEnv's own sweep now looks in our directory, not the temp dir
+        self._jobs_dir, self._jobs_fd = sandbox.claim_jobs_root()
         self._start = asyncio.ensure_future(asyncio.to_thread(self._make))
 
     def _make(self):
         from reflect_env import ReflectEnv
 
-        return ReflectEnv(profile=self._profile or "chisel7", workers=self._workers)
+        return ReflectEnv(profile=self._profile or "chisel7", workers=self._workers, jobs_dir=self._jobs_dir)
 
     async def env(self):
+        self._used = True
         try:
             return await asyncio.shield(self._start)
         except Exception as e:
@@ -115,11 +129,63 @@ class _BackgroundEnv:
         return await (await self.env()).averify(code, top, **kw)
 
     async def aclose(self) -> None:
+        """Close the verifier and never leave a JVM behind; after an early end, without waiting for one."""
+        import logging
+
+        from reflect_env import sandbox
+
+        early = not self._used
+        # The pool logs the workers killed here as failed starts (and retries them): not news to anyone.
+        pool_log = logging.getLogger("reflect_env.pool")
+        was_disabled = pool_log.disabled
+        pool_log.disabled = was_disabled or early
         try:
-            env = await self._start  # never leave JVMs behind, even if nothing was verified
-        except Exception:
-            return
-        await asyncio.to_thread(env.close)
+            # Workers being spawned appear one by one: kill until the constructor has given up on them
+            # (it fails within milliseconds of their death). Bounded, should a start never return.
+            deadline = time.monotonic() + 30
+            while early and not self._start.done() and time.monotonic() < deadline:
+                _kill_workers_under(self._jobs_dir)
+                await asyncio.wait({self._start}, timeout=0.05)
+            try:
+                env = await self._start
+            except Exception:
+                env = None
+            if env is not None:
+                if early:  # started, maybe in a warm-up round: closing would give each worker 3 s to stop
+                    _kill_workers_under(self._jobs_dir)
+                await asyncio.to_thread(env.close)
+        finally:
+            _kill_workers_under(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed
+            sandbox.release_jobs_root(self._jobs_dir, self._jobs_fd, keep=False)
+            pool_log.disabled = was_disabled
+
+
+def _kill_workers_under(jobs_dir: Path) -> int:
+    """SIGKILL the children of this process whose command line names `jobs_dir` (the verifier's
+    workers: bwrap or the JVM, each the leader of its own process group, see reflect_env.sandbox), with
+    their process groups, as reflect_env's Worker.kill does. Returns how many were found."""
+    import signal
+
+    me, mark, found = os.getpid(), os.fsencode(str(jobs_dir)), 0
+    try:
+        entries = [e for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:  # no /proc: nothing to find (the verifier itself needs Linux)
+        return 0
+    for entry in entries:
+        try:
+            stat = Path(entry.path, "stat").read_bytes()
+            if int(stat.rsplit(b")", 1)[1].split()[1]) != me or mark not in Path(entry.path, "cmdline").read_bytes():
+                continue
+            pid = int(entry.name)
+            # A child that names jobs_dir has exec'd, so its preexec setsid() ran: its group is its own.
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+            found += 1
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 @commands.command("solve")
