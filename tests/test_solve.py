@@ -543,3 +543,31 @@ def test_an_llm_failure_at_once_does_not_wait_for_the_verifier_to_start(toolchai
         for line in _processes_naming(str(tmp_path)):
             os.kill(int(line.split(":")[0]), signal.SIGKILL)
         shutil.rmtree(fake_bin, ignore_errors=True)
+
+
+def test_stub_server_runs_from_the_command_line(tmp_path):
+    """`python -m agent.llm.stub_server` printed nothing and exited: it now serves until SIGTERM."""
+    import signal
+    import urllib.request
+
+    help_ = subprocess.run([sys.executable, "-m", "agent.llm.stub_server", "--help"], cwd=REPO, capture_output=True,
+                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert help_.returncode == 0 and "--reply-file" in help_.stdout and "--status" in help_.stdout
+    (tmp_path / "reply.txt").write_text(fenced(ADDER))
+    server = subprocess.Popen([sys.executable, "-m", "agent.llm.stub_server", "--reply-file", str(tmp_path / "reply.txt")],
+                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1"), url
+        body = json.dumps({"model": "m", "n": 2, "messages": [{"role": "user", "content": "an adder"}]}).encode()
+        req = urllib.request.Request(f"{url}/chat/completions", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as reply:
+            answer = json.loads(reply.read())
+        assert [c["message"]["content"] for c in answer["choices"]] == [fenced(ADDER)] * 2
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert "served 1 request(s)" in server.stderr.read()
+    finally:
+        server.kill()
+        server.wait()
