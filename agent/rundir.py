@@ -3,9 +3,10 @@ directory owned by that run alone while it goes.
 
 `claim_run_dir` holds an exclusive flock on `<run dir>/.lock` for the whole run: a second `agent eval`,
 `sweep` or `solve` on the same directory fails at once instead of interleaving its records with the
-first one's. The kernel drops the lock when its process dies, so a run killed with -9 never leaves a
-stale lock behind. A directory the claim created is removed again when the run left nothing in it
-(bad input found late, server down, verifier not started).
+first one's. `claim_out_file` does the same for an output file (`agent datagen --out`), with the lock
+beside it in `<file>.lock`. The kernel drops the lock when its process dies, so a run killed with -9
+never leaves a stale lock behind. A directory the claim created is removed again when the run left
+nothing in it (bad input found late, server down, verifier not started).
 """
 from __future__ import annotations
 
@@ -30,7 +31,10 @@ def _writable_dir(directory: Path) -> str | None:
         with tempfile.TemporaryFile(dir=directory):
             return None
     except OSError as e:
-        return e.strerror or str(e)
+        why = e.strerror or str(e)
+        # ENOENT from a directory that exists: a pseudo file system such as /proc; say so, or the
+        # message reads as if the directory were missing.
+        return f"{why}; {directory} takes no new entries" if e.errno == errno.ENOENT else why
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -65,8 +69,12 @@ def _check_creatable(path: Path, option: str) -> None:
     if base != path.absolute() and not base.is_dir():
         fail(f"{option} {path} cannot be created: {base} is a file")
     why = _writable_dir(base if base.is_dir() else base.parent)
-    if why:
+    if why and base == path.absolute():
         fail(f"{option} {path} is not writable ({base}: {why})")
+    if why:  # name what fails: the first missing component cannot be made in `base`, which does exist
+        first = base / path.absolute().relative_to(base).parts[0]
+        where = f" in {base}" if first == path.absolute() else f": {first} cannot be made in {base}"
+        fail(f"{option} {path} cannot be created{where} ({why})")
 
 
 def check_resume_dir(path: Path) -> None:
@@ -93,7 +101,7 @@ def claim_run_dir(path: Path, *, unique: bool = False, setup_files: tuple[str, .
             path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         fail(f"--out {path} cannot be created: {e.strerror or e}")
-    fd = _lock(path)
+    fd = _lock(path / LOCK_NAME, path)
     try:
         yield path
     finally:
@@ -113,6 +121,36 @@ def claim_run_dir(path: Path, *, unique: bool = False, setup_files: tuple[str, .
             os.close(fd)
 
 
+@contextmanager
+def claim_out_file(path: Path) -> Iterator[Path]:
+    """Hold the output file `path` exclusively until the block ends: a flock on `<path>.lock` beside it,
+    as claim_run_dir holds a run directory (a second `agent datagen --resume` on the same file fails at
+    once instead of appending the same samples again). The directories it has to create for the lock
+    are removed again when the run left nothing in them; the lock file itself always is."""
+    check_out_file(path)
+    existing = _nearest_existing(path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"--out {path} cannot be created: {e.strerror or e}")
+    lock = path.with_name(path.name + LOCK_NAME)
+    fd = _lock(lock, path)
+    try:
+        yield path
+    finally:
+        try:
+            lock.unlink(missing_ok=True)
+            for parent in path.absolute().parents:  # the directories made for the lock, while empty
+                if parent == existing or not parent.is_relative_to(existing):
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+        finally:
+            os.close(fd)
+
+
 def _fresh_dir(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):
@@ -125,20 +163,20 @@ def _fresh_dir(path: Path) -> Path:
     raise OSError(errno.EEXIST, f"no free name next to {path}")
 
 
-def _lock(path: Path) -> int:
-    """An fd holding the flock on path/.lock, or a one-line failure naming the run that holds it."""
-    lock = path / LOCK_NAME
+def _lock(lock: Path, held: Path) -> int:
+    """An fd holding the flock on the file `lock` for `held` (a run directory, or an output file), or a
+    one-line failure naming the run that holds it."""
     while True:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as e:
-            fail(f"--out {path} is not writable: {e.strerror or e}")
+            fail(f"--out {held} is not writable: {e.strerror or e}")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
             os.close(fd)
-            fail(f"{path} is in use by another run (pid {holder}); wait for it to end or choose another --out")
+            fail(f"{held} is in use by another run (pid {holder}); wait for it to end or choose another --out")
         try:
             same = os.fstat(fd).st_ino == os.stat(lock).st_ino
         except FileNotFoundError:

@@ -99,3 +99,49 @@ def test_out_with_a_waveform_writes_result_json_without_warnings(tmp_path):
     result = json.loads((out / "result.json").read_text())
     assert result["vcd_path"] == str(out / "waves.vcd") and (out / "waves.vcd").exists()
     assert "Icarus Verilog" in result["simulator"]
+
+
+def test_a_failing_check_leaves_no_earlier_passing_design_beside_its_result(tmp_path):
+    """`check good.scala --out d; check bad.scala --out d` left good's Inv.sv beside bad's failing
+    result.json. The earlier check's files go; files it did not write stay."""
+    good, bad, out = tmp_path / "good.scala", tmp_path / "bad.scala", tmp_path / "d"
+    good.write_text(GOOD)
+    bad.write_text(GOOD.replace("io.o := ~io.a", "io.o := (~io.a"))
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    (out / "Other.sv").write_text("module Other; endmodule\n")
+    assert agent("check", str(good), "-o", str(out)).returncode == 0
+    assert (out / "Inv.sv").exists()
+    p = agent("check", str(bad), "-o", str(out))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert sorted(f.name for f in out.iterdir()) == ["Other.sv", "notes.txt", "result.json"]
+    assert json.loads((out / "result.json").read_text())["ok"] is False
+
+
+def test_only_what_an_earlier_check_wrote_counts_as_its_output(tmp_path):
+    from agent.commands.verify_cmds import _earlier_check_outputs
+
+    out = tmp_path / "d"
+    out.mkdir()
+    assert _earlier_check_outputs(out) == set()  # no result.json: nothing is a check's output
+    (out / "result.json").write_text(json.dumps({"top": "Inv", "verilog": "module Inv;", "vcd_path": None}))
+    (out / "Inv.sv").write_text("module Inv;")
+    assert _earlier_check_outputs(out) == {out / "result.json", out / "Inv.sv"}
+    (out / "Inv.sv").write_text("module Inv; // edited")  # the user's now
+    assert _earlier_check_outputs(out) == {out / "result.json"}
+    (tmp_path / "x.sv").write_text("v")
+    (out / "result.json").write_text(json.dumps({"top": "../x", "verilog": "v"}))  # a class name, never a path
+    assert _earlier_check_outputs(out) == {out / "result.json"}
+    (out / "result.json").write_text("{not json")
+    assert _earlier_check_outputs(out) == set()
+
+
+def test_check_help_says_what_it_writes_and_how_it_picks_the_top():
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    r = CliRunner().invoke(app, ["check", "--help"], env={"COLUMNS": "400"})
+    text = " ".join(r.output.split())
+    assert "design.sv" not in text and "<Top>.sv" in text and "result.json" in text
+    assert "the one no other module instantiates" in text

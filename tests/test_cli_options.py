@@ -81,14 +81,46 @@ def test_samples_is_n_everywhere_and_k_is_pass_at_k():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["solve", "spec.txt", "-n", "1", "-k", "2"], "-n/--samples and -k are the same option"),
+    (["solve", "spec.txt", "-n", "1", "-k", "2"], "-k here is the old name of -n/--samples, not pass@k"),
+    # Equal values too: whoever wrote -k beside -n most likely meant pass@k, as in agent eval.
+    (["solve", "spec.txt", "-n", "3", "-k", "3"], "-k here is the old name of -n/--samples, not pass@k"),
+    (["bench", "overhead", "-n", "1", "-k", "1"], "-k here is the old name of -n/--samples, not pass@k"),
+    (["bench", "engine", "-n", "2", "-k", "2"], "-k here is the old name of -n/--samples, not pass@k"),
     (["sweep", "own", "--samples", "1,2", "--k", "4"], "-n/--samples and --k are the same option"),
 ])
 def test_old_and_new_spelling_together_is_one_line_error(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "spec.txt").write_text("An 8-bit adder named `Adder` with inputs `a`, `b` and output `sum`.\n")
     r = runner.invoke(app, args)
-    assert r.exit_code == 2 and message in r.output, r.output
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert r.exit_code == 2 and len(lines) == 1 and message in lines[0], r.output
+
+
+K_WARNING = "warning: -k is the old name of -n/--samples here (in agent eval, -k is pass@k); use -n"
+
+
+@pytest.mark.parametrize("args", [["solve", "spec.txt", "-k", "3"], ["bench", "overhead", "-k", "1"]])
+def test_the_old_k_still_counts_samples_and_says_so_every_time(args, tmp_path, monkeypatch):
+    """`agent solve spec.txt -k 3` draws 3 samples as it always did, but -k is pass@k in agent eval:
+    each use says which meaning it has here (the run then stops at the unknown profile)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.txt").write_text("An 8-bit adder named `Adder` with inputs `a`, `b` and output `sum`.\n")
+    r = runner.invoke(app, [*args, "--profile", "nosuch"])
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert r.exit_code == 2 and lines[0] == K_WARNING and "nosuch" in lines[1], r.output
+    r = runner.invoke(app, [*args[:-2], "-n", args[-1], "--profile", "nosuch"])
+    assert "warning" not in r.output, r.output
+
+
+def test_the_old_k_reaches_the_settings_as_the_sample_count(tmp_path, monkeypatch):
+    import agent.commands.solve_cmds as solve_cmds
+
+    seen = []
+    monkeypatch.setattr(solve_cmds, "_run_solve_served", lambda cfg, *a, **kw: seen.append(cfg) or sys.exit(3))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.txt").write_text("An 8-bit adder named `Adder` with inputs `a`, `b` and output `sum`.\n")
+    runner.invoke(app, ["solve", "spec.txt", "-k", "3", "--no-rag"])
+    assert [cfg.k for cfg in seen] == [3]
 
 
 @pytest.mark.parametrize("args", [["check", "Adder.scala"], ["datagen", "1", "--out", "new.jsonl"],

@@ -61,7 +61,11 @@ def test_out_that_is_an_existing_file(ws, command):
 
 
 @pytest.mark.parametrize("command", [*RUNS, ["check", "x.scala"]])
-@pytest.mark.parametrize("out, why", [("afile/run", "afile is a file"), ("/proc/run", "is not writable")])
+@pytest.mark.parametrize("out, why", [("afile/run", "afile is a file"),
+                                      ("/proc/run", "/proc/run cannot be created in /proc"),
+                                      # the first missing component is what cannot be made, not /proc
+                                      ("/proc/x/y", "/proc/x cannot be made in /proc (No such file or directory; "
+                                                    "/proc takes no new entries)")])
 def test_out_that_cannot_be_written(ws, command, out, why):
     one_line_error(agent(ws, *command, "--out", out), why)
     assert _entries(ws) == BEFORE
@@ -76,7 +80,8 @@ def test_check_refuses_its_own_input_as_out_before_verifying(ws):
 def test_datagen_out_checks(ws):
     one_line_error(agent(ws, "datagen", "1", "--out", "."), "is a directory")
     one_line_error(agent(ws, "datagen", "1", "--out", "afile/data.jsonl"), "afile is a file")
-    one_line_error(agent(ws, "datagen", "1", "--out", "/proc/data.jsonl"), "is not writable")
+    one_line_error(agent(ws, "datagen", "1", "--out", "/proc/data.jsonl"), "cannot be created in /proc")
+    one_line_error(agent(ws, "datagen", "1", "--out", "/proc/x/data.jsonl"), "/proc/x cannot be made in /proc")
     assert _entries(ws) == BEFORE
 
 

@@ -171,3 +171,47 @@ def test_runs_that_never_started_leave_no_directory(tmp_path):
         assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
         assert "cannot reach an LLM server" in " ".join(proc.stderr.split())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["set.jsonl", "spec.txt"]
+
+
+# -- output files (agent datagen --out) -------------------------------------------------------------
+
+def test_an_output_file_claim_is_exclusive_and_leaves_nothing(tmp_path):
+    import pytest
+    import typer
+
+    from agent.rundir import claim_out_file
+
+    out = tmp_path / "new" / "sub" / "d.jsonl"
+    with claim_out_file(out):
+        assert (out.parent / "d.jsonl.lock").read_text().strip() == str(os.getpid())
+        with pytest.raises(typer.Exit) as info:
+            with claim_out_file(out):
+                pass
+        assert info.value.exit_code == 2
+    assert list(tmp_path.iterdir()) == []  # the lock and the directories made for it are gone
+    out.parent.mkdir(parents=True)
+    with claim_out_file(out):
+        out.write_text("row\n")
+    assert sorted(p.name for p in out.parent.iterdir()) == ["d.jsonl"]
+
+
+def test_a_second_datagen_on_the_same_file_is_refused(tmp_path):
+    """Two `agent datagen 5 --resume --out d.jsonl` at once both appended (7 rows, 5 distinct): the
+    second is refused at once, naming the holder, and the file is left as it was."""
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+    from agent.rundir import claim_out_file
+
+    out = tmp_path / "dg" / "d.jsonl"
+    out.parent.mkdir()
+    out.write_text('{"instruction": "x", "input": "", "output": "y"}\n')
+    before = {p.name: p.read_bytes() for p in out.parent.iterdir()}
+    with claim_out_file(out):  # the run in progress (same process, another open file: flock still excludes)
+        # --profile nosuch: where the file were not held, this run would stop at the verifier instead
+        r = CliRunner().invoke(app, ["datagen", "5", "--workers", "1", "--resume", "--out", str(out),
+                                     "--profile", "nosuch"])
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert r.exit_code == 2 and len(lines) == 1, r.output
+    assert f"{out} is in use by another run (pid {os.getpid()})" in lines[0], r.output
+    assert {p.name: p.read_bytes() for p in out.parent.iterdir()} == before

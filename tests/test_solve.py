@@ -439,3 +439,135 @@ def test_overhead_bench_measures_what_it_says(toolchain_ready):
     report = run_overhead_bench(n_tasks=2, k=1, profile=None, progress=False)
     assert report["solved"] == 2 and report["llm_calls"] == 4
     assert all(row["solved"] and row["llm_calls"] == 2 for row in report["rows"])
+
+
+# ---- the CLI's settings, summary and shutdown (in-process: the solve itself is replaced) ----------------
+
+def _solve_cli_capturing(tmp_path, monkeypatch, args, result=None):
+    """`agent solve spec.txt ARGS` in-process with the solve replaced: (the settings it got, the output)."""
+    from typer.testing import CliRunner
+
+    import agent.commands.solve_cmds as solve_cmds
+    from agent.cli import app
+    from agent.search import SolveResult
+
+    seen = []
+
+    def fake(cfg, task, run_dir, *, show_progress):
+        seen.append(cfg)
+        return result or SolveResult(id=task.id, top=task.top)
+
+    monkeypatch.setattr(solve_cmds, "_run_solve_served", fake)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.txt").write_text(ADDER_SPEC + "\n")
+    r = CliRunner().invoke(app, ["solve", "spec.txt", "--no-rag", "--out", "run", *args], env={"COLUMNS": "300"})
+    return seen, r
+
+
+def test_solve_takes_workers_and_defaults_to_one_per_sample(tmp_path, monkeypatch):
+    from agent.commands.solve_cmds import solve_workers
+
+    seen, _ = _solve_cli_capturing(tmp_path, monkeypatch, ["--workers", "1", "-n", "4"])
+    assert seen[0].workers == 1 and solve_workers(seen[0]) == 1
+    cores = os.cpu_count() or 1
+    assert solve_workers(cfg(k=1)) == 1  # -n 1 started one JVM per core
+    assert solve_workers(cfg(k=64)) == cores
+    assert solve_workers(cfg(k=1, workers=3)) == 3  # a setting is a setting
+
+
+def test_solve_summary_shows_the_wall_time_spent_verifying(tmp_path, monkeypatch):
+    """`-n 3` printed `5.5s (9.8s verifying)`: the sum over concurrent verifications. The line shows
+    the wall time during which some verification ran; --json has both."""
+    from agent.search import SolveResult
+
+    res = SolveResult(id="spec", top="Adder", passed=True, final_code="x", wall_s=5.5, verify_s=9.8,
+                      verify_wall_s=4.2, llm_calls=1)
+    _, r = _solve_cli_capturing(tmp_path, monkeypatch, ["-n", "3"], res)
+    assert r.exit_code == 0 and "5.5s (4.2s verifying)" in r.output, r.output
+    _, r = _solve_cli_capturing(tmp_path, monkeypatch, ["-n", "3", "--json", "--out", "run2"], res)
+    out = json.loads(r.stdout)
+    assert (out["wall_s"], out["verify_s"], out["verify_wall_s"]) == (5.5, 9.8, 4.2)
+
+
+def test_solve_help_says_where_the_final_code_goes():
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["solve", "--help"], env={"COLUMNS": "300"}).output.split())
+    assert "final.scala" in text and "stderr" in text and "final_code" in text
+
+
+def _processes_naming(marker: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and marker in cmdline:
+            found.append(f"{proc.name}: {cmdline[:200]}")
+    return found
+
+
+def test_an_llm_failure_at_once_does_not_wait_for_the_verifier_to_start(toolchain_ready, tmp_path):
+    """The LLM fails for good at once (HTTP 500, no retries): `agent solve` used to wait for its JVM
+    workers to start (seconds; here: never, they never get ready) only to shut them down. It kills them
+    instead, and none is left behind."""
+    import shutil
+    import signal
+    import tempfile
+    import time
+
+    # A `java` that never says it is ready (and ends at EOF on its stdin); outside /tmp and $HOME, which
+    # the worker sandbox hides.
+    fake_bin = Path(tempfile.mkdtemp(prefix="fake-java-", dir="/var/tmp"))
+    (fake_bin / "java").write_text("#!/bin/sh\nread never\n")
+    (fake_bin / "java").chmod(0o755)
+    (tmp_path / "tmp").mkdir()  # the workers' jobs directories go here: their command lines name it
+    (tmp_path / "spec.txt").write_text(ADDER_SPEC + "\n")
+    (tmp_path / "c.toml").write_text("[llm]\nmax_retries = 0\n")
+    env = {"PATH": f"{fake_bin}:{os.environ['PATH']}", "TMPDIR": str(tmp_path / "tmp")}
+    try:
+        with StubServer(default=http_error(500)) as stub:
+            t0 = time.monotonic()
+            p = agent_cli("solve", str(tmp_path / "spec.txt"), "--config", str(tmp_path / "c.toml"), "-n", "2",
+                          "--base-url", stub.base_url, "--no-rag", "--no-cache", "--out", str(tmp_path / "run"),
+                          env_vars=env, timeout=120)
+            took = time.monotonic() - t0
+        assert p.returncode == 1 and "llm_error" in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
+        assert took < 60, took  # the workers' start timeout is 300 s
+        assert _processes_naming(str(tmp_path)) == []
+        assert list((tmp_path / "tmp").iterdir()) == []  # and their jobs directories are gone
+    finally:
+        for line in _processes_naming(str(tmp_path)):
+            os.kill(int(line.split(":")[0]), signal.SIGKILL)
+        shutil.rmtree(fake_bin, ignore_errors=True)
+
+
+def test_stub_server_runs_from_the_command_line(tmp_path):
+    """`python -m agent.llm.stub_server` printed nothing and exited: it now serves until SIGTERM."""
+    import signal
+    import urllib.request
+
+    help_ = subprocess.run([sys.executable, "-m", "agent.llm.stub_server", "--help"], cwd=REPO, capture_output=True,
+                           text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert help_.returncode == 0 and "--reply-file" in help_.stdout and "--status" in help_.stdout
+    (tmp_path / "reply.txt").write_text(fenced(ADDER))
+    server = subprocess.Popen([sys.executable, "-m", "agent.llm.stub_server", "--reply-file", str(tmp_path / "reply.txt")],
+                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1"), url
+        body = json.dumps({"model": "m", "n": 2, "messages": [{"role": "user", "content": "an adder"}]}).encode()
+        req = urllib.request.Request(f"{url}/chat/completions", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as reply:
+            answer = json.loads(reply.read())
+        assert [c["message"]["content"] for c in answer["choices"]] == [fenced(ADDER)] * 2
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert "served 1 request(s)" in server.stderr.read()
+    finally:
+        server.kill()
+        server.wait()

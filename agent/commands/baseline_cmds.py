@@ -27,10 +27,7 @@ def datagen(
     json_out: Json = False,
 ) -> None:
     """Generate N template samples following the seed's curriculum, each verified on the real toolchain."""
-    from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
-    from baselines.datagen.mix import parse_levels, quotas
-    from baselines.datagen.stats import summarize
-    from baselines.datagen.store import sidecar, write_dataset_info
+    from baselines.datagen.mix import parse_levels
 
     if n <= 0:
         fail(f"N must be positive, got {n}")
@@ -38,9 +35,21 @@ def datagen(
         chosen = parse_levels(levels)
     except ValueError as e:
         fail(str(e))
-    from agent.rundir import check_out_file
+    from agent.rundir import claim_out_file
 
-    check_out_file(out)
+    # Held for the whole run: a second run on the same file (say, two --resume) would read the same
+    # rows as done and append the same new ones again.
+    with claim_out_file(out):
+        _datagen(n, chosen, workers, seed, out, profile, resume, json_out)
+
+
+def _datagen(n: int, chosen: list[str], workers: int | None, seed: int, out: Path, profile: str | None,
+             resume: bool, json_out: bool) -> None:
+    from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
+    from baselines.datagen.mix import quotas
+    from baselines.datagen.stats import summarize
+    from baselines.datagen.store import sidecar, write_dataset_info
+
     has_data = out.exists() or sidecar(out, ".meta.jsonl").exists() or sidecar(out, ".failures.jsonl").exists()
     if has_data and not resume:
         fail(f"{out} already exists; pass --resume to continue it or choose another --out")

@@ -5,7 +5,8 @@ A command writes `as_json: Json = False` or `profile: Profile = None`; typer rea
 `serve --model` a local model) keeps its own declaration in its command.
 
 Renamed options keep their old spelling as a hidden alias (`SamplesAlias`, `SamplesGridAlias`), so
-scripts written against it still work; docs/configuration.md lists them.
+scripts written against it still work; docs/configuration.md lists them. `-k` is one such alias and
+also `agent eval`'s pass@k, so `either` warns whenever it is used as the sample count.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Annotated, Optional, TypeVar
 
 import typer
 
-from agent.cli_util import fail
+from agent.cli_util import err_console, fail
 
 # -- output --------------------------------------------------------------------------------------
 Json = Annotated[bool, typer.Option("--json", help="print exactly one JSON object on stdout (no progress bar)")]
@@ -66,14 +67,17 @@ CompileOnly = Annotated[bool, typer.Option(
 # -- the verifier ------------------------------------------------------------------------------------
 Profile = Annotated[Optional[str], typer.Option("--profile", "-p", help="toolchain profile: chisel7 (the default) or chisel6")]
 Workers = Annotated[Optional[int], typer.Option(
-    "--workers", "-w", min=1, help="verifier JVM workers (default: one per core)")]
+    "--workers", "-w", min=1,
+    help="verifier JVM workers (default: one per core; solve: one per sample, at most one per core)")]
 Strict = Annotated[bool, typer.Option(
     "--strict/--lenient", help="strict: the requested top module must exist (else name_mismatch); "
                                "lenient: a renamed single top is accepted")]
 AllowBlackbox = Annotated[bool, typer.Option(
     "--allow-blackbox", help="accept BlackBox/inline Verilog in candidates (default: category blackbox)")]
-Top = Annotated[Optional[str], typer.Option("--top", "-t", help="module to define and elaborate "
-                                                                "(default: inferred from the spec / the single top)")]
+Top = Annotated[Optional[str], typer.Option(
+    "--top", "-t", help="module to define and elaborate (default: solve takes the name the spec gives; "
+                        "otherwise the file's top-level module, the one no other module instantiates, "
+                        "the last defined if there are several)")]
 Ref = Annotated[Optional[Path], typer.Option("--ref", help="reference design (.scala or .sv) for differential simulation")]
 Testbench = Annotated[Optional[Path], typer.Option(
     "--tb", help="testbench: VerilogEval _test.sv (with --ref _ref.sv) or Verilator .cpp")]
@@ -82,8 +86,21 @@ Testbench = Annotated[Optional[Path], typer.Option(
 T = TypeVar("T")
 
 
+# Old aliases that mean something else in another command: a user may have meant that, so using one
+# is said on stderr every time, and giving it beside the new name is refused even with equal values.
+_AMBIGUOUS_ALIASES = {"-k": ("pass@k", "agent eval")}
+
+
 def either(new: T | None, old: T | None, name: str, alias: str) -> T | None:
     """The value of an option given under its name or under its hidden old alias (not both)."""
-    if new is not None and old is not None and new != old:
+    short = name.split("/")[0]
+    if alias in _AMBIGUOUS_ALIASES and old is not None:
+        meaning, where = _AMBIGUOUS_ALIASES[alias]
+        if new is not None:
+            fail(f"{alias} here is the old name of {name}, not {meaning} (that is {alias} in {where}); "
+                 f"give {short} alone")
+        err_console.print(f"[yellow]warning:[/] {alias} is the old name of {name} here "
+                          f"(in {where}, {alias} is {meaning}); use {short}", highlight=False, soft_wrap=True)
+    elif new is not None and old is not None and new != old:
         fail(f"{name} and {alias} are the same option; give one")
     return new if new is not None else old

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -12,7 +14,7 @@ import typer
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar, read_text_file
 from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
                                     Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
-                                    Top, either)
+                                    Top, Workers, either)
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig, LLMConfig
@@ -90,21 +92,34 @@ class _Display:
 
 class _BackgroundEnv:
     """Starts the verifier's JVM workers in a thread while round 0 waits for the model, so the
-    warm-up overlaps generation; the first verification waits for it if it is not ready yet."""
+    warm-up overlaps generation; the first verification waits for it if it is not ready yet.
+
+    A solve that ends before it verified anything (an LLM request that failed at once) must not wait
+    seconds for the workers to start, or to finish a warm-up round, only to shut them down: aclose()
+    kills them, started or not. ReflectEnv's constructor cannot be interrupted, so its jobs directory
+    goes under one of our own (claimed like a jobs root: a process killed with -9 leaves nothing the
+    next verifier does not sweep); exactly this env's worker processes name that directory on their
+    command lines, which is how aclose() finds them."""
 
     def __init__(self, profile: str | None, workers: int | None):
+        from reflect_env import sandbox
+
         from agent.search import VerifierUnavailable
 
         self._unavailable = VerifierUnavailable
         self._profile, self._workers = profile, workers
+        self._used = False  # a verification asked for the env
+        sandbox.sweep_stale_jobs_roots()  # ReflectEnv's own sweep now looks in our directory, not the temp dir
+        self._jobs_dir, self._jobs_fd = sandbox.claim_jobs_root()
         self._start = asyncio.ensure_future(asyncio.to_thread(self._make))
 
     def _make(self):
         from reflect_env import ReflectEnv
 
-        return ReflectEnv(profile=self._profile or "chisel7", workers=self._workers)
+        return ReflectEnv(profile=self._profile or "chisel7", workers=self._workers, jobs_dir=self._jobs_dir)
 
     async def env(self):
+        self._used = True
         try:
             return await asyncio.shield(self._start)
         except Exception as e:
@@ -114,11 +129,63 @@ class _BackgroundEnv:
         return await (await self.env()).averify(code, top, **kw)
 
     async def aclose(self) -> None:
+        """Close the verifier and never leave a JVM behind; after an early end, without waiting for one."""
+        import logging
+
+        from reflect_env import sandbox
+
+        early = not self._used
+        # The pool logs the workers killed here as failed starts (and retries them): not news to anyone.
+        pool_log = logging.getLogger("reflect_env.pool")
+        was_disabled = pool_log.disabled
+        pool_log.disabled = was_disabled or early
         try:
-            env = await self._start  # never leave JVMs behind, even if nothing was verified
-        except Exception:
-            return
-        await asyncio.to_thread(env.close)
+            # Workers being spawned appear one by one: kill until the constructor has given up on them
+            # (it fails within milliseconds of their death). Bounded, should a start never return.
+            deadline = time.monotonic() + 30
+            while early and not self._start.done() and time.monotonic() < deadline:
+                _kill_workers_under(self._jobs_dir)
+                await asyncio.wait({self._start}, timeout=0.05)
+            try:
+                env = await self._start
+            except Exception:
+                env = None
+            if env is not None:
+                if early:  # started, maybe in a warm-up round: closing would give each worker 3 s to stop
+                    _kill_workers_under(self._jobs_dir)
+                await asyncio.to_thread(env.close)
+        finally:
+            _kill_workers_under(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed
+            sandbox.release_jobs_root(self._jobs_dir, self._jobs_fd, keep=False)
+            pool_log.disabled = was_disabled
+
+
+def _kill_workers_under(jobs_dir: Path) -> int:
+    """SIGKILL the children of this process whose command line names `jobs_dir` (the verifier's
+    workers: bwrap or the JVM, each the leader of its own process group, see reflect_env.sandbox), with
+    their process groups, as reflect_env's Worker.kill does. Returns how many were found."""
+    import signal
+
+    me, mark, found = os.getpid(), os.fsencode(str(jobs_dir)), 0
+    try:
+        entries = [e for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:  # no /proc: nothing to find (the verifier itself needs Linux)
+        return 0
+    for entry in entries:
+        try:
+            stat = Path(entry.path, "stat").read_bytes()
+            if int(stat.rsplit(b")", 1)[1].split()[1]) != me or mark not in Path(entry.path, "cmdline").read_bytes():
+                continue
+            pid = int(entry.name)
+            # A child that names jobs_dir has exec'd, so its preexec setsid() ran: its group is its own.
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+            found += 1
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 @commands.command("solve")
@@ -143,6 +210,7 @@ def solve_cmd(
     no_cache: NoCache = False,
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
     profile: Profile = None,
+    workers: Workers = None,
     config: Config = None,
     ports: Optional[str] = typer.Option(None, "--ports", help="the interface to check candidates against, "
                                         "e.g. a:input:8,b:input:8,sum:output:8 (default: what the spec states)"),
@@ -154,7 +222,9 @@ def solve_cmd(
                                           "checks that rank vote groups and drive repairs (default: off)"),
     as_json: Json = False,
 ) -> None:
-    """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes."""
+    """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes.
+
+    Progress and the summary go to stderr. The final code (the passing design, else the attempt that got furthest) is written to final.scala, its SystemVerilog to final.sv, in the run directory (--out, default a new one under runs/); with --json it is also final_code in the one JSON object on stdout. Exit 0 iff solved."""  # one line: typer keeps the line breaks of a paragraph after the first
     from agent.task import Task
 
     spec = read_text_file(spec_file, "spec")
@@ -177,7 +247,8 @@ def solve_cmd(
     top = top or infer_top(spec)
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
-                     local=False if no_local else None, interface=interface, vote=vote, checks=checks)
+                     local=False if no_local else None, interface=interface, vote=vote, checks=checks,
+                     workers=workers)
     cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
                        overrides=overrides)
     check_profile(cfg.profile)
@@ -195,7 +266,8 @@ def solve_cmd(
             "solved": result.solved, "rounds": result.rounds, "llm_calls": result.llm_calls, "tokens": tokens,
             "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
             "final_code": result.final_code, "category": result.failure_category, "run_dir": str(run_dir),
-            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "stop_reason": result.stop_reason,
+            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "verify_wall_s": result.verify_wall_s,
+            "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
             "interface": result.interface, "vote": result.vote,
         })
@@ -207,7 +279,7 @@ def solve_cmd(
             why = why[1:]
         status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
         err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
-                          f"{result.wall_s:.1f}s ({result.verify_s:.1f}s verifying); run in {run_dir}")
+                          f"{result.wall_s:.1f}s ({result.verify_wall_s:.1f}s verifying); run in {run_dir}")
         if result.interface:
             err_console.print(f"interface ({result.interface['source']}): "
                               + (", ".join(_port_text(p) for p in result.interface["ports"]) or "(none)"), highlight=False)
@@ -269,7 +341,7 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
         env = None
         try:
             await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
-            env = _BackgroundEnv(cfg.profile, cfg.workers)
+            env = _BackgroundEnv(cfg.profile, solve_workers(cfg))
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
                 return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
                                    on_event=display)
@@ -282,6 +354,13 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
         return asyncio.run(main())
     except (LLMUnavailable, VerifierUnavailable) as e:
         fail(str(e))
+
+
+def solve_workers(cfg: AgentConfig) -> int:
+    """The verifier's workers for one solve: the setting (--workers, the config), else one per sample
+    chain, at most one per core. A solve never verifies more than k candidates at once, so more JVMs
+    would only take memory and CPU from the ones working (on a 2-core machine -n 1 started two)."""
+    return cfg.workers or min(cfg.k, os.cpu_count() or 1)
 
 
 def _open_retriever(enabled: bool, profile: str = "chisel7"):

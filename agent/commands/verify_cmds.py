@@ -48,7 +48,9 @@ def check(
     profile: Profile = None,
     cold: bool = typer.Option(False, "--cold", help="one fresh JVM for this candidate instead of a warm worker"),
     json_out: Json = False,
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="write design.sv and result.json here"),
+    out: Optional[Path] = typer.Option(
+        None, "-o", "--out", help="directory for result.json, <Top>.sv (the SystemVerilog, when emitted) and "
+                                  "waves.vcd (when simulated); an earlier check's files there are replaced"),
     cycles: Optional[int] = typer.Option(None, "--cycles", help="cycles of differential simulation (default 1000)"),
     allow_blackbox: AllowBlackbox = False,
 ):
@@ -61,6 +63,7 @@ def check(
         from agent.rundir import check_out_dir
 
         check_out_dir(out)
+    earlier = _earlier_check_outputs(out) if out is not None else set()  # before anything is written
     from reflect_env import ToolchainMissing
     from reflect_env.pool import PoolUnavailable, WorkerDied, WorkerTimeout
 
@@ -78,13 +81,49 @@ def check(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "result.json").write_text(res.model_dump_json(indent=2))
+        written = {out / "result.json"}
         if res.verilog:
             (out / f"{res.top}.sv").write_text(res.verilog)
+            written.add(out / f"{res.top}.sv")
+        if res.vcd_path:
+            written.add(out / "waves.vcd")
+        # A failing check beside a passing one's <Top>.sv would read as a design that passed.
+        for stale in earlier - written:
+            stale.unlink(missing_ok=True)
     if json_out:
         print_json(res.model_dump(mode="json"))
     else:
         _show(file, res)
     raise typer.Exit(0 if res.ok else 1)
+
+
+def _earlier_check_outputs(out: Path) -> set[Path]:
+    """The files an earlier `check --out` wrote into `out`, as its result.json records them: its
+    <Top>.sv while it still holds the SystemVerilog that check emitted, and its waves.vcd. Nothing when
+    there is no readable result.json: every other file in `out` is someone else's."""
+    import json
+    import re
+
+    try:
+        earlier = json.loads((out / "result.json").read_text())
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(earlier, dict):
+        return set()
+    found = {out / "result.json"}
+    top, verilog = earlier.get("top"), earlier.get("verilog")
+    # A class name, never a path: a doctored result.json must not point outside `out`.
+    if isinstance(top, str) and re.fullmatch(r"[A-Za-z_$][\w$]*", top) and isinstance(verilog, str) and verilog:
+        sv = out / f"{top}.sv"
+        try:
+            if sv.read_text() == verilog:  # edited since: no longer that check's output
+                found.add(sv)
+        except (OSError, UnicodeDecodeError):
+            pass
+    vcd = earlier.get("vcd_path")
+    if isinstance(vcd, str) and vcd and Path(vcd).absolute() == (out / "waves.vcd").absolute():
+        found.add(out / "waves.vcd")
+    return found
 
 
 def _show(file: Path, res) -> None:

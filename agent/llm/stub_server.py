@@ -177,6 +177,7 @@ class StubServer:
         self._responder: Callable[[dict], Item] | None = None
         self.script(replies if replies is not None else [])
         self._httpd: ThreadingHTTPServer | None = None
+        self._host = "127.0.0.1"
         self._port: int | None = None
         self._thread: threading.Thread | None = None
 
@@ -240,11 +241,14 @@ class StubServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        host = "127.0.0.1" if self._host in ("", "0.0.0.0") else self._host  # a wildcard is no address to call
+        return f"http://{host}:{self.port}/v1"
 
-    def start(self) -> "StubServer":
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> "StubServer":
+        """Listen on host:port (port 0: a free one, see `port`) and serve in a background thread."""
         handler = type("StubHandler", (_Handler,), {"stub": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._host = host
+        self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
         self._port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
@@ -413,3 +417,92 @@ if pytest is not None:
         """A started stub with an empty script; set it with `stub_server.script([...])`."""
         with StubServer() as stub:
             yield stub
+
+
+# -- command line ---------------------------------------------------------------------------------
+# `python -m agent.llm.stub_server`: the same stub for trying the CLI by hand (`agent solve --base-url`),
+# answering every request alike. docs/configuration.md, "Testing against a stub server".
+
+# What the stub answers without --reply-file: the design examples/adder8.txt asks for, so
+# `agent solve examples/adder8.txt --base-url URL` solves in round 0.
+BUILTIN_REPLY = """```scala
+import chisel3._
+
+class Adder8 extends Module {
+  val io = IO(new Bundle {
+    val a = Input(UInt(8.W))
+    val b = Input(UInt(8.W))
+    val sum = Output(UInt(8.W))
+  })
+  io.sum := io.a + io.b
+}
+```
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import signal
+    import sys
+
+    ap = argparse.ArgumentParser(
+        prog="python -m agent.llm.stub_server",
+        description="An OpenAI-compatible stub server: every chat completion gets the same reply (or fault). "
+                    "Prints its base URL on stdout, then serves until SIGINT or SIGTERM.")
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=0, help="port (default 0: a free one; the URL printed says which)")
+    ap.add_argument("--reply-file", metavar="FILE",
+                    help="text of every reply (default: a fenced Chisel module Adder8, as examples/adder8.txt asks)")
+    ap.add_argument("--model", default=DEFAULT_MODEL, help=f"model name listed at /v1/models (default {DEFAULT_MODEL})")
+    fault = ap.add_mutually_exclusive_group()
+    fault.add_argument("--status", type=int, metavar="CODE",
+                       help="answer every chat request with this HTTP error, e.g. 500 (retried) or 400 (not)")
+    fault.add_argument("--malformed", action="store_true", help="answer HTTP 200 with truncated JSON")
+    ap.add_argument("--latency", type=float, default=0.0, metavar="S", help="seconds before every reply (default 0)")
+    ap.add_argument("--slots", type=int, help="advertise this many parallel slots at /props, like llama-server")
+    ap.add_argument("--max-n", type=int, metavar="N", help="refuse n above N (HTTP 400), like llama-server")
+    ap.add_argument("--ignore-n", action="store_true", help="answer one choice whatever n asks, like llama.cpp")
+    args = ap.parse_args(argv)
+    if args.status is not None and not 400 <= args.status <= 599:
+        ap.error(f"--status must be an HTTP error code (400-599), got {args.status}")
+    for name in ("latency", "slots", "max_n"):
+        value = getattr(args, name)
+        if value is not None and value < (0 if name == "latency" else 1):
+            ap.error(f"--{name.replace('_', '-')} must be {'>= 0' if name == 'latency' else 'positive'}, got {value}")
+
+    item: Item
+    if args.status is not None:
+        item = http_error(args.status)
+    elif args.malformed:
+        item = malformed()
+    else:
+        text = BUILTIN_REPLY
+        if args.reply_file is not None:
+            try:
+                text = open(args.reply_file, encoding="utf-8").read()
+            except (OSError, UnicodeDecodeError) as e:
+                ap.error(f"--reply-file {args.reply_file}: {getattr(e, 'strerror', None) or e}")
+            if not text.strip():
+                ap.error(f"--reply-file {args.reply_file} is empty")
+        item = Reply(text)
+    stub = StubServer(default=item, latency_s=args.latency, model=args.model, slots=args.slots, max_n=args.max_n,
+                      ignore_n=args.ignore_n)
+    try:
+        stub.start(args.host, args.port)
+    except OSError as e:
+        ap.exit(2, f"error: cannot listen on {args.host}:{args.port}: {e.strerror or e}\n")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(stub.base_url, flush=True)
+    try:
+        while not stop.wait(0.5):  # a timed wait: the signal handler runs between waits
+            pass
+    finally:
+        stub.stop()
+    print(f"served {len(stub.requests)} request(s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
