@@ -71,6 +71,36 @@ def limit_resources() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
 
 
+def kill_workers_in(jobs_root: str | Path) -> int:
+    """SIGKILL this process's worker children whose command line names `jobs_root` (bwrap or the JVM,
+    each the leader of its own process group: limit_resources), with their groups, as Worker.kill
+    does. For a caller that must stop an env whose constructor is still starting workers in another
+    thread (it cannot be interrupted): the constructor fails within milliseconds of their death.
+    Returns how many were found."""
+    import signal
+
+    me, mark, found = os.getpid(), os.fsencode(str(jobs_root)), 0
+    try:
+        entries = [e for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:  # no /proc: nothing to find (the workers themselves need Linux)
+        return 0
+    for entry in entries:
+        try:
+            stat = Path(entry.path, "stat").read_bytes()
+            if int(stat.rsplit(b")", 1)[1].split()[1]) != me or mark not in Path(entry.path, "cmdline").read_bytes():
+                continue
+            pid = int(entry.name)
+            # A child that names jobs_root has exec'd, so its preexec setsid() ran: its group is its own.
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+            found += 1
+        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
 # -- jobs directories ------------------------------------------------------------------------------
 # Each ReflectEnv writes candidates under its own reflect-env-* directory and removes it on close (and
 # at interpreter exit). A process killed with -9 runs neither, so the directory holds an owner lock

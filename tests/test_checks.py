@@ -160,7 +160,7 @@ def test_cli_flags_override_the_files_oracle_free_keys(verifier, tmp_path):
     toml = tmp_path / "chisel-agent.toml"
     toml.write_text("interface = false\nchecks = true\n")  # the flag --interface wins; checks come from the file
     with StubServer(responder(checks_answer((3, 4, 7)), [PLUS, WIDENED])) as stub:
-        proc = run_agent("solve", spec, "--config", toml, "--base-url", stub.base_url, "-k", "2", "--depth", "0",
+        proc = run_agent("solve", spec, "--config", toml, "--base-url", stub.base_url, "-n", "2", "--depth", "0",
                          "--no-rag", "--no-cache", "--select", "all", "--interface", "--out", tmp_path / "run", "--json")
         asked = [r["messages"][-1]["content"] for r in stub.requests]
         formats = [r.get("response_format") for r in stub.requests]

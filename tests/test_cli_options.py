@@ -77,7 +77,7 @@ def test_samples_is_n_everywhere_and_k_is_pass_at_k():
         assert "--pass-at" in k.opts and "pass@k" in (k.help or "")
     hidden = {name: [o for p in COMMANDS[name].params if getattr(p, "hidden", False) for o in p.opts]
               for name in ("solve", "sweep")}
-    assert hidden == {"solve": ["-k"], "sweep": ["--k"]}
+    assert hidden == {"solve": ["-k"], "sweep": ["--k", "-k"]}
 
 
 @pytest.mark.parametrize("args,message", [
@@ -87,6 +87,7 @@ def test_samples_is_n_everywhere_and_k_is_pass_at_k():
     (["bench", "overhead", "-n", "1", "-k", "1"], "-k here is the old name of -n/--samples, not pass@k"),
     (["bench", "engine", "-n", "2", "-k", "2"], "-k here is the old name of -n/--samples, not pass@k"),
     (["sweep", "own", "--samples", "1,2", "--k", "4"], "-n/--samples and --k are the same option"),
+    (["sweep", "own", "-k", "2"], "agent sweep has no -k: it reports pass@k for every k of its samples grid"),
 ])
 def test_old_and_new_spelling_together_is_one_line_error(args, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

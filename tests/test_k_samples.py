@@ -13,7 +13,7 @@ def test_solve_k4_against_a_server_that_ignores_n_verifies_4_candidates(tmp_path
     spec.write_text(ADDER_SPEC)
     out = tmp_path / "run"
     with StubServer(default=Reply(fenced(ADDER)), ignore_n=True) as stub:
-        p = run_agent("solve", str(spec), "--base-url", stub.base_url, "-k", "4", "--depth", "0", "--select", "all",
+        p = run_agent("solve", str(spec), "--base-url", stub.base_url, "-n", "4", "--depth", "0", "--select", "all",
                       "--seed", "11", "--no-rag", "--no-cache", "--json", "--out", str(out))
         sent = [(r["n"], r.get("seed")) for r in stub.requests]
     assert p.returncode == 0, p.stderr[-2000:]
@@ -41,7 +41,7 @@ def test_the_llm_call_budget_stops_follow_ups(tmp_path):
     toml.write_text("[budgets]\nmax_llm_calls = 2\n")
     out = tmp_path / "run"
     with StubServer(default=Reply(fenced(ADDER)), ignore_n=True) as stub:
-        p = run_agent("solve", str(spec), "--config", str(toml), "--base-url", stub.base_url, "-k", "4",
+        p = run_agent("solve", str(spec), "--config", str(toml), "--base-url", stub.base_url, "-n", "4",
                       "--depth", "0", "--select", "all", "--no-rag", "--no-cache", "--json", "--out", str(out))
         requests = len(stub.requests)
     assert p.returncode == 0, p.stderr[-2000:]

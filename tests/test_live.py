@@ -76,7 +76,7 @@ def test_readme_solve_with_the_embedded_server(local_model, tmp_path):
     if answers(LLMConfig().base_url):
         pytest.skip(f"something answers at the default URL {LLMConfig().base_url}; the embedded path would not run")
     # No RAG notes and a 512-token reply cap keep the prompts and replies short on a CPU.
-    r = agent("solve", str(REPO / "examples" / "adder8.txt"), "-k", "1", "--depth", "1", "--temperature", "0",
+    r = agent("solve", str(REPO / "examples" / "adder8.txt"), "-n", "1", "--depth", "1", "--temperature", "0",
               "--max-tokens", "512", "--no-rag", "--no-cache", "--json", "--out", "run", cwd=tmp_path, timeout=1100)
     note = [ln for ln in r.stderr.splitlines() if "started the embedded llama-server" in ln]
     assert len(note) == 1, r.stderr

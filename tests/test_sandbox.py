@@ -115,3 +115,26 @@ def test_compile_time_overrun_is_a_timeout(tmp_path):
 def test_job_directories_are_cleaned_up(env):
     env.verify(GOOD, "Good")
     assert not list(env.jobs_root.glob("job-*"))
+
+
+def test_kill_workers_in_kills_only_the_children_that_name_the_jobs_root(tmp_path):
+    # `agent solve` stops an env still starting its workers this way; a child that does not name the
+    # jobs root (another env's worker) must survive it.
+    import subprocess
+    import sys
+
+    from reflect_env.sandbox import kill_workers_in, limit_resources
+
+    mine, other = tmp_path / "reflect-env-mine", tmp_path / "reflect-env-other"
+    script = "import time; time.sleep(60)"
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(root)], preexec_fn=limit_resources)
+             for root in (mine, other)]
+    try:
+        assert kill_workers_in(mine) == 1
+        assert procs[0].wait(timeout=10) == -9
+        assert procs[1].poll() is None
+        assert kill_workers_in(tmp_path / "reflect-env-none") == 0
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()

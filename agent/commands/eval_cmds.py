@@ -236,6 +236,9 @@ def sweep_cmd(
     bench: Optional[str] = typer.Argument(None, help="benchmark (or set it in the --grid file)"),
     samples: SamplesGrid = None,
     k: SamplesGridAlias = None,
+    # -k is pass@k in agent eval; a sweep reports pass@k for every k of its samples grid, so a -k
+    # here is a slip: one line that says so, not typer's "No such option" box.
+    pass_at: Optional[str] = typer.Option(None, "-k", hidden=True),
     depth: Optional[str] = typer.Option(None, "--depth", help="repair-depth grid, e.g. 0,1,2,3; default: the grid file, else 0 .. the config's depth"),
     grid_file: Optional[Path] = typer.Option(None, "--grid", help="sweep grid YAML (experiments/sweeps/*.yaml)"),
     config: Config = None,
@@ -262,6 +265,9 @@ def sweep_cmd(
     from agent.eval.runner import RunOptions
     from agent.eval.sweep import SweepConfig, default_grid, load_sweep_config
 
+    if pass_at is not None:
+        fail("agent sweep has no -k: it reports pass@k for every k of its samples grid, set with -n/--samples "
+             "(e.g. -n 1,2,4); -k is pass@k in agent eval")
     _check_config(config)
     k = either(samples, k, "-n/--samples", "--k")
     grid = None

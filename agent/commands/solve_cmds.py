@@ -99,7 +99,7 @@ class _BackgroundEnv:
     kills them, started or not. ReflectEnv's constructor cannot be interrupted, so its jobs directory
     goes under one of our own (claimed like a jobs root: a process killed with -9 leaves nothing the
     next verifier does not sweep); exactly this env's worker processes name that directory on their
-    command lines, which is how aclose() finds them."""
+    command lines, which is how aclose() finds them (reflect_env.sandbox.kill_workers_in)."""
 
     def __init__(self, profile: str | None, workers: int | None):
         from reflect_env import sandbox
@@ -144,7 +144,7 @@ class _BackgroundEnv:
             # (it fails within milliseconds of their death). Bounded, should a start never return.
             deadline = time.monotonic() + 30
             while early and not self._start.done() and time.monotonic() < deadline:
-                _kill_workers_under(self._jobs_dir)
+                sandbox.kill_workers_in(self._jobs_dir)
                 await asyncio.wait({self._start}, timeout=0.05)
             try:
                 env = await self._start
@@ -152,40 +152,12 @@ class _BackgroundEnv:
                 env = None
             if env is not None:
                 if early:  # started, maybe in a warm-up round: closing would give each worker 3 s to stop
-                    _kill_workers_under(self._jobs_dir)
+                    sandbox.kill_workers_in(self._jobs_dir)
                 await asyncio.to_thread(env.close)
         finally:
-            _kill_workers_under(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed
+            sandbox.kill_workers_in(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed
             sandbox.release_jobs_root(self._jobs_dir, self._jobs_fd, keep=False)
             pool_log.disabled = was_disabled
-
-
-def _kill_workers_under(jobs_dir: Path) -> int:
-    """SIGKILL the children of this process whose command line names `jobs_dir` (the verifier's
-    workers: bwrap or the JVM, each the leader of its own process group, see reflect_env.sandbox), with
-    their process groups, as reflect_env's Worker.kill does. Returns how many were found."""
-    import signal
-
-    me, mark, found = os.getpid(), os.fsencode(str(jobs_dir)), 0
-    try:
-        entries = [e for e in os.scandir("/proc") if e.name.isdigit()]
-    except OSError:  # no /proc: nothing to find (the verifier itself needs Linux)
-        return 0
-    for entry in entries:
-        try:
-            stat = Path(entry.path, "stat").read_bytes()
-            if int(stat.rsplit(b")", 1)[1].split()[1]) != me or mark not in Path(entry.path, "cmdline").read_bytes():
-                continue
-            pid = int(entry.name)
-            # A child that names jobs_dir has exec'd, so its preexec setsid() ran: its group is its own.
-            if os.getpgid(pid) == pid:
-                os.killpg(pid, signal.SIGKILL)
-            else:
-                os.kill(pid, signal.SIGKILL)
-            found += 1
-        except (OSError, ValueError, IndexError):  # gone meanwhile, or not ours to read
-            continue
-    return found
 
 
 @commands.command("solve")
