@@ -439,6 +439,13 @@ def test_overhead_bench_measures_what_it_says(toolchain_ready):
     report = run_overhead_bench(n_tasks=2, k=1, profile=None, progress=False)
     assert report["solved"] == 2 and report["llm_calls"] == 4
     assert all(row["solved"] and row["llm_calls"] == 2 for row in report["rows"])
+    # k = 1: nothing to vote on, so all that is not verification is orchestration
+    assert report["vote_sim_s"] == 0 and report["overhead_s"] == pytest.approx(report["wall_s"] - report["verify_s"],
+                                                                              abs=2e-3)
+    two = run_overhead_bench(n_tasks=1, k=2, profile=None, progress=False)
+    # k = 2 with no reference: the two passing candidates are voted on, and that simulation is not overhead
+    assert two["solved"] == 1 and two["vote_sim_s"] > 0
+    assert two["overhead_s"] == pytest.approx(two["wall_s"] - two["verify_s"] - two["vote_sim_s"], abs=2e-3)
 
 
 # ---- the CLI's settings, summary and shutdown (in-process: the solve itself is replaced) ----------------
