@@ -108,13 +108,7 @@ def claim_run_dir(path: Path, *, unique: bool = False, setup_files: tuple[str, .
         try:
             if created and _holds_nothing(path, setup_files):
                 shutil.rmtree(path, ignore_errors=True)
-                for parent in path.absolute().parents:  # and the parents it made (runs/), while empty
-                    if parent == existing or not parent.is_relative_to(existing):
-                        break
-                    try:
-                        parent.rmdir()
-                    except OSError:
-                        break
+                _remove_empty_parents(path, existing)  # and the parents it made (runs/)
             else:
                 (path / LOCK_NAME).unlink(missing_ok=True)
         finally:
@@ -140,15 +134,21 @@ def claim_out_file(path: Path) -> Iterator[Path]:
     finally:
         try:
             lock.unlink(missing_ok=True)
-            for parent in path.absolute().parents:  # the directories made for the lock, while empty
-                if parent == existing or not parent.is_relative_to(existing):
-                    break
-                try:
-                    parent.rmdir()
-                except OSError:
-                    break
+            _remove_empty_parents(path, existing)  # the directories made for the lock
         finally:
             os.close(fd)
+
+
+def _remove_empty_parents(path: Path, existing: Path) -> None:
+    """Remove the parents of `path` below `existing` (the nearest directory that was there before the
+    claim), innermost first, while they are empty: a run that kept nothing leaves no directory."""
+    for parent in path.absolute().parents:
+        if parent == existing or not parent.is_relative_to(existing):
+            break
+        try:
+            parent.rmdir()
+        except OSError:
+            break
 
 
 def _fresh_dir(path: Path) -> Path:
