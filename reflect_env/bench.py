@@ -85,7 +85,8 @@ def run_bench(corpus: list[dict], *, profile: str | None, workers: int | None, c
         "failed_ids": sorted({it["id"] for it, a, b in zip(corpus, first, warm) if not (a.ok and b.ok)}),
         "first_pass_median_s": round(statistics.median(first_s), 4), "first_pass_p90_s": round(_p90(first_s), 4),
         "warm_median_s": round(warm_med, 4), "warm_p90_s": round(_p90(warm_s), 4),
-        "cold_n": len(cold_s), "cold_median_s": round(cold_med, 4),
+        # A cold candidate that failed fast would pull the median (and the ratio) down unseen.
+        "cold_n": len(cold_s), "cold_passed": sum(r.ok for r in cold), "cold_median_s": round(cold_med, 4),
         "cold_p90_s": round(_p90(cold_s), 4) if cold_s else None,
         "ratio": round(cold_med / warm_med, 2) if cold_s else None,
         "total_s": round(total, 2), "pool_start_s": round(pool_start, 2),

@@ -96,6 +96,8 @@ def test_compare_cli(tmp_path):
     assert cmp["pass"]["ci95"][0] > 0
     md = (tmp_path / "cmp.md").read_text()
     assert "# lora vs base" in md and "| compile pass (headline) | 33.3% | 100.0% | +66.7 |" in md and "p = 0.00781" in md
+    # the paired counts and the level table name their metric (here the headline is compile)
+    assert "Paired compile outcomes: both pass 4, only A 0, only B 8" in md and "A passed (compile)" in md
 
     proc = agent("compare", run_a, tmp_path / "missing")
     assert proc.returncode == 2 and "run directory not found" in proc.stderr and "Traceback" not in proc.stderr

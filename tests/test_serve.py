@@ -335,3 +335,19 @@ def test_bench_engine_counts_samples_from_both_request_shapes(env, monkeypatch):
     assert out["one_request_n_k"]["samples"] == 3 and out["k_requests_n_1"]["samples"] == 3
     assert out["one_request_n_k"]["completion_tokens"] == 7 and out["k_requests_n_1"]["completion_tokens"] == 21
     assert wait_dead(int((env / "pid").read_text()))
+
+
+@pytest.mark.parametrize("ignore_n,requests,first", [(False, 1, 3), (True, 3, 1)])
+def test_bench_engine_says_how_many_requests_n_k_took(ignore_n, requests, first):
+    # A server that ignores n answers one choice; the client then asks twice more. The bench's "one
+    # request with n = k" step must say so, not report 3 samples as if one request gave them.
+    import asyncio
+
+    from agent.llm.stub_server import Reply, StubServer
+    from agent.local.bench import _measure
+
+    with StubServer(default=Reply("```scala\nclass X\n```"), ignore_n=ignore_n) as stub:
+        out = asyncio.run(_measure(stub.base_url, "stub", [{"role": "user", "content": "x"}], k=3,
+                                   temperature=0.8, max_tokens=16))
+    step = out["one_request_n_k"]
+    assert step["samples"] == 3 and step["requests"] == requests and step["choices_per_request"][0] == first

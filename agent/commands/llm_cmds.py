@@ -136,5 +136,7 @@ def bench_llm_cmd(
     err_console.print(
         f"raw HTTP round trip {raw['mean_ms']:.2f} ms; through LLMClient {seq['mean_ms']:.2f} ms "
         f"(p95 {seq['p95_ms']:.2f}) -> client overhead {report['client_overhead_ms']:.2f} ms/request; "
-        f"burst of {requests} at concurrency {concurrency}: {burst['requests_per_s']} req/s; "
+        f"burst of {requests} at concurrency {concurrency} ({burst['stub_latency_ms']} ms per reply): "
+        f"{burst['requests_per_s']} req/s of {burst['ideal_requests_per_s']} ideal, "
+        f"{burst['max_in_flight_seen']} in flight at most; "
         f"cache hit {hit['mean_ms']:.2f} ms", highlight=False)

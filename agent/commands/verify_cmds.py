@@ -183,7 +183,7 @@ def bench_verify(
     err_console.print(
         f"n={report['n']} passed={report['passed']}  warm median {report['warm_median_s']:.3f}s "
         f"p90 {report['warm_p90_s']:.3f}s | cold median {report['cold_median_s']:.3f}s "
-        f"(n={report['cold_n']}) | ratio {report['ratio']:.1f}x | first pass from a cold start: all in "
+        f"(n={report['cold_n']}, {report['cold_passed']} passed) | ratio {report['ratio']:.1f}x | first pass from a cold start: all in "
         f"{report['total_s']:.1f}s, median {report['first_pass_median_s']:.3f}s | max worker RSS "
         f"{report['max_rss_mb']:.0f} MB")
 

@@ -144,10 +144,12 @@ def render_comparison(cmp: dict, name_a: str, name_b: str) -> str:
                      f"{_signed_interval(row['ci95'])} |")
     lines += [
         "",
-        f"Paired outcomes: both pass {h['both']}, only A {h['a_only']}, only B {h['b_only']}, neither "
-        f"{h['neither']}; exact McNemar p = {h['mcnemar_p']:.3g}.",
+        # Both say which metric: with compile and functional rows above, an unlabelled count was read
+        # as the compile one (BENCHMARKS quoted the compile delta next to these functional counts).
+        f"Paired {cmp['metric']} outcomes: both pass {h['both']}, only A {h['a_only']}, only B {h['b_only']}, "
+        f"neither {h['neither']}; exact McNemar p = {h['mcnemar_p']:.3g}.",
         "",
-        "| level | problems | A passed | B passed |",
+        f"| level | problems | A passed ({cmp['metric']}) | B passed ({cmp['metric']}) |",
         "|---|---|---|---|",
         *(f"| {lvl} | {row['total']} | {row['a']} | {row['b']} |" for lvl, row in cmp["by_level"].items()),
         "",

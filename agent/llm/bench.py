@@ -2,8 +2,10 @@
 
 Four phases over real HTTP on 127.0.0.1: raw keep-alive POSTs with http.client (the floor: stub +
 loopback), the same requests through LLMClient one at a time (the difference is the client's
-overhead: openai SDK, tenacity, semaphore), a concurrent burst bounded by max_concurrency
-(throughput), and cache hits (SQLite lookups).
+overhead: openai SDK, tenacity, semaphore), a concurrent burst bounded by max_concurrency, and cache
+hits (SQLite lookups). The burst goes to a second stub that takes BURST_LATENCY_S per reply, as a
+model does: against the zero-latency one each reply came back before the client had sent the next
+few, so 2 of 8 allowed requests were ever in flight and the limit was never exercised.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from urllib.parse import urlparse
 from agent.config import LLMConfig
 from agent.llm.client import LLMClient
 
+BURST_LATENCY_S = 0.02
 MESSAGES = [{"role": "system", "content": "You write Chisel."},
             {"role": "user", "content": "Write an 8-bit adder module named Adder."}]
 
@@ -55,6 +58,7 @@ def run_client_bench(n_requests: int = 200, concurrency: int = 8,
     from agent.llm.stub_server import Reply, StubServer
 
     with StubServer(default=Reply("class Adder extends Module {}")) as stub, \
+            StubServer(default=Reply("class Adder extends Module {}"), latency_s=BURST_LATENCY_S) as slow, \
             tempfile.TemporaryDirectory() as tmp:
         raw = _raw_round_trips(stub.base_url, n_requests, tick)
         cfg = LLMConfig(base_url=stub.base_url, model="bench", max_concurrency=concurrency,
@@ -69,15 +73,18 @@ def run_client_bench(n_requests: int = 200, concurrency: int = 8,
                 await uncached.chat(MESSAGES, seed=i)
                 seq.append(time.perf_counter() - t)
                 tick()
+            await uncached.aclose()
+            burst = LLMClient(cfg.model_copy(update={"base_url": slow.base_url}))
+            await burst.chat(MESSAGES)  # its own connection set-up, outside the timing
             t = time.perf_counter()
 
             async def one(i):
-                await uncached.chat(MESSAGES, seed=i)
+                await burst.chat(MESSAGES, seed=i)
                 tick()
             await asyncio.gather(*(one(i) for i in range(n_requests)))
             burst_s = time.perf_counter() - t
-            max_in_flight = stub.max_in_flight
-            await uncached.aclose()
+            max_in_flight = slow.max_in_flight
+            await burst.aclose()
 
             cached = LLMClient(cfg.model_copy(update={"use_cache": True}))
             await cached.chat(MESSAGES)  # fills the cache
@@ -99,8 +106,12 @@ def run_client_bench(n_requests: int = 200, concurrency: int = 8,
         "raw_http_round_trip": raw_stats,
         "client_sequential": seq_stats,
         "client_overhead_ms": round(seq_stats["mean_ms"] - raw_stats["mean_ms"], 3),
+        # requests_per_s is bounded by concurrency / stub latency (400/s at 8 and 20 ms)
         "client_concurrent": {"concurrency": concurrency, "max_in_flight_seen": max_in_flight,
-                              "wall_s": round(burst_s, 3), "requests_per_s": round(n_requests / burst_s, 1)},
+                              "stub_latency_ms": round(1000 * BURST_LATENCY_S), "wall_s": round(burst_s, 3),
+                              "requests_per_s": round(n_requests / burst_s, 1),
+                              "ideal_requests_per_s": round(concurrency / BURST_LATENCY_S, 1)},
         "cache_hit": _ms_stats(hits),
-        "note": "zero-latency stub on 127.0.0.1 (agent/llm/stub_server.py); overhead = client mean - raw mean",
+        "note": "zero-latency stub on 127.0.0.1 (agent/llm/stub_server.py); overhead = client mean - raw mean; "
+                "the burst goes to a stub with stub_latency_ms per reply",
     }

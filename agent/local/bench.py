@@ -2,7 +2,9 @@
 
 Two ways to get k samples: one request with n = k (what the search sends), and k concurrent requests
 with n = 1 and distinct seeds (what a client must do when the server ignores n). Each is timed
-end to end through the project's LLMClient; tokens/s is completion tokens over that wall time.
+end to end through the project's LLMClient; tokens/s is completion tokens over that wall time. The
+client asks again when a server returns fewer than n choices, so the n = k step reports how many
+requests it took and the choices each returned (`requests`, `choices_per_request`).
 """
 from __future__ import annotations
 
@@ -43,9 +45,14 @@ async def _measure(base_url: str, model: str, messages: list[dict], *, k: int, t
             wall = time.perf_counter() - t
             # Every choice counted: the client recounts llama-server's n > 1 replies with its /tokenize.
             comp = one.completion_tokens
+            # The client makes k mean k: a server that ignores n (llama-cpp-python) or caps it at its
+            # slots (llama-server) is asked again. Without these two fields "n = k" would look like one
+            # request that returned k samples when it was k requests that returned one each.
+            sampling = one.sampling or {}
             out["one_request_n_k"] = {"samples": len(one.texts), "wall_s": round(wall, 2),
                                       "prompt_tokens": one.prompt_tokens, "completion_tokens": comp,
-                                      "tok_s": round(comp / wall, 2)}
+                                      "tok_s": round(comp / wall, 2), "requests": sampling.get("requests", 1),
+                                      "choices_per_request": sampling.get("choices_per_request", [len(one.texts)])}
         t = time.perf_counter()
         many = await asyncio.gather(*(llm.chat(messages, n=1, temperature=temperature, max_tokens=max_tokens,
                                                seed=100 + i) for i in range(k)))
