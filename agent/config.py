@@ -165,8 +165,11 @@ def find_config_file(cwd: Path | None = None) -> Path | None:
     return user if user.is_file() else None
 
 
-def load_config(path: Path | str | None = None, **overrides: Any) -> AgentConfig:
-    """Defaults < config file < env vars < overrides (None overrides are ignored)."""
+def load_config(path: Path | str | None = None, *, flags: dict[str, str] | None = None,
+                **overrides: Any) -> AgentConfig:
+    """Defaults < config file < env vars < overrides (None overrides are ignored). flags: override
+    name -> the command-line flag it came from, so an error says `from --base-url`, not `from
+    override` (sources still say "override")."""
     file = Path(path).expanduser() if path is not None else find_config_file()
     data: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -191,10 +194,15 @@ def load_config(path: Path | str | None = None, **overrides: Any) -> AgentConfig
         _set(data, key, Path(value).expanduser() if key == "llm.cache_path" else value)
         sources[key] = "override"
 
+    labels = dict(sources)
+    for name, flag in (flags or {}).items():
+        key = _override_key(name)
+        if sources.get(key) == "override":
+            labels[key] = flag
     try:
         cfg = AgentConfig.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(_describe(e, sources)) from None
+        raise ConfigError(_describe(e, labels)) from None
     cfg._sources = sources
     cfg._file = file
     return cfg

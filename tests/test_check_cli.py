@@ -207,3 +207,13 @@ def test_check_flag_mistakes_are_refused_before_verifying(tmp_path, monkeypatch)
         r, opened = _check_in(tmp_path, monkeypatch, *args)
         assert r.exit_code == 2 and opened == [], (args, r.output)
         assert said in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def test_setup_refuses_a_profile_beside_all():
+    """`setup -p chisel6 --all` silently ignored -p."""
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    r = CliRunner().invoke(app, ["setup", "-p", "chisel6", "--all"])
+    assert r.exit_code == 2 and "not both" in r.output, r.output

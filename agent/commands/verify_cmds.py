@@ -25,6 +25,8 @@ def setup(
     from reflect_env.toolchain import DEFAULT_PROFILE, PROFILES, get_profile
     from reflect_env.toolchain import setup as setup_profile
 
+    if all_profiles and profile is not None:  # -p was silently ignored beside --all
+        fail(f"give -p/--profile {profile} or --all, not both")
     names = list(PROFILES) if all_profiles else [profile or DEFAULT_PROFILE]
     for name in names:
         try:
