@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
-from reflect_env.toolchain import cache_dir
+from reflect_env.toolchain import PROFILES, cache_dir
 
 LOCAL_CONFIG_NAME = "chisel-agent.toml"
 
@@ -39,16 +39,16 @@ class LLMConfig(BaseModel):
     base_url: str = "http://localhost:8000/v1"
     api_key: str = Field(default="EMPTY", repr=False)
     model: str = DEFAULT_MODEL
-    timeout_s: float = Field(default=180.0, gt=0)
-    max_retries: int = Field(default=4, ge=0)         # retries after the first attempt
+    timeout_s: float = Field(default=180.0, gt=0, strict=True)
+    max_retries: int = Field(default=4, ge=0, strict=True)         # retries after the first attempt
     # Requests in flight at once, per client; lowered to the server's parallel slots when it says
     # (llama-server's /props `total_slots`). A server that runs fewer at once queues the rest, and a
     # queued request's timeout runs while it waits: set this to its slots (1 for llama-cpp-python).
-    max_concurrency: int = Field(default=8, ge=1)
+    max_concurrency: int = Field(default=8, ge=1, strict=True)
     cache_path: Path | None = Field(default_factory=default_cache_path)
-    use_cache: bool = True
-    retry_backoff_s: float = Field(default=1.0, ge=0)       # first backoff; doubles per retry, jittered
-    retry_backoff_max_s: float = Field(default=30.0, ge=0)  # cap for one wait, Retry-After included
+    use_cache: bool = Field(default=True, strict=True)
+    retry_backoff_s: float = Field(default=1.0, ge=0, strict=True)       # first backoff; doubles per retry, jittered
+    retry_backoff_max_s: float = Field(default=30.0, ge=0, strict=True)  # cap for one wait, Retry-After included
 
     model_config = {"extra": "forbid"}
 
@@ -66,9 +66,9 @@ class LLMConfig(BaseModel):
 
 class Budgets(BaseModel):
     """Per-task limits for the search loop; None means unlimited."""
-    max_llm_calls: int | None = Field(default=None, ge=1)
-    max_tokens: int | None = Field(default=None, ge=1)   # prompt + completion tokens, all calls of a task
-    max_wall_s: float | None = Field(default=None, gt=0)
+    max_llm_calls: int | None = Field(default=None, ge=1, strict=True)
+    max_tokens: int | None = Field(default=None, ge=1, strict=True)   # prompt + completion tokens, all calls of a task
+    max_wall_s: float | None = Field(default=None, gt=0, strict=True)
 
     model_config = {"extra": "forbid"}
 
@@ -76,33 +76,42 @@ class Budgets(BaseModel):
 class AgentConfig(BaseModel):
     llm: LLMConfig = Field(default_factory=LLMConfig)
     # generation
-    k: int = Field(default=4, ge=1)                    # samples per task: one request with n=k
-    depth: int = Field(default=3, ge=0)                # repair rounds per sample
-    temperature: float = Field(default=0.2, ge=0, le=2)
-    top_p: float = Field(default=0.95, gt=0, le=1)
-    max_tokens: int = Field(default=2048, ge=1)        # per completion
-    seed: int | None = None
-    escape_temperature: float = Field(default=0.8, ge=0, le=2)  # fresh sample when repair goes in circles
+    k: int = Field(default=4, ge=1, strict=True)                    # samples per task: one request with n=k
+    depth: int = Field(default=3, ge=0, strict=True)                # repair rounds per sample
+    temperature: float = Field(default=0.2, ge=0, le=2, strict=True)
+    top_p: float = Field(default=0.95, gt=0, le=1, strict=True)
+    max_tokens: int = Field(default=2048, ge=1, strict=True)        # per completion
+    seed: int | None = Field(default=None, strict=True)
+    escape_temperature: float = Field(default=0.8, ge=0, le=2, strict=True)  # fresh sample when repair goes in circles
     select: Literal["first", "all"] = "first"
-    fewshot: bool = True
-    import_hints: bool = True                          # import lines for what the spec names, in every prompt
-    escape: bool = True                                # a stalled repair chain restarts from a fresh sample
-    rag_k: int = Field(default=3, ge=0)
+    fewshot: bool = Field(default=True, strict=True)
+    import_hints: bool = Field(default=True, strict=True)  # import lines for what the spec names, in every prompt
+    escape: bool = Field(default=True, strict=True)  # a stalled repair chain restarts from a fresh sample
+    rag_k: int = Field(default=3, ge=0, strict=True)
     # Solving with no reference and no testbench (docs/oracle_free.md): the spec's interface as a
     # verdict, behavioural voting among k > 1 passes, the model's own checks (one more LLM call).
-    interface: bool = True
-    vote: bool = True
-    checks: bool = False
+    interface: bool = Field(default=True, strict=True)
+    vote: bool = Field(default=True, strict=True)
+    checks: bool = Field(default=False, strict=True)
     # verification
     profile: str = "chisel7"
-    workers: int | None = Field(default=None, ge=1)    # None: one JVM worker per core
-    strict: bool = True                                # requested top module must exist
-    rag: bool = True
-    fix: bool = True                                   # rule-based fixers before asking the LLM to repair
+    workers: int | None = Field(default=None, ge=1, strict=True)    # None: one JVM worker per core
+    strict: bool = Field(default=True, strict=True)  # requested top module must exist
+    rag: bool = Field(default=True, strict=True)
+    fix: bool = Field(default=True, strict=True)  # rule-based fixers before asking the LLM to repair
     budgets: Budgets = Field(default_factory=Budgets)
-    local: bool = True                                 # `agent solve` serves the local model when nothing is served
+    local: bool = Field(default=True, strict=True)  # `agent solve` serves the local model when nothing is served
 
     model_config = {"extra": "forbid"}
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, v: str) -> str:
+        # Checked here, not only when a command starts the verifier: `config show` displayed an
+        # unknown profile as if it were usable.
+        if v not in PROFILES:
+            raise ValueError(f"unknown profile; choose one of: {', '.join(PROFILES)}")
+        return v
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     _file: Path | None = PrivateAttr(default=None)
@@ -156,8 +165,11 @@ def find_config_file(cwd: Path | None = None) -> Path | None:
     return user if user.is_file() else None
 
 
-def load_config(path: Path | str | None = None, **overrides: Any) -> AgentConfig:
-    """Defaults < config file < env vars < overrides (None overrides are ignored)."""
+def load_config(path: Path | str | None = None, *, flags: dict[str, str] | None = None,
+                **overrides: Any) -> AgentConfig:
+    """Defaults < config file < env vars < overrides (None overrides are ignored). flags: override
+    name -> the command-line flag it came from, so an error says `from --base-url`, not `from
+    override` (sources still say "override")."""
     file = Path(path).expanduser() if path is not None else find_config_file()
     data: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -182,10 +194,15 @@ def load_config(path: Path | str | None = None, **overrides: Any) -> AgentConfig
         _set(data, key, Path(value).expanduser() if key == "llm.cache_path" else value)
         sources[key] = "override"
 
+    labels = dict(sources)
+    for name, flag in (flags or {}).items():
+        key = _override_key(name)
+        if sources.get(key) == "override":
+            labels[key] = flag
     try:
         cfg = AgentConfig.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(_describe(e, sources)) from None
+        raise ConfigError(_describe(e, labels)) from None
     cfg._sources = sources
     cfg._file = file
     return cfg
@@ -223,7 +240,8 @@ def _check_keys(file: Path, data: dict[str, Any]) -> None:
     for key, value in data.items():
         if key in sections:
             if not isinstance(value, dict):
-                raise ConfigError(f"{file}: [{key}] must be a table, got {type(value).__name__}")
+                # No "[llm]" here: the console reads brackets as markup and printed an empty key name.
+                raise ConfigError(f"{file}: '{key}' must be a table (a section of its own), got {type(value).__name__}")
             known = set(sections[key].model_fields)
             for sub in value:
                 if sub not in known:
@@ -232,9 +250,9 @@ def _check_keys(file: Path, data: dict[str, Any]) -> None:
             known = set(AgentConfig.model_fields)
             hint = _suggest(key, known)
             if not hint and key in LLMConfig.model_fields:
-                hint = " (it belongs in the [llm] table)"
+                hint = " (it belongs in the llm table)"
             elif not hint and key in Budgets.model_fields:
-                hint = " (it belongs in the [budgets] table)"
+                hint = " (it belongs in the budgets table)"
             raise ConfigError(f"{file}: unknown key '{key}'{hint}")
 
 
@@ -272,12 +290,15 @@ def _dotted_keys(data: dict[str, Any], prefix: str = "") -> list[str]:
 
 
 def _describe(err: ValidationError, sources: dict[str, str]) -> str:
-    """The first validation error as `key: problem (got X, from SOURCE)` on one line."""
-    first = err.errors()[0]
-    key = ".".join(str(p) for p in first["loc"])
-    got = first.get("input")
-    where = sources.get(key)
-    where_txt = f", from {where}" if where else ""
-    got_txt = f" (got {got!r}{where_txt})" if not isinstance(got, dict) else ""
-    more = len(err.errors()) - 1
-    return f"{key}: {first['msg']}{got_txt}" + (f"; and {more} more problem(s)" if more else "")
+    """Every validation error as `key: problem (got X, from SOURCE)`, `; `-separated on one line (a
+    count of the others hid what else to fix)."""
+    parts = []
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"])
+        got = e.get("input")
+        where = sources.get(key)
+        where_txt = f", from {where}" if where else ""
+        got_txt = f" (got {got!r}{where_txt})" if not isinstance(got, dict) else ""
+        msg = e["msg"].removeprefix("Value error, ")
+        parts.append(f"{key}: {msg}{got_txt}")
+    return "; ".join(parts)

@@ -145,3 +145,75 @@ def test_check_help_says_what_it_writes_and_how_it_picks_the_top():
     text = " ".join(r.output.split())
     assert "design.sv" not in text and "<Top>.sv" in text and "result.json" in text
     assert "the one no other module instantiates" in text
+
+
+# -- settings and flag mistakes, without the JVM: a stand-in verifier records what check asked for ----
+
+class _FakeEnv:
+    def __init__(self, profile):
+        self.profile = profile
+
+    def verify(self, code, top, **kw):
+        from reflect_env.result import Stage, VerifyResult
+
+        return VerifyResult(ok=True, stage=Stage.passed, top="Inv")
+
+
+def _check_in(tmp_path, monkeypatch, *args, env=None):
+    """`agent check` in-process from tmp_path with the verifier replaced; (result, profiles opened)."""
+    from contextlib import contextmanager
+
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+    from agent.commands import verify_cmds
+
+    opened: list = []
+
+    @contextmanager
+    def fake_open_verifier(profile, workers=None, **kw):
+        opened.append(profile)
+        yield _FakeEnv(profile)
+
+    monkeypatch.setattr(verify_cmds, "open_verifier", fake_open_verifier)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CHISEL_AGENT_PROFILE", raising=False)
+    for k, v in (env or {}).items():
+        monkeypatch.setenv(k, v)
+    (tmp_path / "Inv.scala").write_text(GOOD)
+    return CliRunner().invoke(app, ["check", "Inv.scala", *args]), opened
+
+
+def test_check_takes_its_profile_from_the_config_file(tmp_path, monkeypatch):
+    """profile = "chisel6" in ./chisel-agent.toml: config show said chisel6, check ran chisel7."""
+    (tmp_path / "chisel-agent.toml").write_text('profile = "chisel6"\n')
+    r, opened = _check_in(tmp_path, monkeypatch, "--json")
+    assert r.exit_code == 0, r.output
+    assert opened == ["chisel6"]
+    assert json.loads(r.stdout)["profile"] == "chisel6"
+    # env beats the file, -p beats env; --config names another file
+    assert _check_in(tmp_path, monkeypatch, env={"CHISEL_AGENT_PROFILE": "chisel7"})[1] == ["chisel7"]
+    assert _check_in(tmp_path, monkeypatch, "-p", "chisel7")[1] == ["chisel7"]
+    (tmp_path / "other.toml").write_text('profile = "chisel7"\n')
+    assert _check_in(tmp_path, monkeypatch, "--config", "other.toml")[1] == ["chisel7"]
+
+
+def test_check_flag_mistakes_are_refused_before_verifying(tmp_path, monkeypatch):
+    (tmp_path / "x_test.sv").write_text("module tb; endmodule\n")
+    (tmp_path / "hello.py").write_text("print(1)\n")
+    for args, said in ((["--tb", "x_test.sv"], "--ref <name>_ref.sv"),
+                       (["--ref", "hello.py"], "--ref must be a .scala, .sv or .v file"),
+                       (["--cycles", "0"], "--cycles"), (["--cycles", "-5"], "--cycles")):
+        r, opened = _check_in(tmp_path, monkeypatch, *args)
+        assert r.exit_code == 2 and opened == [], (args, r.output)
+        assert said in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def test_setup_refuses_a_profile_beside_all():
+    """`setup -p chisel6 --all` silently ignored -p."""
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    r = CliRunner().invoke(app, ["setup", "-p", "chisel6", "--all"])
+    assert r.exit_code == 2 and "not both" in r.output, r.output

@@ -130,8 +130,8 @@ def test_redacted_hides_the_api_key(clean):
     ("k = \n", r"chisel-agent.toml: invalid TOML: .*line 1"),
     ("kk = 4\n", r"chisel-agent.toml: unknown key 'kk' \(did you mean 'k'\?\)"),
     ('[llm]\nmodle = "x"\n', r"unknown key 'llm.modle' \(did you mean 'model'\?\)"),
-    ('model = "x"\n', r"unknown key 'model' \(it belongs in the \[llm\] table\)"),
-    ('llm = "x"\n', r"\[llm\] must be a table"),
+    ('model = "x"\n', r"unknown key 'model' \(it belongs in the llm table\)"),
+    ('llm = "x"\n', r"'llm' must be a table"),
     ('k = "four"\n', r"chisel-agent.toml: k: Input should be a valid integer.*'four'"),
     ("k = 0\n", r"k: Input should be greater than or equal to 1"),
     ('select = "best"\n', r"select: Input should be 'first' or 'all'"),
@@ -198,3 +198,49 @@ def test_documented_defaults_are_the_models_defaults():
 def test_base_url_needs_a_scheme_and_host(clean, url):
     with pytest.raises(ConfigError, match=r"llm.base_url: .*http:// or https:// URL"):
         load_config(base_url=url or " ")
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a bool where a number or a bool belongs was coerced (k = true -> 1; fewshot = 1 -> True)
+    ("k = true\n", r"k: Input should be a valid integer.*True"),
+    ("[llm]\ntimeout_s = true\n", r"llm.timeout_s: Input should be a valid number"),
+    ("fewshot = 1\n", r"fewshot: Input should be a valid boolean"),
+    # an unknown profile was shown by config show and refused only by the commands that used it
+    ('profile = "chisel9"\n', r"profile: unknown profile; choose one of: chisel7, chisel6 \(got 'chisel9'"),
+])
+def test_strict_types_and_known_profile(clean, text, expect):
+    write(Path("chisel-agent.toml"), text)
+    with pytest.raises(ConfigError, match=expect):
+        load_config()
+
+
+def test_numbers_still_accept_ints_for_floats(clean):
+    write(Path("chisel-agent.toml"), "temperature = 1\n[llm]\ntimeout_s = 60\n")
+    cfg = load_config()
+    assert cfg.temperature == 1.0 and cfg.llm.timeout_s == 60.0
+
+
+def test_unknown_profile_from_env_is_refused(clean, monkeypatch):
+    monkeypatch.setenv("CHISEL_AGENT_PROFILE", "chisel9")
+    with pytest.raises(ConfigError, match=r"profile: unknown profile.*from env:CHISEL_AGENT_PROFILE"):
+        load_config()
+
+
+def test_every_problem_is_listed_and_a_non_table_names_its_key(clean):
+    write(Path("chisel-agent.toml"), "k = 0\ndepth = -1\n")
+    with pytest.raises(ConfigError) as info:
+        load_config()
+    msg = str(info.value)
+    assert "k: Input should be greater than or equal to 1" in msg and "; depth: Input should be" in msg
+    assert "more problem" not in msg and "\n" not in msg
+
+
+def test_config_show_names_the_key_of_a_non_table(clean):
+    """`llm = 3` printed `llm3.toml:  must be a table`: the console took "[llm]" for markup."""
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    write(Path("llm3.toml"), "llm = 3\n")
+    r = CliRunner().invoke(app, ["config", "show", "--config", "llm3.toml"], env={"COLUMNS": "300"})
+    assert r.exit_code == 2 and "'llm' must be a table" in r.output, r.output

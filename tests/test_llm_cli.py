@@ -87,3 +87,16 @@ def test_bench_llm_json(isolated, monkeypatch):
     # zero-latency stub 2 of 8 allowed were ever in flight: the limit was not being measured).
     assert out["client_concurrent"]["max_in_flight_seen"] == 4
     assert 0 < out["client_concurrent"]["requests_per_s"] <= out["client_concurrent"]["ideal_requests_per_s"] == 20
+
+
+def test_ping_errors_name_the_flag_the_value_came_from(isolated):
+    """A bad --base-url said `from override`; a timeout under --timeout said `raise llm.timeout_s`."""
+    r = invoke("llm", "ping", "--base-url", "ftp://x/v1")
+    assert r.exit_code == 2 and "from --base-url" in r.stderr and "override" not in r.stderr, r.stderr
+    with StubServer(default=Reply("ok", delay_s=2.0), model="m1") as stub:
+        r = invoke("llm", "ping", "--base-url", stub.base_url, "--model", "m1", "--timeout", "0.3")
+    assert r.exit_code == 2 and "raise --timeout" in r.stderr and "llm.timeout_s" not in r.stderr, r.stderr
+    # config show still records where a value came from as "override" only for overrides it gets
+    from agent.config import load_config
+    assert load_config(base_url="http://h/v1").sources["llm.base_url"] == "override"
+

@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 from agent.cli import app
 from agent.local import models as lm
 
+# The fixed GGUF header `model add` requires: magic, version 3, no tensors, no metadata (24 bytes).
+HEADER = b"GGUF" + (3).to_bytes(4, "little") + bytes(16)
+
 PARTS = 3
 
 
@@ -150,7 +153,7 @@ def test_unknown_model_names_the_known_ones(fake):
 
 def test_add_list_and_resolve(fake):
     gguf = fake.tmp / "my-coder-7b.gguf"
-    gguf.write_bytes(b"GGUF" + b"\x01" * 1000)
+    gguf.write_bytes(HEADER + b"\x01" * 980)
     digest = hashlib.sha256(gguf.read_bytes()).hexdigest()
     bad = invoke("model", "add", str(gguf), "--sha256", "0" * 64)
     assert bad.exit_code == 2 and f"sha256 is {digest}" in bad.stderr
@@ -173,8 +176,10 @@ def test_add_list_and_resolve(fake):
 
 @pytest.mark.parametrize("content, args, message", [
     (b"not a gguf", [], "is not a GGUF file"),
-    (b"GGUF....", ["--sha256", "xyz"], "--sha256 must be 64 hex digits"),
-    (b"GGUF....", ["--name", "tiny"], "built-in model name"),
+    (HEADER, ["--sha256", "xyz"], "--sha256 must be 64 hex digits"),
+    (HEADER, ["--name", "tiny"], "built-in model name"),
+    (b"GGUF", [], "shorter than the 24-byte GGUF header"),
+    (b"GGUF" + bytes(20), [], "header version 0"),
 ])
 def test_add_refuses_bad_input(fake, content, args, message):
     f = fake.tmp / "x.gguf"
@@ -188,3 +193,18 @@ def test_damaged_registry_is_a_one_line_error(fake):
     (lm.models_dir() / "registry.json").write_text("{not json")
     r = invoke("model", "list")
     assert r.exit_code == 2 and "registry.json is unreadable" in r.stderr
+
+
+def test_add_refuses_an_existing_name_unless_forced_and_says_a_directory_is_one(fake):
+    """`model add tiny2.gguf --name mine` silently replaced `mine`; `model add models/` said not found."""
+    a, b = fake.tmp / "a.gguf", fake.tmp / "b.gguf"
+    a.write_bytes(HEADER + b"a")
+    b.write_bytes(HEADER + b"b")
+    assert invoke("model", "add", str(a), "--name", "mine").exit_code == 0
+    r = invoke("model", "add", str(b), "--name", "mine")
+    assert r.exit_code == 2 and "already registered" in r.stderr and "--force" in r.stderr
+    assert lm.resolve_model("mine").path == a.resolve()  # the first one is still there
+    assert invoke("model", "add", str(b), "--name", "mine", "--force").exit_code == 0
+    assert lm.resolve_model("mine").path == b.resolve()
+    r = invoke("model", "add", str(fake.tmp))
+    assert r.exit_code == 2 and "is a directory" in r.stderr and "not found" not in r.stderr

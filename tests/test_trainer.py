@@ -238,3 +238,20 @@ def test_four_bit_qlora_on_cuda(tiny, tmp_path):
     assert summary["global_step"] == 2
     weights = load_file(Path(cfg.output_dir) / "adapter" / "adapter_model.safetensors")
     assert max(float(v.abs().max()) for k, v in weights.items() if "lora_B" in k) > 0
+
+
+def test_training_data_that_is_a_directory_or_not_utf8_is_one_line_naming_it(tmp_path):
+    """`train CFG --dry-run --data DIR` was an IsADirectoryError traceback; bad UTF-8 said
+    "'utf-8' codec can't decode ..." without the file. Both fail before any model or tokenizer loads."""
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    cfg = Path(__file__).resolve().parents[1] / "baselines" / "qlora" / "configs" / "qwen14b_qlora.yaml"
+    bad = tmp_path / "latin1.jsonl"
+    bad.write_bytes(b'{"instruction": "caf\xe9", "output": "x"}\n')
+    for data, said in ((tmp_path, "is a directory"), (bad, "not UTF-8")):
+        r = CliRunner().invoke(app, ["train", str(cfg), "--dry-run", "--data", str(data)])
+        assert r.exit_code == 2, r.output
+        assert said in r.output and str(data) in r.output.replace("\n", ""), r.output
+        assert r.exception is None or isinstance(r.exception, SystemExit), r.exception

@@ -21,11 +21,11 @@ commands.add_typer(llm_app, name="llm")
 commands.add_typer(config_app, name="config")
 
 
-def _load(config: Path | None, **overrides):
+def _load(config: Path | None, flags: dict[str, str] | None = None, **overrides):
     from agent.config import ConfigError, load_config
 
     try:
-        return load_config(config, **overrides)
+        return load_config(config, flags=flags, **overrides)
     except ConfigError as e:
         fail(str(e))
 
@@ -42,7 +42,9 @@ def ping_cmd(
     """List the server's models and send one tiny chat request to the configured model."""
     from agent.llm import LLMClient, LLMRequestError, LLMUnavailable
 
-    cfg = _load(config, base_url=base_url, model=model, api_key=api_key, timeout_s=timeout)
+    cfg = _load(config, flags={"base_url": "--base-url", "model": "--model", "api_key": "--api-key",
+                               "timeout_s": "--timeout"},
+                base_url=base_url, model=model, api_key=api_key, timeout_s=timeout)
     llm_cfg = cfg.llm.model_copy(update={"use_cache": False, "max_retries": 0})
 
     async def probe():
@@ -66,7 +68,10 @@ def ping_cmd(
     try:
         models, models_s, reply = asyncio.run(probe())
     except (LLMUnavailable, LLMRequestError) as e:
-        fail(str(e))
+        message = str(e)
+        if timeout is not None:  # the timeout came from --timeout here, not from llm.timeout_s
+            message = message.replace("raise llm.timeout_s", "raise --timeout")
+        fail(message)
     report = {"base_url": llm_cfg.base_url, "model": llm_cfg.model, "models": models,
               "models_latency_s": round(models_s, 4), "chat_latency_s": round(reply.latency_s, 4),
               "reply": reply.texts[0] if reply.texts else "", "finish_reason": (reply.finish_reasons or [""])[0],

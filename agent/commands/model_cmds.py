@@ -64,6 +64,7 @@ def add_cmd(
     sha256: Optional[str] = typer.Option(None, "--sha256", help="expected sha256 (checked)"),
     name: Optional[str] = typer.Option(None, "--name", help="registry name, also the name it is served under "
                                                             "(default: the file name without .gguf)"),
+    force: bool = typer.Option(False, "--force", help="replace a model already registered under that name"),
     as_json: Json = False,
 ) -> None:
     """Register a GGUF you bring (e.g. a 7B or 14B Qwen2.5-Coder) so `agent serve --model NAME` finds it."""
@@ -72,7 +73,7 @@ def add_cmd(
     with _bar(not as_json) as bar:
         job = bar.add_task("sha256", total=path.stat().st_size if path.is_file() else None)
         try:
-            m = add_model(path, name=name, sha256=sha256, on_bytes=lambda n: bar.advance(job, n))
+            m = add_model(path, name=name, sha256=sha256, force=force, on_bytes=lambda n: bar.advance(job, n))
         except LocalModelError as e:
             fail(str(e))
     if as_json:

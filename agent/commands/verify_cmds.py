@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from agent.cli_util import err_console, fail, open_verifier, print_json, read_text_file
-from agent.commands.options import AllowBlackbox, Json, Profile, Ref, Strict, Testbench, Top, Workers
+from agent.commands.options import AllowBlackbox, Config, Json, Profile, Ref, Strict, Testbench, Top, Workers
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
 commands = typer.Typer()
@@ -25,6 +25,8 @@ def setup(
     from reflect_env.toolchain import DEFAULT_PROFILE, PROFILES, get_profile
     from reflect_env.toolchain import setup as setup_profile
 
+    if all_profiles and profile is not None:  # -p was silently ignored beside --all
+        fail(f"give -p/--profile {profile} or --all, not both")
     names = list(PROFILES) if all_profiles else [profile or DEFAULT_PROFILE]
     for name in names:
         try:
@@ -46,19 +48,35 @@ def check(
     ref: Ref = None,
     tb: Testbench = None,
     profile: Profile = None,
+    config: Config = None,
     cold: bool = typer.Option(False, "--cold", help="one fresh JVM for this candidate instead of a warm worker"),
     json_out: Json = False,
     out: Optional[Path] = typer.Option(
         None, "-o", "--out", help="directory for result.json, <Top>.sv (the SystemVerilog, when emitted) and "
                                   "waves.vcd (when simulated); an earlier check's files there are replaced"),
-    cycles: Optional[int] = typer.Option(None, "--cycles", help="cycles of differential simulation (default 1000)"),
+    # min=1: 0 used to mean the default (1000) and a negative count was refused only after compiling.
+    cycles: Optional[int] = typer.Option(None, "--cycles", min=1, help="cycles of differential simulation (default 1000)"),
     allow_blackbox: AllowBlackbox = False,
 ):
     """Verify one Chisel file: compile, elaborate, emit SystemVerilog, optionally simulate. Exit 0 iff it passed."""
     code = read_text_file(file, "Chisel file")
+    # As `agent solve` does, before compiling: these are mistakes in the flags, not in the candidate,
+    # and were reported as the candidate's sim_error after a compile.
+    if ref is not None and ref.suffix not in (".scala", ".sv", ".v"):
+        fail(f"--ref must be a .scala, .sv or .v file, got {ref}")
     for p, what in ((ref, "reference"), (tb, "testbench")):
         if p is not None:
             read_text_file(p, what)
+    if tb is not None and tb.suffix in (".sv", ".v") and ref is None:
+        fail(f"--tb {tb.name} is a VerilogEval testbench; it needs the reference too: --ref <name>_ref.sv")
+    # The profile comes from the one settings model (defaults < config file < env < -p), as in every
+    # other command; check ignored the config file's `profile`.
+    from agent.config import load_config
+
+    try:
+        profile = load_config(config, profile=profile).profile
+    except ValueError as e:  # ConfigError: one line naming the file and key
+        fail(" ".join(str(e).split()))
     if out is not None:  # before verifying: a bad --out (e.g. the input file itself) must not lose the verdict
         from agent.rundir import check_out_dir
 
@@ -91,7 +109,7 @@ def check(
         for stale in earlier - written:
             stale.unlink(missing_ok=True)
     if json_out:
-        print_json(res.model_dump(mode="json"))
+        print_json({**res.model_dump(mode="json"), "profile": env.profile})  # the toolchain that ran
     else:
         _show(file, res)
     raise typer.Exit(0 if res.ok else 1)

@@ -140,7 +140,7 @@ def resolve_model(spec: str | None) -> LocalModel:
         if spec in (m.name, m.served_name):
             if not m.present:
                 hint = (f"run `agent model pull {m.name}`" if m.source == "builtin"
-                        else "re-add it with `agent model add`")
+                        else "re-add it with `agent model add PATH --force`")
                 raise LocalModelError(f"model {m.name!r} is not on this machine ({m.path} is missing); {hint}")
             return m
     path = Path(spec).expanduser()
@@ -153,10 +153,27 @@ def resolve_model(spec: str | None) -> LocalModel:
     raise LocalModelError(f"unknown model {spec!r}: not a registered name ({known}) nor a .gguf file")
 
 
-def _check_gguf(path: Path) -> None:
+def _check_gguf(path: Path, *, header: bool = False) -> None:
+    """The GGUF magic; with header, also a whole fixed header: magic, uint32 version, uint64 tensor
+    and metadata counts (24 bytes), the version a real one (1, 2, 3 so far). `model add` registered a
+    4-byte file holding only the magic, which every server then failed to load."""
     with open(path, "rb") as f:
-        if f.read(4) != b"GGUF":
-            raise LocalModelError(f"{path} is not a GGUF file (it does not start with the GGUF magic)")
+        head = f.read(GGUF_HEADER_BYTES if header else 4)
+    if head[:4] != b"GGUF":
+        raise LocalModelError(f"{path} is not a GGUF file (it does not start with the GGUF magic)")
+    if not header:
+        return
+    if len(head) < GGUF_HEADER_BYTES:
+        raise LocalModelError(f"{path} is not a whole GGUF file: {len(head)} bytes, shorter than "
+                              f"the {GGUF_HEADER_BYTES}-byte GGUF header")
+    version = int.from_bytes(head[4:8], "little")
+    if not 1 <= version <= GGUF_MAX_VERSION:
+        raise LocalModelError(f"{path} is not a usable GGUF file: header version {version} "
+                              f"(expected 1 to {GGUF_MAX_VERSION})")
+
+
+GGUF_HEADER_BYTES = 24  # magic 4 + version 4 + tensor count 8 + metadata kv count 8
+GGUF_MAX_VERSION = 15   # 3 is current; room for a few more before a header is implausible
 
 
 def sha256_file(path: Path, on_bytes: Callable[[int], None] | None = None) -> str:
@@ -170,16 +187,22 @@ def sha256_file(path: Path, on_bytes: Callable[[int], None] | None = None) -> st
 
 
 def add_model(path: Path, *, name: str | None = None, sha256: str | None = None,
-              on_bytes: Callable[[int], None] | None = None) -> LocalModel:
+              on_bytes: Callable[[int], None] | None = None, force: bool = False) -> LocalModel:
     """Register a user GGUF under NAME (default: the file's stem; also the name it is served under).
-    The file is hashed; a given --sha256 must match."""
+    The file is hashed; a given --sha256 must match. A NAME already registered is replaced only with
+    force (it was replaced silently)."""
     path = path.expanduser()
+    if path.is_dir():  # "not found" sent the user looking for a file that is there
+        raise LocalModelError(f"{path} is a directory; give the .gguf file in it")
     if not path.is_file():
         raise LocalModelError(f"model file not found: {path}")
-    _check_gguf(path)
+    _check_gguf(path, header=True)
     name = name or path.stem
     if name in KNOWN_MODELS or any(name == k.served_name for k in KNOWN_MODELS.values()):
         raise LocalModelError(f"{name!r} is a built-in model name; choose another --name")
+    if not force and name in _read_registry():
+        raise LocalModelError(f"a model named {name!r} is already registered; choose another --name, "
+                              f"or give --force to replace it")
     if sha256 is not None and (len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256.lower())):
         raise LocalModelError(f"--sha256 must be 64 hex digits, got {sha256!r}")
     digest = sha256_file(path, on_bytes)

@@ -42,7 +42,17 @@ def read_alpaca(paths: list[Path]) -> list[dict]:
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"training data not found: {path}")
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        # Each a one-line ValueError naming the file: a directory was an IsADirectoryError traceback
+        # and bad UTF-8 a bare "'utf-8' codec can't decode" that did not say which file.
+        if path.is_dir():
+            raise ValueError(f"training data is a directory, not a JSONL file: {path}")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{path}: not UTF-8 text (byte {e.start})") from None
+        except OSError as e:
+            raise ValueError(f"{path}: cannot read: {e.strerror or e}") from None
+        for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
