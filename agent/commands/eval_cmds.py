@@ -315,10 +315,15 @@ def report_cmd(
     from agent.eval.records import ResultsLogError
     from agent.eval.report import RunDirError, load_run, write_outputs
 
+    def warn(line: str) -> None:
+        err_console.print(f"warning: {line}", highlight=False, soft_wrap=True)  # one line, whatever the width
+
     try:
-        meta, records = load_run(run_dir)
+        meta, records = load_run(run_dir, warn=warn)  # reads only: a torn last line is warned of, not cut
     except (RunDirError, ResultsLogError) as e:
         fail(str(e))
+    if not (run_dir / "results.jsonl").exists():
+        fail(f"{run_dir}/results.jsonl not found (the run recorded no problem)")
     if not records:
         fail(f"{run_dir}/results.jsonl holds no results yet")
     stats = write_outputs(run_dir, meta, records)
