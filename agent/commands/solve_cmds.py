@@ -228,6 +228,12 @@ def solve_cmd(
                 meta={"interface": _explicit_interface(ports, spec)} if cfg.interface else {})
     from agent.rundir import claim_run_dir
 
+    if out is not None:
+        # An agent eval / sweep run directory: solve files mixed into it would sit beside results the
+        # report regenerates from (eval refuses a directory with results the same way).
+        held = [name for name in ("results.jsonl", "run.json") if (out / name).is_file()]
+        if held:
+            fail(f"--out {out} is an agent eval run directory ({held[0]}); choose another directory")
     with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
         if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
             fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
