@@ -593,3 +593,19 @@ def test_solve_refuses_an_eval_run_directory_as_out(tmp_path):
                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
         assert proc.returncode == 2 and f"is an agent eval run directory ({held})" in proc.stderr, proc.stderr
         assert sorted(p.name for p in run.iterdir()) == [held]
+
+
+def test_a_solve_with_no_top_asked_for_records_the_elaborated_one(tmp_path):
+    # summary.json said "top": null although final.sv held Adder.
+    from reflect_env.result import Stage, VerifyResult
+
+    class ElaboratingEnv:
+        async def averify(self, code, top=None, **kw):
+            return VerifyResult(ok=True, stage=Stage.passed, top="Adder", requested_top=top,
+                                verilog="module Adder();\nendmodule\n")
+
+    with StubServer([Reply(fenced(ADDER))]) as stub:
+        res = run_solve(stub, Task(id="a", spec="An 8-bit adder of two inputs.", top=None), cfg(depth=0),
+                        ElaboratingEnv(), tmp_path / "run")
+    assert res.solved and res.top == "Adder"
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["top"] == "Adder"

@@ -244,7 +244,7 @@ def solve_cmd(
             "solved": result.solved, "rounds": result.rounds, "llm_calls": result.llm_calls, "tokens": tokens,
             "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
             "final_code": result.final_code, "category": result.failure_category, "run_dir": str(run_dir),
-            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "verify_wall_s": result.verify_wall_s,
+            "top": result.top, "wall_s": result.wall_s, "verify_s": result.verify_s, "verify_wall_s": result.verify_wall_s,
             "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
             "interface": result.interface, "vote": result.vote,
