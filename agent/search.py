@@ -438,8 +438,11 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote
                      f"requests (choices per request {sampling['choices_per_request']}, seeds {sampling['seeds']})"
                      + (f"; stopped: {sampling['stopped']}" if sampling.get("stopped") else ""))
     first = chains[0].attempts[0] if chains and chains[0].attempts else None
+    top = task.top
+    if top is None and passing and chosen.best is not None and chosen.best.result is not None:
+        top = chosen.best.result.top  # none was asked for: record the module elaborated (final.sv's), not null
     res = SolveResult(
-        id=task.id, level=task.level, category=task.category, instruction=task.spec, top=task.top,
+        id=task.id, level=task.level, category=task.category, instruction=task.spec, top=top,
         functional_check=task.require_simulate, passed=bool(passing), passed_lenient=bool(passing),
         compiled=any(a.compiled for c in chains for a in c.attempts), failure_category=failure, stage=stage,
         raw_output=raw_output, extracted_code=first.code if first else None, final_code=final_code,

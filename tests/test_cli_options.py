@@ -165,3 +165,9 @@ def test_each_command_module_imports_alone(name):
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_json_help_says_errors_go_to_stderr():
+    # An error under --json prints nothing on stdout; the help must not promise an object then.
+    r = runner.invoke(app, ["report", "--help"], terminal_width=400)
+    assert "on success" in r.output and "errors are one line on stderr" in " ".join(r.output.split())

@@ -104,3 +104,27 @@ def test_compare_cli(tmp_path):
     other = _run_dir(tmp_path / "other", [problem("x1", "L1", [0])], bench="verilogeval_mini")
     proc = agent("compare", run_a, other)
     assert proc.returncode == 2 and "no problem in common" in proc.stderr
+
+
+def test_compare_out_never_overwrites_a_run_and_the_same_run_twice_is_refused(tmp_path):
+    recs = [problem(f"p{i}", "L1", [0]) for i in range(3)]
+    run_a, run_b = _run_dir(tmp_path / "A", recs), _run_dir(tmp_path / "A2", recs)
+    for victim in (run_b / "results.jsonl", run_b / "run.json", run_a / "report.md", run_b / "grid.csv"):
+        before = victim.read_bytes() if victim.exists() else None
+        proc = agent("compare", run_a, run_b, "--out", victim)
+        assert proc.returncode == 2 and "is a file of run directory" in proc.stderr, proc.stderr
+        assert (victim.read_bytes() if victim.exists() else None) == before
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    proc = agent("compare", run_a, run_b, "--out", blocker / "x.md")
+    assert proc.returncode == 2 and "cannot be created" in proc.stderr
+    assert agent("compare", run_a, run_b, "--out", run_b / "cmp.md").returncode == 0  # a new file there is fine
+    proc = agent("compare", run_a, tmp_path / "A" / ".")
+    assert proc.returncode == 2 and "same run directory" in proc.stderr
+
+
+def test_no_problem_in_common_names_both_benchmarks(tmp_path):
+    run_a = _run_dir(tmp_path / "a", [problem("p1", "L1", [0])], bench="own")
+    run_b = _run_dir(tmp_path / "b", [problem("x1", "L1", [0])], bench="verilogeval_mini")
+    proc = agent("compare", run_a, run_b)
+    assert proc.returncode == 2 and "(own)" in proc.stderr and "(verilogeval_mini)" in proc.stderr

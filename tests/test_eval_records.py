@@ -79,3 +79,35 @@ def test_summary_strict_lenient_and_pass_at_k():
     assert s["llm_calls"] == 6
     lenient = summarize(records, [1], lenient=True)
     assert lenient["passed"] == 3 and lenient["headline_mode"] == "lenient" and lenient["by_failure"] == {}
+
+
+def test_a_problem_recorded_twice_is_an_error_naming_both_lines(tmp_path):
+    # Counting it twice put a report at "4 of 3 problems" while compare (keyed by id) counted 3.
+    path = tmp_path / "results.jsonl"
+    with ResultsLog(path) as log:
+        for pid in ("a", "b", "a"):
+            log.append(record(pid, True))
+    with pytest.raises(ResultsLogError, match=r"results\.jsonl:3: problem a is recorded twice \(first at line 1\)"):
+        read_results(path)
+
+
+def test_a_torn_last_line_is_warned_of_once_and_not_cut_when_only_reading(tmp_path):
+    path = tmp_path / "results.jsonl"
+    with ResultsLog(path) as log:
+        log.append(record("a", True))
+    with open(path, "a") as f:
+        f.write(record("b", True).model_dump_json()[:40])
+    before = path.read_bytes()
+    warnings: list[str] = []
+    assert [r.id for r in read_results(path, warn=warnings.append)] == ["a"]
+    assert len(warnings) == 1 and f"{path}:2: torn last line ignored" in warnings[0]
+    assert path.read_bytes() == before
+    assert read_results(path) and path.read_bytes() == before  # no warn given: silent, as before
+
+
+def test_the_committed_runs_still_load():
+    from pathlib import Path
+    runs = sorted((Path(__file__).resolve().parents[1] / "experiments" / "results").rglob("results.jsonl"))
+    assert runs
+    for path in runs:
+        assert read_results(path), path

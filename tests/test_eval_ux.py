@@ -264,3 +264,31 @@ def test_ctrl_c_during_a_sweep_says_what_was_kept(tmp_path):
     assert f"interrupted: 0 of 2 problems recorded in {out}; rerun with --resume --out {out} to finish" in err
     assert headers[0].get("authorization") == f"Bearer {SECRET}"  # sweep takes --api-key too
     assert SECRET not in (out / "run.json").read_text()
+
+
+def _report_run(path: Path, lines: list[str]) -> Path:
+    path.mkdir()
+    (path / "run.json").write_text(json.dumps({"bench": "own", "kind": "eval", "ks": [1]}))
+    if lines:
+        (path / "results.jsonl").write_text("".join(lines))
+    return path
+
+
+def test_report_refuses_a_problem_recorded_twice(tmp_path):
+    a, b = (ProblemRecord(id=i, level="L1", passed=True).model_dump_json() + "\n" for i in ("a", "b"))
+    run = _report_run(tmp_path / "dup", [a, b, a])
+    proc = run_agent("report", run)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "results.jsonl:3: problem a is recorded twice (first at line 1)" in proc.stderr
+
+
+def test_report_warns_of_a_torn_last_line_and_says_when_results_are_missing(tmp_path):
+    a, b = (ProblemRecord(id=i, level="L1", passed=True).model_dump_json() + "\n" for i in ("a", "b"))
+    run = _report_run(tmp_path / "torn", [a, b[:30]])
+    before = (run / "results.jsonl").read_bytes()
+    proc = run_agent("report", run)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("torn last line") == 1 and "results.jsonl:2:" in proc.stderr
+    assert (run / "results.jsonl").read_bytes() == before  # a report reads; only resume repairs
+    proc = run_agent("report", _report_run(tmp_path / "empty", []))
+    assert proc.returncode == 2 and "results.jsonl not found" in proc.stderr

@@ -231,3 +231,13 @@ def test_every_benchmark_reference_meets_the_interface_its_spec_states(env, seed
     wrong = {tid: interface_verdict(r, iface).error_log() for (tid, _, _, iface), r in zip(items, results)
              if r.ok and not interface_verdict(r, iface).ok}
     assert all(r.ok for r in results) and wrong == {}
+
+
+def test_an_empty_ports_entry_is_refused_not_dropped():
+    # "a:input:8,,sum:output:8" was read as two ports: an exhaustive list silently one short.
+    with pytest.raises(InterfaceError, match=r"--ports entry 2 of 3 is empty"):
+        parse_ports_flag("a:input:8,,sum:output:8")
+    with pytest.raises(InterfaceError, match=r"entry 2 of 2 is empty"):
+        parse_ports_flag("a:input:8, ")
+    with pytest.raises(InterfaceError, match="--ports is empty"):
+        parse_ports_flag(" ")

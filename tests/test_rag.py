@@ -385,3 +385,26 @@ def test_cli_bad_input_is_one_line_error(cli, args, message):
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_text_that_looks_like_a_compiler_error_is_read_as_diagnostics():
+    from agent.commands.rag_cmds import looks_like_compiler_error
+
+    assert looks_like_compiler_error("error: type mismatch; found: UInt required: Bool")
+    assert looks_like_compiler_error("[error] x.scala:5: type mismatch;\n found   : chisel3.UInt\n required: chisel3.Bool")
+    assert not looks_like_compiler_error("A 4-bit counter that wraps around; reset value 0.")
+
+
+def test_cli_query_given_an_error_message_finds_its_error_guide(cli):
+    # As TEXT it found nothing (error guides are repair-mode only); via --diagnostics it found this note.
+    res = cli("rag", "query", "error: type mismatch; found: UInt required: Bool", "--json")
+    assert res.exit_code == 0, res.output
+    obj = json.loads([ln for ln in res.stdout.splitlines() if ln.strip()][-1])
+    assert "error-type-mismatch" in {h["id"] for h in obj["hits"]}
+
+
+def test_cli_query_says_when_the_floor_left_fewer_than_k_and_shows_a_status(cli):
+    res = cli("rag", "query", "A 4-bit counter that wraps around", "-k", "50")
+    assert res.exit_code == 0, res.output
+    assert "searching the notes" in res.output  # not a terminal: one status line instead of a spinner
+    assert "scored under the floor" in res.output and "of -k 50 notes" in res.output

@@ -578,3 +578,34 @@ def test_stub_server_runs_from_the_command_line(tmp_path):
     finally:
         server.kill()
         server.wait()
+
+
+def test_solve_refuses_an_eval_run_directory_as_out(tmp_path):
+    # Solve files mixed into an eval run sit beside the results its report is regenerated from.
+    spec = tmp_path / "adder.txt"
+    spec.write_text("A module named `Adder8` that adds two 8-bit inputs a and b into sum.\n")
+    for held in ("results.jsonl", "run.json"):
+        run = tmp_path / f"eval-{held}"
+        run.mkdir()
+        (run / held).write_text("{}\n")
+        proc = subprocess.run([sys.executable, "-m", "agent", "solve", str(spec), "--no-rag", "--no-cache",
+                               "--base-url", refused_url(), "--out", str(run)], capture_output=True, text=True,
+                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
+        assert proc.returncode == 2 and f"is an agent eval run directory ({held})" in proc.stderr, proc.stderr
+        assert sorted(p.name for p in run.iterdir()) == [held]
+
+
+def test_a_solve_with_no_top_asked_for_records_the_elaborated_one(tmp_path):
+    # summary.json said "top": null although final.sv held Adder.
+    from reflect_env.result import Stage, VerifyResult
+
+    class ElaboratingEnv:
+        async def averify(self, code, top=None, **kw):
+            return VerifyResult(ok=True, stage=Stage.passed, top="Adder", requested_top=top,
+                                verilog="module Adder();\nendmodule\n")
+
+    with StubServer([Reply(fenced(ADDER))]) as stub:
+        res = run_solve(stub, Task(id="a", spec="An 8-bit adder of two inputs.", top=None), cfg(depth=0),
+                        ElaboratingEnv(), tmp_path / "run")
+    assert res.solved and res.top == "Adder"
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["top"] == "Adder"

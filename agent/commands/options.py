@@ -18,7 +18,7 @@ import typer
 from agent.cli_util import err_console, fail
 
 # -- output --------------------------------------------------------------------------------------
-Json = Annotated[bool, typer.Option("--json", help="print exactly one JSON object on stdout (no progress bar)")]
+Json = Annotated[bool, typer.Option("--json", help="print exactly one JSON object on stdout on success (no progress bar); errors are one line on stderr with a non-zero exit")]
 RunDir = Annotated[Optional[Path], typer.Option(
     "--out", "-o", help="run directory (default: a new one under runs/); held by this run alone while it goes")]
 Resume = Annotated[bool, typer.Option("--resume", help="finish an interrupted run in --out (it must exist)")]

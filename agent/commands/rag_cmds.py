@@ -1,8 +1,10 @@
 """`agent rag build`, `agent rag query` and `agent bench rag`: the notes index retrieved into prompts."""
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 
@@ -71,9 +73,32 @@ def build_cmd(
         f"{stats.generated} generated notes, {stats.total_s:.1f} s total", highlight=False)
 
 
+_COMPILER_ERROR = re.compile(r"^\s*(\[error\]\s*)?error\s*:|\b(found|required)\s*:", re.I | re.M)
+
+
+def looks_like_compiler_error(text: str) -> bool:
+    """A Scala / firtool message rather than spec text: `error:` at a line's start, or `found:` / `required:`."""
+    return bool(_COMPILER_ERROR.search(text))
+
+
+@contextmanager
+def _status(what: str, quiet: bool) -> Iterator[None]:
+    """A spinner on a terminal (transient), one line on a log; nothing under --json. The first query of
+    a process loads the embedding model (~8 s) with nothing else on screen."""
+    if quiet:
+        yield
+    elif err_console.is_terminal:
+        with err_console.status(what):
+            yield
+    else:
+        err_console.print(f"{what} ...", highlight=False, soft_wrap=True)
+        yield
+
+
 @rag_app.command("query")
 def query_cmd(
-    text: str = typer.Argument(..., help="spec text or an error message"),
+    text: str = typer.Argument(..., help="spec text or an error message (one with `error:`, `found:` or "
+                                         "`required:` is read as diagnostics, as --diagnostics would be)"),
     k: int = typer.Option(5, "-k", "--k", min=1, max=50, help="number of notes"),
     code: Optional[Path] = typer.Option(None, "--code", help="candidate Chisel file (repair retrieval)"),
     diagnostics: Optional[Path] = typer.Option(None, "--diagnostics", help="file with compiler/firtool messages"),
@@ -89,10 +114,20 @@ def query_cmd(
     diag_text = read_text_file(diagnostics, "diagnostics file") if diagnostics else None
     if not text.strip() and not diag_text:
         fail("the query is empty; give spec text or an error message")
+    if diag_text is None and looks_like_compiler_error(text):
+        # The help offers TEXT as "an error message", but error guides are retrieved only in repair mode
+        # (diagnostics given): read such TEXT as the diagnostics too, as --diagnostics FILE would be.
+        diag_text = text
     profile = profile or "chisel7"
     r = _retriever(profile, token_budget)
     _build(r, force=False, quiet=as_json)
-    notes = r.retrieve(text, code=code_text, diagnostics=diag_text, k=k)
+    with _status("searching the notes (loading the embedding model)", quiet=as_json):
+        notes = r.retrieve(text, code=code_text, diagnostics=diag_text, k=k)
+        below = sum(s < r.min_score for s, _, _ in r.scored(text, code=code_text, diagnostics=diag_text))
+    if len(notes) < k and below:
+        # Fewer notes than -k asked for would otherwise look like all the index holds.
+        err_console.print(f"note: {len(notes)} of -k {k} notes: {below} more scored under the floor "
+                          f"{r.min_score:g}", highlight=False, soft_wrap=True)
     if as_json:
         hits = format_hits_for_trace(notes)
         if show_text:

@@ -228,6 +228,12 @@ def solve_cmd(
                 meta={"interface": _explicit_interface(ports, spec)} if cfg.interface else {})
     from agent.rundir import claim_run_dir
 
+    if out is not None:
+        # An agent eval / sweep run directory: solve files mixed into it would sit beside results the
+        # report regenerates from (eval refuses a directory with results the same way).
+        held = [name for name in ("results.jsonl", "run.json") if (out / name).is_file()]
+        if held:
+            fail(f"--out {out} is an agent eval run directory ({held[0]}); choose another directory")
     with claim_run_dir(out or _default_out(top or spec_file.stem), unique=out is None) as run_dir:
         if (run_dir / "trace.jsonl").exists():  # never mix two runs in one trace
             fail(f"--out {run_dir} already holds a run (trace.jsonl); choose another directory")
@@ -238,7 +244,7 @@ def solve_cmd(
             "solved": result.solved, "rounds": result.rounds, "llm_calls": result.llm_calls, "tokens": tokens,
             "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
             "final_code": result.final_code, "category": result.failure_category, "run_dir": str(run_dir),
-            "top": top, "wall_s": result.wall_s, "verify_s": result.verify_s, "verify_wall_s": result.verify_wall_s,
+            "top": result.top, "wall_s": result.wall_s, "verify_s": result.verify_s, "verify_wall_s": result.verify_wall_s,
             "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
             "interface": result.interface, "vote": result.vote,

@@ -9,7 +9,7 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -188,15 +188,19 @@ class ResultsLogError(ValueError):
     pass
 
 
-def read_results(path: Path, *, repair: bool = False) -> list[ProblemRecord]:
-    """Records of a results.jsonl. A torn last line (the run was killed mid-write) is ignored, and
-    cut off the file when `repair` is set so appends start on a clean line; a bad line anywhere
-    else is an error naming its line number."""
+def read_results(path: Path, *, repair: bool = False,
+                 warn: Callable[[str], None] | None = None) -> list[ProblemRecord]:
+    """Records of a results.jsonl. A torn last line (the run was killed mid-write) is ignored (and
+    passed to `warn` as one line naming it), and cut off the file when `repair` is set so appends
+    start on a clean line; a bad line anywhere else is an error naming its line number. A problem
+    recorded twice is an error too: resume never writes one, and counting it twice would put a
+    report's totals above the benchmark's (compare, keyed by id, would count it once)."""
     if not path.exists():
         return []
     data = path.read_bytes()
     lines = data.split(b"\n")
     records: list[ProblemRecord] = []
+    first_line: dict[str, int] = {}
     good_end = 0  # byte offset just past the last good line
     offset = 0
     for lineno, raw in enumerate(lines, start=1):
@@ -204,12 +208,20 @@ def read_results(path: Path, *, repair: bool = False) -> list[ProblemRecord]:
         is_last = lineno == len(lines) or (lineno == len(lines) - 1 and lines[-1] == b"")
         if raw.strip():
             try:
-                records.append(ProblemRecord.model_validate(json.loads(raw)))
-                good_end = min(end, len(data))
+                record = ProblemRecord.model_validate(json.loads(raw))
             except (json.JSONDecodeError, UnicodeDecodeError, ValidationError) as e:
                 if not is_last:
                     raise ResultsLogError(f"{path}:{lineno}: not a result record ({type(e).__name__})") from None
+                if warn is not None:
+                    warn(f"{path}:{lineno}: torn last line ignored (the run stopped mid-write; "
+                         f"agent eval --resume reruns that problem)")
                 break
+            if record.id in first_line:
+                raise ResultsLogError(f"{path}:{lineno}: problem {record.id} is recorded twice "
+                                      f"(first at line {first_line[record.id]})")
+            first_line[record.id] = lineno
+            records.append(record)
+            good_end = min(end, len(data))
         else:
             good_end = min(end, len(data))
         offset = end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from agent.eval.harness import apply_labels, harness_section
 from agent.eval.metrics import failure_label, scored, summarize
@@ -19,7 +20,7 @@ class RunDirError(ValueError):
     pass
 
 
-def load_run(run_dir: Path) -> tuple[dict, list[ProblemRecord]]:
+def load_run(run_dir: Path, warn: Callable[[str], None] | None = None) -> tuple[dict, list[ProblemRecord]]:
     if run_dir.exists() and not run_dir.is_dir():
         raise RunDirError(f"{run_dir} is a file, not a run directory (give the directory agent eval / sweep wrote)")
     if not run_dir.is_dir():
@@ -31,7 +32,7 @@ def load_run(run_dir: Path) -> tuple[dict, list[ProblemRecord]]:
         meta = json.loads(meta_path.read_text())
     except json.JSONDecodeError as e:
         raise RunDirError(f"{meta_path}: not valid JSON ({e.msg})") from None
-    return meta, read_results(run_dir / "results.jsonl")
+    return meta, read_results(run_dir / "results.jsonl", warn=warn)
 
 
 def order_like(records: list[ProblemRecord], ids: list[str]) -> list[ProblemRecord]:

@@ -48,9 +48,15 @@ def parse_port_entry(text: str) -> SpecPort:
 
 def parse_ports_flag(text: str) -> Interface:
     """The `--ports` flag: comma-separated entries. Exhaustive: the user listed every port."""
-    entries = [e for e in text.split(",") if e.strip()]
-    if not entries:
+    if not text.strip():
         raise InterfaceError("--ports is empty: expected e.g. a:input:8,b:input:8,sum:output:8")
+    entries = text.split(",")
+    # The list is exhaustive, so an empty entry (a stray comma, a port lost in editing) is refused,
+    # not dropped: the check would otherwise run on fewer ports than the user meant to give.
+    empty = next((n for n, e in enumerate(entries, start=1) if not e.strip()), None)
+    if empty is not None:
+        raise InterfaceError(f"--ports entry {empty} of {len(entries)} is empty in {text!r}: "
+                             f"expected e.g. a:input:8,b:input:8,sum:output:8")
     return Interface(_unique([parse_port_entry(e) for e in entries]), "flag", exhaustive=True)
 
 
