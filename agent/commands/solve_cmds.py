@@ -365,6 +365,7 @@ def bench_overhead_cmd(
     """Orchestration overhead: wall time vs time spent verifying, against a zero-latency stub LLM
     (2 samples per task unless -n says otherwise)."""
     k = either(samples, k_alias, "-n/--samples", "-k") or 2
+    check_profile(profile)  # one line, before the settings model would refuse it with a traceback
     report = run_overhead_bench(n_tasks=tasks, k=k, profile=profile, progress=not as_json)
     if as_json:
         print_json(report)
