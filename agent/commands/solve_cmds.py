@@ -221,9 +221,9 @@ def solve_cmd(
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
                      local=False if no_local else None, interface=interface, vote=vote, checks=checks,
                      workers=workers)
+    check_profile(profile)  # a bad -p is named as the flag's value; a bad file or env value by the settings
     cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
                        overrides=overrides)
-    check_profile(cfg.profile)
     task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb,
                 meta={"interface": _explicit_interface(ports, spec)} if cfg.interface else {})
     from agent.rundir import claim_run_dir
