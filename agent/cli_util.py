@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:
+    from agent.config import AgentConfig
     from reflect_env import ReflectEnv
 
 err_console = Console(stderr=True)
@@ -47,6 +48,18 @@ def read_text_file(path: Path, what: str = "file") -> str:
     if not text.strip():
         fail(f"{what} is empty: {path}")
     return text
+
+
+def load_settings(config_path: Path | None, *, flags: dict[str, str] | None = None, **overrides: Any) -> AgentConfig:
+    """The settings every command runs with (agent.config.load_config: defaults < config file < env
+    vars < these flags), or a one-line failure naming the file and key (exit 2). flags: override
+    name -> the flag it came from, for the message."""
+    from agent.config import load_config
+
+    try:
+        return load_config(config_path, flags=flags, **overrides)
+    except ValueError as e:  # ConfigError is a ValueError with a one-line message
+        fail(" ".join(str(e).split()))
 
 
 def check_profile(profile: str | None) -> None:

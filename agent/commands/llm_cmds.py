@@ -3,12 +3,11 @@ configuration, and what the LLM client costs per request."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Optional
 
 import typer
 
-from agent.cli_util import err_console, fail, print_json, progress_bar
+from agent.cli_util import err_console, fail, load_settings, print_json, progress_bar
 from agent.commands.options import ApiKey, BaseUrl, Config, Json, Model
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
@@ -19,15 +18,6 @@ llm_app = typer.Typer(help="The model server: is it up, what does it serve.", no
 config_app = typer.Typer(help="The configuration: defaults < file < env vars < flags.", no_args_is_help=True)
 commands.add_typer(llm_app, name="llm")
 commands.add_typer(config_app, name="config")
-
-
-def _load(config: Path | None, flags: dict[str, str] | None = None, **overrides):
-    from agent.config import ConfigError, load_config
-
-    try:
-        return load_config(config, flags=flags, **overrides)
-    except ConfigError as e:
-        fail(str(e))
 
 
 @llm_app.command("ping")
@@ -42,7 +32,7 @@ def ping_cmd(
     """List the server's models and send one tiny chat request to the configured model."""
     from agent.llm import LLMClient, LLMRequestError, LLMUnavailable
 
-    cfg = _load(config, flags={"base_url": "--base-url", "model": "--model", "api_key": "--api-key",
+    cfg = load_settings(config, flags={"base_url": "--base-url", "model": "--model", "api_key": "--api-key",
                                "timeout_s": "--timeout"},
                 base_url=base_url, model=model, api_key=api_key, timeout_s=timeout)
     llm_cfg = cfg.llm.model_copy(update={"use_cache": False, "max_retries": 0})
@@ -89,7 +79,7 @@ def show_cmd(
     as_json: Json = False,
 ) -> None:
     """Print the effective configuration and where each value came from (API key hidden)."""
-    cfg = _load(config)
+    cfg = load_settings(config)
     data = cfg.redacted()
     sources = cfg.sources
     if as_json:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar, read_text_file
+from agent.cli_util import (check_profile, err_console, fail, load_settings, open_verifier, print_json, progress_bar,
+                             read_text_file)
 from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
                                     Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
                                     Top, Workers, either)
@@ -35,15 +36,9 @@ def _default_out(name: str) -> Path:
 
 def build_config(*, config_path: Path | None, model: str | None, base_url: str | None, api_key: str | None,
                  no_cache: bool, overrides: dict[str, Any]) -> AgentConfig:
-    """The settings: defaults < config file < env vars < these flags (agent.config); a bad value
-    is one line and exit 2."""
-    from agent.config import load_config
-
-    try:
-        return load_config(config_path, model=model, base_url=base_url, api_key=api_key,
-                           use_cache=False if no_cache else None, **overrides)
-    except ValueError as e:  # ConfigError is a ValueError with a one-line message
-        fail(" ".join(str(e).split()))
+    """The settings with solve's LLM flags (cli_util.load_settings); a bad value is one line and exit 2."""
+    return load_settings(config_path, model=model, base_url=base_url, api_key=api_key,
+                         use_cache=False if no_cache else None, **overrides)
 
 
 class _Display:

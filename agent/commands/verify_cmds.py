@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from agent.cli_util import err_console, fail, open_verifier, print_json, read_text_file
+from agent.cli_util import err_console, fail, load_settings, open_verifier, print_json, read_text_file
 from agent.commands.options import AllowBlackbox, Config, Json, Profile, Ref, Strict, Testbench, Top, Workers
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
@@ -71,12 +71,7 @@ def check(
         fail(f"--tb {tb.name} is a VerilogEval testbench; it needs the reference too: --ref <name>_ref.sv")
     # The profile comes from the one settings model (defaults < config file < env < -p), as in every
     # other command; check ignored the config file's `profile`.
-    from agent.config import load_config
-
-    try:
-        profile = load_config(config, profile=profile).profile
-    except ValueError as e:  # ConfigError: one line naming the file and key
-        fail(" ".join(str(e).split()))
+    profile = load_settings(config, profile=profile).profile
     if out is not None:  # before verifying: a bad --out (e.g. the input file itself) must not lose the verdict
         from agent.rundir import check_out_dir
 
