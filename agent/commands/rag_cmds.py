@@ -122,8 +122,9 @@ def query_cmd(
     r = _retriever(profile, token_budget)
     _build(r, force=False, quiet=as_json)
     with _status("searching the notes (loading the embedding model)", quiet=as_json):
-        notes = r.retrieve(text, code=code_text, diagnostics=diag_text, k=k)
-        below = sum(s < r.min_score for s, _, _ in r.scored(text, code=code_text, diagnostics=diag_text))
+        ranked = r.scored(text, code=code_text, diagnostics=diag_text)  # scored once: the notes and the count below
+        notes = r.select(ranked, k)
+        below = sum(s < r.min_score for s, _, _ in ranked)
     if len(notes) < k and below:
         # Fewer notes than -k asked for would otherwise look like all the index holds.
         err_console.print(f"note: {len(notes)} of -k {k} notes: {below} more scored under the floor "

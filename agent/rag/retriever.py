@@ -163,8 +163,12 @@ class Retriever:
         least min_score, within the token budget. Builds the index on first use."""
         if k <= 0:
             return []
-        scored = [(s, d) for s, _, d in self.scored(query, code=code, diagnostics=diagnostics) if s >= self.min_score]
-        return self._fit(scored, k)
+        return self.select(self.scored(query, code=code, diagnostics=diagnostics), k)
+
+    def select(self, ranked: list[tuple[float, float, NoteDoc]], k: int) -> list[Note]:
+        """retrieve() on notes already scored (`scored()`): those at least min_score, the k best that
+        fit the token budget. For a caller that also reads the ranking, so the query is scored once."""
+        return self._fit([(s, d) for s, _, d in ranked if s >= self.min_score], k)
 
     def scored(self, query: str, *, code: str | None = None, diagnostics: str | None = None
                ) -> list[tuple[float, float, NoteDoc]]:
