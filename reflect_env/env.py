@@ -268,7 +268,7 @@ class ReflectEnv:
                 ref_path.write_text(ref_sv)
                 out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate,
                                       top=res.top, ports=ports)
-                res.port_map, res.ports_exact = out.port_map, out.ports_exact
+                res.port_map, res.ports_exact, res.strict_ok = out.port_map, out.ports_exact, out.strict_ok
                 if out.port_map and not out.ports_exact:
                     res.notes.append("ports adapted to the testbench's: "
                                      + ", ".join(f"{d}->{e}" for d, e in out.port_map.items()))

@@ -87,6 +87,7 @@ class VerifyResult(BaseModel):
     # whether they already were the testbench's names (then the strict verdict is this one). None: not adapted.
     port_map: dict[str, str] | None = None
     ports_exact: bool | None = None
+    strict_ok: bool | None = None  # the verdict had the testbench's names been required exactly (ports="strict")
 
     @property
     def compiled(self) -> bool:

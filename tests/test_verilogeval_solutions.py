@@ -83,3 +83,35 @@ def test_strict_form_solutions_pass_both_ways(env, verilogeval):
     bad = [f"{it['testbench'].name} ports={it['ports']}: {_detail(r)}" for it, r in zip(items, results)
            if not r.ok or (it["ports"] == "adapt" and r.ports_exact is not True)]
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.slow
+def test_eval_scores_adapted_and_strict_port_names(env, verilogeval, tmp_path):
+    """`agent eval` on VerilogEval (replay, references hidden from the search): the functional score goes
+    through the adapter, and the strict-names view is recorded and reported next to it."""
+    import json
+    import shutil
+    from contextlib import nullcontext
+
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.runner import RunOptions, run_benchmark
+
+    bench_dir = tmp_path / "ve"
+    bench_dir.mkdir()
+    chosen = {"Prob009_popcount3": ".strict", "Prob041_dff8r": "", "Prob073_dff16e": ".mutant"}
+    for stem in chosen:
+        for part in ("prompt.txt", "ref.sv", "test.sv"):
+            shutil.copy(verilogeval / f"{stem}_{part}", bench_dir / f"{stem}_{part}")
+    replay = tmp_path / "replay.json"
+    replay.write_text(json.dumps({"results": [
+        {"id": stem, "extracted_code": (SOLUTIONS / f"{stem}{kind}.scala").read_text()}
+        for stem, kind in chosen.items()]}))
+    opts = RunOptions(out=tmp_path / "run", replay=replay, fix=False)
+    outcome = run_benchmark(load_benchmark(bench_dir), opts, env_factory=lambda: nullcontext(env))
+    got = {r.id: (r.functional, r.functional_strict) for r in outcome.records}
+    assert got == {"Prob009_popcount3": (True, True), "Prob041_dff8r": (True, False),
+                   "Prob073_dff16e": (False, False)}
+    assert outcome.summary["functional_pass"]["passed"] == 2
+    assert outcome.summary["functional_strict_ports"]["passed"] == 1
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "| functional, strict port names (no adapter: `TopModule` with the testbench's names) | 1/3 |" in report

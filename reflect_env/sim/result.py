@@ -29,6 +29,7 @@ class SimResult:
     # strict view: then this verdict is also the strict one). None: not judged that way.
     port_map: dict[str, str] | None = None
     ports_exact: bool | None = None
+    strict_ok: bool | None = None  # the verdict had the testbench's names been required (ports="strict")
 
     @classmethod
     def harness(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":

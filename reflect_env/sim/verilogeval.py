@@ -19,7 +19,7 @@ from reflect_env.sim.differential import compile_error_summary
 from reflect_env.sim.ports import PortError, parse_ports
 from reflect_env.sim.adapter import AdapterError, PortMap, map_ports, wrapper
 from reflect_env.sim.rename import prefix_modules
-from reflect_env.sim.result import INTERFACE, SIM_MISMATCH, TIMEOUT, SimResult
+from reflect_env.sim.result import HARNESS, INTERFACE, SIM_MISMATCH, TIMEOUT, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
 from reflect_env.sim.tools import Channel, design_output, icarus, run_sandboxed, tool_limitation
 
@@ -76,6 +76,15 @@ def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, time
     "strict": the design must be `TopModule` with the testbench's port names exactly."""
     if ports not in PORT_MODES:
         raise ValueError(f"ports must be one of {', '.join(PORT_MODES)}, not {ports!r}")
+    deadline = Deadline(timeout)
+    res = _judge(dut_sv, test_sv, ref_sv, workdir=Path(workdir), timeout=timeout, top=top, ports=ports)
+    if ports == "adapt" and res.category != HARNESS:
+        res.strict_ok = _strict_view(res, dut_sv, test_sv, ref_sv, Path(workdir), top, deadline)
+    return res
+
+
+def _judge(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, timeout: float, top: str,
+           ports: str) -> SimResult:
     start = time.monotonic()
     deadline = Deadline(timeout)
     sim = icarus()
@@ -127,6 +136,20 @@ def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, time
     return _named(res, sim, start, port_map)
 
 
+def _strict_view(adapted: SimResult, dut_sv: str, test_sv: Path, ref_sv: Path, workdir: Path, top: str,
+                 deadline: Deadline) -> bool:
+    """The verdict under strict names, for reporting both views: the adapted verdict when no adapter was
+    needed, False when the strict port check refuses the design, else a second run of the testbench with
+    the design as it is (a Module whose other ports are exact: its clock/reset are left undriven then)."""
+    if adapted.ports_exact:
+        return adapted.ok
+    notes = _port_notes(dut_sv, Path(ref_sv).read_text())
+    if top != DUT_TOP or (notes and notes[0].startswith("!")):
+        return False
+    return verilogeval(dut_sv, test_sv, ref_sv, workdir=workdir / "strict", timeout=max(deadline.left(), 1.0),
+                       top=top, ports="strict").ok
+
+
 def _adapt(dut_sv: str, top: str, ref_text: str) -> tuple[str, PortMap, list[str]] | SimResult:
     """(the design as the testbench will see it, the mapping, notes), or the failed result."""
     try:
@@ -142,7 +165,7 @@ def _adapt(dut_sv: str, top: str, ref_text: str) -> tuple[str, PortMap, list[str
     except AdapterError as e:
         res = SimResult(ok=False, category=INTERFACE, hints=[str(e)], log=str(e))
         res.port_map, res.ports_exact = {}, False
-        return res
+        return res  # the caller adds the strict view
     if pm.exact and top == DUT_TOP:
         return dut_sv, pm, list(pm.notes)
     pm.exact = False  # a renamed top is adapted too: under strict names it is not TopModule
