@@ -115,3 +115,24 @@ def test_eval_scores_adapted_and_strict_port_names(env, verilogeval, tmp_path):
     assert outcome.summary["functional_strict_ports"]["passed"] == 1
     report = (tmp_path / "run" / "report.md").read_text()
     assert "| functional, strict port names (no adapter: `TopModule` with the testbench's names) | 1/3 |" in report
+
+
+@pytest.mark.slow
+def test_the_prompts_worked_example_passes_through_the_adapter(env):
+    """The worked example the VerilogEval instructions show the model (our own problem, Prob906 in
+    tests/data/sim/verilogeval with a testbench in VerilogEval's layout) is right: it passes through the
+    adapter, with its active-low resetn inverted onto the implicit reset."""
+    import re
+
+    from agent.eval.benchmarks import VERILOGEVAL_INSTRUCTIONS
+
+    code = re.search(r"```scala\n(.*?)```", VERILOGEVAL_INSTRUCTIONS, re.S).group(1)
+    ve = Path(__file__).parent / "data" / "sim" / "verilogeval"
+    r = env.verify(code, "TopModule", testbench=ve / "Prob906_parity_resetn_test.sv",
+                   reference=(ve / "Prob906_parity_resetn_ref.sv").read_text())
+    assert r.ok, r.error_log()
+    assert r.port_map == {"clock": "clk", "reset": "~resetn", "io_in": "in", "io_odd": "odd"}
+    bug = env.verify(code.replace("odd ^ io.in.xorR", "odd ^ io.in(0)"), "TopModule",
+                     testbench=ve / "Prob906_parity_resetn_test.sv",
+                     reference=(ve / "Prob906_parity_resetn_ref.sv").read_text())
+    assert bug.category == "sim_mismatch"

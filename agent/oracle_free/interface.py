@@ -290,6 +290,9 @@ def from_model_answer(spec: str, answer: str) -> Interface | None:
 def parse_interface(spec: str) -> Interface | None:
     """The interface the spec's text states (sources 1-4), or None when it states none we can read.
     Raises InterfaceError for a `ports:` block that is malformed (the user meant it)."""
+    # A worked example the task's instructions carry (agent.eval.benchmarks, VerilogEval) states another
+    # problem's ports: never this one's.
+    spec = re.sub(r"^--- worked example[^\n]*---$.*?^--- end of worked example ---$", "", spec, flags=re.S | re.M)
     for reader in (ports_block, chisel_io, port_list, verilog_header, prose):
         found = reader(spec)
         if found is not None and found.ports:
