@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+from reflect_env.sim.adapter import vector_elements
 from reflect_env.sim.ports import Port, PortError, parse_ports
 from reflect_env.sim.signals import is_clock, reset_of
 
@@ -87,7 +88,8 @@ def _matches(spec: SpecPort, ports: list[Port], clocked: bool = False) -> list[P
             return [by_name["reset"]]
     if spec.aggregate or spec.width is None:
         return [p for p in ports if p.name.startswith((f"{spec.name}_", f"io_{spec.name}_"))]
-    return []
+    # A Vec as wide as the spec's vector (`input [7:0] in` as `Vec(8, Bool())`): the adapter connects it bitwise.
+    return vector_elements(ports, spec.name, spec.width)
 
 
 def _said(spec: SpecPort) -> str:

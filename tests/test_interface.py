@@ -247,3 +247,11 @@ def test_an_empty_ports_entry_is_refused_not_dropped():
         parse_ports_flag("a:input:8, ")
     with pytest.raises(InterfaceError, match="--ports is empty"):
         parse_ports_flag(" ")
+
+
+def test_a_vec_as_wide_as_the_specs_vector_matches_it():
+    iface = parse_interface("interface.\n\n - input  in (3 bits)\n - output out (2 bits)\n")
+    vec = [Port("clock", "input", 1), Port("reset", "input", 1), Port("io_in_0", "input", 1),
+           Port("io_in_1", "input", 1), Port("io_in_2", "input", 1), Port("io_out", "output", 2)]
+    assert check_ports(iface, vec) == []
+    assert [p.port for p in check_ports(iface, vec[:4] + vec[5:])] == ["in", "io_in_0", "io_in_1"]

@@ -194,3 +194,23 @@ def test_strict_view_of_a_module_with_flat_exact_names_is_run_not_guessed(tmp_pa
     assert bug.category == "sim_mismatch" and bug.strict_ok is False
     unmapped = ve(tmp_path / "unmapped", MINMAX_MODULE, "Prob902_count5")
     assert unmapped.category == "interface_mismatch" and unmapped.strict_ok is False
+
+
+def test_a_vec_is_gathered_into_the_testbench_vector():
+    """`Vec(8, Bool())` for `input [7:0] in` (firtool flattens it to io_in_0 .. io_in_7): bit i is element i."""
+    design = [P(f"io_in_{i}") for i in range(8)] + [P("io_out_0", "output", 4), P("io_out_1", "output", 4)]
+    pm = map_ports(design, [P("in", width=8), P("out", "output", 8)])
+    assert pm.connections["io_in_0"] == "in[0]" and pm.connections["io_in_7"] == "in[7]"
+    assert pm.connections["io_out_0"] == "out[3:0]" and pm.connections["io_out_1"] == "out[7:4]"
+    with pytest.raises(AdapterError, match="no port for the testbench's input \\[7:0\\] in"):
+        map_ports([P(f"io_in_{i}") for i in range(7)], [P("in", width=8)])  # 7 bits are not 8
+
+
+@needs_iverilog
+def test_vec_ports_through_the_testbench(tmp_path):
+    vec = MINMAX_MODULE.replace("  input  [7:0] io_a,\n               io_b,",
+                                "  input  [3:0] io_a_0,\n               io_a_1,\n  input  [7:0] io_b,")
+    vec = vec.replace("  wire lt", "  wire [7:0] io_a = {io_a_1, io_a_0};\n  wire lt")
+    r = ve(tmp_path, vec, "Prob901_minmax")
+    assert r.ok, r.hints
+    assert r.port_map["io_a_0"] == "a[3:0]" and r.port_map["io_a_1"] == "a[7:4]"

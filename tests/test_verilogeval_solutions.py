@@ -136,3 +136,15 @@ def test_the_prompts_worked_example_passes_through_the_adapter(env):
                      testbench=ve / "Prob906_parity_resetn_test.sv",
                      reference=(ve / "Prob906_parity_resetn_ref.sv").read_text())
     assert bug.category == "sim_mismatch"
+
+
+@pytest.mark.slow
+def test_a_vec_port_passes_through_the_adapter(env, verilogeval):
+    """The 1.5B's other habit: a Vec for a vector port. Prob009 with `in` as Vec(3, Bool())."""
+    code = (SOLUTIONS / "Prob009_popcount3.scala").read_text().replace("Input(UInt(3.W))", "Input(Vec(3, Bool()))")
+    item = _item(verilogeval, "Prob009_popcount3", "", "adapt") | {"code": code}
+    r = env.verify(**item)
+    assert r.ok, _detail(r)
+    assert r.port_map["io_in_0"] == "in[0]" and r.port_map["io_in_2"] == "in[2]" and r.strict_ok is False
+    bug = env.verify(**(item | {"code": code.replace("PopCount(io.in)", "PopCount(io.in.take(2))")}))
+    assert bug.category == "sim_mismatch"

@@ -8,6 +8,8 @@ expects around the elaborated design.
 
 Rules (`map_ports`), for each testbench port `x`:
   * the design's port `x` or `io_x` (exactly one of them; both is ambiguous);
+  * else a Chisel `Vec` flattened to `io_x_0` .. `io_x_<n-1>` (or `x_0` ..) whose elements together are
+    as wide as `x`: element i is bits [i*w +: w] (element 0 the LSB, as `asUInt` orders a Vec);
   * else, for the testbench's clock (signals.is_clock: `clk`), the design's implicit `clock`;
   * else, for the testbench's reset (signals.reset_of: `reset`, `areset`, `resetn`), the design's implicit
     `reset`, inverted when the testbench's is active-low (`resetn`, `aresetn`): Chisel's reset is
@@ -80,6 +82,16 @@ def map_ports(design: list[Port], wanted: list[Port]) -> PortMap:
             found = [by_name[IMPLICIT_CLOCK]]
         if not found and reset and w is reset[0] and IMPLICIT_RESET in by_name and IMPLICIT_RESET not in connections:
             found = [by_name[IMPLICIT_RESET]]
+        if not found and (elements := vector_elements(design, w.name, w.width)):
+            # A Chisel Vec (`io_in_0` ... `io_in_7`) for the testbench's vector `in`: element 0 is the LSB,
+            # as `asUInt` of a Vec orders it.
+            ew = elements[0].width
+            for i, d in enumerate(elements):
+                if d.direction != w.direction:
+                    raise AdapterError(f"interface: the testbench's `{w.name}` is an {w.direction} but the design's "
+                                       f"`{d.name}` is an {d.direction}")
+                connections[d.name] = f"{w.name}[{i}]" if ew == 1 else f"{w.name}[{(i + 1) * ew - 1}:{i * ew}]"
+            continue
         if not found:
             missing.append(w.describe())
             continue
@@ -110,6 +122,23 @@ def map_ports(design: list[Port], wanted: list[Port]) -> PortMap:
     if unused:
         notes.append(f"Note: design output(s) {', '.join(unused)} have no testbench port and are left unconnected")
     return PortMap(connections, exact=False, notes=notes)
+
+
+def vector_elements(ports: list[Port], name: str, width: int | None) -> list[Port]:
+    """The flattened elements of a Chisel Vec standing for the vector `name` (`io_name_0`.. or `name_0`..):
+    indices 0..n-1, one element width, together `width` bits (any total when `width` is None); [] if none."""
+    for prefix in (f"io_{name}_", f"{name}_"):
+        found = {}
+        for p in ports:
+            rest = p.name[len(prefix):] if p.name.startswith(prefix) else ""
+            if rest.isdigit() and (rest == "0" or not rest.startswith("0")):
+                found[int(rest)] = p
+        if not found or sorted(found) != list(range(len(found))):
+            continue
+        elements = [found[i] for i in range(len(found))]
+        if len({e.width for e in elements}) == 1 and (width is None or elements[0].width * len(elements) == width):
+            return elements
+    return []
 
 
 def _width_notes(pairs: list[tuple[Port, Port]]) -> list[str]:
