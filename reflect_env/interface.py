@@ -50,7 +50,7 @@ class SpecPort:
 @dataclass
 class Interface:
     ports: list[SpecPort]
-    source: str  # where it came from: "flag", "ports-block", "chisel-io", "port-list", "prose", "model"
+    source: str  # where it came from: "flag", "ports-block", "chisel-io", "port-list", "verilog-header", "prose", "model"
     exhaustive: bool = False  # the spec lists every port: a design port it does not name is a contradiction
     notes: list[str] = field(default_factory=list)
 
