@@ -148,3 +148,20 @@ def test_a_vec_port_passes_through_the_adapter(env, verilogeval):
     assert r.port_map["io_in_0"] == "in[0]" and r.port_map["io_in_2"] == "in[2]" and r.strict_ok is False
     bug = env.verify(**(item | {"code": code.replace("PopCount(io.in)", "PopCount(io.in.take(2))")}))
     assert bug.category == "sim_mismatch"
+
+
+@pytest.mark.slow
+def test_an_unmappable_design_gets_the_interface_repair_prompt(env, verilogeval):
+    """A port named otherwise than the spec (`io.data` for `d`) fails `interface_mismatch` in one line, and
+    the search's interface repair prompt (oracle_free.repair_prompt) quotes it to the model."""
+    from agent import oracle_free
+    from agent.prompting import PromptBuilder
+
+    item = _item(verilogeval, "Prob041_dff8r", "", "adapt")
+    code = item["code"].replace("io.d", "io.data").replace("val d =", "val data =")
+    r = env.verify(**(item | {"code": code}))
+    assert r.category == "interface_mismatch" and r.strict_ok is False
+    message = r.first_error().message
+    assert message.startswith("interface: the design has no port for the testbench's input [7:0] d")
+    prompt = oracle_free.repair_prompt(PromptBuilder("chisel7"), "spec", "TopModule", code, r)
+    assert "the design has no port for the testbench's input [7:0] d" in prompt.messages[-1]["content"]
