@@ -90,18 +90,22 @@ class ReflectEnv:
     # -- public API --------------------------------------------------------------------------------
     def verify(self, code: str, top: str | None = None, *, reference: str | Path | None = None,
                testbench: str | Path | None = None, mode: str = "strict", cycles: int | None = None,
-               allow_blackbox: bool | None = None) -> VerifyResult:
+               allow_blackbox: bool | None = None, ports: str = "adapt") -> VerifyResult:
         """`cycles` sets this call's differential-simulation length (a problem declares how long its
         bugs take to show); None means the env's `sim_cycles`, else the simulator's default.
         `allow_blackbox` accepts designs with BlackBox/ExtModule (hand-written Verilog); None means the
-        env's setting (off: such a design fails with category `blackbox`)."""
+        env's setting (off: such a design fails with category `blackbox`). `ports` is for a VerilogEval
+        testbench: "adapt" connects a Chisel `Module`'s clock/reset/io_* ports to the testbench's names
+        (reflect_env.sim.adapter; the mapping is in `port_map`), "strict" wants the testbench's names exactly."""
         if mode not in ("strict", "lenient"):
             raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
         if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1):
             raise ValueError(f"cycles must be a positive int or None, not {cycles!r}")
         t0 = time.perf_counter()
         allow = self.allow_blackbox if allow_blackbox is None else allow_blackbox
-        result = self._verify(code, top, reference, testbench, mode, cycles, allow)
+        if ports not in ("adapt", "strict"):
+            raise ValueError(f"ports must be 'adapt' or 'strict', not {ports!r}")
+        result = self._verify(code, top, reference, testbench, mode, cycles, allow, ports)
         result.timings["total"] = round(time.perf_counter() - t0, 4)
         return result
 
@@ -120,7 +124,7 @@ class ReflectEnv:
 
     # -- pipeline ------------------------------------------------------------------------------------
     def _verify(self, code: str, top: str | None, reference, testbench, mode: str,
-                cycles: int | None = None, allow_blackbox: bool = False) -> VerifyResult:
+                cycles: int | None = None, allow_blackbox: bool = False, ports: str = "adapt") -> VerifyResult:
         res = VerifyResult(ok=False, stage=Stage.compile, requested_top=top)
         if not isinstance(code, str) or not code.strip():
             _fail(res, Stage.compile, Category.syntax, "empty candidate: no code to compile")
@@ -139,7 +143,7 @@ class ReflectEnv:
                              "BlackBox with setInline/HasBlackBoxInline/HasBlackBoxResource")
             self._emit(code, job, res, len(_prefix(job)))
             if res.ok and (reference is not None or testbench is not None):
-                self._simulate(job, res, reference, testbench, cycles)
+                self._simulate(job, res, reference, testbench, cycles, ports)
             return res
         finally:
             if not self.keep_jobs:
@@ -234,7 +238,8 @@ class ReflectEnv:
         res.ok, res.stage = True, Stage.passed
 
     # -- simulation --------------------------------------------------------------------------------
-    def _simulate(self, job: Path, res: VerifyResult, reference, testbench, cycles: int | None = None) -> None:
+    def _simulate(self, job: Path, res: VerifyResult, reference, testbench, cycles: int | None = None,
+                  ports: str = "adapt") -> None:
         from reflect_env import sim  # imported lazily: pure-compile users never need it
         from reflect_env.sim.differential import DEFAULT_CYCLES
 
@@ -261,7 +266,12 @@ class ReflectEnv:
                     return
                 ref_path = job / "ref.sv"
                 ref_path.write_text(ref_sv)
-                out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate)
+                out = sim.verilogeval(res.verilog, tb, ref_path, workdir=job / "sim", timeout=self.timeouts.simulate,
+                                      top=res.top, ports=ports)
+                res.port_map, res.ports_exact, res.strict_ok = out.port_map, out.ports_exact, out.strict_ok
+                if out.port_map and not out.ports_exact:
+                    res.notes.append("ports adapted to the testbench's: "
+                                     + ", ".join(f"{d}->{e}" for d, e in out.port_map.items()))
         else:
             assert ref_sv is not None and ref_top is not None  # without a testbench, a reference is required
             length = cycles or self.sim_cycles or DEFAULT_CYCLES

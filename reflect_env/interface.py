@@ -9,16 +9,18 @@ failed verification with category `interface_mismatch`. Pure: no LLM, no toolcha
 
 A spec port `x` matches the design port `x` or `io_x` (a Chisel `io` bundle); an aggregate (a Chisel
 `Valid`, `Decoupled`, `Vec` or `Bundle`, width None) matches the flattened ports `x_*` / `io_x_*`.
-`clock` and `reset` of a Chisel `Module` are implicit: never extra, unless the spec names a clock
-port of its own (then it wants exactly its ports, as VerilogEval's testbenches connect by name).
+`clock` and `reset` of a Chisel `Module` are implicit: never extra, and they stand for the spec's own
+clock (`clk`) and reset (`reset`, `areset`, `resetn`), as the VerilogEval adapter connects them
+(reflect_env.sim.adapter).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
 from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+from reflect_env.sim.adapter import vector_elements
 from reflect_env.sim.ports import Port, PortError, parse_ports
-from reflect_env.sim.signals import is_clock
+from reflect_env.sim.signals import is_clock, reset_of
 
 DIRECTIONS = ("input", "output", "inout")
 IMPLICIT = ("clock", "reset")  # what `extends Module` adds by itself
@@ -48,7 +50,7 @@ class SpecPort:
 @dataclass
 class Interface:
     ports: list[SpecPort]
-    source: str  # where it came from: "flag", "ports-block", "chisel-io", "port-list", "prose", "model"
+    source: str  # where it came from: "flag", "ports-block", "chisel-io", "port-list", "verilog-header", "prose", "model"
     exhaustive: bool = False  # the spec lists every port: a design port it does not name is a contradiction
     notes: list[str] = field(default_factory=list)
 
@@ -71,14 +73,23 @@ class Problem:
     message: str  # one line, quoting the spec where it has words for the port
 
 
-def _matches(spec: SpecPort, ports: list[Port]) -> list[Port]:
+def _matches(spec: SpecPort, ports: list[Port], clocked: bool = False) -> list[Port]:
     by_name = {p.name: p for p in ports}
     for name in (spec.name, f"io_{spec.name}"):
         if name in by_name:
             return [by_name[name]]
+    # A Module's implicit clock and reset stand for the spec's own (`clk`, `areset`, `resetn`): the harness
+    # connects them so (reflect_env.sim.adapter), and so does a person wrapping Chisel for a Verilog testbench.
+    if spec.direction != "output" and spec.width in (None, 1):
+        as_input = Port(spec.name, "input", 1)
+        if is_clock(as_input) and "clock" in by_name:
+            return [by_name["clock"]]
+        if clocked and reset_of(as_input) and "reset" in by_name:
+            return [by_name["reset"]]
     if spec.aggregate or spec.width is None:
         return [p for p in ports if p.name.startswith((f"{spec.name}_", f"io_{spec.name}_"))]
-    return []
+    # A Vec as wide as the spec's vector (`input [7:0] in` as `Vec(8, Bool())`): the adapter connects it bitwise.
+    return vector_elements(ports, spec.name, spec.width)
 
 
 def _said(spec: SpecPort) -> str:
@@ -89,8 +100,9 @@ def check_ports(interface: Interface, ports: list[Port]) -> list[Problem]:
     """Every contradiction between the stated interface and the design's ports; [] when none."""
     problems: list[Problem] = []
     used: set[str] = set()
+    clocked = any(is_clock(Port(s.name, "input", 1)) for s in interface.ports if s.direction != "output")
     for spec in interface.ports:
-        found = _matches(spec, ports)
+        found = _matches(spec, ports, clocked)
         if not found:
             have = ", ".join(p.describe() for p in ports) or "none"
             problems.append(Problem(spec.name, f"the spec asks for {spec.describe()}{_said(spec)}, but the design "
@@ -111,10 +123,9 @@ def check_ports(interface: Interface, ports: list[Port]) -> list[Problem]:
                 problems.append(Problem(spec.name, f"`{spec.name}` must be an {spec.direction}{_said(spec)}, but "
                                                    f"{', '.join(wrong)} are not"))
     if interface.exhaustive:
-        # A spec that names its own clock (VerilogEval's `clk`) wants a RawModule: then a Module's
-        # implicit clock/reset are ports its testbench would leave undriven.
-        own_clock = any(is_clock(Port(s.name, "input", 1)) for s in interface.ports if s.direction != "output")
-        extra = [p for p in ports if p.name not in used and (own_clock or p.name not in IMPLICIT)]
+        # A Module's implicit clock/reset are never extra: they stand for the spec's clock and reset, or
+        # are tied inactive where it has none (the VerilogEval adapter, reflect_env.sim.adapter).
+        extra = [p for p in ports if p.name not in used and p.name not in IMPLICIT]
         for p in extra:
             problems.append(Problem(p.name, f"the design has a port `{p.name}` ({p.describe()}) that the spec's "
                                             f"interface does not have (the spec's ports: {interface.summary()})"))

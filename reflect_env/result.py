@@ -82,6 +82,12 @@ class VerifyResult(BaseModel):
     notes: list[str] = Field(default_factory=list)  # e.g. "lenient: elaborated Foo instead of Bar"
     simulator: str | None = None  # the simulator (and version) that judged, when one ran
     sim_output: str | None = None  # what the design printed in simulation: shown, never a verdict
+    # A testbench with fixed port names (VerilogEval): how the harness connected the design's ports
+    # (design port -> testbench expression, e.g. {"io_q": "q", "clock": "clk", "reset": "~resetn"}), and
+    # whether they already were the testbench's names (then the strict verdict is this one). None: not adapted.
+    port_map: dict[str, str] | None = None
+    ports_exact: bool | None = None
+    strict_ok: bool | None = None  # the verdict had the testbench's names been required exactly (ports="strict")
 
     @property
     def compiled(self) -> bool:

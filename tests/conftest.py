@@ -29,6 +29,20 @@ def seed_data() -> Path:
     return d
 
 
+def verilogeval_dir() -> Path:
+    """VerilogEval v2's `dataset_spec-to-rtl/` (NVlabs/verilog-eval, kept outside the repo)."""
+    return Path(os.environ.get("CHISEL_AGENT_VERILOGEVAL",
+                               REPO.parent / "ext" / "verilog-eval" / "dataset_spec-to-rtl"))
+
+
+@pytest.fixture(scope="session")
+def verilogeval() -> Path:
+    d = verilogeval_dir()
+    if not (d / "Prob001_zero_prompt.txt").exists():
+        pytest.skip(f"VerilogEval v2 dataset_spec-to-rtl not found at {d} (set CHISEL_AGENT_VERILOGEVAL)")
+    return d
+
+
 @pytest.fixture(scope="session")
 def toolchain_ready():
     """Skips the test where the chisel7 toolchain is not set up (`agent setup`)."""

@@ -357,13 +357,13 @@ endmodule"""
 @needs_iverilog
 def test_verilogeval_chisel_style_extra_ports_are_noted(tmp_path):
     dut = MINMAX.replace("module TopModule(\n", "module TopModule(\n  input        clock,\n               reset,\n")
-    r = ve(tmp_path, dut, "Prob901_minmax")
+    r = ve(tmp_path, dut, "Prob901_minmax", ports="strict")
     assert r.ok and r.hints[-1] == "Note: TopModule input(s) not driven by the testbench: input clock, input reset"
 
 
 @needs_iverilog
 def test_verilogeval_missing_port_and_compile_error_are_sim_errors(tmp_path):
-    r = ve(tmp_path / "ports", MINMAX, "Prob902_count5")
+    r = ve(tmp_path / "ports", MINMAX, "Prob902_count5", ports="strict")
     assert r.category == "sim_error" and "TopModule lacks port(s) the testbench connects: input clk" in r.hints[0]
     r = ve(tmp_path / "syntax", MINMAX.replace("assign min = lt ? a : b;", "assign min = lt ? a : ;"), "Prob901_minmax")
     assert r.category == "sim_error" and "dut.sv" in r.hints[0]

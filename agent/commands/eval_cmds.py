@@ -100,6 +100,7 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         "passed": s["passed"], "pass_rate": s["pass_rate"], "oracle_feedback": s["oracle_feedback"],
         "mode": s["headline_mode"], "strict": s["strict"], "lenient": s["lenient"], "pass_at_k": s["pass_at_k"],
         "compile_pass": s["compile_pass"], "functional_pass": s["functional_pass"], "compiled": s["compiled"],
+        "functional_strict_ports": s.get("functional_strict_ports"),  # VerilogEval: without the port adapter
         "by_level": s["by_level"], "by_category": s["by_category"], "by_failure": s["by_failure"],
         "llm_calls": s["llm_calls"], "prompt_tokens": s["prompt_tokens"],
         "completion_tokens": s["completion_tokens"], "elapsed_s": outcome.elapsed_s, "new_records": outcome.new,
@@ -123,6 +124,9 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         c, f = s["compile_pass"], s["functional_pass"]
         functional = (f"functional {f['passed']}/{f['total']} ({100 * f['pass_rate']:.1f}%), " if f["total"]
                       else "functional: not scored, ")
+        if s.get("functional_strict_ports"):  # VerilogEval: the adapted score above, the strict names here
+            sp = s["functional_strict_ports"]
+            functional += f"strict port names {sp['passed']}/{sp['total']}, "
         # The calls of problems that failed to run are not recorded anywhere: do not pass them off as all.
         calls = f"LLM calls {s['llm_calls']}" + (" (recorded problems only)" if outcome.errors else "")
         err_console.print(

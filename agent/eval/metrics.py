@@ -105,6 +105,20 @@ def _metric_block(records: list[ProblemRecord], ks: list[int], lenient: bool, me
             "pass_at_k": pass_at_k_table(rs, ks, lenient=lenient, metric=metric)}
 
 
+def _strict_ports_block(records: list[ProblemRecord], ks: list[int]) -> dict | None:
+    """VerilogEval's functional score with the testbench's port names required exactly (no adapter),
+    over the problems that have it; None when none has (not a fixed-port-name benchmark)."""
+    rs = [r for r in records if r.functional_strict is not None]
+    if not rs:
+        return None
+    passed = sum(bool(r.functional_strict) for r in rs)
+    counts = [(len(r.chains), sum(ch.functional_strict_ok is True for ch in r.chains)) for r in rs]
+    table = {str(k): v for k in sorted(set(ks)) if (v := mean_pass_at_k(counts, k)) is not None}
+    return {"total": len(rs), "passed": passed, "pass_rate": _rate(passed, len(rs)),
+            "pass_rate_ci95": list(bootstrap_ci([float(bool(r.functional_strict)) for r in rs])),
+            "pass_at_k": table}
+
+
 def pass_at_k_table(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool = False,
                     depth: int | None = None, metric: str | None = None) -> dict[str, float]:
     """{"k": mean pass@k} for each k that every problem has enough samples for."""
@@ -152,6 +166,7 @@ def summarize(records: list[ProblemRecord], ks: Iterable[int], *, lenient: bool 
         "pass_at_k": pass_at_k_table(head, ks, lenient=lenient, metric=metric),
         "compile_pass": _metric_block(records, ks, lenient, "compile"),
         "functional_pass": _metric_block(records, ks, lenient, "functional"),
+        "functional_strict_ports": _strict_ports_block(records, ks),
         "compiled": {"passed": sum(r.compiled for r in records),  # got through the Scala compiler
                      "pass_rate": _rate(sum(r.compiled for r in records), total)},
         "by_level": _group(records, lambda r: r.level, lenient, metric),

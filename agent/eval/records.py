@@ -71,6 +71,9 @@ class ChainRecord(BaseModel):
     # The candidate that passed, checked against the reference: True/False; None when not checked
     # (no pass, no reference, or --compile-only).
     functional_ok: bool | None = None
+    # VerilogEval: the same check with the testbench's port names required exactly (no port adapter);
+    # None where no testbench has fixed names.
+    functional_strict_ok: bool | None = None
     attempts: list[AttemptRecord] = Field(default_factory=list)
 
     def passes_within(self, depth: int | None, lenient: bool = False, metric: str | None = None) -> bool:
@@ -113,6 +116,9 @@ class ProblemRecord(BaseModel):
     # reference (None: nothing to check against, or --compile-only); why the reported one did not.
     functional: bool | None = None
     functional_category: Failure | None = None
+    # VerilogEval: the functional score had the testbench's port names been required exactly (strict),
+    # next to `functional`, which connects a Chisel Module's ports through the harness's adapter.
+    functional_strict: bool | None = None
     stage: Reached | None = None  # of the reported candidate
     raw_output: str | None = None
     extracted_code: str | None = None

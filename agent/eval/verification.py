@@ -78,6 +78,8 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
             chain.functional_ok = True if chain.first_pass_round is not None else None
         record.functional = record.passed
         record.functional_category = None if record.passed else record.failure_category
+        if fixed_port_names(task):
+            await _score_strict_ports(env, scoring, record)
         return
     verdicts: dict[str, VerifyResult | None] = {}  # the same code in several chains is simulated once
     for chain in record.chains:
@@ -96,11 +98,40 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
             record.functional_category = record.functional_category or Category.crash
             continue
         chain.functional_ok = bool(result.ok)
+        if result.strict_ok is not None:
+            chain.functional_strict_ok = bool(result.strict_ok)
         if not result.ok and record.functional_category is None:
             record.functional_category = result.category
     record.functional = any(ch.functional_ok for ch in record.chains)
     if record.functional:
         record.functional_category = None
+    if fixed_port_names(task):
+        record.functional_strict = any(ch.functional_strict_ok for ch in record.chains)
+
+
+def fixed_port_names(task: Task) -> bool:
+    """A VerilogEval testbench: it connects fixed port names, which the harness adapts a Chisel Module to
+    (reflect_env.sim.adapter); the strict view (exact names) is reported next to the adapted one."""
+    return task.testbench is not None and str(task.testbench).endswith((".sv", ".v"))
+
+
+async def _score_strict_ports(env, scoring: Task, record: ProblemRecord) -> None:
+    """The strict view of a search that simulated against the testbench itself (oracle feedback): each
+    distinct passing candidate checked once more, for its verdict under exact port names."""
+    strict: dict[str, bool | None] = {}
+    for chain in record.chains:
+        code = next((a.code for a in reversed(chain.attempts) if a.ok and a.code), None)
+        if chain.first_pass_round is None or code is None:
+            continue
+        if code not in strict:
+            try:
+                strict[code] = (await check(env, scoring, code)).strict_ok
+            except Exception as e:  # a verifier fault must not lose the search's record
+                record.notes.append(f"strict-ports check of sample {chain.sample_index} raised {type(e).__name__}")
+                strict[code] = None
+        if strict[code] is not None:
+            chain.functional_strict_ok = bool(strict[code])
+    record.functional_strict = any(ch.functional_strict_ok for ch in record.chains)
 
 
 def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:

@@ -5,7 +5,8 @@ In order of trust, the first that finds ports wins:
      `ports:` block in the spec file, one `name: direction [width]` per indented line);
   2. `chisel-io`: `val x = Input(UInt(8.W))` lines (the own benchmark's "Exact IO"); exhaustive;
   3. `port-list`: VerilogEval's ` - input  d (8 bits)` list ("one bit unless otherwise specified");
-     exhaustive;
+     exhaustive; `verilog-header`: a Verilog module header the spec quotes (`input [7:0] a`,
+     `output reg [3:0] q`), read with the harness's port parser, names and directions only; exhaustive;
   4. `prose`: high-precision phrases only ("two 8-bit inputs `a`, `b`", "an 8-bit output sum",
      "the output `sum` 9 bits wide", "a boolean output `result`"); a port stated twice with two
      widths keeps no width. Not exhaustive: a design port the prose does not mention is allowed.
@@ -19,6 +20,7 @@ import json
 import re
 
 from reflect_env.interface import DIRECTIONS, Interface, SpecPort
+from reflect_env.sim.ports import PortError, module_names, parse_ports
 
 _IDENT = r"[A-Za-z_]\w*"
 _DIR_WORDS = {"input": "input", "in": "input", "i": "input", "output": "output", "out": "output", "o": "output",
@@ -130,8 +132,9 @@ def chisel_io(spec: str) -> Interface | None:
 
 # -- 3. VerilogEval port lists --------------------------------------------------------------------
 
-_LIST_RE = re.compile(rf"^\s*-\s*(input|output|inout)\s+({_IDENT})\s*(?:\((\d+)\s*bits?\)|\[(\d+)\s*:\s*(\d+)\])?\s*$",
-                      re.M)
+# ` - input  in  (8  bits)`, ` - output out_hi ( 8 bits)`, ` - input  clk,` (a stray comma in 3 prompts).
+_LIST_RE = re.compile(rf"^\s*-\s*(input|output|inout)\s+({_IDENT})\s*(?:\(\s*(\d+)\s*bits?\s*\)|"
+                      rf"\[(\d+)\s*:\s*(\d+)\])?\s*,?\s*$", re.M)
 
 
 def port_list(spec: str) -> Interface | None:
@@ -145,6 +148,25 @@ def port_list(spec: str) -> Interface | None:
             width = 1  # "All input and output ports are one bit unless otherwise specified."
         ports.append(SpecPort(m.group(2), m.group(1), width, quote=m.group(0).strip()))
     return Interface(ports, "port-list", exhaustive=True) if ports else None
+
+
+# -- 3b. a Verilog module header quoted in the spec ----------------------------------------------
+
+def verilog_header(spec: str) -> Interface | None:
+    """The ports of a Verilog module the spec quotes (VerilogEval's "this module has a bug" problems:
+    `module TopModule ( input [7:0] a, output reg [7:0] out );`); exhaustive. Read with the harness's
+    own port parser, so `output reg [3:0] q` and several ports per declaration are read as Verilog is."""
+    names = module_names(spec)
+    if not names:
+        return None
+    try:
+        ports = parse_ports(spec, names[0])
+    except PortError:
+        return None
+    # The quoted module may hold the very bug the spec asks to fix (Prob062's 8-bit mux has `output out`,
+    # one bit): its names and directions are kept, its widths are not checked.
+    found = [SpecPort(p.name, p.direction, None, quote=p.describe()) for p in ports]
+    return Interface(found, "verilog-header", exhaustive=True) if found else None
 
 
 # -- 4. prose ------------------------------------------------------------------------------------
@@ -268,7 +290,10 @@ def from_model_answer(spec: str, answer: str) -> Interface | None:
 def parse_interface(spec: str) -> Interface | None:
     """The interface the spec's text states (sources 1-4), or None when it states none we can read.
     Raises InterfaceError for a `ports:` block that is malformed (the user meant it)."""
-    for reader in (ports_block, chisel_io, port_list, prose):
+    # A worked example the task's instructions carry (agent.eval.benchmarks, VerilogEval) states another
+    # problem's ports: never this one's.
+    spec = re.sub(r"^--- worked example[^\n]*---$.*?^--- end of worked example ---$", "", spec, flags=re.S | re.M)
+    for reader in (ports_block, chisel_io, port_list, verilog_header, prose):
         found = reader(spec)
         if found is not None and found.ports:
             return found

@@ -1,7 +1,7 @@
 """Command line for the simulators, on SystemVerilog files (no Chisel toolchain needed):
 
     python -m reflect_env.sim diff DUT.sv --top Adder --ref REF.sv [--cycles N --seed S --vcd --json]
-    python -m reflect_env.sim verilogeval DUT.sv --test ProbNNN_test.sv --ref ProbNNN_ref.sv [--json]
+    python -m reflect_env.sim verilogeval DUT.sv --test ProbNNN_test.sv --ref ProbNNN_ref.sv [--top T] [--strict-ports] [--json]
     python -m reflect_env.sim verilator DUT.sv --top Adder --tb tb.cpp [--json]
 
 Exit status: 0 pass, 1 the design failed, 2 bad input.
@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verilogeval", parents=[common], help="VerilogEval v2 testbench (TopModule vs RefModule)")
     v.add_argument("--test", type=Path, required=True)
     v.add_argument("--ref", type=Path, required=True)
+    v.add_argument("--top", default="TopModule", help="the design's top module (default TopModule)")
+    v.add_argument("--strict-ports", action="store_true",
+                   help="require the testbench's port names exactly (default: adapt a Chisel Module's ports)")
     c = sub.add_parser("verilator", parents=[common], help="seed-style Verilator C++ testbench")
     c.add_argument("--top", required=True)
     c.add_argument("--tb", type=Path, required=True)
@@ -60,7 +63,8 @@ def _run(args: argparse.Namespace, workdir: Path) -> SimResult:
         return differential(dut, args.top, args.ref, args.ref_top or args.top, workdir=workdir, cycles=args.cycles,
                             seed=args.seed, vcd=args.vcd, **limit)
     if args.protocol == "verilogeval":
-        return verilogeval(dut, args.test, args.ref, workdir=workdir, **limit)
+        return verilogeval(dut, args.test, args.ref, workdir=workdir, top=args.top,
+                           ports="strict" if args.strict_ports else "adapt", **limit)
     return verilator_cpp(dut, args.top, args.tb, workdir=workdir, **limit)
 
 

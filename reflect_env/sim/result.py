@@ -10,6 +10,7 @@ SIM_MISMATCH = "sim_mismatch"
 SIM_ERROR = "sim_error"
 TIMEOUT = "timeout"
 HARNESS = "harness"  # the simulator or the problem's own testbench cannot judge (e.g. Icarus `sorry:`)
+INTERFACE = "interface_mismatch"  # the design's ports cannot be mapped onto the testbench's (sim.adapter)
 
 
 @dataclass
@@ -23,6 +24,12 @@ class SimResult:
     seconds: float = 0.0
     simulator: str = ""  # the simulator and version that judged, e.g. "Icarus Verilog 12.0 (stable)"
     output: str = ""  # what the design (and simulator) printed: shown to the user, never parsed as a verdict
+    # VerilogEval only: how the harness connected the design's ports to the testbench's (sim.adapter;
+    # design port -> testbench expression), and whether they were the testbench's names already (the
+    # strict view: then this verdict is also the strict one). None: not judged that way.
+    port_map: dict[str, str] | None = None
+    ports_exact: bool | None = None
+    strict_ok: bool | None = None  # the verdict had the testbench's names been required (ports="strict")
 
     @classmethod
     def harness(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":

@@ -17,7 +17,9 @@ from pathlib import Path
 from reflect_env.result import Mismatch
 from reflect_env.sim.differential import compile_error_summary
 from reflect_env.sim.ports import PortError, parse_ports
-from reflect_env.sim.result import SIM_MISMATCH, TIMEOUT, SimResult
+from reflect_env.sim.adapter import AdapterError, PortMap, map_ports, wrapper
+from reflect_env.sim.rename import prefix_modules
+from reflect_env.sim.result import HARNESS, INTERFACE, SIM_MISMATCH, TIMEOUT, SimResult
 from reflect_env.sim.runner import Deadline, run_bounded, trim
 from reflect_env.sim.tools import Channel, design_output, icarus, run_sandboxed, tool_limitation
 
@@ -63,7 +65,26 @@ def instrument(test_sv: str, channel: Channel) -> str:
             + text[header.end():])
 
 
-def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, timeout: float = 30.0) -> SimResult:
+PORT_MODES = ("adapt", "strict")
+DESIGN_PREFIX = "design__"  # the adapted design's modules, so the wrapper can take the testbench's name
+
+
+def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, timeout: float = 30.0,
+                top: str = DUT_TOP, ports: str = "adapt") -> SimResult:
+    """Run the problem's testbench on the design `top` in `dut_sv`. ports="adapt": a Chisel `Module`'s
+    ports (`clock`, `reset`, `io_x`) are connected to the testbench's through a wrapper (sim.adapter);
+    "strict": the design must be `TopModule` with the testbench's port names exactly."""
+    if ports not in PORT_MODES:
+        raise ValueError(f"ports must be one of {', '.join(PORT_MODES)}, not {ports!r}")
+    deadline = Deadline(timeout)
+    res = _judge(dut_sv, test_sv, ref_sv, workdir=Path(workdir), timeout=timeout, top=top, ports=ports)
+    if ports == "adapt" and res.category != HARNESS:
+        res.strict_ok = _strict_view(res, dut_sv, test_sv, ref_sv, Path(workdir), top, deadline)
+    return res
+
+
+def _judge(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, timeout: float, top: str,
+           ports: str) -> SimResult:
     start = time.monotonic()
     deadline = Deadline(timeout)
     sim = icarus()
@@ -75,26 +96,34 @@ def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, time
     except ValueError as e:
         return _named(SimResult.harness(f"testbench {Path(test_sv).name}: {e}"), sim, start)
     shutil.copyfile(ref_sv, workdir / "ref.sv")
-    (workdir / "dut.sv").write_text(dut_sv)
 
     ref_text = Path(ref_sv).read_text()
-    port_notes = _port_notes(dut_sv, ref_text)
-    if port_notes and port_notes[0].startswith("!"):
-        return _named(SimResult.error(port_notes[0][1:]), sim, start)
+    port_map = None
+    if ports == "adapt":
+        adapted = _adapt(dut_sv, top, ref_text)
+        if isinstance(adapted, SimResult):
+            return _named(adapted, sim, start)
+        dut_sv, port_map, port_notes = adapted
+    else:
+        port_notes = _port_notes(dut_sv, ref_text)
+        if port_notes and port_notes[0].startswith("!"):
+            return _named(SimResult.error(port_notes[0][1:]), sim, start)
+    (workdir / "dut.sv").write_text(dut_sv)
     zero_start = declares_start_values(ref_text)
     if zero_start:
         port_notes.append(START_NOTE)
 
     compiled = run_bounded([sim.iverilog, *(ZERO_START if zero_start else []), *FLAGS], workdir, deadline.left())
     if compiled.timed_out:
-        return _named(SimResult.timed_out(timeout, trim(compiled.output)), sim, start)
+        return _named(SimResult.timed_out(timeout, trim(compiled.output)), sim, start, port_map)
     if compiled.returncode != 0:
         limitation = tool_limitation(compiled.output)
         if limitation:
             return _named(SimResult.harness(f"{sim.version} cannot compile this testbench/reference "
                                             f"(a simulator limitation, not a design fault): {limitation}",
-                                            trim(compiled.output)), sim, start)
-        return _named(SimResult.error(compile_error_summary(compiled.output), trim(compiled.output)), sim, start)
+                                            trim(compiled.output)), sim, start, port_map)
+        return _named(SimResult.error(compile_error_summary(compiled.output), trim(compiled.output)), sim, start,
+                      port_map)
     ran = run_sandboxed([sim.vvp, "-n", "test"], workdir, deadline.left(), readable=[Path(sim.vvp).parent.parent])
     vcd = workdir / "wave.vcd"
     vcd_path = str(vcd) if vcd.exists() else None
@@ -104,12 +133,52 @@ def verilogeval(dut_sv: str, test_sv: Path, ref_sv: Path, *, workdir: Path, time
         res = read_verdict(channel.records(workdir), ran.output)
         res.hints = res.hints + port_notes  # the testbench's own verdict first
     res.vcd_path = vcd_path
-    return _named(res, sim, start)
+    return _named(res, sim, start, port_map)
 
 
-def _named(res: SimResult, sim, start: float) -> SimResult:
+def _strict_view(adapted: SimResult, dut_sv: str, test_sv: Path, ref_sv: Path, workdir: Path, top: str,
+                 deadline: Deadline) -> bool:
+    """The verdict under strict names, for reporting both views: the adapted verdict when no adapter was
+    needed, False when the strict port check refuses the design, else a second run of the testbench with
+    the design as it is (a Module whose other ports are exact: its clock/reset are left undriven then)."""
+    if adapted.ports_exact:
+        return adapted.ok
+    notes = _port_notes(dut_sv, Path(ref_sv).read_text())
+    if top != DUT_TOP or (notes and notes[0].startswith("!")):
+        return False
+    return verilogeval(dut_sv, test_sv, ref_sv, workdir=workdir / "strict", timeout=max(deadline.left(), 1.0),
+                       top=top, ports="strict").ok
+
+
+def _adapt(dut_sv: str, top: str, ref_text: str) -> tuple[str, PortMap, list[str]] | SimResult:
+    """(the design as the testbench will see it, the mapping, notes), or the failed result."""
+    try:
+        design = parse_ports(dut_sv, top)
+    except PortError as e:
+        return SimResult.error(f"the design's ports cannot be read: {e}")
+    try:
+        wanted = parse_ports(ref_text, REF_TOP)
+    except PortError as e:  # the reference is the benchmark's: let the testbench judge, as the strict check does
+        return dut_sv, PortMap({}, exact=top == DUT_TOP), [f"Note: ports not adapted: {e}"]
+    try:
+        pm = map_ports(design, wanted)
+    except AdapterError as e:
+        res = SimResult(ok=False, category=INTERFACE, hints=[str(e)], log=str(e))
+        res.port_map, res.ports_exact = {}, False
+        return res  # the caller adds the strict view
+    if pm.exact and top == DUT_TOP:
+        return dut_sv, pm, list(pm.notes)
+    pm.exact = False  # a renamed top is adapted too: under strict names it is not TopModule
+    renamed, mapping = prefix_modules(dut_sv, DESIGN_PREFIX)
+    note = f"Note: ports adapted to the testbench's: {pm.describe()}"
+    return renamed + "\n" + wrapper(DUT_TOP, mapping[top], wanted, pm), pm, [*pm.notes, note]
+
+
+def _named(res: SimResult, sim, start: float, port_map: PortMap | None = None) -> SimResult:
     res.simulator = sim.describe()
     res.seconds = time.monotonic() - start
+    if port_map is not None:
+        res.port_map, res.ports_exact = dict(port_map.connections), port_map.exact
     return res
 
 
