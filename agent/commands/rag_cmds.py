@@ -157,9 +157,12 @@ def bench_rag_cmd(
     profile: Profile = None,
     queries: Optional[Path] = typer.Option(None, "--queries", help="labelled YAML set (default tests/data/rag_queries.yaml)"),
     rounds: int = typer.Option(3, "--rounds", min=1, max=20, help="passes over the query set for latency"),
+    read_spec: bool = typer.Option(True, "--read-spec/--no-read-spec",
+                                   help="negation scope and 'purely combinational' (off: every word counts, as before issue 22)"),
     as_json: Json = False,
 ) -> None:
-    """Cold index build time (model load separated), query latency p50/p90 after load, top-3 hit rate."""
+    """Cold index build time (model load separated), query latency p50/p90 after load, top-3 hit rate,
+    precision on the labelled negatives."""
     from agent.rag.bench import DEFAULT_QUERIES, load_queries, run_rag_bench
     from agent.rag.embedder import EmbedderMissing
     from agent.rag.notes import NoteError
@@ -178,7 +181,7 @@ def bench_rag_cmd(
             progress.update(task, advance=1, description=f"RAG bench: {stage}")
 
         try:
-            report = run_rag_bench(profile or "chisel7", qs, rounds=rounds, tick=tick)
+            report = run_rag_bench(profile or "chisel7", qs, rounds=rounds, tick=tick, read_spec=read_spec)
         except (ValueError, NoteError, EmbedderMissing) as e:
             fail(str(e))
     if as_json:
@@ -194,6 +197,11 @@ def bench_rag_cmd(
         f"{'met' if report['latency_target_met'] else 'NOT met'}; one-text embed p50 "
         f"{report['embed_one_text_p50_ms']:.1f} ms at load {report['load_average_1m']} on {report['cpu_count']} CPUs); "
         f"top-3 hit rate "
-        f"{report['top3_hit_rate']:.0%} over {report['queries']} queries", highlight=False)
+        f"{report['top3_hit_rate']:.0%} over {report['positives']} queries; labelled precision "
+        f"{report['labelled_precision']:.0%}; negatives clean {report['negatives_clean']:.0%} of {report['negatives']} "
+        f"({report['negative_notes_rejected']} rejected notes of {report['negative_notes_retrieved']}, "
+        f"{report['negative_hints_rejected']} rejected hints of {report['negative_hints']})", highlight=False)
+    for v in report["violations"]:
+        err_console.print(f"  negative: {v['query']!r} got notes {v['notes']} hints {v['hints']}", highlight=False)
     for m in report["misses"]:
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
