@@ -56,14 +56,26 @@ def _build(r, force: bool, quiet: bool):
 def build_cmd(
     profile: Profile = None,
     force: bool = typer.Option(False, "--force", help="re-embed every note even if the index is current"),
+    examples: bool = typer.Option(True, "--examples/--no-examples",
+                                  help="also build the verified example bank (verifies each example on the toolchain)"),
+    workers: int = typer.Option(1, "--workers", min=1, help="verifier workers for the example bank"),
+    verilogeval: Optional[Path] = typer.Option(
+        None, "--verilogeval", help="VerilogEval v2 spec-to-rtl directory to keep the bank clear of "
+                                    "(or CHISEL_AGENT_VERILOGEVAL)"),
     as_json: Json = False,
 ) -> None:
-    """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)."""
+    """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)
+    and the verified example bank beside it (docs/examples.md)."""
+    from agent.commands.bank_cmds import build_bank, print_bank_stats
+
     r = _retriever(profile or "chisel7")
     stats = _build(r, force, quiet=as_json)
+    bank = build_bank(r, workers=workers, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
     if as_json:
-        print_json(stats.model_dump())
+        print_json({**stats.model_dump(), "examples": bank.model_dump() if bank else None})
         return
+    if bank is not None:
+        print_bank_stats(bank)
     for w in stats.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
     state = "up to date" if stats.reused else f"built ({stats.embedded} notes embedded in {stats.embed_s:.1f} s, " \
@@ -205,3 +217,6 @@ def bench_rag_cmd(
         err_console.print(f"  negative: {v['query']!r} got notes {v['notes']} hints {v['hints']}", highlight=False)
     for m in report["misses"]:
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
+
+
+from agent.commands import bank_cmds  # noqa: E402,F401  (registers rag examples/contamination/prompt on rag_app)

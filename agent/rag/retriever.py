@@ -24,6 +24,8 @@ from agent.rag.spec_text import is_combinational, is_sequential_note, mask_negat
 if TYPE_CHECKING:
     import numpy as np
 
+    from agent.rag.bank import ExampleBank
+
 log = logging.getLogger("agent.rag")
 CHARS_PER_TOKEN = 4
 MIN_TRUNCATED_CHARS = 400  # below this a cut note is more noise than help
@@ -97,6 +99,7 @@ class Retriever:
         self._matrix: np.ndarray | None = None  # numpy (notes x dim), rows aligned with _ids
         self._qcache: OrderedDict[str, object] = OrderedDict()
         self._qcache_lock = threading.Lock()
+        self._bank: ExampleBank | None = None  # the example bank, opened on first use
 
     # -- corpus ---------------------------------------------------------------------------------
 
@@ -232,6 +235,20 @@ class Retriever:
             while len(self._qcache) > QUERY_CACHE:
                 self._qcache.popitem(last=False)
         return np.asarray(rows, dtype=np.float32)
+
+    def example_bank(self):
+        """The verified example bank beside this index (agent.rag.bank), sharing its embedding model."""
+        if self._bank is None:
+            from agent.rag.bank import ExampleBank
+
+            self._bank = ExampleBank(self.profile.name, cache_dir=self.cache_dir, notes_dir=self.notes_dir,
+                                     embedder=self.embedder)
+        return self._bank
+
+    def examples(self, spec: str, m: int, *, exclude_top: str | None = None):
+        """Up to m worked examples of other specs for `spec` (ExampleHit). Raises FileNotFoundError
+        when the bank was never built (`agent rag build`)."""
+        return self.example_bank().retrieve(spec, m, exclude_top=exclude_top)
 
     def clear_query_cache(self) -> None:
         """Forget cached query vectors (the benchmark times uncached queries)."""
