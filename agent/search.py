@@ -74,8 +74,9 @@ class _Run:
     def __init__(self, task: Task, cfg: AgentConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
         self.task, self.cfg, self.llm, self.env, self.trace = task, cfg, llm, env, trace
         self.retriever = retriever if cfg.rag else None
-        # worked examples from the verified bank (issue 22); without a retriever the fixed example stays
-        self.example_source = retriever if cfg.examples and cfg.fewshot and cfg.examples_m > 0 else None
+        # worked examples from the verified bank (issue 22), retrieved like the notes: `rag = false`
+        # turns all retrieval off (the fixed example, as before); `examples = false` only the examples
+        self.example_source = retriever if cfg.rag and cfg.examples and cfg.fewshot and cfg.examples_m > 0 else None
         self.on_event = on_event or (lambda kind, data: None)
         self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None)
         self.hints = import_hints(task.spec) if cfg.import_hints else []
@@ -123,7 +124,7 @@ class _Run:
 
     # -- LLM ----------------------------------------------------------------------------------
     async def notes(self, query: str, *, code: str | None = None, diagnostics: str | None = None) -> list:
-        if self.retriever is None:
+        if self.retriever is None or self.cfg.rag_k <= 0:  # rag_k = 0: examples only, no notes
             return []
         self.on_event("retrieving", {})  # the first query may build the index: say so on the display
         try:

@@ -155,7 +155,7 @@ def test_the_samples_see_their_own_example_sets(tmp_path, mode, requests):
     from agent.trace import Trace, load_trace
 
     src = _Examples()
-    cfg = AgentConfig(k=3, depth=0, rag=False, seed=5, select="all", vote=False, interface=False,
+    cfg = AgentConfig(k=3, depth=0, rag=True, rag_k=0, seed=5, select="all", vote=False, interface=False,
                       examples=True, examples_m=2, example_diversity=mode)
 
     async def main(stub):
@@ -273,3 +273,16 @@ def test_hand_written_examples_pass_against_their_second_implementation():
     verdicts = reflect_verifier("chisel7", workers=1)(hand)
     failed = [(e.id, v.category, v.error) for e, v in zip(hand, verdicts) if not (v.ok and v.simulated)]
     assert not failed, failed
+
+
+def test_no_rag_means_no_retrieval_at_all_and_the_fixed_example(tmp_path):
+    """`--no-rag` (rag = false) keeps the prompt of before: no examples, the fixed one in the system message."""
+    from agent.search import _Run
+    from agent.trace import NullTrace
+
+    src = _Examples()
+    run = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(rag=False), None, None, NullTrace(), src, None)
+    assert run.example_source is None and asyncio.run(run.example_sets(ADDER_SPEC)) == [[]]
+    assert "EdgeCounter" in run.builder.system() and src.calls == []
+    off = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(examples=False), None, None, NullTrace(), src, None)
+    assert off.example_source is None and "EdgeCounter" in off.builder.system()

@@ -160,7 +160,7 @@ def prompt_cmd(
 
     spec = read_text_file(spec_file, "spec file")
     cfg = load_settings(config)
-    retriever = _retriever(cfg.profile) if (cfg.rag or cfg.examples) else None
+    retriever = _retriever(cfg.profile) if cfg.rag else None
 
     async def render():
         run = _Run(Task(id=spec_file.stem, spec=spec, top=top), cfg, None, None, NullTrace(), retriever, None)  # type: ignore[arg-type]

@@ -74,8 +74,6 @@ def build_cmd(
     if as_json:
         print_json({**stats.model_dump(), "examples": bank.model_dump() if bank else None})
         return
-    if bank is not None:
-        print_bank_stats(bank)
     for w in stats.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
     state = "up to date" if stats.reused else f"built ({stats.embedded} notes embedded in {stats.embed_s:.1f} s, " \
@@ -83,6 +81,8 @@ def build_cmd(
     err_console.print(
         f"[bold green]ok[/]: index {stats.collection} {state}: {stats.notes} hand-written + "
         f"{stats.generated} generated notes, {stats.total_s:.1f} s total", highlight=False)
+    if bank is not None:
+        print_bank_stats(bank)
 
 
 _COMPILER_ERROR = re.compile(r"^\s*(\[error\]\s*)?error\s*:|\b(found|required)\s*:", re.I | re.M)

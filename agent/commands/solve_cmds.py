@@ -309,7 +309,7 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
     from agent.search import VerifierUnavailable, solve
     from agent.trace import Trace
 
-    retriever = _open_retriever(cfg.rag or cfg.examples, cfg.profile)
+    retriever = _open_retriever(cfg.rag, cfg.profile)
 
     async def main():
         llm = LLMClient(llm_cfg)

@@ -30,7 +30,7 @@ class LiveSolver:
         # strict names; lenient is scored afterwards, never searched.
         self.cfg = settings.model_copy(update={"select": "all" if select_all else "first", "strict": True})
         self.retriever = None
-        if self.cfg.rag or self.cfg.examples:  # the example bank is opened through the retriever
+        if self.cfg.rag:
             from agent.rag import Retriever
 
             self.retriever = Retriever(self.cfg.profile)

@@ -60,8 +60,12 @@ def load_problems(benchmark: str) -> list[Problem]:
     bench = load_benchmark(benchmark)
     out = []
     for t in bench.tasks:
-        ref = t.reference if isinstance(t.reference, str) and "class " in t.reference else None
-        out.append(Problem(bench.name, t.id, t.spec, ref))
+        # eval_set_v2 keeps a reference it does not simulate in meta; VerilogEval's is Verilog
+        ref = t.reference if isinstance(t.reference, str) else t.meta.get("reference_code")
+        ref = ref if isinstance(ref, str) and "class " in ref else None
+        # VerilogEval's spec carries our fixed Chisel instructions: the problem is its own prompt
+        spec = t.meta.get("prompt") or t.spec
+        out.append(Problem(bench.name, t.id, spec, ref))
     return out
 
 
