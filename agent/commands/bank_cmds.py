@@ -8,7 +8,7 @@ from typing import Any, Optional
 import typer
 
 from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
-from agent.commands.options import Config, Json, Profile
+from agent.commands.options import Config, Json, Profile, Top
 from agent.commands.rag_cmds import rag_app
 
 
@@ -66,7 +66,7 @@ def _retriever(profile: str):
 def examples_cmd(
     text: str = typer.Argument(..., help="spec text (or @FILE to read it from a file)"),
     m: int = typer.Option(3, "-m", min=1, max=20, help="number of examples"),
-    top: Optional[str] = typer.Option(None, "--top", help="the task's top module (never shown as its own example)"),
+    top: Top = None,  # the task's top module: never shown as its own example
     profile: Profile = None,
     show_code: bool = typer.Option(False, "--code", help="also print each example's code"),
     as_json: Json = False,
@@ -144,7 +144,7 @@ def contamination_cmd(
 @rag_app.command("prompt")
 def prompt_cmd(
     spec_file: Path = typer.Argument(..., help="the specification (a text file)"),
-    top: Optional[str] = typer.Option(None, "--top", help="top module name"),
+    top: Top = None,
     config: Config = None,
     sample: int = typer.Option(0, "--sample", min=0, help="which sample's prompt (they differ with example_diversity)"),
     as_json: Json = False,

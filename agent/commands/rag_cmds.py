@@ -1,6 +1,7 @@
 """`agent rag build`, `agent rag query` and `agent bench rag`: the notes index retrieved into prompts."""
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Iterator, Optional
 import typer
 
 from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
-from agent.commands.options import Json, Profile
+from agent.commands.options import Json, Profile, Workers
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
 commands = typer.Typer()
@@ -58,7 +59,7 @@ def build_cmd(
     force: bool = typer.Option(False, "--force", help="re-embed every note even if the index is current"),
     examples: bool = typer.Option(True, "--examples/--no-examples",
                                   help="also build the verified example bank (verifies each example on the toolchain)"),
-    workers: int = typer.Option(1, "--workers", min=1, help="verifier workers for the example bank"),
+    workers: Workers = None,
     verilogeval: Optional[Path] = typer.Option(
         None, "--verilogeval", help="VerilogEval v2 spec-to-rtl directory to keep the bank clear of "
                                     "(or CHISEL_AGENT_VERILOGEVAL)"),
@@ -70,7 +71,7 @@ def build_cmd(
 
     r = _retriever(profile or "chisel7")
     stats = _build(r, force, quiet=as_json)
-    bank = build_bank(r, workers=workers, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
+    bank = build_bank(r, workers=workers or os.cpu_count() or 1, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
     if as_json:
         print_json({**stats.model_dump(), "examples": bank.model_dump() if bank else None})
         return
