@@ -73,8 +73,21 @@ class ExampleHit(BaseModel):
 
 
 def _as_note(e: Example) -> NoteDoc:
-    """An example as the notes machinery sees it (vectors, lexical keys); its text is its spec."""
-    return NoteDoc(id=e.id, title=e.title, kind="example", keys=e.keys, text=e.spec, source=e.source)
+    """An example as the notes machinery sees it (vectors, lexical keys); its text is its spec. Only
+    API names (`SyncReadMem`, `RawModule`) and phrases ("state machine") are exact-match keys: a
+    plain word like `reset` or `valid` is in half the specs, and at +0.5 it put the RawModule
+    example first for any register "initialized on reset"; the dense score weighs such words."""
+    keys = [k for k in e.keys if not k.islower() or " " in k]
+    return NoteDoc(id=e.id, title=e.title, kind="example", keys=keys, text=e.spec, source=e.source)
+
+
+def problem_text(spec: str) -> str:
+    """What a spec's circuit is, for the dense score: a task whose spec is an instruction block plus
+    `Specification:` (our VerilogEval adaptation puts the same Chisel port instructions before every
+    problem) is embedded by the part after the last such header, else the instruction block decides
+    which examples look alike (an FSM example ranked second for VerilogEval's popcount3)."""
+    head, sep, tail = spec.rpartition("\nSpecification:\n")
+    return tail if sep and tail.strip() and head.strip() else spec
 
 
 def _vector_key(e: Example) -> str:
@@ -216,7 +229,7 @@ class ExampleBank:
         assert self._matrix is not None and self._lexical is not None
         import numpy as np
 
-        asked = " ".join(mask_negated(spec).split())
+        asked = " ".join(mask_negated(problem_text(spec)).split())
         if not asked:
             return []
         qv = np.asarray(self.embedder.embed([asked]), dtype=np.float32)[0]
