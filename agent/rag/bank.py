@@ -96,7 +96,10 @@ def _vector_key(e: Example) -> str:
 
 class ExampleBank:
     def __init__(self, profile: str = "chisel7", *, cache_dir: Path | None = None, notes_dir: Path | None = None,
-                 embedder: Embedder | None = None, min_score: float = MIN_SCORE) -> None:
+                 embedder: Embedder | None = None, min_score: float = MIN_SCORE,
+                 query_vectors: Callable[[list[str]], np.ndarray] | None = None) -> None:
+        """query_vectors: how a query text becomes a vector (the notes retriever passes its cached
+        one: the same masked spec is embedded once for notes and examples)."""
         from reflect_env.toolchain import cache_dir as default_cache_dir, get_profile
 
         self.profile = get_profile(profile)
@@ -104,6 +107,7 @@ class ExampleBank:
         self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
         self.embedder = embedder or Embedder()
         self.min_score = min_score
+        self._embed_query = query_vectors
         self.index = VectorIndex(self.cache_dir / "rag")
         self.manifest_path = self.cache_dir / "rag" / f"examples-{self.profile.name}.json"
         self._examples: dict[str, Example] = {}
@@ -232,7 +236,8 @@ class ExampleBank:
         asked = " ".join(mask_negated(problem_text(spec)).split())
         if not asked:
             return []
-        qv = np.asarray(self.embedder.embed([asked]), dtype=np.float32)[0]
+        qv = (self._embed_query([asked]) if self._embed_query is not None
+              else np.asarray(self.embedder.embed([asked]), dtype=np.float32))[0]
         sims = dict(zip(self._ids, (self._matrix @ qv).tolist()))
         ev = self._lexical.evidence(spec, None, None)
         combinational = is_combinational(spec)

@@ -242,7 +242,7 @@ class Retriever:
             from agent.rag.bank import ExampleBank
 
             self._bank = ExampleBank(self.profile.name, cache_dir=self.cache_dir, notes_dir=self.notes_dir,
-                                     embedder=self.embedder)
+                                     embedder=self.embedder, query_vectors=self._query_vectors)
         return self._bank
 
     def examples(self, spec: str, m: int, *, exclude_top: str | None = None):
