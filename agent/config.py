@@ -88,6 +88,12 @@ class AgentConfig(BaseModel):
     import_hints: bool = Field(default=True, strict=True)  # import lines for what the spec names, in every prompt
     escape: bool = Field(default=True, strict=True)  # a stalled repair chain restarts from a fresh sample
     rag_k: int = Field(default=3, ge=0, strict=True)
+    # Worked examples retrieved per spec from the verified example bank (docs/examples.md): m of them
+    # in the generate prompt instead of the one fixed example, which stays the fallback when none
+    # qualifies. `example_diversity`: what the k samples see (same | order | sets).
+    examples: bool = Field(default=True, strict=True)
+    examples_m: int = Field(default=2, ge=0, strict=True)
+    example_diversity: Literal["same", "order", "sets"] = "same"
     # Solving with no reference and no testbench (docs/oracle_free.md): the spec's interface as a
     # verdict, behavioural voting among k > 1 passes, the model's own checks (one more LLM call).
     interface: bool = Field(default=True, strict=True)

@@ -134,23 +134,33 @@ class PromptBuilder:
     starts with the specification, so a repair also reuses the cached prefix of its task, and ends
     with the task-specific instruction (the top module's name)."""
 
-    def __init__(self, profile: str = "chisel7", *, fewshot: bool = True, prompts_dir: Path | None = None):
+    def __init__(self, profile: str = "chisel7", *, fewshot: bool = True, prompts_dir: Path | None = None,
+                 examples: bool = False):
+        """examples: worked examples are retrieved per spec (issue 22). Then the fixed example leaves
+        the system message for every task of the run (it stays byte-identical across specs, so a
+        server's prefix cache still holds it) and a generate prompt's user message carries the
+        retrieved examples after the spec, or the fixed example when none was retrieved."""
         prof = get_profile(profile)
         self.env = _env(prompts_dir or PROMPTS_DIR)
         self.fewshot = fewshot
+        self.examples = examples and fewshot
         self.base = {"chisel_major": prof.major, "scala_version": prof.scala}
 
     def _render(self, name: str, **kw) -> str:
         return self.env.get_template(f"{name}.j2").render(**self.base, **kw).strip() + "\n"
 
     def system(self) -> str:
-        return self._render("system", fewshot=self.fewshot)
+        return self._render("system", fewshot=self.fewshot and not self.examples)
 
     def _prompt(self, user: str, template: str) -> Prompt:
         return Prompt([{"role": "system", "content": self.system()}, {"role": "user", "content": user}], template)
 
-    def generate(self, spec: str, top: str | None, *, hints=(), notes=()) -> Prompt:
-        user = self._render("generate", spec=spec, top=top, hints=list(hints), notes=[_note_view(n, examples=False) for n in notes])
+    def generate(self, spec: str, top: str | None, *, hints=(), notes=(), examples=()) -> Prompt:
+        """examples: retrieved worked examples (objects with title, spec, code), shown after the spec
+        and notes when the builder retrieves examples; none retrieved means the fixed example there."""
+        shown = [{"title": e.title, "spec": e.spec, "code": e.code} for e in examples] if self.examples else None
+        user = self._render("generate", spec=spec, top=top, hints=list(hints),
+                            notes=[_note_view(n, examples=False) for n in notes], examples=shown)
         return self._prompt(user, "generate")
 
     def repair(self, spec: str, top: str | None, code: str, result: VerifyResult, *, hints=(), notes=()) -> Prompt:

@@ -74,8 +74,11 @@ class _Run:
     def __init__(self, task: Task, cfg: AgentConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
         self.task, self.cfg, self.llm, self.env, self.trace = task, cfg, llm, env, trace
         self.retriever = retriever if cfg.rag else None
+        # worked examples from the verified bank (issue 22), retrieved like the notes: `rag = false`
+        # turns all retrieval off (the fixed example, as before); `examples = false` only the examples
+        self.example_source = retriever if cfg.rag and cfg.examples and cfg.fewshot and cfg.examples_m > 0 else None
         self.on_event = on_event or (lambda kind, data: None)
-        self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot)
+        self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None)
         self.hints = import_hints(task.spec) if cfg.import_hints else []
         self.t0 = time.perf_counter()
         self.llm_calls = self.prompt_tokens = self.completion_tokens = 0
@@ -87,6 +90,7 @@ class _Run:
         self.solved = asyncio.Event()
         self.escape_seed_base = cfg.seed if cfg.seed is not None else random.randrange(1 << 30)
         self.generate_prompt: Prompt | None = None
+        self.generate_prompts: list[Prompt] = []  # one per sample when the samples see different examples
         self.sampling: dict | None = None
         self.oracle_free = task.reference is None and task.testbench is None
         self.interface: Interface | None = None  # set by solve() before round 0
@@ -120,7 +124,7 @@ class _Run:
 
     # -- LLM ----------------------------------------------------------------------------------
     async def notes(self, query: str, *, code: str | None = None, diagnostics: str | None = None) -> list:
-        if self.retriever is None:
+        if self.retriever is None or self.cfg.rag_k <= 0:  # rag_k = 0: examples only, no notes
             return []
         self.on_event("retrieving", {})  # the first query may build the index: say so on the display
         try:
@@ -132,6 +136,26 @@ class _Run:
         self.trace.event("retrieval", query=query[:500], notes=[
             {"id": n.id, "title": n.title, "score": round(float(n.score), 4), "source": n.source} for n in notes])
         return notes
+
+    async def example_sets(self, spec: str) -> list[list]:
+        """The worked examples each sample's generate prompt shows (agent.rag.bank.sample_sets): one
+        list for all when they see the same ones. [[]] without a bank: the fixed example then."""
+        if self.example_source is None:
+            return [[]]
+        from agent.rag.bank import sample_sets
+
+        cfg = self.cfg
+        pool = cfg.examples_m + (cfg.k - 1 if cfg.example_diversity == "sets" else 0)
+        try:
+            hits = await asyncio.to_thread(self.example_source.examples, spec, pool, exclude_top=self.task.top)
+        except Exception as e:  # examples help but must never sink a solve: the fixed example stands in
+            self.trace.event("examples_error", error=f"{type(e).__name__}: {e}")
+            return [[]]
+        sets = sample_sets(hits, cfg.k, cfg.examples_m, cfg.example_diversity, cfg.seed)
+        distinct = list(dict.fromkeys(tuple(h.id for h in s) for s in sets))
+        self.trace.event("examples", mode=cfg.example_diversity, pool=[
+            {"id": h.id, "score": h.score, "source": h.source} for h in hits], sets=[list(d) for d in distinct])
+        return sets if len(distinct) > 1 else sets[:1]
 
     async def chat(self, prompt: Prompt, *, chain: int | None, round: int, n: int, temperature: float,
                    seed: int | None):
@@ -249,8 +273,7 @@ class _ChainRunner:
             rnd += 1
             if (stalled and cfg.escape) or code is None or result is None:
                 escaped = True
-                prompt = run.generate_prompt
-                assert prompt is not None  # solve() sets it before any chain starts
+                prompt = run.generate_prompts[self.index % len(run.generate_prompts)]  # this sample's own
                 seed: int | None = run.escape_seed_base + 1000 * rnd + self.index + 1
                 run.trace.event("escape", chain=self.index, round=rnd,
                                 reason="no usable code" if code is None else "no progress (same error or same code)")
@@ -317,15 +340,13 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
         if cfg.checks and run.voting and run.interface is not None:
             await _model_checks(run)
         notes = await run.notes(task.spec)
-        run.generate_prompt = run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes)
-        completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
-                                    temperature=cfg.temperature, seed=cfg.seed)
-        raw_output = completion.texts[0] if completion.texts else None
-        run.sampling = getattr(completion, "sampling", None)
-        per_sample = completion.completion_tokens // max(1, len(completion.texts))
-        runners = [_ChainRunner(run, i) for i in range(len(completion.texts))]
-        jobs = [asyncio.create_task(r.drive(t, f, per_sample))
-                for r, t, f in zip(runners, completion.texts, completion.finish_reasons)]
+        run.generate_prompts = [run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes, examples=ex)
+                                for ex in await run.example_sets(task.spec)]
+        run.generate_prompt = run.generate_prompts[0]
+        texts, reasons, tokens = await _first_samples(run)
+        raw_output = texts[0] if texts else None
+        runners = [_ChainRunner(run, i) for i in range(len(texts))]
+        jobs = [asyncio.create_task(r.drive(t, f, n)) for r, t, f, n in zip(runners, texts, reasons, tokens)]
         await _wait_chains(run, jobs)
     except BudgetExceeded:
         pass
@@ -335,6 +356,31 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
     if run.voting:  # the vote, then repairs of its answer against the model's checks it fails
         vote = await oracle_free.repair_from_checks(run, runners, await _vote(run, runners), _vote)
     return _finish(run, runners, raw_output, vote)
+
+
+async def _first_samples(run: _Run) -> tuple[list[str], list[str], list[int]]:
+    """Round 0: (texts, finish reasons, completion tokens of each). One request with n=k when every
+    sample sees the same prompt; one request per sample (n=1, seed + i) when they see different
+    example sets or orders (example_diversity), which costs k prompt reads instead of one."""
+    cfg = run.cfg
+    if len(run.generate_prompts) == 1:
+        completion = await run.chat(run.generate_prompts[0], chain=None, round=0, n=cfg.k,
+                                    temperature=cfg.temperature, seed=cfg.seed)
+        run.sampling = getattr(completion, "sampling", None)
+        per_sample = completion.completion_tokens // max(1, len(completion.texts))
+        return completion.texts, completion.finish_reasons, [per_sample] * len(completion.texts)
+    completions = await asyncio.gather(*(
+        run.chat(prompt, chain=i, round=0, n=1, temperature=cfg.temperature,
+                 seed=None if cfg.seed is None else cfg.seed + i)
+        for i, prompt in enumerate(run.generate_prompts)))
+    texts = [c.texts[0] if c.texts else "" for c in completions]
+    # the keys Completion.sampling has, so the record says how the k samples came
+    run.sampling = {"requested_n": cfg.k, "samples": sum(1 for c in completions if c.texts),
+                    "requests": len(completions), "choices_per_request": [len(c.texts) for c in completions],
+                    "seeds": [None if cfg.seed is None else cfg.seed + i for i in range(len(completions))],
+                    "per_sample_prompts": cfg.example_diversity}
+    reasons = [c.finish_reasons[0] if c.finish_reasons else "stop" for c in completions]
+    return texts, reasons, [c.completion_tokens for c in completions]
 
 
 async def _derive_interface(run: _Run) -> None:

@@ -1,6 +1,7 @@
 """`agent rag build`, `agent rag query` and `agent bench rag`: the notes index retrieved into prompts."""
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Iterator, Optional
 import typer
 
 from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
-from agent.commands.options import Json, Profile
+from agent.commands.options import Json, Profile, Workers
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
 commands = typer.Typer()
@@ -56,13 +57,23 @@ def _build(r, force: bool, quiet: bool):
 def build_cmd(
     profile: Profile = None,
     force: bool = typer.Option(False, "--force", help="re-embed every note even if the index is current"),
+    examples: bool = typer.Option(True, "--examples/--no-examples",
+                                  help="also build the verified example bank (verifies each example on the toolchain)"),
+    workers: Workers = None,
+    verilogeval: Optional[Path] = typer.Option(
+        None, "--verilogeval", help="VerilogEval v2 spec-to-rtl directory to keep the bank clear of "
+                                    "(or CHISEL_AGENT_VERILOGEVAL)"),
     as_json: Json = False,
 ) -> None:
-    """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)."""
+    """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)
+    and the verified example bank beside it (docs/examples.md)."""
+    from agent.commands.bank_cmds import build_bank, print_bank_stats
+
     r = _retriever(profile or "chisel7")
     stats = _build(r, force, quiet=as_json)
+    bank = build_bank(r, workers=workers or os.cpu_count() or 1, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
     if as_json:
-        print_json(stats.model_dump())
+        print_json({**stats.model_dump(), "examples": bank.model_dump() if bank else None})
         return
     for w in stats.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
@@ -71,6 +82,8 @@ def build_cmd(
     err_console.print(
         f"[bold green]ok[/]: index {stats.collection} {state}: {stats.notes} hand-written + "
         f"{stats.generated} generated notes, {stats.total_s:.1f} s total", highlight=False)
+    if bank is not None:
+        print_bank_stats(bank)
 
 
 _COMPILER_ERROR = re.compile(r"^\s*(\[error\]\s*)?error\s*:|\b(found|required)\s*:", re.I | re.M)
@@ -157,9 +170,12 @@ def bench_rag_cmd(
     profile: Profile = None,
     queries: Optional[Path] = typer.Option(None, "--queries", help="labelled YAML set (default tests/data/rag_queries.yaml)"),
     rounds: int = typer.Option(3, "--rounds", min=1, max=20, help="passes over the query set for latency"),
+    read_spec: bool = typer.Option(True, "--read-spec/--no-read-spec",
+                                   help="negation scope and 'purely combinational' (off: every word counts, as before issue 22)"),
     as_json: Json = False,
 ) -> None:
-    """Cold index build time (model load separated), query latency p50/p90 after load, top-3 hit rate."""
+    """Cold index build time (model load separated), query latency p50/p90 after load, top-3 hit rate,
+    precision on the labelled negatives."""
     from agent.rag.bench import DEFAULT_QUERIES, load_queries, run_rag_bench
     from agent.rag.embedder import EmbedderMissing
     from agent.rag.notes import NoteError
@@ -178,7 +194,7 @@ def bench_rag_cmd(
             progress.update(task, advance=1, description=f"RAG bench: {stage}")
 
         try:
-            report = run_rag_bench(profile or "chisel7", qs, rounds=rounds, tick=tick)
+            report = run_rag_bench(profile or "chisel7", qs, rounds=rounds, tick=tick, read_spec=read_spec)
         except (ValueError, NoteError, EmbedderMissing) as e:
             fail(str(e))
     if as_json:
@@ -194,6 +210,14 @@ def bench_rag_cmd(
         f"{'met' if report['latency_target_met'] else 'NOT met'}; one-text embed p50 "
         f"{report['embed_one_text_p50_ms']:.1f} ms at load {report['load_average_1m']} on {report['cpu_count']} CPUs); "
         f"top-3 hit rate "
-        f"{report['top3_hit_rate']:.0%} over {report['queries']} queries", highlight=False)
+        f"{report['top3_hit_rate']:.0%} over {report['positives']} queries; labelled precision "
+        f"{report['labelled_precision']:.0%}; negatives clean {report['negatives_clean']:.0%} of {report['negatives']} "
+        f"({report['negative_notes_rejected']} rejected notes of {report['negative_notes_retrieved']}, "
+        f"{report['negative_hints_rejected']} rejected hints of {report['negative_hints']})", highlight=False)
+    for v in report["violations"]:
+        err_console.print(f"  negative: {v['query']!r} got notes {v['notes']} hints {v['hints']}", highlight=False)
     for m in report["misses"]:
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
+
+
+from agent.commands import bank_cmds  # noqa: E402,F401  (registers rag examples/contamination/prompt on rag_app)

@@ -174,6 +174,8 @@ def solve_cmd(
     seed: Optional[int] = typer.Option(None, "--seed", help="sampling seed"),
     no_fix: NoFix = False,
     no_rag: NoRag = False,
+    no_examples: bool = typer.Option(False, "--no-examples", help="no retrieved worked examples: the one fixed "
+                                     "example, as before issue 22 (the ablation)"),
     no_cache: NoCache = False,
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
     profile: Profile = None,
@@ -215,7 +217,7 @@ def solve_cmd(
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
                      local=False if no_local else None, interface=interface, vote=vote, checks=checks,
-                     workers=workers)
+                     workers=workers, examples=False if no_examples else None)
     check_profile(profile)  # a bad -p is named as the flag's value; a bad file or env value by the settings
     cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
                        overrides=overrides)

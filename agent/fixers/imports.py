@@ -159,14 +159,22 @@ def diagnostic_identifier(message: str) -> str | None:
     return None
 
 
-def import_hints(spec: str) -> list[tuple[str, str]]:
-    """(identifier, import) pairs worth reminding the model of, from what the spec mentions."""
+def import_hints(spec: str, *, read_spec: bool = True) -> list[tuple[str, str]]:
+    """(identifier, import) pairs worth reminding the model of, from what the spec asks for: words
+    under a negation ("no clock-dependent state") are not read, and a spec that says it has no state
+    gets no hints for stateful APIs (`switch`, `Enum`, `Counter`, ...). read_spec=False: every word
+    counts (the behaviour before issue 22, for `agent bench rag --no-read-spec`)."""
+    from agent.rag.spec_text import SEQUENTIAL_NAMES, is_combinational, mask_negated
+
+    asked = mask_negated(spec) if read_spec else spec
     hints: list[str] = []
     for name in IMPORT_TABLE:
-        if IMPORT_TABLE[name] != CORE and re.search(r"(?<![\w.])" + re.escape(name) + r"(?!\w)", spec):
+        if IMPORT_TABLE[name] != CORE and re.search(r"(?<![\w.])" + re.escape(name) + r"(?!\w)", asked):
             hints.append(name)
-    low = spec.lower()
+    low = asked.lower()
     for pattern, names in _SPEC_CUES:
         if re.search(pattern, low):
             hints.extend(n for n in names if n not in hints)
+    if read_spec and is_combinational(spec):
+        hints = [n for n in hints if n not in SEQUENTIAL_NAMES]
     return [(n, IMPORT_TABLE[n]) for n in hints]

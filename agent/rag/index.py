@@ -89,12 +89,12 @@ class VectorIndex:
         col.add(ids=[n.id for n in notes], embeddings=embeddings,
                 metadatas=[{"kind": n.kind, "text_hash": text_hash(n)} for n in notes])
 
-    def known_vectors(self, profile: str) -> dict[str, list[float]]:
+    def known_vectors(self, profile: str, prefix: str = "notes") -> dict[str, list[float]]:
         """Vectors already computed for this profile, by text hash: a rebuild after editing one note
-        embeds only that note."""
+        embeds only that note. `prefix`: the collection family (notes, or the example bank's)."""
         known: dict[str, list[float]] = {}
         for c in self.names():
-            if not c.startswith(f"notes-{profile}-"):
+            if not c.startswith(f"{prefix}-{profile}-"):
                 continue
             got = self.client.get_collection(c, embedding_function=None).get(include=["embeddings", "metadatas"])
             for meta, vec in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
@@ -102,8 +102,8 @@ class VectorIndex:
                     known[h] = [float(x) for x in vec]
         return known
 
-    def drop_stale(self, profile: str, keep: str) -> list[str]:
-        dropped = [c for c in self.names() if c.startswith(f"notes-{profile}-") and c != keep]
+    def drop_stale(self, profile: str, keep: str, prefix: str = "notes") -> list[str]:
+        dropped = [c for c in self.names() if c.startswith(f"{prefix}-{profile}-") and c != keep]
         for c in dropped:
             self.client.delete_collection(c)
         return dropped

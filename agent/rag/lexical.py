@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from agent.rag.notes import NoteDoc
+from agent.rag.spec_text import mask_negated, negation_spans
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # scalac: "not found: value Cat", "not found: type Decoupled", "not found: object log2Ceil"
@@ -52,7 +53,8 @@ class Evidence:
     diag_words: set[str]
     unresolved: set[str]
     categories: set[str]
-    text: str  # normalised query + diagnostics, for pattern keys
+    text: str  # normalised query + diagnostics, for pattern keys that are messages ("not fully initialized")
+    asked: str = ""  # the same with the query's negated clauses blanked, for every other pattern key
 
 
 class LexicalScorer:
@@ -63,9 +65,11 @@ class LexicalScorer:
         # rarer identifiers are stronger evidence (`Cat` vs `UInt`)
         self.idf = {k: 1.0 / math.sqrt(c) for k, c in df.items()}
         self.api_names = set(df)
-        self.patterns = {n.id: [_norm(p) for p in n.pattern_keys] for n in notes}
+        # (key, verbatim): a key that itself negates ("not fully initialized") is a message fragment,
+        # matched against the text as written; any other key only against what the query asks for
+        self.patterns = {n.id: [(_norm(p), bool(negation_spans(p))) for p in n.pattern_keys] for n in notes}
 
-    def evidence(self, query: str, code: str | None, diagnostics: str | None) -> Evidence:
+    def evidence(self, query: str, code: str | None, diagnostics: str | None, *, read_spec: bool = True) -> Evidence:
         diag = diagnostics or ""
         unresolved = set(UNRESOLVED.findall(diag)) | set(SHADOWED.findall(diag))
         unresolved |= set(UNRESOLVED.findall(query)) | set(SHADOWED.findall(query))
@@ -74,11 +78,13 @@ class LexicalScorer:
         if unresolved:
             # a chisel3.util name scalac cannot see means a missing import, anything else a typo/undefined name
             cats.add("missing_import" if unresolved & self.api_names else "not_found")
-        words = set(WORD.findall(query))
+        # "no clock-dependent state" asks for no state: words under a negation are no evidence
+        asked = mask_negated(query) if read_spec else query
+        words = set(WORD.findall(asked))
         return Evidence(
             query_words=words | {w.lower() for w in words}, code_words=set(WORD.findall(code or "")),
             diag_words=set(WORD.findall(diag)), unresolved=unresolved, categories=cats,
-            text=_norm(query + "\n" + diag),
+            text=_norm(query + "\n" + diag), asked=_norm(asked + "\n" + diag),
         )
 
     def score(self, note: NoteDoc, ev: Evidence) -> float:
@@ -88,7 +94,7 @@ class LexicalScorer:
             s += UNRESOLVED_NAME
         if note.category and note.category in ev.categories:
             s += CATEGORY
-        hits = sum(1 for p in self.patterns[note.id] if p in ev.text)
+        hits = sum(1 for p, verbatim in self.patterns[note.id] if p in (ev.text if verbatim else ev.asked))
         if hits:
             s += PATTERN + PATTERN_EXTRA * min(hits - 1, 3)
         code = 0.0

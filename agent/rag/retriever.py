@@ -19,9 +19,12 @@ from agent.rag.index import VectorIndex, collection_name, content_hash, embed_te
 from agent.rag.lexical import LexicalScorer
 from agent.rag.notes import Note, NoteDoc, default_notes_dir, load_notes
 from agent.rag.scaladoc import generate_notes
+from agent.rag.spec_text import is_combinational, is_sequential_note, mask_negated
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from agent.rag.bank import ExampleBank
 
 log = logging.getLogger("agent.rag")
 CHARS_PER_TOKEN = 4
@@ -69,6 +72,7 @@ class Retriever:
         notes_dir: Path | None = None,
         sources_jar: Path | Literal[False] | None = None,
         embedder: Embedder | None = None,
+        read_spec: bool = True,
     ) -> None:
         from reflect_env.toolchain import cache_dir as default_cache_dir, get_profile, toolchain
 
@@ -78,6 +82,9 @@ class Retriever:
             raise ValueError("token_budget must be positive")
         self.token_budget = token_budget
         self.min_score = min_score
+        # Negation scope and "purely combinational" (agent.rag.spec_text); False is the old word
+        # matching, kept for the before/after numbers of `agent bench rag --no-read-spec`.
+        self.read_spec = read_spec
         self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
         # None: the profile's own jar; False: hand-written notes only
         self.sources_jar = toolchain(self.profile).sources_jar if sources_jar is None else sources_jar
@@ -92,6 +99,7 @@ class Retriever:
         self._matrix: np.ndarray | None = None  # numpy (notes x dim), rows aligned with _ids
         self._qcache: OrderedDict[str, object] = OrderedDict()
         self._qcache_lock = threading.Lock()
+        self._bank: ExampleBank | None = None  # the example bank, opened on first use
 
     # -- corpus ---------------------------------------------------------------------------------
 
@@ -189,16 +197,23 @@ class Retriever:
         diag = (diagnostics or "").strip()[:DIAG_CHARS]
         if diag and diag[:200] in query:
             diag = ""  # the search loop puts the messages into the query already: one embedding suffices
-        texts = [t for t in (query.strip(), diag) if t]
+        asked = query
+        if self.read_spec and not repair:
+            # a spec is embedded as what it asks for: "no clock-dependent state" is not about state
+            asked = " ".join(mask_negated(query).split())
+        texts = [t for t in (asked.strip(), diag) if t]
         if not texts:
             return []
         sims = (self._query_vectors(texts) @ self._matrix.T).max(axis=0)  # cosine: vectors are unit length
         dense = dict(zip(self._ids, sims.tolist()))
-        ev = self._lexical.evidence(query, code, diagnostics)
+        ev = self._lexical.evidence(query, code, diagnostics, read_spec=self.read_spec)
+        combinational = self.read_spec and is_combinational(query)
         out = []
         for d in docs.values():
             if d.kind == "error" and not repair:
                 continue
+            if combinational and is_sequential_note(d.id):
+                continue  # a spec that says it has no state gets no notes about state
             lex = self._lexical.score(d, ev)
             if d.source.startswith("generated:") and lex <= 0.0:
                 continue
@@ -220,6 +235,20 @@ class Retriever:
             while len(self._qcache) > QUERY_CACHE:
                 self._qcache.popitem(last=False)
         return np.asarray(rows, dtype=np.float32)
+
+    def example_bank(self):
+        """The verified example bank beside this index (agent.rag.bank), sharing its embedding model."""
+        if self._bank is None:
+            from agent.rag.bank import ExampleBank
+
+            self._bank = ExampleBank(self.profile.name, cache_dir=self.cache_dir, notes_dir=self.notes_dir,
+                                     embedder=self.embedder, query_vectors=self._query_vectors)
+        return self._bank
+
+    def examples(self, spec: str, m: int, *, exclude_top: str | None = None):
+        """Up to m worked examples of other specs for `spec` (ExampleHit). Raises FileNotFoundError
+        when the bank was never built (`agent rag build`)."""
+        return self.example_bank().retrieve(spec, m, exclude_top=exclude_top)
 
     def clear_query_cache(self) -> None:
         """Forget cached query vectors (the benchmark times uncached queries)."""

@@ -1,0 +1,179 @@
+"""`agent rag examples`, `agent rag contamination`, `agent rag prompt`: the verified example bank
+(issue 22) and the generate prompt it feeds. `agent rag build` builds the bank (rag_cmds)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
+from agent.commands.options import Config, Json, Profile, Top
+from agent.commands.rag_cmds import rag_app
+
+
+def build_bank(retriever, *, workers: int, verilogeval: Optional[Path], force: bool, quiet: bool):
+    """Build (or reopen) the example bank beside the notes index; returns BankStats or None when the
+    toolchain is not there to verify with (a warning, not a failed `rag build`)."""
+    from agent.rag.contamination import known_benchmarks
+    from agent.rag.examples import ExampleError, reflect_verifier
+
+    bank = retriever.example_bank()
+    benchmarks = known_benchmarks()
+    if verilogeval is not None:
+        if not verilogeval.is_dir():
+            fail(f"VerilogEval directory not found: {verilogeval}")
+        if str(verilogeval) not in benchmarks:
+            benchmarks.append(str(verilogeval))
+    with progress_bar(quiet=quiet) as progress:
+        task = progress.add_task("example bank", total=None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        try:
+            return bank.build(reflect_verifier(retriever.profile.name, workers), benchmarks=benchmarks, force=force,
+                              progress=on_progress)
+        except ExampleError as e:
+            fail(str(e))
+        except Exception as e:  # the verifier could not start (toolchain missing): notes still work
+            err_console.print(f"[yellow]warning:[/] example bank not built ({type(e).__name__}: "
+                              f"{' '.join(str(e).split())[:300]})", highlight=False)
+            return None
+
+
+def print_bank_stats(stats) -> None:
+    for w in stats.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    for f in stats.failed:
+        err_console.print(f"[yellow]not verified:[/] {f['id']} ({f['category']}): {f['error']}", highlight=False)
+    state = "up to date" if stats.reused else "built"
+    err_console.print(
+        f"[bold green]ok[/]: example bank {stats.collection} {state}: {stats.verified} of "
+        f"{stats.hand_written + stats.engine} examples verified ({stats.hand_written} hand-written, {stats.engine} "
+        f"from the data engine; {stats.simulated} simulated against a second implementation), "
+        f"{len(stats.excluded)} excluded as too close to a benchmark problem, {stats.kept} in the index "
+        f"({stats.combinational} combinational); verification {stats.verify_s:.1f} s", highlight=False)
+
+
+def _retriever(profile: str):
+    from agent.commands.rag_cmds import _retriever as open_retriever
+
+    return open_retriever(profile)
+
+
+@rag_app.command("examples")
+def examples_cmd(
+    text: str = typer.Argument(..., help="spec text (or @FILE to read it from a file)"),
+    m: int = typer.Option(3, "-m", min=1, max=20, help="number of examples"),
+    top: Top = None,  # the task's top module: never shown as its own example
+    profile: Profile = None,
+    show_code: bool = typer.Option(False, "--code", help="also print each example's code"),
+    as_json: Json = False,
+) -> None:
+    """Show the worked examples a generate prompt would get for a spec (the bank must be built)."""
+    spec = read_text_file(Path(text[1:]), "spec file") if text.startswith("@") else text
+    if not spec.strip():
+        fail("the spec is empty")
+    r = _retriever(profile or "chisel7")
+    try:
+        hits = r.examples(spec, m, exclude_top=top)
+    except FileNotFoundError as e:
+        fail(str(e))
+    if as_json:
+        print_json({"spec": spec, "m": m, "hits": [h.model_dump(exclude=set() if show_code else {"code"}) for h in hits]})
+        return
+    if not hits:
+        err_console.print("no example scored above the floor: the fixed example would be shown", highlight=False)
+    for h in hits:
+        print(f"{h.score:.3f}  {h.id}  ({h.source})  {h.title}")
+        if show_code:
+            print(h.code)
+
+
+@rag_app.command("contamination")
+def contamination_cmd(
+    benchmark: str = typer.Argument(..., help="benchmark name or path (own, verilogeval_mini, an eval-set .jsonl, "
+                                              "a VerilogEval spec-to-rtl directory)"),
+    profile: Profile = None,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="also write the report (JSON) to this file"),
+    as_json: Json = False,
+) -> None:
+    """For each problem of BENCHMARK, the nearest example of the built bank and its similarity (spec
+    cosine, code Jaccard), and how many are at or above the exclusion limits."""
+    from agent.eval.benchmarks import BenchmarkError
+    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, load_problems, nearest
+    from agent.rag.examples import Example
+
+    try:
+        problems = load_problems(benchmark)
+    except (BenchmarkError, OSError) as e:
+        fail(str(e))
+    r = _retriever(profile or "chisel7")
+    bank = r.example_bank()
+    if not bank.available():
+        fail(f"example bank not built for {bank.profile.name} (run: agent rag build)")
+    examples: list[Example] = bank.examples()
+    rows = nearest(examples, problems, bank.embedder)
+    report: dict[str, Any] = {
+        "benchmark": benchmark, "problems": len(problems), "bank_examples": len(examples),
+        "bank_collection": bank.stats.collection if bank.stats else None,
+        "spec_limit": SPEC_LIMIT, "code_limit": CODE_LIMIT,
+        "at_or_above_limit": sum(1 for n in rows if n.contaminated),
+        "max_similarity": max((n.similarity for n in rows), default=0.0),
+        "nearest": [{"problem": n.problem.id, "example": n.example_id, "spec_sim": n.spec_sim,
+                     "code_sim": n.code_sim, "similarity": round(n.similarity, 4)}
+                    for n in sorted(rows, key=lambda n: -n.similarity)],
+    }
+    if out is not None:
+        import json
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=1) + "\n")
+    if as_json:
+        print_json(report)
+        return
+    for row in report["nearest"]:
+        print(f"{row['similarity']:.3f}  spec {row['spec_sim']:.3f}  code {row['code_sim']:.3f}  "
+              f"{row['problem']}  ->  {row['example']}")
+    err_console.print(f"{report['problems']} problems, {report['bank_examples']} bank examples; "
+                      f"{report['at_or_above_limit']} at or above the limits (spec {SPEC_LIMIT}, code {CODE_LIMIT}); "
+                      f"max similarity {report['max_similarity']:.3f}", highlight=False)
+
+
+@rag_app.command("prompt")
+def prompt_cmd(
+    spec_file: Path = typer.Argument(..., help="the specification (a text file)"),
+    top: Top = None,
+    config: Config = None,
+    sample: int = typer.Option(0, "--sample", min=0, help="which sample's prompt (they differ with example_diversity)"),
+    as_json: Json = False,
+) -> None:
+    """Print the generate prompt `agent solve` would send for a spec, without a model: the import
+    hints, retrieved notes and worked examples of the settings (rag, import_hints, examples)."""
+    import asyncio
+
+    from agent.cli_util import load_settings
+    from agent.search import _Run
+    from agent.task import Task
+    from agent.trace import NullTrace
+
+    spec = read_text_file(spec_file, "spec file")
+    cfg = load_settings(config)
+    retriever = _retriever(cfg.profile) if cfg.rag else None
+
+    async def render():
+        run = _Run(Task(id=spec_file.stem, spec=spec, top=top), cfg, None, None, NullTrace(), retriever, None)  # type: ignore[arg-type]
+        notes = await run.notes(spec)
+        sets = await run.example_sets(spec)
+        ex = sets[min(sample, len(sets) - 1)]
+        return run, notes, ex, run.builder.generate(spec, top, hints=run.hints, notes=notes, examples=ex)
+
+    run, notes, examples, prompt = asyncio.run(render())
+    if as_json:
+        print_json({"messages": prompt.messages, "hints": [n for n, _ in run.hints],
+                    "notes": [n.id for n in notes], "examples": [e.id for e in examples]})
+        return
+    err_console.print(f"hints: {[n for n, _ in run.hints]}; notes: {[n.id for n in notes]}; "
+                      f"examples: {[e.id for e in examples] or 'none (fixed example)'}", highlight=False)
+    print(prompt.text)
