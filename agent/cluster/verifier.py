@@ -56,7 +56,6 @@ class VerifierActor:
     def __init__(self, profile: str | None, env_options: dict[str, Any]):
         self.env = None
         self.error: str | None = None
-        self.verified = 0
         try:
             from reflect_env.env import ReflectEnv
 
@@ -80,13 +79,14 @@ class VerifierActor:
     def verify(self, code: str, top: str | None, kw: dict[str, Any]) -> VerifyResult:
         if self.env is None:
             raise PoolUnavailable(self.error or "this actor has no verifier")
-        self.verified += 1
         return self.env.verify(code, top, **kw)
 
-    def close(self) -> int:
+    def ping(self) -> None:
+        """Nothing: a round trip, to measure what a call costs apart from the verification."""
+
+    def close(self) -> None:
         if self.env is not None:
             self.env.close()
-        return self.verified
 
 
 @dataclass
@@ -262,6 +262,11 @@ class ClusterVerifier:
         with self._cond:
             return max(1, sum(s.state == "ready" for s in self._slots))
 
+    def ready_actors(self) -> list[Any]:
+        """The handles of the actors ready now (for measurements: `VerifierActor.ping`)."""
+        with self._cond:
+            return [s.handle for s in self._slots if s.state == "ready"]
+
     def stats(self) -> dict:
         """What ran where: per actor its node and verifications, the nodes, what was lost and rerouted."""
         with self._cond:
@@ -317,8 +322,10 @@ class ClusterVerifier:
     # -- actors ---------------------------------------------------------------------------------
     def _launch(self, slot: _Slot) -> None:
         """Start an actor in `slot` (called with the lock held). SPREAD: one node's loss takes as few
-        actors as possible, and each node's CPUs are used."""
-        slot.handle = self._actor_class.options(num_cpus=1, max_restarts=0, max_task_retries=0,
+        actors as possible, and each node's CPUs are used. Two calls at once per actor, as the local
+        pool runs two verifications per worker: while one is in firtool or the simulator (outside the
+        JVM), the next compiles; the JVM itself takes one at a time."""
+        slot.handle = self._actor_class.options(num_cpus=1, max_concurrency=2, max_restarts=0, max_task_retries=0,
                                                 scheduling_strategy="SPREAD").remote(self.profile, self.env_options)
         slot.ready_ref = slot.handle.info.remote()
         slot.state = "starting"
