@@ -57,6 +57,10 @@ def test_no_cluster_at_the_address_is_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert f"no Ray cluster answers at {address}" in proc.stderr
+    proc = run_agent("eval", bench, "--replay", replay, "--ray", "headnode", "--out", tmp_path / "run2", "--json",
+                     timeout=120)
+    assert proc.returncode == 2 and "expected the head's HOST:PORT" in proc.stderr, proc.stderr
+    assert not (tmp_path / "run2").exists()  # nothing kept from a run that never started
 
 
 def test_live_eval_with_an_endpoint_down(cluster, tmp_path):

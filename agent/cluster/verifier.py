@@ -258,9 +258,10 @@ class ClusterVerifier:
 
     @property
     def workers(self) -> int:
-        """Actors ready now (what a run sizes its concurrency by, like ReflectEnv.workers)."""
+        """Actors ready or starting (what a run sizes its concurrency by, like ReflectEnv.workers): the
+        ones still starting join as they come, and a run sized by the ready ones alone would stay small."""
         with self._cond:
-            return max(1, sum(s.state == "ready" for s in self._slots))
+            return max(1, sum(s.state != "gone" for s in self._slots))
 
     def ready_actors(self) -> list[Any]:
         """The handles of the actors ready now (for measurements: `VerifierActor.ping`)."""
@@ -331,11 +332,16 @@ class ClusterVerifier:
         slot.state = "starting"
         self._cond.notify_all()  # the watcher waits for it
 
-    def _wait_started(self, timeout_s: float) -> None:
+    def _wait_started(self, timeout_s: float, grace_s: float = 30.0) -> None:
+        """Until every actor has started, or `grace_s` after the first one did (the others join when
+        they start: more actors than the cluster has room for must not hold the run), or `timeout_s`
+        with none started."""
         deadline = time.monotonic() + timeout_s
         with self._cond:
             while any(s.state == "starting" for s in self._slots) and time.monotonic() < deadline:
-                self._cond.wait(deadline - time.monotonic())
+                if any(s.state == "ready" for s in self._slots):
+                    deadline = min(deadline, time.monotonic() + grace_s)
+                self._cond.wait(max(0.0, deadline - time.monotonic()))
             ready = sum(s.state == "ready" for s in self._slots)
             waiting = sum(s.state == "starting" for s in self._slots)
         if not ready:
