@@ -107,8 +107,10 @@ def test_replay_survives_a_lost_node_and_matches_the_local_pool(cluster, tmp_pat
     eval_set, baseline = SEED / "eval_set_v2.jsonl", SEED / "baseline_results.json"
     out = tmp_path / "cluster"
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # --concurrency 4 of 6: problems still to start when the first is recorded, so the lost node's
+    # actor is called again (and found gone) even on a machine fast enough to finish the rest at once.
     cmd = agent_cmd("eval", eval_set, "--replay", baseline, "--ids", ",".join(REPLAY_IDS), "--ray", cluster.address,
-                    "--out", out, "--json")
+                    "--concurrency", "4", "--out", out, "--json")
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         log = out / "results.jsonl"
