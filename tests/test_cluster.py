@@ -163,3 +163,20 @@ def test_library_verifier_on_the_cluster(cluster):
     import ray
 
     assert not ray.is_initialized()  # it connected, so it disconnected
+
+
+def test_an_actor_that_cannot_verify_is_reported_and_retried(cluster):
+    """A node that cannot verify (here: a jobs directory that cannot be made, as a node without the
+    toolchain would fail) is tried start_attempts times, then the verifier refuses in one line."""
+    from agent.cluster import ClusterError, ClusterVerifier
+
+    notes: list[str] = []
+    with pytest.raises(ClusterError, match="no verifier actor started on the Ray cluster") as err:
+        ClusterVerifier(cluster.address, "chisel7", actors=1, start_attempts=2, on_note=notes.append,
+                        jobs_dir="/dev/null/jobs")
+    assert "\n" not in str(err.value) and "/dev/null/jobs" in str(err.value)  # one line, saying why
+    assert any("did not start" in n and "trying again" in n for n in notes), notes
+    assert any("gave up a verifier actor after 2 failed starts" in n for n in notes), notes
+    import ray
+
+    assert not ray.is_initialized()
