@@ -35,6 +35,10 @@ def cluster():
     require_verifier()
     from ray.cluster_utils import Cluster
 
+    # No usage report from the test cluster (this machine may have no way out anyway); the nodes and the
+    # drivers started below inherit it.
+    saved = os.environ.get("RAY_USAGE_STATS_ENABLED")
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "object_store_memory": 80 * MB,
                                                       "include_dashboard": False})
     try:
@@ -43,6 +47,10 @@ def cluster():
         yield c
     finally:
         c.shutdown()
+        if saved is None:
+            os.environ.pop("RAY_USAGE_STATS_ENABLED", None)
+        else:
+            os.environ["RAY_USAGE_STATS_ENABLED"] = saved
 
 
 def test_no_cluster_at_the_address_is_one_line(tmp_path):
