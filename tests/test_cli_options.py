@@ -45,15 +45,16 @@ def test_every_command_answers_help():
 
 # Same name, another meaning, so their own declaration: serve's and bench engine's --model name a local
 # model, bench verify's --limit counts candidates, bench llm's --concurrency requests, sweep's --samples
-# and --depth are grids.
+# and --depth are grids; eval's and sweep's --base-url may be given more than once (several endpoints).
 OWN_MEANING = {("--model", "serve"), ("--model", "bench engine"), ("--limit", "bench verify"),
-               ("--samples", "sweep"), ("--depth", "sweep"), ("--concurrency", "bench llm")}
+               ("--samples", "sweep"), ("--depth", "sweep"), ("--concurrency", "bench llm"),
+               ("--base-url", "eval"), ("--base-url", "sweep")}
 
 
 @pytest.mark.parametrize("flag", ["--json", "--profile", "--workers", "--model", "--base-url", "--api-key",
                                   "--config", "--resume", "--no-cache", "--no-fix", "--no-rag", "--temperature",
                                   "--samples", "--depth", "--select", "--limit", "--strict", "--oracle-feedback",
-                                  "--compile-only", "--allow-blackbox", "--top", "--ref", "--tb", "--concurrency"])
+                                  "--compile-only", "--allow-blackbox", "--top", "--ref", "--tb", "--concurrency", "--ray"])
 def test_a_shared_option_has_one_meaning(flag):
     """Every command that takes the flag declares it with the same names and help text."""
     seen = {}

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from agent.cli_util import err_console, fail, open_verifier, print_json, progress_bar
-from agent.commands.options import Json, Profile, Resume, Workers
+from agent.commands.options import Json, Profile, RayAddress, Resume, Workers
 
 # The commands of this module; agent.cli adds them to `agent`.
 commands = typer.Typer()
@@ -24,6 +24,7 @@ def datagen(
     levels: str = typer.Option("L1,L2,L3,L4", "--levels", help="Comma-separated: L1,L2,L3,L4,util."),
     profile: Profile = None,
     resume: Resume = False,
+    ray: RayAddress = None,
     json_out: Json = False,
 ) -> None:
     """Generate N template samples following the seed's curriculum, each verified on the real toolchain."""
@@ -40,11 +41,24 @@ def datagen(
     # Held for the whole run: a second run on the same file (say, two --resume) would read the same
     # rows as done and append the same new ones again.
     with claim_out_file(out):
-        _datagen(n, chosen, workers, seed, out, profile, resume, json_out)
+        _datagen(n, chosen, workers, seed, out, profile, resume, json_out, ray)
+
+
+def _open_verifier(profile: str | None, workers: int | None, ray: str | None, out: Path):
+    """The local pool, or with --ray (or the setting ray_address) verifier actors on that cluster."""
+    from agent.cli_util import load_settings
+
+    address = ray or load_settings(None).ray_address
+    if address:
+        from agent.cluster.session import open_cluster_verifier
+        from baselines.datagen.store import sidecar
+
+        return open_cluster_verifier(address, profile, workers, record=sidecar(out, ".cluster.json"))
+    return open_verifier(profile, workers)
 
 
 def _datagen(n: int, chosen: list[str], workers: int | None, seed: int, out: Path, profile: str | None,
-             resume: bool, json_out: bool) -> None:
+             resume: bool, json_out: bool, ray: str | None = None) -> None:
     from baselines.datagen.engine import Engine, VerifierBroken, reflect_verifier
     from baselines.datagen.mix import quotas
     from baselines.datagen.stats import summarize
@@ -58,7 +72,7 @@ def _datagen(n: int, chosen: list[str], workers: int | None, seed: int, out: Pat
 
     want = quotas(n, chosen)
     try:
-        with open_verifier(profile, workers) as env, \
+        with _open_verifier(profile, workers, ray, out) as env, \
                 progress_bar(TextColumn("{task.fields[rate]}"), quiet=json_out, transient=False) as progress:
             from baselines.datagen.store import load_existing
             try:

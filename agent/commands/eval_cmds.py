@@ -1,16 +1,17 @@
 """`agent eval`, `agent sweep`, `agent report`: benchmark runs, (k, depth) sweeps, and reports."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import NoReturn, Optional
 
 import typer
 
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
-from agent.commands.options import (AllowBlackbox, ApiKey, BaseUrl, CompileOnly, Concurrency, Config, Depth, Ids, Json,
-                                    Limit, Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, Resume, RunDir,
-                                    Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature, Workers,
-                                    either)
+from agent.commands.options import (AllowBlackbox, ApiKey, BaseUrls, CompileOnly, Concurrency, Config, Depth, Ids, Json,
+                                    Limit, Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, RayAddress,
+                                    Resume, RunDir, Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature,
+                                    Workers, either)
 
 # The commands of this module; agent.cli adds them to `agent`.
 commands = typer.Typer()
@@ -77,7 +78,12 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
     from agent.rundir import check_resume_dir, claim_run_dir
     from reflect_env.toolchain import ToolchainMissing
 
-    def env_factory():  # after resolve_settings: opts holds the profile and workers that run
+    def env_factory():  # after resolve_settings: opts holds the profile, workers and cluster that run
+        if opts.ray:
+            from agent.cluster.session import open_cluster_verifier
+
+            return open_cluster_verifier(opts.ray, opts.profile, opts.workers, allow_blackbox=opts.allow_blackbox,
+                                         record=opts.out / "cluster.json")
         return open_verifier(opts.profile, opts.workers, allow_blackbox=opts.allow_blackbox)
 
     if opts.resume:
@@ -106,6 +112,10 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
         "completion_tokens": s["completion_tokens"], "elapsed_s": outcome.elapsed_s, "new_records": outcome.new,
         "errors": outcome.errors, "harness": s.get("harness", {}),
     }
+    # --ray and several --base-url: this invocation's accounts of them (docs/cluster.md)
+    for name, used in (("cluster", opts.ray), ("endpoints", opts.base_urls and outcome.new)):
+        if used and (opts.out / f"{name}.json").is_file():
+            summary[name] = json.loads((opts.out / f"{name}.json").read_text())
     if opts.kind == "sweep":
         from agent.eval.sweep import compute_grid
 
@@ -181,11 +191,12 @@ def eval_cmd(
     resume: Resume = False,
     as_json: Json = False,
     model: Model = None,
-    base_url: BaseUrl = None,
+    base_url: BaseUrls = None,
     api_key: ApiKey = None,
     profile: Profile = None,
     concurrency: Concurrency = None,
     workers: Workers = None,
+    ray: RayAddress = None,
     temperature: Temperature = None,
     no_cache: NoCache = False,
     allow_blackbox: AllowBlackbox = False,
@@ -217,10 +228,16 @@ def eval_cmd(
         out=out or _default_out("eval", bench_obj.name), kind="eval", config_file=config, samples=samples,
         depth=depth, ks=ks, lenient=not strict, select=select, fix=False if no_fix else None,
         rag=False if no_rag else None, oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
-        limit=limit, resume=resume, model=model, base_url=base_url, api_key=api_key, profile=profile,
-        concurrency=concurrency, temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
+        limit=limit, resume=resume, model=model, base_url=base_url[0] if base_url else None,
+        base_urls=_several(base_url), ray=ray, api_key=api_key, profile=profile, concurrency=concurrency, temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
         include_harness=include_harness)
     _execute(bench_obj, opts, as_json, default_out=out is None)
+
+
+def _several(urls: list[str] | None) -> list[str] | None:
+    """`--base-url` given more than once: the endpoints to spread requests over (llm.base_urls)."""
+    unique = list(dict.fromkeys(urls or []))
+    return unique if len(unique) > 1 else None
 
 
 def _check_config(config: Path | None) -> None:
@@ -253,12 +270,13 @@ def sweep_cmd(
     ids: Ids = None,
     limit: Limit = None,
     model: Model = None,
-    base_url: BaseUrl = None,
+    base_url: BaseUrls = None,
     api_key: ApiKey = None,
     temperature: Temperature = None,
     profile: Profile = None,
     concurrency: Concurrency = None,
     workers: Workers = None,
+    ray: RayAddress = None,
     no_fix: NoFix = False,
     no_rag: NoRag = False,
     no_cache: NoCache = False,
@@ -301,7 +319,8 @@ def sweep_cmd(
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", config_file=config, samples=max(ks),
         depth=max(depths), ks=ks, depths=depths, fix=False if no_fix else None, rag=False if no_rag else None,
         oracle_feedback=oracle_feedback, compile_only=compile_only, limit=limit or grid.limit, resume=resume,
-        model=model or grid.model, base_url=base_url or grid.base_url, api_key=api_key,
+        model=model or grid.model, base_url=(base_url[0] if base_url else None) or grid.base_url,
+        base_urls=_several(base_url), ray=ray, api_key=api_key,
         temperature=temperature if temperature is not None else grid.temperature,
         profile=profile or grid.profile, concurrency=concurrency or grid.concurrency, cache=not no_cache,
         workers=workers)
@@ -339,7 +358,8 @@ def report_cmd(
 
 # What a run directory holds (results.jsonl, run.json and traces/ from the run; the rest regenerated by
 # agent report): compare --out must never overwrite one, or the run is lost (report then fails on markdown).
-_RUN_FILES = frozenset({"results.jsonl", "run.json", "results.json", "report.md", "traces", "pass_by_level.png",
+_RUN_FILES = frozenset({"results.jsonl", "run.json", "results.json", "report.md", "traces", "cluster.json",
+                        "endpoints.json", "pass_by_level.png",
                         "pass_at_k.png", "pass_vs_tokens.png", "pass_vs_requests.png"})
 
 

@@ -29,6 +29,9 @@ Config = Annotated[Optional[Path], typer.Option(
 Model = Annotated[Optional[str], typer.Option("--model", help="served model name, as the server knows it")]
 BaseUrl = Annotated[Optional[str], typer.Option(
     "--base-url", help="OpenAI-compatible endpoint, ending in /v1 (or OPENAI_BASE_URL)")]
+BaseUrls = Annotated[Optional[list[str]], typer.Option(
+    "--base-url", help="OpenAI-compatible endpoint, ending in /v1 (or OPENAI_BASE_URL); given more than once, "
+                       "requests are spread over the endpoints (the same model on each; llm.base_urls)")]
 ApiKey = Annotated[Optional[str], typer.Option("--api-key", help="bearer token (or OPENAI_API_KEY)")]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="do not answer LLM requests from the response cache (and write nothing to it)")]
@@ -69,6 +72,9 @@ Profile = Annotated[Optional[str], typer.Option("--profile", "-p", help="toolcha
 Workers = Annotated[Optional[int], typer.Option(
     "--workers", "-w", min=1,
     help="verifier JVM workers (default: one per core; solve: one per sample, at most one per core)")]
+RayAddress = Annotated[Optional[str], typer.Option(
+    "--ray", metavar="ADDRESS", help="verify on the Ray cluster at ADDRESS (its head's host:port, or auto), one "
+                                     "actor per CPU, or --workers of them (the setting ray_address; docs/cluster.md)")]
 Strict = Annotated[bool, typer.Option(
     "--strict/--lenient", help="strict: the requested top module must exist (else name_mismatch); "
                                "lenient: a renamed single top is accepted")]

@@ -22,10 +22,10 @@ class LiveSolver:
     and the verifier pool."""
 
     def __init__(self, env, settings: AgentConfig, *, select_all: bool, trace_dir: Path | None = None):
-        from agent.llm.client import LLMClient
+        from agent.llm.router import make_client
 
         self.env, self.trace_dir = env, trace_dir
-        self.llm = LLMClient(settings.llm)
+        self.llm = make_client(settings.llm)  # a router over several endpoints when llm.base_urls has them
         # select=all: sweeps and pass@k run every sample chain to its end. The search always checks
         # strict names; lenient is scored afterwards, never searched.
         self.cfg = settings.model_copy(update={"select": "all" if select_all else "first", "strict": True})
@@ -65,3 +65,8 @@ class LiveSolver:
 
     async def aclose(self) -> None:
         await self.llm.aclose()
+        report = getattr(self.llm, "report", None)
+        if report is not None and self.trace_dir is not None:  # several endpoints: how each one served
+            import json
+
+            (self.trace_dir.parent / "endpoints.json").write_text(json.dumps(report(), indent=1) + "\n")

@@ -65,6 +65,8 @@ class RunOptions:
     resume: bool = False
     model: str | None = None
     base_url: str | None = None
+    base_urls: list[str] | None = None  # several endpoints (agent.llm.router); None: base_url alone
+    ray: str | None = None  # verify on the Ray cluster at this address (agent.cluster); None: the setting
     api_key: str | None = field(default=None, repr=False)  # to the settings only: never into run.json
     temperature: float | None = None
     profile: str | None = None
@@ -114,7 +116,7 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "rag": bool(opts.rag) and opts.replay is None,
         "oracle_feedback": opts.oracle_feedback, "compile_only": opts.compile_only,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
-        "base_url": opts.base_url, "temperature": opts.temperature, "profile": opts.profile,
+        "base_url": opts.base_url, "base_urls": opts.base_urls, "ray": opts.ray, "temperature": opts.temperature, "profile": opts.profile,
         "fewshot": opts.settings.fewshot if opts.settings and opts.replay is None else None,
         "import_hints": opts.settings.import_hints if opts.settings and opts.replay is None else None,
         "escape": opts.settings.escape if opts.settings and opts.replay is None else None,
@@ -150,16 +152,17 @@ def resolve_settings(opts: RunOptions) -> None:
         cfg = load_config(opts.config_file, k=opts.samples if live else None, depth=opts.depth if live else None,
                           temperature=opts.temperature, model=opts.model, base_url=opts.base_url,
                           profile=opts.profile, fix=opts.fix, rag=opts.rag, workers=opts.workers,
-                          api_key=opts.api_key, use_cache=None if opts.cache else False)
+                          api_key=opts.api_key, use_cache=None if opts.cache else False,
+                          base_urls=opts.base_urls if live else None, ray_address=opts.ray)
         get_profile(cfg.profile)
     except (ConfigError, ValueError) as e:
         raise RunError(" ".join(str(e).split())) from None
     opts.settings = cfg
-    opts.fix, opts.profile, opts.workers = cfg.fix, cfg.profile, cfg.workers
+    opts.fix, opts.profile, opts.workers, opts.ray = cfg.fix, cfg.profile, cfg.workers, cfg.ray_address
     if not live:
         return
     opts.samples, opts.depth, opts.temperature, opts.rag = cfg.k, cfg.depth, cfg.temperature, cfg.rag
-    opts.model, opts.base_url = cfg.llm.model, cfg.llm.base_url
+    opts.model, opts.base_url, opts.base_urls = cfg.llm.model, cfg.llm.endpoints[0], cfg.llm.base_urls or None
     if opts.kind == "sweep":
         opts.select = "all"
     elif opts.select is None:
@@ -236,10 +239,11 @@ def run_benchmark(bench: Benchmark, opts: RunOptions, *, env_factory: EnvFactory
 
 async def _check_llm(opts: RunOptions) -> None:
     """A live run checks the server and model before the verifier starts: one line, nothing run."""
-    from agent.llm import LLMClient, LLMUnavailable
+    from agent.llm import LLMUnavailable
+    from agent.llm.router import make_client
 
     assert opts.settings is not None
-    client = LLMClient(opts.settings.llm.model_copy(update={"use_cache": False, "max_retries": 0}))
+    client = make_client(opts.settings.llm.model_copy(update={"use_cache": False, "max_retries": 0}))
     try:
         await client.check_served()
     except LLMUnavailable as e:

@@ -286,8 +286,12 @@ class _Limiter:
 
 
 class LLMClient:
-    def __init__(self, cfg: LLMConfig):
+    def __init__(self, cfg: LLMConfig, *, cache_scope: str | None = None):
         self.cfg = cfg
+        # What the cache keys (and derived follow-up seeds) are scoped to: base_url, or for one endpoint
+        # of several serving the same model (agent.llm.router) the whole set, so a reply is found
+        # whichever endpoint answered it.
+        self.cache_scope = cache_scope or cfg.base_url
         self.usage = Usage()
         self.cache = ResponseCache(cfg.cache_path) if cfg.use_cache and cfg.cache_path else None
         # The SDK client and the semaphore belong to one event loop; made on first use in that loop.
@@ -341,7 +345,7 @@ class LLMClient:
         seeds, per_request, stopped = [seed], [len(got.texts)], None
         cached = [got.cached]  # per request: a k = 8 run's first n = 4 request can be an earlier run's, cached
         if len(got.texts) < n:
-            base = seed if seed is not None else int(request_key(self.cfg.base_url, got.request)[:7], 16)
+            base = seed if seed is not None else int(request_key(self.cache_scope, got.request)[:7], 16)
             texts, reasons = list(got.texts), list(got.finish_reasons)
             while len(texts) < n:
                 if before_follow_up is not None:
@@ -390,7 +394,7 @@ class LLMClient:
     async def _chat_once(self, body: dict) -> Completion:
         if self.cache is None:
             return self._account(await self._send(body))
-        key = request_key(self.cfg.base_url, body)
+        key = request_key(self.cache_scope, body)
         self._bind_loop()
         # An identical request already on its way: share its answer, as the cache would a moment later.
         while key in self._pending:
