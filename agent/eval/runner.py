@@ -16,27 +16,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.eval.benchmarks import Benchmark
-from agent.eval.records import ProblemRecord, ResultsLog, read_results
+from agent.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
+from agent.eval.run_meta import RunMeta
 from reflect_env.sim.tools import icarus
 from agent.interfaces import ProblemSolver
 from agent.llm.client import LLMUnavailable
 from agent.task import Task
 from agent.eval.verification import score_functional, with_reference, without_oracle
+from agent.errors import ChiselAgentError
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig
     from agent.eval.replay import RecordedProblem
 
-# Settings that change what a record means: a resumed run must use the same ones.
-IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
-                 "oracle_feedback", "compile_only", "fewshot", "import_hints", "escape", "interface",
-                 "vote", "checks")
+# Settings that change what a record means: a resumed run must use the same ones (run.json's model).
+IDENTITY_KEYS = RunMeta.IDENTITY
 # Run directories written before these were resolved from the config file recorded None for them.
 _UNRESOLVED_BEFORE = ("model", "profile")
 
 
-class RunError(ValueError):
+class RunError(ChiselAgentError, ValueError):
     pass
 
 
@@ -73,6 +73,9 @@ class RunOptions:
     cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
     allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
     include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
+    # Settings layers between the env vars and the flags above (agent.config.load_config), e.g. the
+    # sweep's grid file: ("grid:FILE", {"model": ..., ...}).
+    layers: list[tuple[str, dict]] = field(default_factory=list)
     settings: AgentConfig | None = None  # filled by resolve_settings
     # Filled by resolve_settings: pass@k values dropped for exceeding the samples (the run notes them,
     # whatever set the sample count), and whether select was chosen from ks rather than given.
@@ -106,8 +109,8 @@ class RunOutcome:
     elapsed_s: float = 0.0  # the run's wall time, resumed invocations included
 
 
-def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
-    return {
+def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> RunMeta:
+    return RunMeta(**{
         "kind": opts.kind, "bench": bench.name, "bench_path": str(bench.path.resolve()),
         "bench_format": bench.format, "samples": opts.samples, "depth": opts.depth, "select": opts.select, "ks": opts.ks,
         "depths": opts.depths, "mode": "lenient" if opts.lenient else "strict", "fix": opts.fix,
@@ -128,7 +131,7 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "include_harness": opts.include_harness, "simulator": icarus().describe(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
-    }
+    })
 
 
 def resolve_settings(opts: RunOptions) -> None:
@@ -147,7 +150,7 @@ def resolve_settings(opts: RunOptions) -> None:
         cfg = load_config(opts.config_file, k=opts.samples if live else None, depth=opts.depth if live else None,
                           temperature=opts.temperature, model=opts.model, base_url=opts.base_url,
                           profile=opts.profile, fix=opts.fix, rag=opts.rag, workers=opts.workers,
-                          api_key=opts.api_key, use_cache=None if opts.cache else False)
+                          api_key=opts.api_key, use_cache=None if opts.cache else False, layers=opts.layers)
         get_profile(cfg.profile)
     except (ConfigError, ValueError) as e:
         raise RunError(" ".join(str(e).split())) from None
@@ -177,20 +180,19 @@ def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]
     if has_results and not opts.resume:
         raise RunError(f"{opts.out} already holds results; pass --resume to finish that run or choose another --out")
     if opts.resume and meta_path.exists():
-        old = json.loads(meta_path.read_text())
-        changed = {k: (old[k], meta.get(k)) for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
-                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)}
+        old = RunMeta.read(meta_path)
+        changed = meta.identity_changes(old, unresolved_before=_UNRESOLVED_BEFORE)
         if opts.select_chosen and "samples" in changed:
             changed.pop("select", None)  # chosen from the samples, not given: it follows the -n change
         if changed:
             raise RunError(f"cannot resume {opts.out}: settings differ from the original run: "
                            + ", ".join(f"{k} was {a}, now {b}" for k, (a, b) in changed.items()))
-        meta["created"] = old.get("created", meta["created"])
-        meta["elapsed_s"] = old.get("elapsed_s", 0.0)
-        meta["task_ids"] = list(dict.fromkeys([*old.get("task_ids", []), *meta["task_ids"]]))
-    meta_path.write_text(json.dumps(meta, indent=1))
+        meta.created = old.created or meta.created
+        meta.elapsed_s = old.elapsed_s or 0.0
+        meta.task_ids = list(dict.fromkeys([*old.task_ids, *meta.task_ids]))
+    meta_path.write_text(meta.to_json())
     done = {r.id for r in read_results(log_path, repair=True)}
-    return meta, done
+    return meta.model_dump(exclude_unset=True), done
 
 
 def default_concurrency(opts: RunOptions, workers: int) -> int:

@@ -3,7 +3,7 @@ name_mismatch failures leniently, and score passing candidates against the refer
 from __future__ import annotations
 
 from agent.candidate import Verify, first_error_line, verify_with_retry
-from agent.eval.records import ChainRecord, ProblemRecord, reach
+from agent.records import ProblemRecord
 from agent.task import Task
 from reflect_env.result import Category, VerifyResult
 
@@ -102,11 +102,3 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
     if record.functional:
         record.functional_category = None
 
-
-def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:
-    """The chain a problem is reported by: the earliest passing one, else the one that got furthest."""
-    passing = [c for c in chains if c.first_pass_round is not None]
-    if passing:
-        return min(passing, key=lambda c: (c.first_pass_round, c.sample_index))
-    return max(chains, key=lambda c: (reach(c.attempts[-1].stage if c.attempts else None), -c.sample_index),
-               default=None)

@@ -19,13 +19,14 @@ import json
 import re
 
 from reflect_env.interface import DIRECTIONS, Interface, SpecPort
+from agent.errors import ChiselAgentError
 
 _IDENT = r"[A-Za-z_]\w*"
 _DIR_WORDS = {"input": "input", "in": "input", "i": "input", "output": "output", "out": "output", "o": "output",
               "inout": "inout"}
 
 
-class InterfaceError(ValueError):
+class InterfaceError(ChiselAgentError, ValueError):
     """An explicit port list that cannot be read; the message is one line."""
 
 
