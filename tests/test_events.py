@@ -100,3 +100,25 @@ def test_the_trace_format_doc_names_every_persisted_kind_and_the_version():
         for name in cls.model_fields:
             if name not in ("seq", "t", "kind"):
                 assert f"`{name}`" in doc.split(f"### `{kind}`")[1].split("### ")[0], (kind, name)
+
+
+def test_the_solve_display_is_a_hook_that_reads_the_typed_events():
+    """agent solve's status line (a LoopHook): the facts it shows come from the same events the trace gets."""
+    from agent.commands.solve_cmds import _Display
+    from agent.events import (BudgetStopEvent, PromptEvent, ResponseEvent, RetrievingEvent, VerificationEvent)
+
+    display = _Display(False, 2, "Adder")
+    display.on_event(RetrievingEvent())
+    assert "(retrieving notes)" in display._text()
+    display.on_event(PromptEvent(chain=None, round=0, template="generate", text="t", n=2, temperature=0.2))
+    display.on_event(FollowUpCallEvent(chain=None, round=0))
+    display.on_event(ResponseEvent(chain=None, round=0, texts=["a", "b"], finish_reasons=["stop", "stop"],
+                                   prompt_tokens=1, completion_tokens=2, latency_s=0.1))  # not shown: no change
+    display.on_event(VerificationEvent(chain=0, round=0, ok=False, stage="compile", category="syntax"))
+    display.on_event(VerificationEvent(chain=1, round=0, ok=True, stage="passed"))
+    display.on_event(PromptEvent(chain=0, round=1, template="repair", text="t", n=1, temperature=0.2))
+    display.on_event(EscapeEvent(chain=1, round=2, reason="r"))
+    display.on_event(BudgetStopEvent(reason="budget: 3 LLM calls (max 3)"))
+    text = display._text()
+    assert text.startswith("[bold]Adder (budget: 3 LLM calls (max 3))[/] LLM calls 3, verifies 2")
+    assert "#0:r1 asking" in text and "#1:r2 escape" in text and "retrieving" not in text
