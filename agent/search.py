@@ -23,10 +23,10 @@ from agent import oracle_free
 from agent.candidate import check_candidate
 from agent.config import AgentConfig
 from agent.errors import BudgetExceeded, VerifierUnavailable
-from agent.events import (BudgetStopEvent, CombinedHook, EscapeEvent, Event, ExtractionEvent, FixEvent,
-                          FollowUpCallEvent, InterfaceEvent, LLMErrorEvent, LoopHook, PromptEvent, RagErrorEvent,
-                          ResponseEvent, RetrievalEvent, RetrievingEvent, StartEvent, VerificationEvent, VoteEvent,
-                          ChecksEvent)
+from agent.events import (BudgetStopEvent, ChecksEvent, CombinedHook, EscapeEvent, Event, ExtractionEvent,
+                          FixEvent, FollowUpCallEvent, InterfaceEvent, LLMErrorEvent, LoopHook, PromptEvent,
+                          RagErrorEvent, ResponseEvent, RetrievalEvent, RetrievingEvent, StartEvent,
+                          VerificationEvent, VoteEvent)
 from agent.records import (AttemptRecord, ChainRecord, Outcome, ProblemRecord, reach, reported_attempt,
                            reported_fields)
 from agent.extract import extract_code
@@ -214,9 +214,6 @@ class _Best:
     attempt: AttemptRecord
     result: VerifyResult | None  # None: no code reached the verifier
     note: str = ""  # why not, then (the extraction's note)
-
-    def error_log(self) -> str:
-        return self.result.error_log() if self.result is not None else self.note
 
 
 class _ChainRunner:

@@ -23,11 +23,6 @@ async def check(env, task: Task, code: str, *, mode: str = "strict") -> VerifyRe
     return await verify_with_retry(verifier(env, task, mode=mode), code)
 
 
-def error_log(result) -> str | None:
-    """The error diagnostics, compiler-style on the candidate's own lines (None when there are none)."""
-    return result.error_log() or None
-
-
 async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None:
     """Lenient score: a failing chain whose last candidate only failed on the module's name is
     re-verified in lenient mode (elaborate the single top it does define). Updates `record` in place."""
