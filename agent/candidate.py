@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
-from agent.eval.records import AttemptRecord
+from agent.records import AttemptRecord
 from agent.fixers import FixContext, FixRecord, apply_fixers
 from agent.task import Task
 from reflect_env.result import Category, VerifyResult

@@ -11,6 +11,7 @@ import typer
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing may reach a model hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from agent.cli_util import OneLineErrors  # noqa: E402
 from agent.commands import (baseline_cmds, eval_cmds, llm_cmds, model_cmds, rag_cmds,  # noqa: E402
                             solve_cmds, verify_cmds)
 
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,  # an error with a message for the user ends any command as one line, exit 2
 )
 bench_app = typer.Typer(help="Benchmarks that produce the numbers in docs/BENCHMARKS.md.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+
+from agent.errors import ChiselAgentError, one_line
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig
@@ -24,6 +27,30 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print one clear line to stderr and exit non-zero. Never a traceback for user errors."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def user_error(error: BaseException) -> bool:
+    """An error raised on purpose with a message for the user: agent.errors.ChiselAgentError, or
+    reflect_env's own base (looked up only when reflect_env.errors was imported: if it was not, no
+    verifier error can have been raised, and the CLI's start-up does not pay for importing it)."""
+    if isinstance(error, ChiselAgentError):
+        return True
+    verifier_errors = sys.modules.get("reflect_env.errors")
+    return verifier_errors is not None and isinstance(error, verifier_errors.ReflectEnvError)
+
+
+class OneLineErrors(TyperGroup):
+    """The `agent` command group: an error with a message for the user (user_error) that a command
+    does not handle itself ends the command as one line on stderr, exit 2, never a traceback. A
+    command catches such an error only to say more than its message."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as e:
+            if not user_error(e):
+                raise
+            fail(one_line(e))
 
 
 def print_json(obj: Any) -> None:

@@ -13,16 +13,18 @@ import difflib
 import os
 import tomllib
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
 from reflect_env.toolchain import PROFILES, cache_dir
+from agent.errors import ChiselAgentError
 
 LOCAL_CONFIG_NAME = "chisel-agent.toml"
 
 
-class ConfigError(ValueError):
+class ConfigError(ChiselAgentError, ValueError):
     """A config file or override that cannot be used; the message is one line."""
 
 
@@ -192,10 +194,11 @@ def find_config_file(cwd: Path | None = None) -> Path | None:
 
 
 def load_config(path: Path | str | None = None, *, flags: dict[str, str] | None = None,
-                **overrides: Any) -> AgentConfig:
-    """Defaults < config file < env vars < overrides (None overrides are ignored). flags: override
-    name -> the command-line flag it came from, so an error says `from --base-url`, not `from
-    override` (sources still say "override")."""
+                layers: Sequence[tuple[str, dict[str, Any]]] = (), **overrides: Any) -> AgentConfig:
+    """Defaults < config file < env vars < layers < overrides (None values are ignored). flags:
+    override name -> the command-line flag it came from, so an error says `from --base-url`, not
+    `from override` (sources still say "override"). layers: (source, {override name: value}) in
+    rising precedence, e.g. `agent sweep`'s grid file ("grid:FILE"), which a flag still overrides."""
     file = Path(path).expanduser() if path is not None else find_config_file()
     data: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -213,12 +216,13 @@ def load_config(path: Path | str | None = None, *, flags: dict[str, str] | None 
         _set(data, key, value)
         sources[key] = f"env:{var}"
 
-    for name, value in overrides.items():
-        if value is None:
-            continue
-        key = _override_key(name)
-        _set(data, key, Path(value).expanduser() if key == "llm.cache_path" else value)
-        sources[key] = "override"
+    for source, values in [*layers, ("override", overrides)]:
+        for name, value in values.items():
+            if value is None:
+                continue
+            key = _override_key(name)
+            _set(data, key, Path(value).expanduser() if key == "llm.cache_path" else value)
+            sources[key] = source
 
     labels = dict(sources)
     for name, flag in (flags or {}).items():

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from agent.eval.records import ProblemRecord
+    from agent.records import ProblemRecord
     from agent.llm.client import Completion
     from agent.task import Task
     from reflect_env.result import VerifyResult

@@ -146,14 +146,23 @@ class PromptBuilder:
         self.examples = examples and fewshot
         self.base = {"chisel_major": prof.major, "scala_version": prof.scala}
 
-    def _render(self, name: str, **kw) -> str:
+    def render(self, name: str, **kw) -> str:
+        """prompts/<name>.j2 with the base variables (chisel_major, scala_version) and `kw`, stripped,
+        one newline at the end. Every prompt of the agent renders through here."""
         return self.env.get_template(f"{name}.j2").render(**self.base, **kw).strip() + "\n"
+
+    _render = render
 
     def system(self) -> str:
         return self._render("system", fewshot=self.fewshot and not self.examples)
 
+    def chat(self, user: str, template: str, *, system: bool = True, response_format: dict | None = None) -> Prompt:
+        """The prompt [system, user] (or [user] alone when not `system`), named `template` in the trace."""
+        messages = [{"role": "system", "content": self.system()}] if system else []
+        return Prompt(messages + [{"role": "user", "content": user}], template, response_format=response_format)
+
     def _prompt(self, user: str, template: str) -> Prompt:
-        return Prompt([{"role": "system", "content": self.system()}, {"role": "user", "content": user}], template)
+        return self.chat(user, template)
 
     def generate(self, spec: str, top: str | None, *, hints=(), notes=(), examples=()) -> Prompt:
         """examples: retrieved worked examples (objects with title, spec, code), shown after the spec

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from agent.cli_util import fail
+from agent.errors import PathError
 
 LOCK_NAME = ".lock"
 
@@ -47,39 +47,39 @@ def _nearest_existing(path: Path) -> Path:
 def check_out_dir(path: Path, option: str = "--out") -> None:
     """Fail unless `path` is a writable directory or one that can be created. Creates nothing."""
     if path.exists() and not path.is_dir():
-        fail(f"{option} {path} is an existing file; it names a directory")
+        raise PathError(f"{option} {path} is an existing file; it names a directory")
     _check_creatable(path, option)
 
 
 def check_out_file(path: Path, option: str = "--out") -> None:
     """Fail unless `path` is a writable file or one that can be created (its directory may not exist yet)."""
     if path.is_dir():
-        fail(f"{option} {path} is a directory; it names a file")
+        raise PathError(f"{option} {path} is a directory; it names a file")
     if not path.exists():
         return _check_creatable(path, option)
     try:
         with open(path, "ab"):
             pass
     except OSError as e:
-        fail(f"{option} {path} is not writable: {e.strerror or e}")
+        raise PathError(f"{option} {path} is not writable: {e.strerror or e}") from e
 
 
 def _check_creatable(path: Path, option: str) -> None:
     base = _nearest_existing(path)
     if base != path.absolute() and not base.is_dir():
-        fail(f"{option} {path} cannot be created: {base} is a file")
+        raise PathError(f"{option} {path} cannot be created: {base} is a file")
     why = _writable_dir(base if base.is_dir() else base.parent)
     if why and base == path.absolute():
-        fail(f"{option} {path} is not writable ({base}: {why})")
+        raise PathError(f"{option} {path} is not writable ({base}: {why})")
     if why:  # name what fails: the first missing component cannot be made in `base`, which does exist
         first = base / path.absolute().relative_to(base).parts[0]
         where = f" in {base}" if first == path.absolute() else f": {first} cannot be made in {base}"
-        fail(f"{option} {path} cannot be created{where} ({why})")
+        raise PathError(f"{option} {path} cannot be created{where} ({why})")
 
 
 def check_resume_dir(path: Path) -> None:
     if not path.is_dir():
-        fail(f"--resume: there is no run to finish in {path} (directory not found); drop --resume to start one")
+        raise PathError(f"--resume: there is no run to finish in {path} (directory not found); drop --resume to start one")
 
 
 @contextmanager
@@ -100,7 +100,7 @@ def claim_run_dir(path: Path, *, unique: bool = False, setup_files: tuple[str, .
             created = not path.exists()
             path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        fail(f"--out {path} cannot be created: {e.strerror or e}")
+        raise PathError(f"--out {path} cannot be created: {e.strerror or e}") from e
     fd = _lock(path / LOCK_NAME, path)
     try:
         yield path
@@ -126,7 +126,7 @@ def claim_out_file(path: Path) -> Iterator[Path]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        fail(f"--out {path} cannot be created: {e.strerror or e}")
+        raise PathError(f"--out {path} cannot be created: {e.strerror or e}") from e
     lock = path.with_name(path.name + LOCK_NAME)
     fd = _lock(lock, path)
     try:
@@ -170,13 +170,13 @@ def _lock(lock: Path, held: Path) -> int:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as e:
-            fail(f"--out {held} is not writable: {e.strerror or e}")
+            raise PathError(f"--out {held} is not writable: {e.strerror or e}") from e
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
             os.close(fd)
-            fail(f"{held} is in use by another run (pid {holder}); wait for it to end or choose another --out")
+            raise PathError(f"{held} is in use by another run (pid {holder}); wait for it to end or choose another --out") from None
         try:
             same = os.fstat(fd).st_ino == os.stat(lock).st_ino
         except FileNotFoundError:

@@ -17,15 +17,23 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Sequence
 
 from agent import oracle_free
 from agent.candidate import check_candidate
 from agent.config import AgentConfig
-from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecord, Reached, reach
+from agent.errors import BudgetExceeded, VerifierUnavailable
+from agent.events import (BudgetStopEvent, ChecksEvent, CombinedHook, EscapeEvent, Event, ExamplesErrorEvent,
+                          ExamplesEvent, ExtractionEvent,
+                          FixEvent, FollowUpCallEvent, InterfaceEvent, LLMErrorEvent, LoopHook, PromptEvent,
+                          RagErrorEvent, ResponseEvent, RetrievalEvent, RetrievingEvent, StartEvent,
+                          VerificationEvent, VoteEvent)
+from agent.records import (AttemptRecord, ChainRecord, Outcome, ProblemRecord, reach, reported_attempt,
+                           reported_fields)
 from agent.extract import extract_code
 from agent.fixers import FixRecord, import_hints
 from agent.interfaces import ChatModel, Verifier
+from agent.oracle_free.protocol import ChainState
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -59,25 +67,17 @@ class SolveResult(ProblemRecord):
         return ProblemRecord(**{name: getattr(self, name) for name in ProblemRecord.model_fields})
 
 
-class BudgetExceeded(Exception):
-    pass
-
-
-class VerifierUnavailable(RuntimeError):
-    """The verifier could not start at all (toolchain missing, workers never came up): not a fault
-    of the candidate, so it ends the solve instead of counting as a failed attempt."""
-
-
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
-    def __init__(self, task: Task, cfg: AgentConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever, on_event):
+    def __init__(self, task: Task, cfg: AgentConfig, llm: ChatModel, env: Verifier, trace: Trace, retriever,
+                 hooks: Sequence[LoopHook] = ()):
         self.task, self.cfg, self.llm, self.env, self.trace = task, cfg, llm, env, trace
         self.retriever = retriever if cfg.rag else None
         # worked examples from the verified bank (issue 22), retrieved like the notes: `rag = false`
         # turns all retrieval off (the fixed example, as before); `examples = false` only the examples
         self.example_source = retriever if cfg.rag and cfg.examples and cfg.fewshot and cfg.examples_m > 0 else None
-        self.on_event = on_event or (lambda kind, data: None)
+        self.hook = CombinedHook(trace, *hooks)  # the trace first: a display that raises must not lose a line
         self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None)
         self.hints = import_hints(task.spec) if cfg.import_hints else []
         self.t0 = time.perf_counter()
@@ -100,6 +100,10 @@ class _Run:
         self.passes = 0
         self.checks: list[list[dict]] = []  # the model's checks, in the spec's port names
 
+    def report(self, event: Event) -> None:
+        """State one fact of the solve: to the trace and every other hook (agent.events)."""
+        self.hook.on_event(event)
+
     # -- budgets ------------------------------------------------------------------------------
     def elapsed(self) -> float:
         return time.perf_counter() - self.t0
@@ -118,23 +122,22 @@ class _Run:
         if reason:
             if self.stop_reason is None:
                 self.stop_reason = reason
-                self.trace.event("budget_stop", reason=reason)
-                self.on_event("budget_stop", {"reason": reason})
+                self.report(BudgetStopEvent(reason=reason))
             raise BudgetExceeded(reason)
 
     # -- LLM ----------------------------------------------------------------------------------
     async def notes(self, query: str, *, code: str | None = None, diagnostics: str | None = None) -> list:
         if self.retriever is None or self.cfg.rag_k <= 0:  # rag_k = 0: examples only, no notes
             return []
-        self.on_event("retrieving", {})  # the first query may build the index: say so on the display
+        self.report(RetrievingEvent())  # the first query may build the index: say so on the display
         try:
             notes = await asyncio.to_thread(self.retriever.retrieve, query, code=code, diagnostics=diagnostics,
                                             k=self.cfg.rag_k)
         except Exception as e:  # retrieval helps but must never sink a solve
-            self.trace.event("rag_error", error=f"{type(e).__name__}: {e}")
+            self.report(RagErrorEvent(error=f"{type(e).__name__}: {e}"))
             return []
-        self.trace.event("retrieval", query=query[:500], notes=[
-            {"id": n.id, "title": n.title, "score": round(float(n.score), 4), "source": n.source} for n in notes])
+        self.report(RetrievalEvent(query=query[:500], notes=[
+            {"id": n.id, "title": n.title, "score": round(float(n.score), 4), "source": n.source} for n in notes]))
         return notes
 
     async def example_sets(self, spec: str) -> list[list]:
@@ -149,21 +152,21 @@ class _Run:
         try:
             hits = await asyncio.to_thread(self.example_source.examples, spec, pool, exclude_top=self.task.top)
         except Exception as e:  # examples help but must never sink a solve: the fixed example stands in
-            self.trace.event("examples_error", error=f"{type(e).__name__}: {e}")
+            self.report(ExamplesErrorEvent(error=f"{type(e).__name__}: {e}"))
             return [[]]
         sets = sample_sets(hits, cfg.k, cfg.examples_m, cfg.example_diversity, cfg.seed)
         distinct = list(dict.fromkeys(tuple(h.id for h in s) for s in sets))
-        self.trace.event("examples", mode=cfg.example_diversity, pool=[
-            {"id": h.id, "score": h.score, "source": h.source} for h in hits], sets=[list(d) for d in distinct])
+        self.report(ExamplesEvent(mode=cfg.example_diversity, pool=[
+            {"id": h.id, "score": h.score, "source": h.source} for h in hits], sets=[list(d) for d in distinct]))
         return sets if len(distinct) > 1 else sets[:1]
 
     async def chat(self, prompt: Prompt, *, chain: int | None, round: int, n: int, temperature: float,
                    seed: int | None):
         self.check_budget()
-        self.trace.event("prompt", chain=chain, round=round, template=prompt.template, text=prompt.text,
-                         n=n, temperature=temperature, top_p=self.cfg.top_p, max_tokens=self.cfg.max_tokens, seed=seed)
+        self.report(PromptEvent(chain=chain, round=round, template=prompt.template, text=prompt.text, n=n,
+                                temperature=temperature, top_p=self.cfg.top_p, max_tokens=self.cfg.max_tokens,
+                                seed=seed))
         self.llm_calls += 1
-        self.on_event("llm_call", {"chain": chain, "round": round})
 
         def follow_up(so_far) -> str | None:  # the server returned fewer than n: budgets still apply
             try:
@@ -171,7 +174,7 @@ class _Run:
             except BudgetExceeded as e:
                 return str(e)
             self.llm_calls += 1
-            self.on_event("llm_call", {"chain": chain, "round": round})
+            self.report(FollowUpCallEvent(chain=chain, round=round))
             return None
 
         completion = await self.llm.chat(prompt.messages, n=n, temperature=temperature, top_p=self.cfg.top_p,
@@ -179,11 +182,12 @@ class _Run:
                                          before_follow_up=follow_up)
         self.prompt_tokens += completion.prompt_tokens
         self.completion_tokens += completion.completion_tokens
-        self.trace.event("response", chain=chain, round=round, texts=completion.texts,
-                         finish_reasons=completion.finish_reasons, prompt_tokens=completion.prompt_tokens,
-                         cached_prompt_tokens=completion.cached_prompt_tokens,
-                         completion_tokens=completion.completion_tokens, latency_s=round_(completion.latency_s),
-                         cached=completion.cached, sampling=getattr(completion, "sampling", None))
+        self.report(ResponseEvent(chain=chain, round=round, texts=completion.texts,
+                                  finish_reasons=completion.finish_reasons, prompt_tokens=completion.prompt_tokens,
+                                  cached_prompt_tokens=completion.cached_prompt_tokens,
+                                  completion_tokens=completion.completion_tokens,
+                                  latency_s=round_(completion.latency_s), cached=completion.cached,
+                                  sampling=getattr(completion, "sampling", None)))
         return completion
 
     # -- verification -------------------------------------------------------------------------
@@ -211,19 +215,17 @@ class _Run:
         self.verify_s += dt
         result = interface_verdict(result, self.interface)
         first = result.first_error()
-        self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=result.stage,
-                         category=result.category, top=result.top,
-                         diagnostics=[d.model_dump(mode="json") for d in result.diagnostics[:8]],
-                         mismatches=[m.model_dump(mode="json") for m in result.mismatches[:8]],
-                         first_error=first.message if first else None, timings=result.timings,
-                         worker=result.worker, notes=result.notes, wall_s=round_(dt))
-        self.on_event("verified", {"chain": chain, "round": round, "ok": result.ok,
-                                   "stage": result.stage, "category": result.category})
+        self.report(VerificationEvent(chain=chain, round=round, ok=result.ok, stage=result.stage,
+                                      category=result.category, top=result.top,
+                                      diagnostics=[d.model_dump(mode="json") for d in result.diagnostics[:8]],
+                                      mismatches=[m.model_dump(mode="json") for m in result.mismatches[:8]],
+                                      first_error=first.message if first else None, timings=result.timings,
+                                      worker=result.worker, notes=result.notes, wall_s=round_(dt)))
         return result
 
     def trace_fix(self, chain: int, round: int, records: list[FixRecord], code: str, driven_by: str | None) -> None:
-        extra = {"driven_by": driven_by} if driven_by else {}
-        self.trace.event("fix", chain=chain, round=round, records=[f.model_dump() for f in records], code=code, **extra)
+        extra = {"driven_by": driven_by} if driven_by else {}  # set only when given: the trace line has it only then
+        self.report(FixEvent(chain=chain, round=round, records=[f.model_dump() for f in records], code=code, **extra))
 
 
 def round_(x: float) -> float:
@@ -238,9 +240,6 @@ class _Best:
     result: VerifyResult | None  # None: no code reached the verifier
     note: str = ""  # why not, then (the extraction's note)
 
-    def error_log(self) -> str:
-        return self.result.error_log() if self.result is not None else self.note
-
 
 class _ChainRunner:
     """One chain: a sample, then repairs (or escapes) until it passes or runs out of rounds."""
@@ -251,9 +250,11 @@ class _ChainRunner:
         self.seen_codes: set[str] = set()
         self.last_signature: str | None = None
         self.best: _Best | None = None
+        self.evidence: dict[int, tuple[VerifyResult | None, str]] = {}  # id(attempt) -> its result, or why none
 
     def _record(self, attempt: AttemptRecord, result: VerifyResult | None, note: str = "") -> None:
         self.chain.attempts.append(attempt)
+        self.evidence[id(attempt)] = (result, note)
         if self.best is None or reach(attempt.stage) >= reach(self.best.attempt.stage):
             self.best = _Best(attempt, result, note)
 
@@ -275,9 +276,8 @@ class _ChainRunner:
                 escaped = True
                 prompt = run.generate_prompts[self.index % len(run.generate_prompts)]  # this sample's own
                 seed: int | None = run.escape_seed_base + 1000 * rnd + self.index + 1
-                run.trace.event("escape", chain=self.index, round=rnd,
-                                reason="no usable code" if code is None else "no progress (same error or same code)")
-                run.on_event("escape", {"chain": self.index, "round": rnd})
+                run.report(EscapeEvent(chain=self.index, round=rnd,
+                                       reason="no usable code" if code is None else "no progress (same error or same code)"))
                 temperature = cfg.escape_temperature
             else:
                 escaped = False
@@ -298,8 +298,8 @@ class _ChainRunner:
         (passed, stalled, code, result) where stalled means no progress over the last attempt."""
         run, cfg, task = self.run, self.run.cfg, self.run.task
         ex = extract_code(text, finish_reason, task.top)
-        run.trace.event("extraction", chain=self.index, round=rnd, category=ex.category, note=ex.note,
-                        dropped=ex.dropped, code=ex.code)
+        run.report(ExtractionEvent(chain=self.index, round=rnd, category=ex.category, note=ex.note,
+                                   dropped=ex.dropped, code=ex.code))
         if ex.code is None or ex.category == Outcome.truncated:
             self._record(AttemptRecord(round=rnd, code=ex.code, stage="extract",
                                        category=Outcome(ex.category or Outcome.extraction_failed), escaped=escaped,
@@ -322,15 +322,17 @@ class _ChainRunner:
 
 
 async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, trace: Trace | None = None,
-                retriever=None, on_event: Callable[[str, dict], None] | None = None) -> SolveResult:
+                retriever=None, hooks: Sequence[LoopHook] = ()) -> SolveResult:
     """Solve one task. Raises LLMUnavailable when no server answers; every other failure (a request
-    that fails for good, budgets, a verifier crash) ends in a SolveResult that says what happened."""
+    that fails for good, budgets, a verifier crash) ends in a SolveResult that says what happened.
+    Every event (agent.events) goes to the trace, then to each of `hooks` (e.g. a live display)."""
     from agent.llm.client import LLMRequestError
 
     trace = trace or NullTrace()
-    run = _Run(task, cfg, llm, env, trace, retriever, on_event)
-    trace.event("start", task_id=task.id, top=task.top, spec=task.spec, config=cfg.redacted(),
-                has_reference=task.reference is not None, testbench=str(task.testbench) if task.testbench else None)
+    run = _Run(task, cfg, llm, env, trace, retriever, hooks)
+    run.report(StartEvent(task_id=task.id, top=task.top, spec=task.spec, config=cfg.redacted(),
+                          has_reference=task.reference is not None,
+                          testbench=str(task.testbench) if task.testbench else None))
     runners: list[_ChainRunner] = []
     raw_output = None
     vote = None
@@ -352,9 +354,9 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
         pass
     except LLMRequestError as e:
         run.stop_reason = f"llm_error: {e}"
-        trace.event("llm_error", error=str(e))
+        run.report(LLMErrorEvent(error=str(e)))
     if run.voting:  # the vote, then repairs of its answer against the model's checks it fails
-        vote = await oracle_free.repair_from_checks(run, runners, await _vote(run, runners), _vote)
+        vote = await oracle_free.repair_from_checks(_Session(run, runners), await _vote(run, runners))
     return _finish(run, runners, raw_output, vote)
 
 
@@ -383,6 +385,36 @@ async def _first_samples(run: _Run) -> tuple[list[str], list[str], list[int]]:
     return texts, reasons, [c.completion_tokens for c in completions]
 
 
+class _Session:
+    """The running solve as oracle-free steps see it (agent.oracle_free.protocol.SolveSession)."""
+
+    def __init__(self, run: _Run, runners: list[_ChainRunner]):
+        self._run, self._runners = run, {r.index: r for r in runners}
+        self.task, self.cfg, self.builder, self.checks = run.task, run.cfg, run.builder, run.checks
+
+    def report(self, event: Event) -> None:
+        self._run.report(event)
+
+    async def ask(self, prompt: Prompt, *, chain: int | None, round: int, temperature: float):
+        return await self._run.chat(prompt, chain=chain, round=round, n=1, temperature=temperature,
+                                    seed=self.cfg.seed)
+
+    def chain(self, index: int) -> ChainState | None:
+        runner = self._runners.get(index)
+        if runner is None or runner.best is None or not runner.chain.attempts:
+            return None
+        return ChainState(index, runner.best.attempt.code, max(a.round for a in runner.chain.attempts))
+
+    async def attempt(self, index: int, completion, round: int) -> bool:
+        passed, *_ = await self._runners[index]._attempt(completion.texts[0] if completion.texts else "",
+                                                         (completion.finish_reasons or [None])[0],
+                                                         completion.completion_tokens, round, False)
+        return passed
+
+    async def vote(self) -> "oracle_free.Vote | None":
+        return await _vote(self._run, list(self._runners.values()))
+
+
 async def _derive_interface(run: _Run) -> None:
     """The interface every candidate is checked against (none when the spec states none we can read)."""
     async def ask(prompt: Prompt) -> str:
@@ -392,9 +424,9 @@ async def _derive_interface(run: _Run) -> None:
     try:
         run.interface = await oracle_free.derive_interface(run.task, run.builder, ask)
     except oracle_free.InterfaceError as e:  # a malformed ports block: solve unchecked, say why
-        run.trace.event("interface", error=str(e))
+        run.report(InterfaceEvent(error=str(e)))
         return
-    run.trace.event("interface", **(run.interface.to_dict() if run.interface else {"source": None, "ports": []}))
+    run.report(InterfaceEvent(**(run.interface.to_dict() if run.interface else {"source": None, "ports": []})))
 
 
 async def _model_checks(run: _Run) -> None:
@@ -403,7 +435,7 @@ async def _model_checks(run: _Run) -> None:
     completion = await run.chat(oracle_free.checks_prompt(run.builder, run.task.spec, run.interface), chain=None,
                                 round=0, n=1, temperature=0.0, seed=run.cfg.seed)
     run.checks, dropped = oracle_free.parse_checks(completion.texts[0] if completion.texts else "", run.interface)
-    run.trace.event("checks", checks=run.checks, dropped=dropped)
+    run.report(ChecksEvent(checks=run.checks, dropped=dropped))
 
 
 async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | None":
@@ -419,8 +451,7 @@ async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | N
     if not cands:
         return None
     result = await asyncio.to_thread(oracle_free.vote, cands, checks=run.checks or None)
-    run.trace.event("vote", **result.to_dict())
-    run.on_event("vote", result.to_dict())
+    run.report(VoteEvent(**result.to_dict()))
     return result
 
 
@@ -437,7 +468,7 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
             for job in done:
                 exc = job.exception()
                 if isinstance(exc, LLMRequestError):
-                    run.trace.event("llm_error", error=str(exc))  # that chain ends; the others go on
+                    run.report(LLMErrorEvent(error=str(exc)))  # that chain ends; the others go on
                     run.stop_reason = run.stop_reason or f"llm_error: {exc}"
                 elif exc is not None and not isinstance(exc, BudgetExceeded):
                     raise exc
@@ -457,26 +488,14 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
 
 def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote=None) -> SolveResult:
     task, chains = run.task, [r.chain for r in runners]
-    passing = [r for r in runners if r.chain.first_pass_round is not None]
-    final_code = final_verilog = error_log = None
-    failure: Category | Outcome | None = None
-    stage: Reached | None = None
-    if passing:
-        chosen = min(passing, key=lambda r: (r.index != (vote.chosen if vote else None), r.chain.first_pass_round,
-                                             r.index))
-        final_code = next(a for a in reversed(chosen.chain.attempts) if a.ok).code
-        final_verilog = chosen.best.result.verilog if chosen.best and chosen.best.result is not None else None
-        stop, stage = "solved", Stage.passed
-    else:
-        bests = [r.best for r in runners if r.best is not None]
-        if bests:
-            best = max(bests, key=lambda b: reach(b.attempt.stage))  # the first chain among the furthest
-            final_code, failure, error_log = best.attempt.code, best.attempt.category, best.error_log()
-            stage = best.attempt.stage if final_code is not None else None  # no code: no stage to report
-        elif (run.stop_reason or "").startswith("llm_error"):
-            failure = Outcome.llm_error
-        failure = failure or Outcome.unknown
-        stop = run.stop_reason or "exhausted"
+    evidence = {key: value for r in runners for key, value in r.evidence.items()}
+
+    def of(attempt: AttemptRecord) -> tuple[VerifyResult | None, str]:
+        return evidence.get(id(attempt), (None, ""))
+
+    fields = reported_fields(chains, of, chosen=vote.chosen if vote else None,
+                             llm_failed=(run.stop_reason or "").startswith("llm_error"))
+    stop = "solved" if fields["passed"] else run.stop_reason or "exhausted"
     notes = [f"stop: {stop}"] if stop not in ("solved", "exhausted") else []
     sampling = run.sampling or {}
     if sampling.get("requests", 1) > 1:  # the server returned fewer choices than n: say how the k came
@@ -485,22 +504,21 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote
                      + (f"; stopped: {sampling['stopped']}" if sampling.get("stopped") else ""))
     first = chains[0].attempts[0] if chains and chains[0].attempts else None
     top = task.top
-    if top is None and passing and chosen.best is not None and chosen.best.result is not None:
-        top = chosen.best.result.top  # none was asked for: record the module elaborated (final.sv's), not null
+    reported = reported_attempt(chains, vote.chosen if vote else None)
+    accepted = of(reported[1])[0] if fields["passed"] and reported is not None else None
+    if top is None and accepted is not None:
+        top = accepted.top  # none was asked for: record the module elaborated (final.sv's), not null
     res = SolveResult(
         id=task.id, level=task.level, category=task.category, instruction=task.spec, top=top,
-        functional_check=task.require_simulate, passed=bool(passing), passed_lenient=bool(passing),
-        compiled=any(a.compiled for c in chains for a in c.attempts), failure_category=failure, stage=stage,
-        raw_output=raw_output, extracted_code=first.code if first else None, final_code=final_code,
-        final_verilog=final_verilog, error_log=error_log,
-        rounds=max((a.round for c in chains for a in c.attempts), default=0),
-        llm_calls=run.llm_calls, prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
+        functional_check=task.require_simulate, passed_lenient=fields["passed"], raw_output=raw_output,
+        extracted_code=first.code if first else None, **fields, llm_calls=run.llm_calls,
+        prompt_tokens=run.prompt_tokens, completion_tokens=run.completion_tokens,
         wall_s=round_(run.elapsed()), verify_s=round_(run.verify_s), chains=chains, notes=notes,
         verify_wall_s=round_(run.verify_wall_s), stop_reason=stop, sampling=run.sampling,
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
         interface=run.interface.to_dict() if run.interface else None, vote=vote.to_dict() if vote else None,
     )
-    run.trace.finish(code=final_code, verilog=final_verilog,
+    run.trace.finish(code=res.final_code, verilog=res.final_verilog,
                      summary=res.model_dump(mode="json", exclude={"chains"})
                      | {"solved": res.solved, "chains": [{"sample_index": c.sample_index,
                                                           "first_pass_round": c.first_pass_round,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.events import Event, parse_event
+
 TRACE_NAME = "trace.jsonl"
 
 
@@ -37,7 +39,13 @@ class Trace:
     def artifact(self, name: str) -> Path:
         return self.run_dir / f"{self._prefix}{name}"
 
+    def on_event(self, event: Event) -> None:
+        """The loop's hook (agent.events.LoopHook): one trace line per persisted event."""
+        if not event.transient:
+            self.event(event.kind, **event.fields())
+
     def event(self, kind: str, **data: Any) -> None:
+        """Append one line {seq, t, kind, **data} (untyped: the loop reports through on_event)."""
         with self._lock:
             if self._fh.closed:
                 return
@@ -73,6 +81,9 @@ class NullTrace(Trace):
     """A trace that records nothing (when the caller passes none)."""
 
     def __init__(self):  # noqa: D107 - deliberately no file
+        pass
+
+    def on_event(self, event: Event) -> None:
         pass
 
     def event(self, kind: str, **data: Any) -> None:
@@ -113,6 +124,10 @@ class TraceData:
 
     def of_kind(self, kind: str) -> list[dict]:
         return [e for e in self.events if e.get("kind") == kind]
+
+    def typed(self) -> list[Event]:
+        """The events as their models (agent.events; pydantic.ValidationError on a malformed one)."""
+        return [parse_event(e) for e in self.events]
 
     @property
     def responses(self) -> list[dict]:

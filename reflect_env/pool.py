@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reflect_env import sandbox
 from reflect_env.toolchain import Toolchain
+from reflect_env.errors import ReflectEnvError
 
 
 @dataclass
@@ -39,15 +40,15 @@ class PoolOptions:
 log = logging.getLogger("reflect_env.pool")
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(ReflectEnvError, RuntimeError):
     """The JVM exited (System.exit is refused, so: OOM, crash, or killed)."""
 
 
-class WorkerTimeout(RuntimeError):
+class WorkerTimeout(ReflectEnvError, RuntimeError):
     pass
 
 
-class PoolUnavailable(RuntimeError):
+class PoolUnavailable(ReflectEnvError, RuntimeError):
     """A lease cannot be served: every worker is gone and none could be started again (the message
     carries the last start error), the pool is closed, or no worker became free within the lease's
     timeout."""

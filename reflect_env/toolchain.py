@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from reflect_env.errors import ReflectEnvError
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "toolchain" / "pom.xml"
@@ -47,7 +48,7 @@ PROFILES: dict[str, Profile] = {
 DEFAULT_PROFILE = "chisel7"
 
 
-class ToolchainMissing(RuntimeError):
+class ToolchainMissing(ReflectEnvError, RuntimeError):
     """Raised when a profile has not been set up; the message says which command fixes it."""
 
 

@@ -19,8 +19,8 @@ from agent.search import solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
 from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
-from tests.test_fixers import FSM, not_found
-from tests.test_solve import ADDER, ADDER_SPEC, fenced
+from tests.helpers import FSM, not_found
+from tests.helpers import ADDER, ADDER_SPEC, fenced
 
 ADDER_TASK = Task(id="a", spec=ADDER_SPEC, top="Adder")
 

@@ -16,8 +16,8 @@ from agent.config import AgentConfig
 from agent.search import solve
 from agent.task import Task
 from agent.trace import Trace, load_trace
-from tests.test_eval_support import json_out, require_verifier, run_agent
-from tests.test_vote import HEAD, SPEC  # the 8-bit adder the vote tests use
+from tests.helpers import json_out, require_verifier, run_agent
+from tests.helpers import HEAD, SPEC  # the 8-bit adder the vote tests use
 
 PLUS = HEAD + "  io.sum := io.a + io.b\n}\n"
 WIDENED = HEAD + "  val wide = Wire(UInt(9.W))\n  wide := io.a +& io.b\n  io.sum := wide(7, 0)\n}\n"

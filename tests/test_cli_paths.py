@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_eval_support import CLI, REPO, seed_eval_set
+from tests.helpers import CLI, REPO, seed_eval_set
 
 ADDER = """import chisel3._
 class Adder extends Module {
@@ -106,7 +106,7 @@ def test_eval_pass_at_k_above_the_samples_is_refused(ws):
 def test_solve_says_why_an_llm_request_failed(ws):
     """A request that fails for good shows its reason on the terminal, not only `(llm_error)`."""
     from agent.llm.stub_server import StubServer, malformed
-    from tests.test_eval_support import require_verifier
+    from tests.helpers import require_verifier
 
     require_verifier()  # the verifier starts while round 0 waits for the model
     (ws / "c.toml").write_text("[llm]\nmax_retries = 0\n")
@@ -119,7 +119,7 @@ def test_solve_says_why_an_llm_request_failed(ws):
 
 
 def test_eval_progress_reads_done_and_passed(ws):
-    from tests.test_eval_support import require_verifier, seed_results_file
+    from tests.helpers import require_verifier, seed_results_file
 
     require_verifier()
     recorded = seed_results_file(ws / "recorded.json", [("e1", ADDER)])

@@ -11,7 +11,7 @@ import pytest
 from agent.eval.compare import compare_runs, mcnemar_exact_p
 from agent.eval.metrics import bootstrap_ci
 from agent.eval.records import ChainRecord, ProblemRecord, ResultsLog
-from tests.test_eval_support import run_agent
+from tests.helpers import run_agent
 
 
 def problem(pid: str, level: str, passes: list[int | None], *, calls: int = 1) -> ProblemRecord:

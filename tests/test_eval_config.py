@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
+from tests.helpers import json_out, require_verifier, run_agent, seed_eval_set
 
 TOML = "k = 8\ndepth = 1\ntemperature = 0.7\nfewshot = false\nrag = false\n"
 

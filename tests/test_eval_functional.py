@@ -112,7 +112,7 @@ def test_eval_scores_function_separately_from_what_the_search_saw(tmp_path):
     --oracle-feedback the search simulates against the reference and repairs it. --compile-only
     gives the seed's metric."""
     from agent.llm.stub_server import Reply, StubServer
-    from tests.test_eval_support import json_out, require_verifier, run_agent
+    from tests.helpers import json_out, require_verifier, run_agent
 
     require_verifier()
     bench = _eval_set(tmp_path / "set.jsonl", [("f1", "FuncA", "io.in"), ("f2", "FuncB", "~io.in")])

@@ -1,8 +1,8 @@
 """A live `agent eval` through the real CLI, search loop and verifier, against the stub server."""
 import json
 
-from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
-from tests.test_sweep import BAD, GOOD
+from tests.helpers import json_out, require_verifier, run_agent, seed_eval_set
+from tests.helpers import BAD, GOOD
 
 
 def test_live_eval_select_first(tmp_path):

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.test_eval_support import json_out, require_seed, require_verifier, run_agent, seed_eval_set, seed_results_file
+from tests.helpers import json_out, require_seed, require_verifier, run_agent, seed_eval_set, seed_results_file
 
 PASSTHROUGH = "import chisel3._\n\nclass {name} extends Module {{\n  val io = IO(new Bundle {{\n" \
               "    val in  = Input(UInt(4.W))\n    val out = Output(UInt(4.W))\n  }})\n  io.out := io.in\n}}\n"

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import time
 
-from tests.test_eval_support import REPO, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set, seed_results_file
+from tests.helpers import REPO, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set, seed_results_file
 
 DESIGN = "import chisel3._\n\nclass {name} extends Module {{\n  val io = IO(new Bundle {{\n" \
          "    val a = Input(UInt(8.W))\n    val y = Output(UInt(8.W))\n  }})\n  io.y := RegNext(io.a + {i}.U)\n}}\n"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
-from tests.test_eval_support import REPO, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set
-from tests.test_sweep import GOOD
+from tests.helpers import REPO, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set
+from tests.helpers import GOOD
 
 SECRET = "sk-test-7c1d2e"
 

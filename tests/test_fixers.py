@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent.fixers import FixContext, apply_fixers, import_hints
+from tests.helpers import FSM, not_found
 from agent.fixers.api_drift import fix_api_drift
 from agent.fixers.enum_pattern import fix_enum_pattern
 from agent.fixers.harness import fix_harness
@@ -223,27 +224,6 @@ def test_harness_drops_main_tests_and_package():
 
 
 # ---- enum_pattern ----------------------------------------------------------------------------
-
-FSM = """import chisel3._
-import chisel3.util._
-
-class Toggle extends Module {
-  val io = IO(new Bundle {
-    val toggle = Input(Bool())
-    val on = Output(Bool())
-  })
-  // states
-  STATES
-  val state = RegInit(OFF)
-  when(io.toggle) { state := Mux(state === OFF, ON, OFF) }
-  io.on := state === ON
-}
-"""
-
-
-def not_found(name, line=10):
-    return Diagnostic(stage=Stage.compile, severity="error", line=line, message=f"not found: value {name}")
-
 
 def test_enum_pattern_upper_case_names_become_vals_on_the_same_line():
     code = FSM.replace("STATES", "val OFF :: ON :: Nil = Enum(2)")

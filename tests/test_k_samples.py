@@ -1,8 +1,8 @@
 """k means k: `agent solve -k 4` against a server that ignores `n` still verifies 4 candidates."""
 import json
 
-from tests.test_eval_support import require_verifier, run_agent
-from tests.test_solve import ADDER, ADDER_SPEC, fenced
+from tests.helpers import require_verifier, run_agent
+from tests.helpers import ADDER, ADDER_SPEC, fenced
 
 
 def test_solve_k4_against_a_server_that_ignores_n_verifies_4_candidates(tmp_path):

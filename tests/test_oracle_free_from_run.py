@@ -7,7 +7,7 @@ import json
 import pytest
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
-from tests.test_eval_support import require_verifier
+from tests.helpers import require_verifier
 
 IO = """import chisel3._
 

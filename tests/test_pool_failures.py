@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.test_eval_support import require_verifier
+from tests.helpers import require_verifier
 
 BAD_JAVA_OPTS = "-XX:+NoSuchOptionForThisTest"
 ADDER = """import chisel3._
@@ -110,7 +110,7 @@ def test_an_eval_run_stops_with_one_line_when_the_pool_is_gone(orphaned_env, tmp
     from agent.eval.benchmarks import load_benchmark
     from agent.eval.runner import RunError, RunOptions, run_benchmark
     from agent.llm.stub_server import Reply, StubServer
-    from tests.test_eval_support import seed_eval_set
+    from tests.helpers import seed_eval_set
 
     bench = load_benchmark(str(seed_eval_set(tmp_path / "set.jsonl", [("e1", "L1", "Adder"), ("e2", "L1", "Adder")])))
     with StubServer(default=Reply(f"```scala\n{ADDER}```")) as stub:

@@ -16,7 +16,7 @@ from agent.config import AgentConfig
 from agent.search import infer_top
 from agent.task import Task
 from agent.trace import Trace, load_trace
-from tests.helpers import run_solve
+from tests.helpers import ADDER, ADDER_SPEC, ADDER_SYNTAX, fenced, run_solve, solve_scripted
 from agent.llm.stub_server import Reply, StubServer, http_error, refused_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,26 +34,6 @@ class ShiftReg4 extends Module {
 }
 """
 SHIFT_SPEC = "Implement a 4-stage shift register called `ShiftReg4` with 1-bit input `in` and output `out`."
-
-ADDER = """import chisel3._
-
-class Adder extends Module {
-  val io = IO(new Bundle {
-    val a = Input(UInt(8.W))
-    val b = Input(UInt(8.W))
-    val sum = Output(UInt(8.W))
-  })
-  io.sum := io.a + io.b
-}
-"""
-# A missing closing paren: a syntax error on the `io.sum` line.
-ADDER_SYNTAX = ADDER.replace("io.sum := io.a + io.b", "io.sum := (io.a + io.b")
-ADDER_SPEC = "An 8-bit adder module named `Adder` with inputs `a`, `b` and output `sum`."
-
-
-def fenced(code: str) -> str:
-    return f"Here is the design.\n\n```scala\n{code}```\n"
-
 
 def cfg(**kw):
     return AgentConfig(**{"k": 1, "depth": 2, "rag": False, "seed": 7, **kw})
@@ -87,9 +67,9 @@ def test_no_fix_leaves_the_import_error_to_the_model(env, tmp_path):
 
 
 def test_syntax_error_repaired_in_round_one_with_diagnostics_in_prompt(env, tmp_path):
-    with StubServer([Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(), env, tmp_path / "run")
-        requests = stub.requests
+    res, chat = solve_scripted(Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(),
+                               [fenced(ADDER_SYNTAX), fenced(ADDER)], env, tmp_path / "run")
+    requests = chat.requests
     assert res.solved and res.llm_calls == 2 and res.chains[0].first_pass_round == 1
     first = res.chains[0].attempts[0]
     assert first.stage == "compile" and first.category == "syntax"
@@ -103,10 +83,9 @@ def test_syntax_error_repaired_in_round_one_with_diagnostics_in_prompt(env, tmp_
 
 
 def test_repeating_the_same_error_escapes_to_a_fresh_sample(env, tmp_path):
-    script = [Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]
-    with StubServer(script) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3), env, tmp_path / "run")
-        requests = stub.requests
+    res, chat = solve_scripted(Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3),
+                               [fenced(ADDER_SYNTAX), fenced(ADDER_SYNTAX), fenced(ADDER)], env, tmp_path / "run")
+    requests = chat.requests
     assert res.solved and res.chains[0].first_pass_round == 2
     attempts = res.chains[0].attempts
     assert [a.escaped for a in attempts] == [False, False, True]
@@ -118,10 +97,9 @@ def test_repeating_the_same_error_escapes_to_a_fresh_sample(env, tmp_path):
 
 def test_escape_off_keeps_repairing_a_stalled_chain(env, tmp_path):
     # The ablation "without escape": the same error twice does not restart from the generate prompt.
-    script = [Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER_SYNTAX)), Reply(fenced(ADDER))]
-    with StubServer(script) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3, escape=False), env, tmp_path / "run")
-        requests = stub.requests
+    res, chat = solve_scripted(Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(depth=3, escape=False),
+                               [fenced(ADDER_SYNTAX), fenced(ADDER_SYNTAX), fenced(ADDER)], env, tmp_path / "run")
+    requests = chat.requests
     assert res.solved and res.chains[0].first_pass_round == 2
     assert [a.escaped for a in res.chains[0].attempts] == [False, False, False]
     assert requests[2]["messages"] != requests[0]["messages"] and requests[2]["temperature"] == 0.2
@@ -139,10 +117,30 @@ def test_import_hints_off_leaves_them_out_of_the_prompt(env, tmp_path):
 
 def test_select_all_records_every_chain(env, tmp_path):
     # Chain 0 passes at once, chain 1 (syntax error) after one repair.
-    with StubServer([Reply([fenced(ADDER), fenced(ADDER_SYNTAX)]), Reply(fenced(ADDER))]) as stub:
-        res = run_solve(stub, Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(k=2, select="all"), env, tmp_path / "run")
+    res, _ = solve_scripted(Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(k=2, select="all"),
+                            [[fenced(ADDER), fenced(ADDER_SYNTAX)], fenced(ADDER)], env, tmp_path / "run")
     assert [c.first_pass_round for c in res.chains] == [0, 1]
     assert res.llm_calls == 2
+    assert res.rounds == 0  # the reported candidate's repairs (chain 0's), not the most any chain used
+
+
+def test_each_fact_reaches_the_trace_and_a_display_hook_once(env, tmp_path):
+    """One report per fact (agent.events): the trace writes it, a hook sees the same event, and the
+    display-only events (a follow-up request, retrieving) never reach the trace."""
+    seen = []
+
+    class Recorder:
+        def on_event(self, event):
+            seen.append(event)
+
+    res, _ = solve_scripted(Task(id="adder", spec=ADDER_SPEC, top="Adder"), cfg(),
+                            [fenced(ADDER_SYNTAX), fenced(ADDER)], env, tmp_path / "run", hooks=[Recorder()])
+    traced = load_trace(tmp_path / "run").events
+    assert res.solved
+    assert [e.kind for e in seen if not e.transient] == [e["kind"] for e in traced][:-1]  # all but finish
+    verifications = [e for e in seen if e.kind == "verification"]
+    assert [(v.round, v.ok) for v in verifications] == [(0, False), (1, True)]
+    assert traced[0]["kind"] == "start" and traced[0]["v"] == 1
 
 
 def test_transient_server_error_is_retried(env, tmp_path):

@@ -6,6 +6,7 @@ import pytest
 from agent.eval.metrics import pass_at_k
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
 from agent.eval.sweep import compute_grid, load_sweep_config
+from tests.helpers import BAD, GOOD
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,18 +72,13 @@ def test_sweep_config_errors(tmp_path):
         load_sweep_config(f)
 
 
-GOOD = "```scala\nimport chisel3._\n\nclass {top} extends Module {{\n  val io = IO(new Bundle {{\n" \
-       "    val in  = Input(UInt(4.W))\n    val out = Output(UInt(4.W))\n  }})\n  io.out := io.in\n}}\n```"
-# A type error no fixer can mend; `tag` keeps the chains' repair prompts distinct (no shared cache entry).
-BAD = "```scala\nimport chisel3._\n\nclass {top} extends Module {{\n  val io = IO(new Bundle {{\n" \
-      "    val in  = Input(UInt(4.W))\n    val out = Output(UInt(4.W))\n  }})\n  io.out := io.in + \"{tag}\"\n}}\n```"
 
 
 def test_sweep_against_stub_server(tmp_path):
     """One sweep run (n = 4 samples, depth 1) through the real CLI, search loop and verifier: the
     grid is read off it, and the run's LLM requests are exactly those of the largest cell."""
     from agent.llm.stub_server import Reply, StubServer
-    from tests.test_eval_support import json_out, require_verifier, run_agent, seed_eval_set
+    from tests.helpers import json_out, require_verifier, run_agent, seed_eval_set
 
     require_verifier()
     tops = {"s1": "Pass4a", "s2": "Pass4b"}

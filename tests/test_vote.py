@@ -14,20 +14,10 @@ from agent.oracle_free import Candidate, Vote, vote
 from agent.config import AgentConfig
 from agent.task import Task
 from agent.trace import load_trace
-from tests.helpers import run_solve
+from tests.helpers import HEAD, SPEC, run_solve
 
 REPO = Path(__file__).resolve().parents[1]
-SPEC = "A module named `Adder`: two 8-bit inputs a, b and an 8-bit output sum = a + b (wrapping)."
 ADDER_TASK = Task(id="adder", spec=SPEC, top="Adder")
-HEAD = """import chisel3._
-
-class Adder extends Module {
-  val io = IO(new Bundle {
-    val a = Input(UInt(8.W))
-    val b = Input(UInt(8.W))
-    val sum = Output(UInt(8.W))
-  })
-"""
 WRONG = HEAD + "  io.sum := io.a - io.b\n}\n"  # same interface, other behaviour
 RIGHT_PLAIN = HEAD + "  io.sum := io.a + io.b\n}\n"
 RIGHT_WIDENED = HEAD + "  val wide = Wire(UInt(9.W))\n  wide := io.a +& io.b\n  io.sum := wide(7, 0)\n}\n"

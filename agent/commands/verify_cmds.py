@@ -173,7 +173,6 @@ def bench_verify(
     json_out: Json = False,
 ):
     """Warm pool vs one-JVM-per-candidate on the same corpus: median/p90 s per candidate, ratio, wall, RSS."""
-    from reflect_env import ToolchainMissing
     from agent.resources import data_path
     from reflect_env.bench import bench_corpus, run_bench
 
@@ -185,11 +184,7 @@ def bench_verify(
         corpus = corpus[:limit]
     if not corpus:
         fail("the benchmark corpus is empty")
-    try:
-        report = run_bench(corpus, profile=profile, workers=workers, cold_samples=cold_samples,
-                           progress=not json_out)
-    except ToolchainMissing as e:
-        fail(str(e))
+    report = run_bench(corpus, profile=profile, workers=workers, cold_samples=cold_samples, progress=not json_out)
     if json_out:
         print_json(report)
         return
@@ -231,11 +226,8 @@ def bench_selfcheck(
             err_console.print(f"{'[green]ok[/]  ' if p['ok'] else '[red]harness[/]'} {pid}"
                               + ("" if p["ok"] else f": {p['reason'][:160]}"), highlight=False)
 
-    from reflect_env import ToolchainMissing
     try:
         report = selfcheck(benchmark, env_factory, progress=progress)
-    except ToolchainMissing as e:
-        fail(str(e))
     finally:
         opened.close()
     if json_out:

@@ -18,12 +18,13 @@ import yaml
 
 from agent.resources import CHECKOUT, data_path
 from agent.task import Task
+from agent.errors import ChiselAgentError
 
 BENCHMARKS_DIR = data_path("experiments/benchmarks")
 VERILOGEVAL_PROMPT = re.compile(r"^(Prob\d+_\w+?)_prompt\.txt$")
 
 
-class BenchmarkError(ValueError):
+class BenchmarkError(ChiselAgentError, ValueError):
     """A benchmark that cannot be loaded; the message is one line naming the file (and line)."""
 
 

@@ -11,7 +11,7 @@ from math import comb
 from statistics import mean
 
 from agent.eval.metrics import bootstrap_ci, pass_at_k
-from agent.eval.records import METRICS, ProblemRecord
+from agent.records import METRICS, ProblemRecord
 from agent.eval.report import pct
 
 def mcnemar_exact_p(a_only: int, b_only: int) -> float:

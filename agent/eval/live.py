@@ -4,15 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.eval.records import ProblemRecord
+from agent.records import ProblemRecord
 from agent.eval.verification import rescue_name_mismatches
 from agent.task import Task
+from agent.errors import ChiselAgentError
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig
 
 
-class LLMFailed(RuntimeError):
+class LLMFailed(ChiselAgentError, RuntimeError):
     """The model server failed a request for good while solving a problem."""
 
 

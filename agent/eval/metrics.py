@@ -1,6 +1,6 @@
 """pass@k and the aggregate statistics of an eval run.
 
-Everything here is a pure function of per-problem records (agent.eval.records.ProblemRecord), so a
+Everything here is a pure function of per-problem records (agent.records.ProblemRecord), so a
 report can be regenerated from results.jsonl alone.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from statistics import mean
 from typing import Iterable
 
-from agent.eval.records import ProblemRecord
+from agent.records import ProblemRecord
 
 BOOTSTRAP_RESAMPLES = 10_000
 

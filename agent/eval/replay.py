@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.candidate import check_candidate
-from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecord, read_results
-from agent.eval.verification import error_log, reported_chain, rescue_name_mismatches, verifier
+from agent.eval.verification import rescue_name_mismatches, verifier
+from agent.records import (AttemptRecord, ChainRecord, Outcome, ProblemRecord, read_results, reported_attempt,
+                           reported_fields)
 from agent.extract import extract_code
 from agent.task import Task
 from reflect_env.result import VerifyResult
+from agent.errors import ChiselAgentError
 
 
-class ReplayError(ValueError):
+class ReplayError(ChiselAgentError, ValueError):
     pass
 
 
@@ -92,7 +94,7 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
     chains_code = recorded.chains or [[(0, recorded.extracted_code or None)]]
     verify = verifier(env, task)
     verify_s = 0.0
-    results_by_attempt: dict[tuple[int, int], VerifyResult] = {}
+    results: dict[int, VerifyResult] = {}  # id(attempt) -> what the verifier said of it
     for idx, attempts in enumerate(chains_code):
         chain = ChainRecord(sample_index=idx)
         for round_, code in attempts:
@@ -107,27 +109,20 @@ async def replay_problem(env, task: Task, recorded: RecordedProblem | None, *, f
             for step in checked.steps:
                 verify_s += step.result.timings.get("total", 0.0)
                 chain.attempts.append(step.attempt)
-            results_by_attempt[(idx, round_)] = result = checked.result
-            if result.ok:
+                results[id(step.attempt)] = step.result
+            if checked.result.ok:
                 chain.first_pass_round = round_
                 break
         rec.chains.append(chain)
 
     await rescue_name_mismatches(env, task, rec)
-    best = reported_chain(rec.chains)
-    last = best.attempts[-1] if best and best.attempts else None
-    rec.passed = any(ch.first_pass_round is not None for ch in rec.chains)
+    for name, value in reported_fields(rec.chains, lambda a: (results.get(id(a)), "")).items():
+        setattr(rec, name, value)
     rec.passed_lenient = rec.passed_lenient or rec.passed
-    rec.compiled = any(a.compiled for ch in rec.chains for a in ch.attempts)
-    if best is not None and last is not None:
-        rec.stage, rec.final_code = last.stage, last.code
-        rec.failure_category = None if rec.passed else last.category
-        rec.rounds = last.round
-        reported = results_by_attempt.get((best.sample_index, last.round))
-        if reported is not None:
-            rec.final_verilog = reported.verilog
-            rec.error_log = None if reported.ok else error_log(reported)
-            rec.notes += [n for n in reported.notes if n not in rec.notes]
+    reported = reported_attempt(rec.chains)
+    result = results.get(id(reported[1])) if reported is not None else None
+    if result is not None:
+        rec.notes += [n for n in result.notes if n not in rec.notes]
     rec.verify_s = verify_s
     rec.wall_s = time.monotonic() - start
     return rec

@@ -10,13 +10,14 @@ from typing import Callable
 from agent.eval.harness import apply_labels, harness_section
 from agent.eval.metrics import failure_label, scored, summarize
 from agent.eval.plots import plot_by_level, plot_pass_at_k, plot_pass_vs_requests, plot_pass_vs_tokens
-from agent.eval.records import ProblemRecord, read_results
+from agent.records import ProblemRecord, read_results
 from agent.eval.sweep import compute_grid, grid_markdown, write_grid
+from agent.errors import ChiselAgentError
 
 RUN_META = "run.json"
 
 
-class RunDirError(ValueError):
+class RunDirError(ChiselAgentError, ValueError):
     pass
 
 

@@ -10,51 +10,59 @@ import json
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.eval.benchmarks import Benchmark
-from agent.eval.records import ProblemRecord, ResultsLog, read_results
+from agent.records import ProblemRecord, ResultsLog, read_results
 from agent.eval.report import RUN_META, write_outputs
+from agent.eval.run_meta import RunMeta
 from reflect_env.sim.tools import icarus
 from agent.interfaces import ProblemSolver
 from agent.llm.client import LLMUnavailable
 from agent.task import Task
 from agent.eval.verification import score_functional, with_reference, without_oracle
+from agent.errors import ChiselAgentError
 
 if TYPE_CHECKING:
     from agent.config import AgentConfig
     from agent.eval.replay import RecordedProblem
 
-# Settings that change what a record means: a resumed run must use the same ones.
-IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
-                 "oracle_feedback", "compile_only", "fewshot", "import_hints", "escape", "interface",
-                 "vote", "checks", "examples", "examples_m", "example_diversity")
+# Settings that change what a record means: a resumed run must use the same ones (run.json's model).
+IDENTITY_KEYS = RunMeta.IDENTITY
 # Run directories written before these were resolved from the config file recorded None for them.
 _UNRESOLVED_BEFORE = ("model", "profile")
 
 
-class RunError(ValueError):
+class RunError(ChiselAgentError, ValueError):
     pass
 
 
-@dataclass
+# The flags of a run that are settings: RunOptions keyword -> agent.config.load_config override name.
+SETTING_FLAGS = {"samples": "k", "depth": "depth", "fix": "fix", "rag": "rag", "model": "model",
+                 "base_url": "base_url", "api_key": "api_key", "temperature": "temperature", "profile": "profile",
+                 "workers": "workers", "base_urls": "base_urls", "ray": "ray_address"}
+
+
+@dataclass(init=False)
 class RunOptions:
-    """This run's flags. None means "from the settings" (agent.config: defaults < config file < env
-    vars); resolve_settings() loads those once and writes back the values that really run."""
+    """A run: its settings (AgentConfig, loaded once by resolve_settings the way `agent solve` loads
+    them: defaults < config file < env vars < layers < this run's flags) and what only a run has.
+
+    The flags that are settings (SETTING_FLAGS, and `cache`) are kept as given in `flags` (None: from
+    the settings) and read back through properties: the resolved setting once resolve_settings ran,
+    the flag before. A replay runs no model: its samples, depth (a cut-off), temperature, rag, model and
+    base_url stay the flags (run.json says what was asked, not a model's settings)."""
+
     out: Path
     kind: str = "eval"  # "eval" | "sweep"
     config_file: Path | None = None  # chisel-agent.toml (None: the usual search, see agent.config)
-    samples: int | None = None  # live: k; replay: None (what was recorded)
-    depth: int | None = None  # live: repair rounds; replay: None (as recorded) or a cut-off
     ks: list[int] = field(default_factory=lambda: [1])
     depths: list[int] | None = None  # sweep grid rows
     lenient: bool = False
     select: str | None = None  # live: "all" | "first"; None: all when some k < samples (see resolve_settings)
-    fix: bool | None = None
-    rag: bool | None = None
     # Scoring is separate from what the search sees: with oracle_feedback the search verifies against
     # the reference/testbench (and repairs from its mismatches); without, it sees compile, elaborate
     # and emit only, and the reference is used afterwards to score. compile_only: no functional score.
@@ -63,18 +71,14 @@ class RunOptions:
     replay: Path | None = None
     limit: int | None = None
     resume: bool = False
-    model: str | None = None
-    base_url: str | None = None
-    base_urls: list[str] | None = None  # several endpoints (agent.llm.router); None: base_url alone
-    ray: str | None = None  # verify on the Ray cluster at this address (agent.cluster); None: the setting
-    api_key: str | None = field(default=None, repr=False)  # to the settings only: never into run.json
-    temperature: float | None = None
-    profile: str | None = None
     concurrency: int | None = None
-    workers: int | None = None  # verifier JVM workers (None: one per core)
     cache: bool = True  # the LLM client's response cache (a rerun with the same requests costs nothing)
     allow_blackbox: bool = False  # accept BlackBox/inline Verilog (else category `blackbox`)
     include_harness: bool = False  # count problems `agent bench selfcheck` labelled harness in the rates
+    # Settings layers between the env vars and the flags (agent.config.load_config), e.g. the sweep's
+    # grid file: ("grid:FILE", {"model": ..., ...}).
+    layers: list[tuple[str, dict]] = field(default_factory=list)
+    flags: dict[str, Any] = field(default_factory=dict, repr=False)  # SETTING_FLAGS as given (api_key too)
     settings: AgentConfig | None = None  # filled by resolve_settings
     # Filled by resolve_settings: pass@k values dropped for exceeding the samples (the run notes them,
     # whatever set the sample count), and whether select was chosen from ks rather than given.
@@ -82,6 +86,70 @@ class RunOptions:
     select_chosen: bool = False
     # A replay's recorded outputs, loaded and checked against the benchmark before the verifier starts.
     recorded: dict[str, RecordedProblem] | None = field(default=None, repr=False)
+
+    def __init__(self, out: Path, **kw: Any):
+        self.flags = {name: kw.pop(name, None) for name in SETTING_FLAGS}
+        self.out = out
+        for name, f in self.__dataclass_fields__.items():
+            if name in ("out", "flags"):
+                continue
+            if name in kw:
+                setattr(self, name, kw.pop(name))
+            elif f.default_factory is not MISSING:
+                setattr(self, name, f.default_factory())
+            else:
+                setattr(self, name, f.default)
+        if kw:
+            raise TypeError(f"RunOptions got unexpected keyword(s): {', '.join(kw)}")
+
+    def _setting(self, flag: str, value_of: Callable[[AgentConfig], Any], *, live_only: bool = False) -> Any:
+        if self.settings is None or (live_only and self.replay is not None):
+            return self.flags[flag]
+        return value_of(self.settings)
+
+    @property
+    def samples(self) -> int | None:  # live: k; replay: None (what was recorded)
+        return self._setting("samples", lambda s: s.k, live_only=True)
+
+    @property
+    def depth(self) -> int | None:  # live: repair rounds; replay: None (as recorded) or a cut-off
+        return self._setting("depth", lambda s: s.depth, live_only=True)
+
+    @property
+    def temperature(self) -> float | None:
+        return self._setting("temperature", lambda s: s.temperature, live_only=True)
+
+    @property
+    def rag(self) -> bool | None:
+        return self._setting("rag", lambda s: s.rag, live_only=True)
+
+    @property
+    def model(self) -> str | None:
+        return self._setting("model", lambda s: s.llm.model, live_only=True)
+
+    @property
+    def base_url(self) -> str | None:
+        return self._setting("base_url", lambda s: s.llm.endpoints[0], live_only=True)
+
+    @property
+    def base_urls(self) -> list[str] | None:  # several endpoints (agent.llm.router); None: base_url alone
+        return self._setting("base_urls", lambda s: s.llm.base_urls or None, live_only=True)
+
+    @property
+    def ray(self) -> str | None:  # verify on the Ray cluster at this address (agent.cluster); None: local pool
+        return self._setting("ray", lambda s: s.ray_address)
+
+    @property
+    def fix(self) -> bool | None:
+        return self._setting("fix", lambda s: s.fix)
+
+    @property
+    def profile(self) -> str | None:
+        return self._setting("profile", lambda s: s.profile)
+
+    @property
+    def workers(self) -> int | None:  # verifier JVM workers (None: one per core)
+        return self._setting("workers", lambda s: s.workers)
 
 
 @dataclass
@@ -108,15 +176,16 @@ class RunOutcome:
     elapsed_s: float = 0.0  # the run's wall time, resumed invocations included
 
 
-def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
-    return {
+def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> RunMeta:
+    return RunMeta(**{
         "kind": opts.kind, "bench": bench.name, "bench_path": str(bench.path.resolve()),
         "bench_format": bench.format, "samples": opts.samples, "depth": opts.depth, "select": opts.select, "ks": opts.ks,
         "depths": opts.depths, "mode": "lenient" if opts.lenient else "strict", "fix": opts.fix,
         "rag": bool(opts.rag) and opts.replay is None,
         "oracle_feedback": opts.oracle_feedback, "compile_only": opts.compile_only,
         "replay": str(opts.replay.resolve()) if opts.replay else None, "model": opts.model,
-        "base_url": opts.base_url, "base_urls": opts.base_urls, "ray": opts.ray, "temperature": opts.temperature, "profile": opts.profile,
+        "base_url": opts.base_url, "base_urls": opts.base_urls, "ray": opts.ray, "temperature": opts.temperature,
+        "profile": opts.profile,
         "fewshot": opts.settings.fewshot if opts.settings and opts.replay is None else None,
         "import_hints": opts.settings.import_hints if opts.settings and opts.replay is None else None,
         "escape": opts.settings.escape if opts.settings and opts.replay is None else None,
@@ -133,13 +202,13 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "include_harness": opts.include_harness, "simulator": icarus().describe(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "task_ids": task_ids,
-    }
+    })
 
 
 def resolve_settings(opts: RunOptions) -> None:
     """Load the run's settings once, the same way as `agent solve` (defaults < config file < env vars
-    < this run's flags), and write the values that run back into `opts`, so run.json says what ran.
-    Then pick how chains end.
+    < layers < this run's flags), into opts.settings: from then on opts.samples, opts.fix, ... are
+    the values that run, so run.json says what ran. Then pick how chains end.
 
     pass@k for k < n needs every sample chain run to its end (select=all); with select=first the
     chains still running at the first pass are cancelled and would count as failures, so only
@@ -148,21 +217,17 @@ def resolve_settings(opts: RunOptions) -> None:
     from reflect_env.toolchain import get_profile
 
     live = opts.replay is None
+    flags = {SETTING_FLAGS[name]: value for name, value in opts.flags.items()
+             if live or name not in ("samples", "depth", "base_urls")}  # a replay's depth is a cut-off
     try:
-        cfg = load_config(opts.config_file, k=opts.samples if live else None, depth=opts.depth if live else None,
-                          temperature=opts.temperature, model=opts.model, base_url=opts.base_url,
-                          profile=opts.profile, fix=opts.fix, rag=opts.rag, workers=opts.workers,
-                          api_key=opts.api_key, use_cache=None if opts.cache else False,
-                          base_urls=opts.base_urls if live else None, ray_address=opts.ray)
+        cfg = load_config(opts.config_file, layers=opts.layers, use_cache=None if opts.cache else False, **flags)
         get_profile(cfg.profile)
     except (ConfigError, ValueError) as e:
         raise RunError(" ".join(str(e).split())) from None
-    opts.settings = cfg
-    opts.fix, opts.profile, opts.workers, opts.ray = cfg.fix, cfg.profile, cfg.workers, cfg.ray_address
+    opts.settings = cfg  # from here on opts.samples, opts.fix, ... are the settings that run
     if not live:
         return
-    opts.samples, opts.depth, opts.temperature, opts.rag = cfg.k, cfg.depth, cfg.temperature, cfg.rag
-    opts.model, opts.base_url, opts.base_urls = cfg.llm.model, cfg.llm.endpoints[0], cfg.llm.base_urls or None
+    assert opts.samples is not None  # live: the settings' k
     if opts.kind == "sweep":
         opts.select = "all"
     elif opts.select is None:
@@ -183,20 +248,19 @@ def prepare_run_dir(bench: Benchmark, opts: RunOptions) -> tuple[dict, set[str]]
     if has_results and not opts.resume:
         raise RunError(f"{opts.out} already holds results; pass --resume to finish that run or choose another --out")
     if opts.resume and meta_path.exists():
-        old = json.loads(meta_path.read_text())
-        changed = {k: (old[k], meta.get(k)) for k in IDENTITY_KEYS if k in old and old[k] != meta.get(k)
-                   and not (k in _UNRESOLVED_BEFORE and old[k] is None)}
+        old = RunMeta.read(meta_path)
+        changed = meta.identity_changes(old, unresolved_before=_UNRESOLVED_BEFORE)
         if opts.select_chosen and "samples" in changed:
             changed.pop("select", None)  # chosen from the samples, not given: it follows the -n change
         if changed:
             raise RunError(f"cannot resume {opts.out}: settings differ from the original run: "
                            + ", ".join(f"{k} was {a}, now {b}" for k, (a, b) in changed.items()))
-        meta["created"] = old.get("created", meta["created"])
-        meta["elapsed_s"] = old.get("elapsed_s", 0.0)
-        meta["task_ids"] = list(dict.fromkeys([*old.get("task_ids", []), *meta["task_ids"]]))
-    meta_path.write_text(json.dumps(meta, indent=1))
+        meta.created = old.created or meta.created
+        meta.elapsed_s = old.elapsed_s or 0.0
+        meta.task_ids = list(dict.fromkeys([*old.task_ids, *meta.task_ids]))
+    meta_path.write_text(meta.to_json())
     done = {r.id for r in read_results(log_path, repair=True)}
-    return meta, done
+    return meta.model_dump(exclude_unset=True), done
 
 
 def default_concurrency(opts: RunOptions, workers: int) -> int:

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from agent.eval.metrics import bootstrap_ci, headline_metric, mean_pass_at_k, pass_at_k, scored
-from agent.eval.records import ProblemRecord
+from agent.records import ProblemRecord
 
 
 @dataclass
@@ -140,6 +140,12 @@ class SweepConfig(BaseModel):
     profile: str | None = None
     limit: int | None = None
     concurrency: int | None = None
+
+    def settings_layer(self, source: str) -> tuple[str, dict]:
+        """The grid's settings as a layer of agent.config.load_config (above the config file and env
+        vars, below the flags); its other keys (bench, k, depth, limit, concurrency) are the run's."""
+        return source, {"model": self.model, "base_url": self.base_url, "temperature": self.temperature,
+                        "profile": self.profile}
 
     @field_validator("k")
     @classmethod

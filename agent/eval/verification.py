@@ -3,7 +3,7 @@ name_mismatch failures leniently, and score passing candidates against the refer
 from __future__ import annotations
 
 from agent.candidate import Verify, first_error_line, verify_with_retry
-from agent.eval.records import ChainRecord, ProblemRecord, reach
+from agent.records import ProblemRecord
 from agent.task import Task
 from reflect_env.result import Category, VerifyResult
 
@@ -21,11 +21,6 @@ async def check(env, task: Task, code: str, *, mode: str = "strict") -> VerifyRe
     """Verify `code` for `task` on the shared warm pool (runs in a thread, so many can be in flight),
     a crash or timeout checked once more before it counts."""
     return await verify_with_retry(verifier(env, task, mode=mode), code)
-
-
-def error_log(result) -> str | None:
-    """The error diagnostics, compiler-style on the candidate's own lines (None when there are none)."""
-    return result.error_log() or None
 
 
 async def rescue_name_mismatches(env, task: Task, record: ProblemRecord) -> None:
@@ -133,11 +128,3 @@ async def _score_strict_ports(env, scoring: Task, record: ProblemRecord) -> None
             chain.functional_strict_ok = bool(strict[code])
     record.functional_strict = any(ch.functional_strict_ok for ch in record.chains)
 
-
-def reported_chain(chains: list[ChainRecord]) -> ChainRecord | None:
-    """The chain a problem is reported by: the earliest passing one, else the one that got furthest."""
-    passing = [c for c in chains if c.first_pass_round is not None]
-    if passing:
-        return min(passing, key=lambda c: (c.first_pass_round, c.sample_index))
-    return max(chains, key=lambda c: (reach(c.attempts[-1].stage if c.attempts else None), -c.sample_index),
-               default=None)

@@ -25,6 +25,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from agent.config import LLMConfig
 from agent.llm.cache import ResponseCache, request_key
+from agent.errors import ChiselAgentError
 
 if TYPE_CHECKING:
     import openai
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 # busy machine, and a CLI command that only reads its settings (agent.config) must not pay for that.
 
 
-class LLMUnavailable(RuntimeError):
+class LLMUnavailable(ChiselAgentError, RuntimeError):
     """No server answers at base_url. The message names the URL and how to start one."""
 
 
@@ -43,7 +44,7 @@ class ModelNotServed(LLMUnavailable):
     """A server answers at base_url but does not serve the configured model."""
 
 
-class LLMRequestError(RuntimeError):
+class LLMRequestError(ChiselAgentError, RuntimeError):
     """The server answered but the request failed for good (4xx, malformed reply, retries exhausted)."""
 
 
@@ -86,7 +87,7 @@ class Usage:
         return {**asdict(self), "total_tokens": self.total_tokens}
 
 
-class _MalformedReply(Exception):
+class _MalformedReply(ChiselAgentError):
     """The server said 200 but the body is not a chat completion."""
 
 

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from reflect_env.toolchain import cache_dir
+from agent.errors import ChiselAgentError
 
 CHUNK = 1 << 20
 
 
-class LocalModelError(RuntimeError):
+class LocalModelError(ChiselAgentError, RuntimeError):
     """A model that cannot be pulled, added or found; the message is one line."""
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from agent.local.models import LocalModel, LocalModelError
 from reflect_env.toolchain import cache_dir
+from agent.errors import ChiselAgentError
 
 ENGINES = ("llama-server", "llama-cpp-python", "vllm")
 HOST = "127.0.0.1"
@@ -38,7 +39,7 @@ DEFAULT_CTX = 8192
 DEFAULT_PARALLEL = 4
 
 
-class ServeError(RuntimeError):
+class ServeError(ChiselAgentError, RuntimeError):
     """A server that cannot be started (engine missing, port taken, died, not ready in time); one line."""
 
 

@@ -31,8 +31,7 @@ __all__ = ["Candidate", "CheckFailure", "Interface", "InterfaceError", "Vote", "
 
 
 def interface_prompt(builder: PromptBuilder, spec: str) -> Prompt:
-    user = builder.env.get_template("interface.j2").render(spec=spec).strip() + "\n"
-    return Prompt([{"role": "user", "content": user}], "interface")
+    return builder.chat(builder.render("interface", spec=spec), "interface", system=False)
 
 
 def checks_prompt(builder: PromptBuilder, spec: str, interface: Interface) -> Prompt:
@@ -41,9 +40,8 @@ def checks_prompt(builder: PromptBuilder, spec: str, interface: Interface) -> Pr
     6 eval_set_v2 specs it was asked about (L1-Basic_006-012, output-only modules): all dropped."""
     ports = ", ".join(p.describe() for p in interface.ports)
     has_inputs = any(p.direction != "output" for p in interface.ports)
-    user = builder.env.get_template("checks.j2").render(spec=spec, ports=ports, has_inputs=has_inputs,
-                                                        max_checks=MAX_CHECKS).strip() + "\n"
-    return Prompt([{"role": "user", "content": user}], "checks", response_format=checks_schema(interface))
+    user = builder.render("checks", spec=spec, ports=ports, has_inputs=has_inputs, max_checks=MAX_CHECKS)
+    return builder.chat(user, "checks", system=False, response_format=checks_schema(interface))
 
 
 def repair_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str, result: VerifyResult) -> Prompt:
@@ -51,10 +49,8 @@ def repair_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str,
     spec's own words (repair.j2 speaks of compiler stages, which is not what failed here)."""
     problems = [d.message.removeprefix("interface: ") for d in result.diagnostics
                 if d.category is not None and getattr(d.category, "value", d.category) == "interface_mismatch"]
-    user = builder.env.get_template("repair_interface.j2").render(
-        spec=spec, top=top, numbered_code=number_lines(code), problems=problems).strip() + "\n"
-    return Prompt([{"role": "system", "content": builder.system()}, {"role": "user", "content": user}],
-                  "repair_interface")
+    user = builder.render("repair_interface", spec=spec, top=top, numbered_code=number_lines(code), problems=problems)
+    return builder.chat(user, "repair_interface")
 
 
 def names_a_port(spec: str, top: str | None) -> bool:

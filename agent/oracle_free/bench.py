@@ -30,6 +30,7 @@ import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from agent.errors import ChiselAgentError
 
 if TYPE_CHECKING:
     from agent.prompting import Prompt
@@ -54,10 +55,18 @@ def choices(res) -> dict[str, Any]:
             "interface_checked": checked, "voted": voted}
 
 
+def _settings(args, **overrides):
+    """The settings of `agent solve` with this harness's flags (agent.config.load_config; a bad value
+    raises ConfigError, which main() prints as one line)."""
+    from agent.config import load_config
+
+    return load_config(Path(args.config) if args.config else None, model=args.model, base_url=args.base_url,
+                       **overrides)
+
+
 async def run(args) -> int:
     from agent.eval.benchmarks import load_benchmark
     from agent.llm import LLMClient
-    from agent.commands.solve_cmds import build_config
     from agent.eval.verification import with_reference, without_oracle
     from agent.search import solve
     from agent.trace import Trace
@@ -72,10 +81,8 @@ async def run(args) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cfg = build_config(config_path=Path(args.config) if args.config else None, model=args.model,
-                       base_url=args.base_url, api_key=None, no_cache=False,
-                       overrides=dict(k=args.k, depth=args.depth, select="all", seed=args.seed, rag=False,
-                                      max_tokens=args.max_tokens, checks=True if args.checks else None))
+    cfg = _settings(args, k=args.k, depth=args.depth, select="all", seed=args.seed, rag=False,
+                    max_tokens=args.max_tokens, checks=True if args.checks else None)
     llm = LLMClient(cfg.llm)
     with ReflectEnv(profile=cfg.profile, workers=args.workers) as env:
         scorer = _Scorer(env)
@@ -169,7 +176,7 @@ def from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None = None, 
 async def _from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None, k: int | None, workers: int,
                     ask) -> None:
     from agent.eval.benchmarks import load_benchmark
-    from agent.eval.records import read_results
+    from agent.records import read_results
     from agent.eval.verification import with_reference
     from reflect_env import ReflectEnv
 
@@ -201,7 +208,7 @@ async def _from_run(run_dir: Path, bench: str, out: Path, *, depth: int | None, 
             print(json.dumps({key: row[key] for key in ("id", *shown)}), file=sys.stderr)
 
 
-class _InfraError(RuntimeError):
+class _InfraError(ChiselAgentError, RuntimeError):
     pass
 
 
@@ -402,12 +409,9 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _from_run_asking(args, run_dir: Path, depth: int | None) -> None:
     """--from-run --checks: the model answers the interface and checks questions (temperature 0, cached)."""
-    from agent.commands.solve_cmds import build_config
     from agent.llm import LLMClient
 
-    cfg = build_config(config_path=Path(args.config) if args.config else None, model=args.model,
-                       base_url=args.base_url, api_key=None, no_cache=False,
-                       overrides=dict(seed=args.seed, max_tokens=args.max_tokens))
+    cfg = _settings(args, seed=args.seed, max_tokens=args.max_tokens)
     llm = LLMClient(cfg.llm)
 
     async def ask(prompt: "Prompt") -> str:
@@ -422,4 +426,8 @@ async def _from_run_asking(args, run_dir: Path, depth: int | None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except ChiselAgentError as e:  # a bad config file or value, an unknown benchmark: one line, no traceback
+        print(f"error: {e.message}", file=sys.stderr)
+        sys.exit(2)

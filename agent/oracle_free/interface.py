@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 
+from agent.errors import ChiselAgentError
 from reflect_env.interface import DIRECTIONS, Interface, SpecPort
 from reflect_env.sim.ports import PortError, module_names, parse_ports
 
@@ -27,7 +28,7 @@ _DIR_WORDS = {"input": "input", "in": "input", "i": "input", "output": "output",
               "inout": "inout"}
 
 
-class InterfaceError(ValueError):
+class InterfaceError(ChiselAgentError, ValueError):
     """An explicit port list that cannot be read; the message is one line."""
 
 

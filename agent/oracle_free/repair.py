@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING
 
+from agent.events import CheckRepairEvent
 from agent.oracle_free.vote import Vote
 from agent.prompting import Prompt, PromptBuilder, number_lines
 
 if TYPE_CHECKING:
-    from agent.search import _ChainRunner, _Run
+    from agent.oracle_free.protocol import SolveSession
 
 # reflect_env.sim.vectors words a failure as `step 2: io_sum expected 7, got 255`.
 _VERDICT_RE = re.compile(r"step (\d+): (\S+) expected (\S+), got (\S+)")
@@ -67,46 +68,41 @@ def chosen_failures(vote: Vote | None, checks: list[list[dict]]) -> list[CheckFa
 
 def repair_checks_prompt(builder: PromptBuilder, spec: str, top: str | None, code: str,
                          failures: list[CheckFailure]) -> Prompt:
-    user = builder.env.get_template("repair_checks.j2").render(
-        spec=spec, top=top, numbered_code=number_lines(code), failures=[f.view() for f in failures]).strip() + "\n"
-    return Prompt([{"role": "system", "content": builder.system()}, {"role": "user", "content": user}],
-                  "repair_checks")
+    return builder.chat(builder.render("repair_checks", spec=spec, top=top, numbered_code=number_lines(code),
+                                       failures=[f.view() for f in failures]), "repair_checks")
 
 
-async def repair_from_checks(run: "_Run", runners: "list[_ChainRunner]", vote: Vote | None,
-                             revote: "Callable[[_Run, list[_ChainRunner]], Awaitable[Vote | None]]") -> Vote | None:
+async def repair_from_checks(session: SolveSession, vote: Vote | None) -> Vote | None:
     """Repair rounds for the chosen candidate while it fails a trusted check (module docstring);
     returns the last vote, whose `checks["repairs"]` lists each round (chain, round, the checks it
     quoted, whether the repaired code passed verification)."""
+    from agent.errors import BudgetExceeded
     from agent.llm.client import LLMRequestError
-    from agent.search import BudgetExceeded
 
     repairs: list[dict] = []
     while True:
-        failures = chosen_failures(vote, run.checks)
-        runner = next((r for r in runners if vote is not None and r.index == vote.chosen), None)
-        if not failures or runner is None or runner.best is None or runner.best.attempt.code is None:
+        failures = chosen_failures(vote, session.checks)
+        state = session.chain(vote.chosen) if vote is not None and vote.chosen is not None else None
+        if not failures or state is None or state.code is None:
             break
-        rnd = max(a.round for a in runner.chain.attempts) + 1
-        if rnd > run.cfg.depth:
+        rnd = state.last_round + 1
+        if rnd > session.cfg.depth:
             break
-        code = runner.best.attempt.code
-        prompt = repair_checks_prompt(run.builder, run.task.spec, run.task.top, code, failures)
-        run.trace.event("check_repair", chain=runner.index, round=rnd, checks=[f.check for f in failures],
-                        failures=[f.text for f in failures])
+        code = state.code
+        prompt = repair_checks_prompt(session.builder, session.task.spec, session.task.top, code, failures)
+        session.report(CheckRepairEvent(chain=state.chain, round=rnd, checks=[f.check for f in failures],
+                                        failures=[f.text for f in failures]))
         try:
-            completion = await run.chat(prompt, chain=runner.index, round=rnd, n=1, temperature=run.cfg.temperature,
-                                        seed=run.cfg.seed)
-            passed, *_ = await runner._attempt(completion.texts[0] if completion.texts else "",
-                                               (completion.finish_reasons or [None])[0],
-                                               completion.completion_tokens, rnd, False)
+            completion = await session.ask(prompt, chain=state.chain, round=rnd, temperature=session.cfg.temperature)
+            passed = await session.attempt(state.chain, completion, rnd)
         except (BudgetExceeded, LLMRequestError) as e:  # the answer stays what the vote chose
-            run.trace.event("check_repair", chain=runner.index, round=rnd, stopped=str(e))
+            session.report(CheckRepairEvent(chain=state.chain, round=rnd, stopped=str(e)))
             break
-        repairs.append({"chain": runner.index, "round": rnd, "checks": [f.check for f in failures], "passed": passed})
-        if not passed or runner.best.attempt.code == code:  # asking again with the same code would get the same reply
+        repairs.append({"chain": state.chain, "round": rnd, "checks": [f.check for f in failures], "passed": passed})
+        after = session.chain(state.chain)
+        if not passed or after is None or after.code == code:  # asking again with the same code would get the same reply
             break
-        vote = await revote(run, runners)
+        vote = await session.vote()
     if repairs and vote is not None and vote.checks is not None:
         vote.checks["repairs"] = repairs
     return vote

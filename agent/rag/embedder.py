@@ -10,6 +10,7 @@ import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
+from agent.errors import ChiselAgentError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -20,7 +21,7 @@ _MODELS: dict[str, SentenceTransformer] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-class EmbedderMissing(RuntimeError):
+class EmbedderMissing(ChiselAgentError, RuntimeError):
     """The packaged model cannot be found or loaded."""
 
 

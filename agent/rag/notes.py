@@ -14,12 +14,13 @@ import yaml
 from pydantic import BaseModel, Field
 
 from agent.resources import data_path
+from agent.errors import ChiselAgentError
 
 KINDS = ("api", "idiom", "migration", "error")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class NoteError(ValueError):
+class NoteError(ChiselAgentError, ValueError):
     """A note file is malformed; the message names the file and what is wrong."""
 
 

@@ -10,6 +10,7 @@ import ast
 import operator
 import re
 from dataclasses import dataclass
+from reflect_env.errors import ReflectEnvError
 
 DIRECTIONS = ("input", "output", "inout")
 # Words that may sit between the direction and the name without changing the width.
@@ -18,7 +19,7 @@ _FIXED_WIDTH = {"integer": 32, "int": 32, "bit": 1, "byte": 8, "shortint": 16, "
 _IDENT = r"[A-Za-z_][A-Za-z0-9_$]*"
 
 
-class PortError(ValueError):
+class PortError(ReflectEnvError, ValueError):
     """The module or one of its ports could not be read."""
 
 
