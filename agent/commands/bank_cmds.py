@@ -9,7 +9,7 @@ import typer
 
 from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
 from agent.commands.options import Config, Json, Profile, Top
-from agent.commands.rag_cmds import rag_app
+from agent.commands.rag_common import open_retriever, rag_app
 
 
 def build_bank(retriever, *, workers: int, verilogeval: Optional[Path], force: bool, quiet: bool):
@@ -57,8 +57,6 @@ def print_bank_stats(stats) -> None:
 
 
 def _retriever(profile: str):
-    from agent.commands.rag_cmds import _retriever as open_retriever
-
     return open_retriever(profile)
 
 

@@ -10,31 +10,16 @@ from typing import Iterator, Optional
 import typer
 
 from agent.cli_util import err_console, fail, print_json, progress_bar, read_text_file
+from agent.commands.bank_cmds import build_bank, print_bank_stats  # also registers rag examples/contamination/prompt
 from agent.commands.options import Json, Profile, Workers
+from agent.commands.rag_common import open_retriever as _retriever
+from agent.commands.rag_common import rag_app
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
 commands = typer.Typer()
 bench_commands = typer.Typer()
 
-rag_app = typer.Typer(help="Chisel API notes and error guide retrieved into prompts (RAG).", no_args_is_help=True)
 commands.add_typer(rag_app, name="rag")
-
-
-def _retriever(profile: str, token_budget: int = 1200):
-    import logging
-
-    from agent.rag.notes import NoteError
-
-    # the commands print BuildStats.warnings themselves; keep the library's log record off stderr
-    logging.getLogger("agent.rag").addHandler(logging.NullHandler())
-    from agent.rag.retriever import Retriever
-
-    try:
-        r = Retriever(profile, token_budget=token_budget)
-        r.documents()  # parse notes now so a broken note is a one-line error, not a traceback later
-        return r
-    except (ValueError, NoteError) as e:
-        fail(str(e))
 
 
 def _build(r, force: bool, quiet: bool):
@@ -62,8 +47,6 @@ def build_cmd(
 ) -> None:
     """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)
     and the verified example bank beside it (docs/examples.md)."""
-    from agent.commands.bank_cmds import build_bank, print_bank_stats
-
     r = _retriever(profile or "chisel7")
     stats = _build(r, force, quiet=as_json)
     bank = build_bank(r, workers=workers or os.cpu_count() or 1, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
@@ -215,4 +198,3 @@ def bench_rag_cmd(
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
 
 
-from agent.commands import bank_cmds  # noqa: E402,F401  (registers rag examples/contamination/prompt on rag_app)
