@@ -13,9 +13,8 @@ from contextlib import nullcontext
 
 import pytest
 
-from tests.test_eval_support import (REPO, SEED, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set,
-                                     seed_results_file)
-from tests.test_sweep import GOOD
+from tests.helpers import (GOOD, REPO, SEED, agent_cmd, json_out, require_verifier, run_agent, seed_eval_set,
+                           seed_results_file)
 
 pytestmark = pytest.mark.cluster
 

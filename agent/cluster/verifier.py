@@ -34,13 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.errors import ChiselAgentError
 from reflect_env.pool import PoolUnavailable
 from reflect_env.result import VerifyResult
 
 log = logging.getLogger(__name__)
 
 
-class ClusterError(RuntimeError):
+class ClusterError(ChiselAgentError, RuntimeError):
     """The cluster cannot be used at all: Ray missing, no cluster at the address, no actor started.
     The message is one line."""
 

@@ -50,7 +50,7 @@ def _open_verifier(profile: str | None, workers: int | None, ray: str | None, ou
 
     address = ray or load_settings(None).ray_address
     if address:
-        from agent.cluster.session import open_cluster_verifier
+        from agent.commands.cluster_session import open_cluster_verifier
         from baselines.datagen.store import sidecar
 
         return open_cluster_verifier(address, profile, workers, record=sidecar(out, ".cluster.json"))

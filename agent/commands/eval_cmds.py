@@ -74,7 +74,7 @@ def _execute(bench, opts, as_json: bool, *, default_out: bool = False) -> None:
 
     def env_factory():  # after resolve_settings: opts holds the profile, workers and cluster that run
         if opts.ray:
-            from agent.cluster.session import open_cluster_verifier
+            from agent.commands.cluster_session import open_cluster_verifier
 
             return open_cluster_verifier(opts.ray, opts.profile, opts.workers, allow_blackbox=opts.allow_blackbox,
                                          record=opts.out / "cluster.json")
