@@ -206,7 +206,11 @@ def _agent(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           cwd=cwd, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
 
 
-def test_view_command_errors_are_one_line(tmp_path):
+def test_view_command_errors_are_one_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
     cases = [
         ([str(tmp_path / "missing")], "run directory not found"),
         ([str(tmp_path)], "holds no run directory"),
@@ -214,10 +218,26 @@ def test_view_command_errors_are_one_line(tmp_path):
         (["--bundle", str(GRID / "site"), str(GRID)], "overlaps run directory"),
     ]
     for args, message in cases:
-        p = _agent(*args)
-        assert p.returncode == 2 and message in p.stderr and len(p.stderr.strip().splitlines()) == 1, (args, p.stderr)
-    p = _agent(cwd=tmp_path)  # no argument and no runs/ or experiments/results/ here
-    assert p.returncode == 2 and "no runs found" in p.stderr
+        r = CliRunner().invoke(app, ["view", *args], env={"COLUMNS": "400"})
+        assert r.exit_code == 2 and message in r.output and len(r.output.strip().splitlines()) == 1, (args, r.output)
+    assert not (GRID / "site").exists()
+    monkeypatch.chdir(tmp_path)  # no argument, and no runs/ or experiments/results/ here
+    r = CliRunner().invoke(app, ["view"], env={"COLUMNS": "400"})
+    assert r.exit_code == 2 and "no runs found" in r.output
+
+
+def test_view_refuses_a_busy_port_in_one_line():
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+    from agent.view.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        r = CliRunner().invoke(app, ["view", "--port", str(sock.getsockname()[1]), str(GRID)], env={"COLUMNS": "400"})
+    finally:
+        sock.close()
+    assert r.exit_code == 2 and "cannot listen on 127.0.0.1" in r.output and len(r.output.strip().splitlines()) == 1
 
 
 def test_view_bundle_command_json(tmp_path):

@@ -225,7 +225,7 @@ def load(ref: RunRef) -> LoadedRun:
     return run
 
 
-def _version(ref: RunRef) -> str:
+def run_version(ref: RunRef) -> str:
     """Changes whenever something the run pages show changes (a record, run.json, a trace started)."""
     parts = (_stamp(ref.path / RUN_META), _stamp(ref.path / RESULTS), _stamp(ref.path / TRACES))
     return "-".join(f"{a}.{b}" for a, b in parts)
@@ -315,7 +315,7 @@ def run_summary(ref: RunRef) -> dict:
         "settings": {k: meta[k] for k in SETTINGS if k in meta},
         "recorded": len(run.records), "expected": expected,
         "complete": expected is not None and len(run.records) >= expected,
-        "headline": headline(run), "error": run.error, "warnings": run.warnings, "version": _version(ref),
+        "headline": headline(run), "error": run.error, "warnings": run.warnings, "version": run_version(ref),
     }
 
 
@@ -550,6 +550,13 @@ def build_chains(events: list[dict], record: ProblemRecord | None) -> tuple[list
     return chains, problem_events
 
 
+def problem_version(ref: RunRef, pid: str) -> str:
+    """Changes when the problem's trace grows or its record is written (what a running problem's page polls)."""
+    trace = _trace_ids(ref).get(pid)
+    parts = (_stamp(trace) if trace else (0, -1), _stamp(ref.path / RESULTS))
+    return "-".join(f"{a}.{b}" for a, b in parts)
+
+
 def problem_ids(ref: RunRef) -> list[str]:
     run = load(ref)
     return [r.id for r in run.records] + sorted(set(_trace_ids(ref)) - {r.id for r in run.records})
@@ -587,7 +594,7 @@ def problem_detail(ref: RunRef, pid: str) -> dict | None:
         "chains": chains,
         "events": [e for e in others if e.get("kind") not in by_kind],  # errors, budget stops, unknown kinds
         "trace_notes": notes, "has_trace": pid in traces,
-        "version": "-".join(map(str, (_stamp(traces[pid]) if pid in traces else ()) + run.stamp[1])),
+        "version": problem_version(ref, pid),
     }
 
 

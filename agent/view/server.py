@@ -68,6 +68,14 @@ def create_app(runs: data.RunSet) -> Starlette:
         ref = _run(request)
         return _json(data.run_detail(ref)) if ref else _not_found("run")
 
+    def api_run_version(request: Request) -> Response:  # what the pages poll: two stat calls, not the list
+        ref = _run(request)
+        return _json({"version": data.run_version(ref)}) if ref else _not_found("run")
+
+    def api_problem_version(request: Request) -> Response:
+        ref = _run(request)
+        return _json({"version": data.problem_version(ref, request.path_params["pid"])}) if ref else _not_found("run")
+
     def api_search(request: Request) -> Response:
         ref = _run(request)
         return _json(data.search_index(ref)) if ref else _not_found("run")
@@ -97,7 +105,8 @@ def create_app(runs: data.RunSet) -> Starlette:
     routes = [
         Route("/", index), Route("/static/{name}", static),
         Route("/api/runs", api_runs), Route("/api/runs/{rid}", api_run),
-        Route("/api/runs/{rid}/search", api_search),
+        Route("/api/runs/{rid}/search", api_search), Route("/api/runs/{rid}/version", api_run_version),
+        Route("/api/runs/{rid}/problems/{pid}/version", api_problem_version),
         Route("/api/runs/{rid}/problems/{pid}", api_problem),
         Route("/api/runs/{rid}/files/{name}", api_file),
         Route("/api/compare/{a}/{b}", api_compare),

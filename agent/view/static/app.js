@@ -25,6 +25,8 @@ function apiUrl(key) {
     case "runs": return "api/runs";
     case "run": return `api/runs/${seg[0]}`;
     case "search": return `api/runs/${seg[0]}/search`;
+    case "run-version": return `api/runs/${seg[0]}/version`;
+    case "problem-version": return `api/runs/${seg[0]}/problems/${seg[1]}/version`;
     case "problem": return `api/runs/${seg[0]}/problems/${seg[1]}`;
     case "compare": return `api/compare/${seg[0]}/${seg[1]}`;
   }
@@ -442,8 +444,8 @@ async function poll() {
   try {
     let version;
     if (r.page === "runs") version = (await load("runs")).runs.map((x) => x.version).join("|");
-    else if (r.page === "run") version = (await load("run", [r.rid])).version;
-    else if (r.page === "problem") version = (await load("problem", [r.rid, r.pid])).version;
+    else if (r.page === "run") version = (await load("run-version", [r.rid])).version;
+    else if (r.page === "problem") version = (await load("problem-version", [r.rid, r.pid])).version;
     if (version !== undefined && version !== state.version && r === state.route) {
       const y = window.scrollY;
       await route();
