@@ -7,13 +7,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from agent.view.browser import launch, missing_reason
-from agent.view.data import RunSet
-from agent.view.server import BackgroundServer
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # this checkout's agent/, not an installed one
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from agent.view.browser import launch, missing_reason  # noqa: E402
+from agent.view.data import RunSet  # noqa: E402
+from agent.view.server import BackgroundServer  # noqa: E402
 SHOTS = [  # (file, page, what must be on screen first)
     ("view_runs.png", "#/", "#runs tbody tr"),
     ("view_run.png", "#/run/eval_v2_grid_1p5b", "#problems tbody tr"),
@@ -34,8 +35,8 @@ def main(out: Path) -> None:
             page.goto(url + route)
             page.wait_for_selector(ready)
             if name == "view_problem.png":  # open chain 1's failing round and scroll to it
-                page.locator('#chain-1 .round[data-round="1"] details', has_text="diff").locator("summary").click()
-                page.locator("#chain-1").scroll_into_view_if_needed()
+                page.locator('#chain-1 .round[data-round="1"] summary', has_text="diff to the previous round").click()
+                page.evaluate("window.scrollTo(0, document.getElementById('chain-1').offsetTop - 44)")
             page.screenshot(path=str(out / name))
             print(out / name)
         browser.close()

@@ -214,6 +214,7 @@ function problemRows(run, list) {
 
 async function pageRun(rid) {
   const run = await load("run", [rid]);
+  performance.mark("view:run-data");  // agent bench view reads these two marks
   state.version = run.version;
   state.data["run/" + rid] = run;
   const f = state.filters[rid] || (state.filters[rid] = {});
@@ -277,6 +278,8 @@ async function pageRun(rid) {
     h("table", { id: "problems", class: "list" }, h("thead", {}, h("tr", {},
       ["problem", "level", "category", "functional", "compile", "failure", "passing chains", "rounds", "tokens", "s"].map((x) => h("th", {}, x)))), body));
   refresh();
+  performance.mark("view:run-rendered");
+  requestAnimationFrame(() => setTimeout(() => performance.mark("view:run-painted"), 0));  // after the first frame
   if (f.search && !state.searchIndex[rid]) { state.searchIndex[rid] = (await load("search", [rid])).texts; refresh(); }
 }
 
