@@ -111,8 +111,10 @@ def test_filters_search_and_keyboard(page, url):
     expect(page.locator(".chain")).to_have_count(4)
     page.keyboard.press("n")
     expect(page).to_have_url(re.compile(r"/p/L3-Sequential_031$"))
+    expect(page.locator("h1")).to_contain_text("L3-Sequential_031")
     page.keyboard.press("p")
     expect(page).to_have_url(re.compile(r"/p/L3-Sequential_030$"))
+    expect(page.locator("h1")).to_contain_text("L3-Sequential_030")
     page.keyboard.press("u")
     expect(page).to_have_url(re.compile(r"#/run/eval_v2_grid_1p5b$"))
 

@@ -119,7 +119,9 @@ function parseRoute() {
 
 async function route() {
   state.route = parseRoute();
+  state.seq = (state.seq || 0) + 1;  // a page whose data arrives after the next route started draws nothing
   state.version = null;
+  state.nav = null;  // until the new page is drawn: a key pressed meanwhile must not use the old page's links
   const r = state.route;
   try {
     if (r.page === "runs") await pageRuns();
@@ -146,7 +148,9 @@ function score(hd) {
 }
 
 async function pageRuns() {
+  const seq = state.seq;
   const data = await load("runs");
+  if (seq !== state.seq) return;
   state.version = data.runs.map((r) => r.version).join("|");
   crumbs();
   const rows = data.runs.map((r) => h("tr", { "data-run": r.id },
@@ -213,7 +217,9 @@ function problemRows(run, list) {
 }
 
 async function pageRun(rid) {
+  const seq = state.seq;
   const run = await load("run", [rid]);
+  if (seq !== state.seq) return;
   performance.mark("view:run-data");  // agent bench view reads these two marks
   state.version = run.version;
   state.data["run/" + rid] = run;
@@ -358,7 +364,9 @@ function voteView(vote) {
 }
 
 async function pageProblem(rid, pid) {
+  const seq = state.seq;
   const [p, run] = await Promise.all([load("problem", [rid, pid]), state.data["run/" + rid] ? Promise.resolve(state.data["run/" + rid]) : load("run", [rid]).catch(() => null)]);
+  if (seq !== state.seq) return;
   state.version = p.status === "running" ? p.version : null;  // a finished problem does not change
   const order = state.order[rid] || (run ? run.problems.map((x) => x.id) : []);
   const i = order.indexOf(pid);
@@ -393,7 +401,9 @@ async function pageProblem(rid, pid) {
 // ---------------------------------------------------------------------------------------------
 // compare
 async function pageCompare(a, b) {
+  const seq = state.seq;
   const c = await load("compare", [a, b]);
+  if (seq !== state.seq) return;
   const s = c.stats;
   crumbs(link(compareHref(a, b), `${c.b.label} vs ${c.a.label}`));
   const row = (label, x) => h("tr", {}, h("td", {}, label), h("td", { class: "num" }, pct(x.a)), h("td", { class: "num" }, pct(x.b)),
