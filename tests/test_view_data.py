@@ -95,7 +95,7 @@ def test_live_run_shows_new_records_running_problems_and_a_torn_results_line(tmp
     runs = data.RunSet([tmp_path], rescan_s=0)
     ref = runs.get("live")
     first = data.run_detail(ref)
-    assert first["recorded"] == 1 and not first["complete"]
+    assert first["recorded"] == 1 and not first["complete"] and first["active"]
     (run_dir / "traces" / "p2.jsonl").write_text('{"seq": 1, "kind": "start", "spec": "second"}\n')
     with open(run_dir / "results.jsonl", "a") as f:
         f.write('{"id": "p2", "level": "L1')  # the writer is mid-line
@@ -112,6 +112,9 @@ def test_live_run_shows_new_records_running_problems_and_a_torn_results_line(tmp
     assert [p["status"] for p in third["problems"]] == ["done", "done"]
     write_run(tmp_path / "later", [record("q", ok=True)])  # a run started after the viewer appears
     assert runs.get("later") is not None
+    for path in (run_dir / "results.jsonl", run_dir / "traces", run_dir / "run.json"):
+        os.utime(path, (1e9, 1e9))  # a run that stopped long ago is incomplete, not in progress
+    assert not data.run_summary(ref)["active"]
 
 
 def _get(url: str) -> tuple[int, bytes]:

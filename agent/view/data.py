@@ -225,6 +225,14 @@ def load(ref: RunRef) -> LoadedRun:
     return run
 
 
+ACTIVE_S = 600  # a run whose files changed this recently is shown as in progress, else as incomplete
+
+
+def _recently_written(ref: RunRef) -> bool:
+    newest = max(_stamp(ref.path / RESULTS)[0], _stamp(ref.path / TRACES)[0], _stamp(ref.path / RUN_META)[0])
+    return time.time() - newest / 1e9 < ACTIVE_S
+
+
 def run_version(ref: RunRef) -> str:
     """Changes whenever something the run pages show changes (a record, run.json, a trace started)."""
     parts = (_stamp(ref.path / RUN_META), _stamp(ref.path / RESULTS), _stamp(ref.path / TRACES))
@@ -315,6 +323,7 @@ def run_summary(ref: RunRef) -> dict:
         "settings": {k: meta[k] for k in SETTINGS if k in meta},
         "recorded": len(run.records), "expected": expected,
         "complete": expected is not None and len(run.records) >= expected,
+        "active": _recently_written(ref),
         "headline": headline(run), "error": run.error, "warnings": run.warnings, "version": run_version(ref),
     }
 

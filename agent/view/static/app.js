@@ -147,6 +147,13 @@ function score(hd) {
   return h("span", {}, `${hd.passed}/${hd.total} `, h("b", {}, pct(hd.rate)));
 }
 
+function progress(r) {
+  // Not all planned problems recorded: still going (files changed in the last 10 minutes) or stopped.
+  if (r.complete) return null;
+  return h("span", { class: "badge", title: "problems recorded of those planned" },
+    r.active && MODE === "server" ? "in progress" : "incomplete");
+}
+
 async function pageRuns() {
   const seq = state.seq;
   const data = await load("runs");
@@ -159,7 +166,7 @@ async function pageRuns() {
     h("td", {}, (r.created || "").replace("T", " ").slice(0, 16)),
     h("td", { class: "num" }, score(r.headline.functional)), h("td", { class: "num" }, score(r.headline.compile)),
     h("td", { class: "num" }, `${r.recorded}${r.expected ? "/" + r.expected : ""}`,
-      r.complete || MODE === "bundle" ? null : h("span", { class: "badge" }, "in progress"))));
+      progress(r))));
   const options = (sel) => data.runs.map((r) => h("option", { value: r.id, selected: r.id === sel }, r.label));
   const a = h("select", { id: "compare-a" }, options(data.runs[1] && data.runs[1].id));
   const b = h("select", { id: "compare-b" }, options(data.runs[0] && data.runs[0].id));
@@ -267,7 +274,7 @@ async function pageRun(rid) {
     h("p", { class: "summary" }, `${run.bench || "?"} · ${run.model || "?"} · ${settingsText(run.settings)} · started ${(run.created || "?").replace("T", " ").slice(0, 16)}`),
     h("p", { class: "headline" }, "functional ", score(run.headline.functional), " · compile ", score(run.headline.compile),
       ` · ${run.recorded}${run.expected ? "/" + run.expected : ""} problems recorded`,
-      run.complete || MODE === "bundle" ? null : h("span", { class: "badge" }, "in progress")),
+      progress(run)),
     run.error ? errorBox(run.error) : null,
     run.warnings.map((w) => h("p", { class: "warning" }, w)),
     h("div", { class: "cols" },
