@@ -202,3 +202,12 @@ def test_bundle_opens_from_disk(page, tmp_path, extra_runs):
     page.goto(index + "#/run/evilrun/p/evil")
     expect(page.locator("pre.spec")).to_contain_text(HOSTILE)
     assert page.evaluate("window.__pwned") is None
+
+
+def test_bench_view_measures_the_page(browser):
+    from agent.view.bench import run_bench
+
+    result = run_bench(60, 1, browser=browser)
+    assert "browser_skipped" not in result
+    assert 0 < result["page_data_at_ms"] <= result["page_in_page_ms"] and result["page_render_ms"] > 0
+    assert result["page_ms"] >= result["page_in_page_ms"] * 0.5 and result["ok"] == (result["page_ms"] <= 1000)

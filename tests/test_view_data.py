@@ -249,3 +249,14 @@ def test_view_bundle_command_json(tmp_path):
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["runs"] == 1 and out["problems"] == 1 and Path(out["index"]).is_file()
+
+
+def test_bench_synthesises_a_run_agent_report_can_read(tmp_path):
+    from agent.view.bench import synthesize
+
+    ids = synthesize(tmp_path / "r", 40)
+    meta, records = load_run(tmp_path / "r")  # the eval loader accepts it: the same format as a real run
+    assert [r.id for r in records] == ids == meta["task_ids"]
+    d = data.run_detail(_ref(tmp_path / "r"))
+    assert len(d["problems"]) == 40 and d["complete"]
+    assert all(p["status"] == "done" and p["chains"] == 4 for p in d["problems"])

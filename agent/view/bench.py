@@ -10,6 +10,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from agent.eval.records import AttemptRecord, ChainRecord, ProblemRecord
 from agent.view import data
@@ -64,7 +65,9 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def run_bench(problems: int, repeat: int, chromium: Path | None = None) -> dict:
+def run_bench(problems: int, repeat: int, chromium: Path | None = None, browser: Any = None) -> dict:
+    """The measurements as a dict (and `lines` to print). `browser`: a playwright browser already
+    started (the tests' one: playwright's sync API runs one instance per thread), else one is launched."""
     with tempfile.TemporaryDirectory(prefix="agent-view-bench-") as tmp:
         run_dir = Path(tmp) / "bench_run"
         t0 = time.perf_counter()
@@ -91,9 +94,9 @@ def run_bench(problems: int, repeat: int, chromium: Path | None = None) -> dict:
                     resp.read()
                 http.append(time.perf_counter() - t0)
             result["http_ms"] = _ms(statistics.median(http))
-            why = missing_reason(chromium)
+            why = None if browser is not None else missing_reason(chromium)
             if why is None:
-                result.update(_browser(url, ref.id, problems, repeat, chromium))
+                result.update(_browser(url, ref.id, problems, repeat, chromium, browser))
             else:
                 result["browser_skipped"] = why
     page = result.get("page_ms")
@@ -112,31 +115,38 @@ def run_bench(problems: int, repeat: int, chromium: Path | None = None) -> dict:
     return result
 
 
-def _browser(url: str, rid: str, problems: int, repeat: int, chromium: Path | None) -> dict:
+def _browser(url: str, rid: str, problems: int, repeat: int, chromium: Path | None, browser: Any) -> dict:
     from playwright.sync_api import sync_playwright
 
-    times, in_page, data_at, render, painted = [], [], [], [], []
+    if browser is not None:
+        return _page_loads(browser, url, rid, problems, repeat)
     with sync_playwright() as pw:
-        browser = launch(pw, chromium)
+        own = launch(pw, chromium)
         try:
-            for _ in range(repeat):
-                page = browser.new_page(bypass_csp=True)  # wait_for_function evaluates a string: CSP forbids that
-                t0 = time.perf_counter()
-                page.goto(f"{url}#/run/{rid}")
-                # performance.now() counts from the navigation's start, in the page itself.
-                shown = page.wait_for_function(
-                    f"document.querySelectorAll('#problems tbody tr').length === {problems} && performance.now()",
-                    timeout=60_000, polling="raf")
-                times.append(time.perf_counter() - t0)
-                in_page.append(shown.json_value() / 1000)
-                marks = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
-                                         .map(m => [m.name, m.startTime]))""")
-                data_at.append(marks["view:run-data"] / 1000)
-                render.append((marks["view:run-rendered"] - marks["view:run-data"]) / 1000)
-                painted.append(marks["view:run-painted"] / 1000)
-                page.close()
+            return _page_loads(own, url, rid, problems, repeat)
         finally:
-            browser.close()
+            own.close()
+
+
+def _page_loads(browser: Any, url: str, rid: str, problems: int, repeat: int) -> dict:
+    times, in_page, data_at, render, painted = [], [], [], [], []
+    for _ in range(repeat):
+        page = browser.new_page(bypass_csp=True)  # wait_for_function evaluates a string: CSP forbids that
+        t0 = time.perf_counter()
+        page.goto(f"{url}#/run/{rid}")
+        # performance.now() counts from the navigation's start, in the page itself.
+        shown = page.wait_for_function(
+            f"document.querySelectorAll('#problems tbody tr').length === {problems} && performance.now()",
+            timeout=60_000, polling="raf")
+        times.append(time.perf_counter() - t0)
+        in_page.append(shown.json_value() / 1000)
+        page.wait_for_function("performance.getEntriesByName('view:run-painted').length > 0", timeout=60_000)
+        marks = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
+                                 .map(m => [m.name, m.startTime]))""")
+        data_at.append(marks["view:run-data"] / 1000)
+        render.append((marks["view:run-rendered"] - marks["view:run-data"]) / 1000)
+        painted.append(marks["view:run-painted"] / 1000)
+        page.close()
     return {"page_ms": _ms(statistics.median(times)), "page_max_ms": _ms(max(times)),
             "page_in_page_ms": _ms(statistics.median(in_page)), "page_data_at_ms": _ms(statistics.median(data_at)),
             "page_render_ms": _ms(statistics.median(render)), "page_painted_ms": _ms(statistics.median(painted))}
