@@ -3,9 +3,9 @@ PY ?= python3
 
 .PHONY: setup setup-system test test-fast lint
 
-setup-system:  ## Debian packages: JDK + Maven (toolchain fetch), iverilog/Verilator (simulation), bubblewrap (sandbox); Icarus 12
+setup-system:  ## Debian packages: JDK + Maven (toolchain fetch), iverilog/Verilator (simulation), bubblewrap (sandbox), chromium (agent view's browser tests); Icarus 12
 	@command -v apt-get >/dev/null && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	  openjdk-17-jdk-headless maven iverilog verilator bubblewrap >/dev/null; } || echo "apt-get not found: install a JDK 17, Maven, iverilog, verilator, bubblewrap yourself"
+	  openjdk-17-jdk-headless maven iverilog verilator bubblewrap chromium >/dev/null; } || echo "apt-get not found: install a JDK 17, Maven, iverilog, verilator, bubblewrap, chromium yourself"
 	@# Icarus Verilog 12 (VerilogEval v2's simulator) from Debian 13's source package, cached; the packaged 11 stays as the reported fallback
 	@sh scripts/build-iverilog12.sh || echo "Icarus Verilog 12 not built: simulations run on the PATH's iverilog, reported as a fallback"
 

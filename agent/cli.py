@@ -13,7 +13,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from agent.cli_util import OneLineErrors  # noqa: E402
 from agent.commands import (baseline_cmds, eval_cmds, llm_cmds, model_cmds, rag_cmds,  # noqa: E402
-                            solve_cmds, verify_cmds)
+                            solve_cmds, verify_cmds, view_cmds)
 
 app = typer.Typer(
     name="agent",
@@ -34,8 +34,10 @@ app.add_typer(baseline_cmds.commands)  # datagen, train, datagen-check
 app.add_typer(llm_cmds.commands)  # llm ping, config show
 app.add_typer(rag_cmds.commands)  # rag build, rag query
 app.add_typer(model_cmds.commands)  # model pull/add/list, serve
+app.add_typer(view_cmds.commands)  # view
 bench_app.add_typer(verify_cmds.bench_commands)  # bench verify, bench selfcheck
 bench_app.add_typer(solve_cmds.bench_commands)  # bench overhead
 bench_app.add_typer(llm_cmds.bench_commands)  # bench llm
 bench_app.add_typer(rag_cmds.bench_commands)  # bench rag
 bench_app.add_typer(model_cmds.bench_commands)  # bench engine
+bench_app.add_typer(view_cmds.bench_commands)  # bench view

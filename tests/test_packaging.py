@@ -46,6 +46,8 @@ def test_wheel_install_carries_the_data_folders(tmp_path):
     assert "agent/_data/prompts/generate.j2" in names
     assert any(n.startswith("agent/_data/rag_docs/") and n.endswith(".md") for n in names)
     assert any(n.startswith("agent/_data/experiments/benchmarks/own/") for n in names)
+    # agent view's page and assets (package data, not Python modules)
+    assert {"agent/view/templates/index.html", "agent/view/static/app.js", "agent/view/static/app.css"} <= set(names)
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
