@@ -43,6 +43,7 @@ class Category(StrEnum):
     interface_mismatch = "interface_mismatch"  # ports contradict the interface the spec states (no reference needed)
     timeout = "timeout"
     harness = "harness"  # the simulator or the problem's testbench cannot judge (Icarus `sorry:`): no design fault
+    reference_error = "reference_error"  # the reference (a Python model) raised, hung or named other ports: not the design's fault
     crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken
 
 
@@ -82,6 +83,7 @@ class VerifyResult(BaseModel):
     notes: list[str] = Field(default_factory=list)  # e.g. "lenient: elaborated Foo instead of Bar"
     simulator: str | None = None  # the simulator (and version) that judged, when one ran
     sim_output: str | None = None  # what the design printed in simulation: shown, never a verdict
+    match_rate: float | None = None  # share of simulated cycles on which every output matched the reference
 
     @property
     def compiled(self) -> bool:

@@ -10,6 +10,7 @@ SIM_MISMATCH = "sim_mismatch"
 SIM_ERROR = "sim_error"
 TIMEOUT = "timeout"
 HARNESS = "harness"  # the simulator or the problem's own testbench cannot judge (e.g. Icarus `sorry:`)
+REFERENCE_ERROR = "reference_error"  # the reference (a Python model) failed: not the design's fault
 
 
 @dataclass
@@ -23,6 +24,7 @@ class SimResult:
     seconds: float = 0.0
     simulator: str = ""  # the simulator and version that judged, e.g. "Icarus Verilog 12.0 (stable)"
     output: str = ""  # what the design (and simulator) printed: shown to the user, never parsed as a verdict
+    match_rate: float | None = None  # cycles on which every output agreed / cycles, when the run compared any
 
     @classmethod
     def harness(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":
