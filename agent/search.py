@@ -68,6 +68,10 @@ class VerifierUnavailable(RuntimeError):
     of the candidate, so it ends the solve instead of counting as a failed attempt."""
 
 
+class ReferenceFault(RuntimeError):
+    """The given reference (a Python model) failed: no candidate can be judged, so the solve ends."""
+
+
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
@@ -90,6 +94,8 @@ class _Run:
         self.sampling: dict | None = None
         self.oracle_free = task.reference is None and task.testbench is None
         self.interface: Interface | None = None  # set by solve() before round 0
+        # "purely combinational" / "on each rising clock edge": checked against each design like its ports
+        self.state_claim = oracle_free.state_claim(task.spec) if self.oracle_free and cfg.interface else None
         self.voting = cfg.vote and self.oracle_free and cfg.k > 1
         # select=first stops at the first pass; when voting it waits for a second one to vote with.
         self.needed_passes = 2 if self.voting else 1
@@ -186,6 +192,7 @@ class _Run:
         dt = time.perf_counter() - t
         self.verify_s += dt
         result = interface_verdict(result, self.interface)
+        result = oracle_free.state_verdict(result, self.state_claim)
         first = result.first_error()
         self.trace.event("verification", chain=chain, round=round, ok=result.ok, stage=result.stage,
                          category=result.category, top=result.top,
@@ -195,6 +202,8 @@ class _Run:
                          worker=result.worker, notes=result.notes, wall_s=round_(dt))
         self.on_event("verified", {"chain": chain, "round": round, "ok": result.ok,
                                    "stage": result.stage, "category": result.category})
+        if result.category == Category.reference_error:
+            raise ReferenceFault(first.message if first else "the reference model failed")
         return result
 
     def trace_fix(self, chain: int, round: int, records: list[FixRecord], code: str, driven_by: str | None) -> None:
@@ -329,6 +338,9 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
         await _wait_chains(run, jobs)
     except BudgetExceeded:
         pass
+    except ReferenceFault as e:  # the reference, not a candidate, is at fault: no point drawing more
+        run.stop_reason = f"reference_error: {e}"
+        trace.event("reference_error", error=str(e))
     except LLMRequestError as e:
         run.stop_reason = f"llm_error: {e}"
         trace.event("llm_error", error=str(e))
@@ -429,6 +441,8 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote
             stage = best.attempt.stage if final_code is not None else None  # no code: no stage to report
         elif (run.stop_reason or "").startswith("llm_error"):
             failure = Outcome.llm_error
+        if (run.stop_reason or "").startswith("reference_error"):
+            failure = Category.reference_error
         failure = failure or Outcome.unknown
         stop = run.stop_reason or "exhausted"
     notes = [f"stop: {stop}"] if stop not in ("solved", "exhausted") else []

@@ -202,8 +202,8 @@ def solve_cmd(
         fail(f"--top must be a Scala class name, got {top!r}")
     reference = None
     if ref is not None:
-        if ref.suffix not in (".scala", ".sv", ".v"):
-            fail(f"--ref must be a .scala, .sv or .v file, got {ref}")
+        if ref.suffix not in (".scala", ".sv", ".v", ".py"):
+            fail(f"--ref must be a .scala, .sv or .v file or a Python model (.py), got {ref}")
         reference = read_text_file(ref, "reference")
     if tb is not None:
         read_text_file(tb, "testbench")
