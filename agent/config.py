@@ -93,6 +93,10 @@ class AgentConfig(BaseModel):
     interface: bool = Field(default=True, strict=True)
     vote: bool = Field(default=True, strict=True)
     checks: bool = Field(default=False, strict=True)
+    # Python reference models the model writes from the spec (docs/python_models.md): candidates are scored by
+    # co-simulated agreement with them and with each other. 0 = off (no extra LLM call); off by default until
+    # measured live (issue 20).
+    pymodels: int = Field(default=0, ge=0, le=8, strict=True)
     # verification
     profile: str = "chisel7"
     workers: int | None = Field(default=None, ge=1, strict=True)    # None: one JVM worker per core

@@ -26,6 +26,8 @@ from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecor
 from agent.extract import extract_code
 from agent.fixers import FixRecord, import_hints
 from agent.interfaces import ChatModel, Verifier
+from agent.oracle_free import model_search
+from agent.oracle_free.backing import backing
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -44,6 +46,8 @@ class SolveResult(ProblemRecord):
     sampling: dict | None = None  # how the k samples were obtained (agent.llm.client.Completion.sampling)
     interface: dict | None = None  # the interface the candidates were checked against, and its source
     vote: dict | None = None  # behaviour groups of the passing candidates and the one chosen
+    backed_by: str | None = None  # what confirms the answer: "reference", "python models 2/2", "vote 3/4" (backing.py)
+    unconfirmed: str | None = None  # why nothing does, when the answer passed unconfirmed
 
     @property
     def solved(self) -> bool:
@@ -100,7 +104,21 @@ class _Run:
         # select=first stops at the first pass; when voting it waits for a second one to vote with.
         self.needed_passes = 2 if self.voting else 1
         self.passes = 0
+        self.holding: set[int] = set()  # chains with a drawn reply not yet verified (_wait_chains lets them finish)
+        self.held = asyncio.Condition()
         self.checks: list[list[dict]] = []  # the model's checks, in the spec's port names
+        self.models: list[str] = []  # Python models of the spec (cfg.pymodels; agent/oracle_free/model_search.py)
+
+    # -- drawn samples ----------------------------------------------------------------------
+    async def hold(self, chain: int, holding: bool) -> None:
+        async with self.held:
+            (self.holding.add if holding else self.holding.discard)(chain)
+            self.held.notify_all()
+
+    async def others_verified(self, chain: int) -> None:
+        """Cheap evidence first: a repair (an LLM call) waits until every reply already drawn is verified."""
+        async with self.held:
+            await self.held.wait_for(lambda: not (self.holding - {chain}))
 
     # -- budgets ------------------------------------------------------------------------------
     def elapsed(self) -> float:
@@ -236,6 +254,7 @@ class _ChainRunner:
         self.seen_codes: set[str] = set()
         self.last_signature: str | None = None
         self.best: _Best | None = None
+        self.parent: tuple[str, VerifyResult] | None = None  # the attempt repairs start from (_keep_better)
 
     def _record(self, attempt: AttemptRecord, result: VerifyResult | None, note: str = "") -> None:
         self.chain.attempts.append(attempt)
@@ -243,18 +262,35 @@ class _ChainRunner:
             self.best = _Best(attempt, result, note)
 
     async def drive(self, text: str, finish_reason: str | None, tokens: int) -> None:
-        run, cfg, task = self.run, self.run.cfg, self.run.task
         rnd, escaped = 0, False
+        await self.run.hold(self.index, True)  # a drawn sample: verified even after the search is solved (no call)
+        try:
+            await self._drive(text, finish_reason, tokens, rnd, escaped)
+        finally:
+            self.run.holding.discard(self.index)  # no await: this may run while the chain is being cancelled
+
+    async def _drive(self, text: str, finish_reason: str | None, tokens: int, rnd: int, escaped: bool) -> None:
+        run, cfg, task = self.run, self.run.cfg, self.run.task
         while True:
             passed, stalled, code, result = await self._attempt(text, finish_reason, tokens, rnd, escaped)
             if passed:
                 self.chain.first_pass_round = rnd
                 run.passes += 1
-                if cfg.select == "first" and run.passes >= run.needed_passes:
+                backed = bool(run.models) and await model_search.confirms_pass(run, self)  # no second pass needed
+                if cfg.select == "first" and (run.passes >= run.needed_passes or backed):
                     run.solved.set()
+                await run.hold(self.index, False)  # settled: chains waiting to repair may go on (or stop)
                 return
+            await run.hold(self.index, False)
             if rnd >= cfg.depth or (cfg.select == "first" and run.solved.is_set()):
                 return
+            await run.others_verified(self.index)
+            if cfg.select == "first" and run.solved.is_set():  # another drawn sample settled it meanwhile
+                return
+            if escaped:
+                self.parent = None  # a fresh sample starts a new line of repairs
+            if code is not None and result is not None:
+                code, result = self._keep_better(code, result, rnd)
             rnd += 1
             if (stalled and cfg.escape) or code is None or result is None:
                 escaped = True
@@ -276,8 +312,21 @@ class _ChainRunner:
                 seed = cfg.seed
                 temperature = cfg.temperature
             completion = await run.chat(prompt, chain=self.index, round=rnd, n=1, temperature=temperature, seed=seed)
+            await run.hold(self.index, True)
             text, finish_reason = completion.texts[0] if completion.texts else "", (completion.finish_reasons or [None])[0]
             tokens = completion.completion_tokens
+
+    def _keep_better(self, code: str, result: VerifyResult, rnd: int) -> tuple[str, VerifyResult]:
+        """Counterexample-guided repair: once an attempt was simulated against the reference, a repair replaces
+        it (as what the next round repairs) only if its match rate strictly improves."""
+        rate = result.match_rate
+        if self.parent is not None and (rate is None or rate <= (self.parent[1].match_rate or 0.0)):
+            self.run.trace.event("repair_rejected", chain=self.index, round=rnd, rate=rate,
+                                 parent_rate=self.parent[1].match_rate)
+            return self.parent
+        if rate is not None:
+            self.parent = (code, result)
+        return code, result
 
     async def _attempt(self, text: str, finish_reason: str | None, tokens: int, rnd: int, escaped: bool):
         """Extract, then the candidate pipeline (fix, verify, fix from diagnostics, verify). Returns
@@ -325,6 +374,8 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
             await _derive_interface(run)
         if cfg.checks and run.voting and run.interface is not None:
             await _model_checks(run)
+        if cfg.pymodels and run.oracle_free:
+            run.models = await model_search.draw_models(run)
         notes = await run.notes(task.spec)
         run.generate_prompt = run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes)
         completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
@@ -344,8 +395,10 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
     except LLMRequestError as e:
         run.stop_reason = f"llm_error: {e}"
         trace.event("llm_error", error=str(e))
-    if run.voting:  # the vote, then repairs of its answer against the model's checks it fails
+    if run.voting or run.models:  # the vote, then repairs of its answer against the model's checks it fails
         vote = await oracle_free.repair_from_checks(run, runners, await _vote(run, runners), _vote)
+    if run.models:  # dual agreement with the Python models, then repairs from their counterexamples
+        vote = await model_search.select_and_repair(run, runners, vote, _vote)
     return _finish(run, runners, raw_output, vote)
 
 
@@ -413,6 +466,16 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
                 except BudgetExceeded:
                     break
             if run.cfg.select == "first" and run.solved.is_set():
+                # Every sample already drawn is verified and joins the vote before anything is chosen.
+                held = {jobs[i] for i in run.holding if i < len(jobs) and jobs[i] in pending}
+                if held:
+                    timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())
+                    await asyncio.wait(held, timeout=timeout)
+                    pending -= {j for j in held if j.done()}
+                    for job in held:
+                        exc = job.exception() if job.done() else None
+                        if exc is not None and not isinstance(exc, (BudgetExceeded, LLMRequestError)):
+                            raise exc
                 break
     finally:
         for job in pending:
@@ -468,6 +531,8 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
         interface=run.interface.to_dict() if run.interface else None, vote=vote.to_dict() if vote else None,
     )
+    oracle = None if run.oracle_free else ("testbench" if task.testbench is not None else "reference")
+    res.backed_by, res.unconfirmed = backing(bool(passing), oracle, res.vote)
     run.trace.finish(code=final_code, verilog=final_verilog,
                      summary=res.model_dump(mode="json", exclude={"chains"})
                      | {"solved": res.solved, "chains": [{"sample_index": c.sample_index,
