@@ -140,3 +140,11 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     assert out["pairs"][1]["counterexamples"][0]["signal"] == "sum" and out["stimulus"]["cycles"] == 100
     assert cosim_main([str(tmp_path / "a.sv"), "--top", "Adder8", "--model", str(tmp_path / "bad.py")]) == 3
     assert cosim_main([str(tmp_path / "nope.sv"), "--top", "Adder8", "--model", str(tmp_path / "m.py")]) == 2
+
+
+def test_bench_runs_and_each_design_agrees_with_its_own_model_only(capsys):
+    from reflect_env.sim.cosim_bench import main as bench_main
+
+    assert bench_main(["--designs", "2", "--models", "2", "--repeat", "1", "--cycles", "200", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["pairs"] == 4 and out["agree"] == {"adder": ["adder"], "accumulator": ["accumulator"]}

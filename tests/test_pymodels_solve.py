@@ -123,3 +123,26 @@ def test_a_reference_repair_must_improve_its_match_rate(env, tmp_path):
     assert [e["round"] for e in trace.of_kind("repair_rejected")] == [1]
     last = [e for e in trace.of_kind("prompt") if e["round"] == 2][0]["text"]
     assert "io.sum := io.a - io.b" in last and "io.a - io.b - 1.U" not in last  # the parent, not the worse child
+
+
+def test_the_readme_adder_never_ends_solved_with_an_accumulator(env, tmp_path):
+    """Issue 20's first run: examples/adder8.txt ("purely combinational") ended "solved" with a registered
+    accumulator. The spec's word on state now fails it; the combinational sample is the answer, and with no
+    second opinion it is reported unconfirmed, not plainly solved."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "pymodel"
+    spec = (Path(__file__).parents[1] / "examples" / "adder8.txt").read_text()
+    task = Task(id="adder8", spec=spec, top="Adder8")
+    acc, comb = (data / "Adder8Registered.scala").read_text(), (data / "Adder8.scala").read_text()
+    cfg = AgentConfig(k=2, depth=0, rag=False, seed=1, select="first")
+    with StubServer([Reply([fenced(acc), fenced(comb)])]) as stub:
+        res = run_solve(stub, task, cfg, env, tmp_path / "run")
+    assert res.solved and "RegInit" not in res.final_code and res.vote["total"] == 1
+    assert res.backed_by is None and res.unconfirmed.startswith("one candidate passed")
+    failed = [a for c in res.chains for a in c.attempts if not a.ok]
+    assert [a.category for a in failed] == ["interface_mismatch"]
+    # With only the accumulator drawn there is nothing to answer with: not solved.
+    with StubServer([Reply([fenced(acc)])]) as stub:
+        res = run_solve(stub, task, AgentConfig(k=1, depth=0, rag=False, seed=1), env, tmp_path / "acc")
+    assert not res.solved and res.failure_category == "interface_mismatch"
