@@ -251,12 +251,13 @@ def _check_keys(file: Path, data: dict[str, Any]) -> None:
                 if sub not in known:
                     raise ConfigError(f"{file}: unknown key '{key}.{sub}'{_suggest(sub, known)}")
         elif key not in AgentConfig.model_fields:
-            known = set(AgentConfig.model_fields)
-            hint = _suggest(key, known)
-            if not hint and key in LLMConfig.model_fields:
+            # A key of another table is named as such before a near miss (`model` is not `pymodels`).
+            if key in LLMConfig.model_fields:
                 hint = " (it belongs in the llm table)"
-            elif not hint and key in Budgets.model_fields:
+            elif key in Budgets.model_fields:
                 hint = " (it belongs in the budgets table)"
+            else:
+                hint = _suggest(key, set(AgentConfig.model_fields))
             raise ConfigError(f"{file}: unknown key '{key}'{hint}")
 
 

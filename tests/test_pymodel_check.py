@@ -64,3 +64,50 @@ def test_a_benchmark_problem_may_have_a_python_reference(env, tmp_path):
     assert env.verify(ADDER, task.top, reference=task.reference).ok
     res = env.verify(REGISTERED, task.top, reference=task.reference)
     assert not res.ok and res.category == Category.sim_mismatch
+
+
+def test_selfcheck_runs_a_python_reference_alone(tmp_path):
+    """`agent bench selfcheck` on a problem whose reference is a model: no design to build, so the model runs
+    on stimulus for the spec's inputs and must return the spec's outputs."""
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.harness import selfcheck
+
+    spec = "  An 8-bit wrapping adder.\n  ports:\n    a: input 8\n    b: input 8\n    sum: output 8\n"
+    for name, model in (("good", "adder8_model.py"), ("bad", "wrong_port_model.py")):
+        source = (DATA / model).read_text()
+        (tmp_path / f"{name}.yaml").write_text(f"id: {name}\ntop: Adder8\nspec: |\n{spec}reference: |\n"
+                                               + "".join(f"  {line}\n" for line in source.splitlines()))
+
+    def no_jvm():
+        raise AssertionError("a Python reference needs no JVM")
+
+    report = selfcheck(load_benchmark(str(tmp_path)), no_jvm, save=False)
+    assert report["problems"]["good"]["ok"], report
+    assert not report["problems"]["bad"]["ok"] and "total" in report["problems"]["bad"]["reason"]
+
+
+def test_solve_cli_with_a_python_reference(toolchain_ready, tmp_path):
+    """`agent solve --ref model.py`: the accumulator sample fails against the model with a cycle-level mismatch,
+    its repair passes; `solved (confirmed: reference)`, exit 0. A broken model ends the solve at once: exit 1,
+    category reference_error, and no repair call."""
+    from agent.llm.stub_server import Reply, StubServer
+
+    spec = tmp_path / "adder8.txt"
+    spec.write_text((Path(__file__).parents[1] / "examples" / "adder8.txt").read_text())
+    fenced = "```scala\n{}```\n".format
+    base = ["solve", str(spec), "-k", "1", "--depth", "1", "--no-rag", "--no-cache", "--top", "Adder8"]
+    with StubServer([Reply(fenced(REGISTERED)), Reply(fenced(ADDER))]) as stub:
+        ok = agent(*base, "--base-url", stub.base_url, "--ref", str(DATA / "adder8_model.py"),
+                   "--out", str(tmp_path / "ok"))
+    assert ok.returncode == 0, ok.stderr
+    assert "solved (confirmed: reference)" in " ".join(ok.stderr.split())
+    trace = [json.loads(line) for line in (tmp_path / "ok" / "trace.jsonl").read_text().splitlines()]
+    first = next(e for e in trace if e["kind"] == "verification")
+    assert first["category"] == "sim_mismatch" and first["mismatches"][0]["cycle"] is not None
+    with StubServer([Reply(fenced(ADDER))], default=Reply(fenced(ADDER))) as stub:
+        bad = agent(*base, "--base-url", stub.base_url, "--ref", str(DATA / "raising_model.py"), "--json",
+                    "--out", str(tmp_path / "bad"))
+        calls = len(stub.requests)
+    out = json.loads(bad.stdout)
+    assert bad.returncode == 1 and out["category"] == "reference_error" and calls == 1
+    assert out["stop_reason"].startswith("reference_error: the reference model is at fault")
