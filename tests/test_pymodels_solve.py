@@ -146,3 +146,30 @@ def test_the_readme_adder_never_ends_solved_with_an_accumulator(env, tmp_path):
     with StubServer([Reply([fenced(acc)])]) as stub:
         res = run_solve(stub, task, AgentConfig(k=1, depth=0, rag=False, seed=1), env, tmp_path / "acc")
     assert not res.solved and res.failure_category == "interface_mismatch"
+
+
+def test_cli_says_how_the_models_chose_and_what_backs_it(env, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    spec = tmp_path / "adder.txt"
+    spec.write_text(ADDER_TASK.spec + "\n")
+    base = [sys.executable, "-m", "agent", "solve", str(spec), "-k", "2", "--depth", "0", "--no-rag", "--no-cache",
+            "--select", "all", "--seed", "1"]
+    env_vars = {**os.environ, "PYTHONPATH": str(repo), "COLUMNS": "300"}
+    with StubServer([Reply([MODEL]), Reply([fenced(WRONG), fenced(RIGHT_PLAIN)]),
+                     Reply([fenced(WRONG), fenced(RIGHT_PLAIN)])]) as stub:
+        shown = subprocess.run(base + ["--pymodels", "1", "--base-url", stub.base_url, "--out", str(tmp_path / "a")],
+                               capture_output=True, text=True, cwd=repo, env=env_vars, timeout=600)
+        plain = subprocess.run(base + ["--base-url", stub.base_url, "--out", str(tmp_path / "b"), "--json"],
+                               capture_output=True, text=True, cwd=repo, env=env_vars, timeout=600)
+    err = " ".join(shown.stderr.split())
+    assert shown.returncode == 0, shown.stderr
+    assert "solved (confirmed: python models 1/1)" in err and "python models: dual agreement: candidate #1" in err
+    out = json.loads(plain.stdout)
+    assert plain.returncode == 3 and out["solved"] and out["confirmed"] is False and out["backed_by"] is None
+    assert "no majority" in out["unconfirmed"]

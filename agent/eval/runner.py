@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # Settings that change what a record means: a resumed run must use the same ones.
 IDENTITY_KEYS = ("kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
                  "oracle_feedback", "compile_only", "fewshot", "import_hints", "escape", "interface",
-                 "vote", "checks")
+                 "vote", "checks", "pymodels")
 # Run directories written before these were resolved from the config file recorded None for them.
 _UNRESOLVED_BEFORE = ("model", "profile")
 
@@ -121,6 +121,7 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> dict:
         "interface": opts.settings.interface if opts.settings and opts.replay is None else None,
         "vote": opts.settings.vote if opts.settings and opts.replay is None else None,
         "checks": opts.settings.checks if opts.settings and opts.replay is None else None,
+        "pymodels": opts.settings.pymodels if opts.settings and opts.replay is None else None,
         # resolved like bench_path: a relative path says nothing once the run is read from elsewhere
         "config_file": (str(Path(opts.settings.config_file).resolve())
                         if opts.settings and opts.settings.config_file else None),
