@@ -173,3 +173,23 @@ def test_cli_says_how_the_models_chose_and_what_backs_it(env, tmp_path):
     out = json.loads(plain.stdout)
     assert plain.returncode == 3 and out["solved"] and out["confirmed"] is False and out["backed_by"] is None
     assert "no majority" in out["unconfirmed"]
+
+
+def test_model_accuracy_scores_each_model_against_the_hidden_reference(toolchain_ready, tmp_path, capsys):
+    import json
+    from pathlib import Path
+
+    from agent.oracle_free.model_accuracy import main
+
+    ref = (Path(__file__).parent / "data" / "pymodel" / "Adder8.scala").read_text()
+    bench = tmp_path / "bench"
+    bench.mkdir()
+    (bench / "adder8.yaml").write_text("id: adder8\ntop: Adder8\nspec: |\n  An 8-bit wrapping adder: inputs a, b "
+                                       "(8 bits), output sum = a + b (8 bits).\nreference: |\n"
+                                       + "".join(f"  {line}\n" for line in ref.splitlines()))
+    with StubServer([Reply([MODEL, WRONG_MODEL])]) as stub:
+        rc = main(["--bench", str(bench), "-m", "2", "--base-url", stub.base_url, "--out", str(tmp_path / "out")])
+    summary = json.loads(capsys.readouterr().out)
+    assert rc == 0 and (summary["drawn"], summary["parsed"], summary["ran"], summary["right"]) == (2, 2, 2, 1)
+    row = json.loads((tmp_path / "out" / "adder8.json").read_text())
+    assert [m["right"] for m in row["models"]] == [True, False] and row["models"][1]["first"].startswith("cycle ")
