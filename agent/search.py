@@ -34,6 +34,7 @@ from agent.trace import NullTrace, Trace
 from reflect_env.pool import PoolUnavailable
 from reflect_env.interface import Interface, interface_verdict
 from reflect_env.result import Category, Stage, VerifyResult
+from reflect_env.sim.cosim import is_port_problem
 
 
 class SolveResult(ProblemRecord):
@@ -220,7 +221,9 @@ class _Run:
                          worker=result.worker, notes=result.notes, wall_s=round_(dt))
         self.on_event("verified", {"chain": chain, "round": round, "ok": result.ok,
                                    "stage": result.stage, "category": result.category})
-        if result.category == Category.reference_error:
+        # A model that raised or hung judges nothing: stop. Ports the model names differently from this design
+        # are this pair's problem: the chain goes on, and its repair prompt names both port sets.
+        if result.category == Category.reference_error and not is_port_problem(first.message if first else None):
             raise ReferenceFault(first.message if first else "the reference model failed")
         return result
 

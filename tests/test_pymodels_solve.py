@@ -193,3 +193,18 @@ def test_model_accuracy_scores_each_model_against_the_hidden_reference(toolchain
     assert rc == 0 and (summary["drawn"], summary["parsed"], summary["ran"], summary["right"]) == (2, 2, 2, 1)
     row = json.loads((tmp_path / "out" / "adder8.json").read_text())
     assert [m["right"] for m in row["models"]] == [True, False] and row["models"][1]["first"].startswith("cycle ")
+
+
+def test_ports_the_reference_model_names_differently_do_not_stop_the_solve(env, tmp_path):
+    """A model that names `total` where the candidate has `sum` cannot judge that candidate (reference_error),
+    but another candidate could match it: the chain goes on to its repair instead of the solve ending."""
+    from pathlib import Path
+
+    model = (Path(__file__).parent / "data" / "pymodel" / "wrong_port_model.py").read_text()
+    task = Task(id="adder", spec=ADDER_TASK.spec, top="Adder", reference=model)
+    cfg = AgentConfig(k=1, depth=1, rag=False, seed=1, select="first")
+    with StubServer([Reply([fenced(RIGHT_PLAIN)])], default=Reply(fenced(RIGHT_WIDENED))) as stub:
+        res = run_solve(stub, task, cfg, env, tmp_path / "run")
+    assert not res.solved and res.llm_calls == 2 and res.failure_category == "reference_error"
+    assert not (res.stop_reason or "").startswith("reference_error")
+    assert "name different ports" in res.error_log

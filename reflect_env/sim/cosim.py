@@ -238,6 +238,15 @@ class PairResult:
         return d
 
 
+PORT_PROBLEM = "the model and the design name different ports: "
+
+
+def is_port_problem(message: str | None) -> bool:
+    """Whether a reference_error is a port disagreement (the model ran fine; it names other ports than this
+    design), which a candidate can resolve, rather than a model that raised, hung or returned garbage."""
+    return PORT_PROBLEM in (message or "")
+
+
 def port_problem(design: DesignTrace, model: ModelRun) -> str | None:
     """Why the model's outputs cannot be compared with the design's (named ports differ), else None."""
     got = set(model.outputs[0]) if model.outputs else set()
@@ -248,7 +257,7 @@ def port_problem(design: DesignTrace, model: ModelRun) -> str | None:
     extra, missing = sorted(got - want), sorted(want - got)
     parts = ([f"returns output(s) {', '.join(extra)} that the design does not have"] if extra else []) + \
         ([f"does not return the design's output(s) {', '.join(missing)}"] if missing else [])
-    return "the model " + " and ".join(parts)
+    return PORT_PROBLEM + "the model " + " and ".join(parts)
 
 
 def compare(design_name: str, design: DesignTrace, model_name: str, model: ModelRun, stim: CosimStimulus,
