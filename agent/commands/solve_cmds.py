@@ -319,7 +319,10 @@ def _vote_line(vote: dict) -> str:
     """`3 of 4 candidates agree; chose candidate #2 (behaviour groups 3+1)`."""
     from agent.oracle_free import Vote
 
-    return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
+    line = Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
+    if (vote.get("models") or {}).get("backing"):  # the Python models confirm it (the status line says so)
+        line = line.replace("(unconfirmed: ", "(by the vote alone unconfirmed: ")
+    return line
 
 
 def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, *, show_progress: bool):
