@@ -118,6 +118,10 @@ class AgentConfig(BaseModel):
     interface: bool = Field(default=True, strict=True)
     vote: bool = Field(default=True, strict=True)
     checks: bool = Field(default=False, strict=True)
+    # Python reference models the model writes from the spec (docs/python_models.md): candidates are scored by
+    # co-simulated agreement with them and with each other. 0 = off (no extra LLM call); off by default until
+    # measured live (issue 20).
+    pymodels: int = Field(default=0, ge=0, le=8, strict=True)
     # verification
     profile: str = "chisel7"
     workers: int | None = Field(default=None, ge=1, strict=True)    # None: one JVM worker per core
@@ -277,12 +281,13 @@ def _check_keys(file: Path, data: dict[str, Any]) -> None:
                 if sub not in known:
                     raise ConfigError(f"{file}: unknown key '{key}.{sub}'{_suggest(sub, known)}")
         elif key not in AgentConfig.model_fields:
-            known = set(AgentConfig.model_fields)
-            hint = _suggest(key, known)
-            if not hint and key in LLMConfig.model_fields:
+            # A key of another table is named as such before a near miss (`model` is not `pymodels`).
+            if key in LLMConfig.model_fields:
                 hint = " (it belongs in the llm table)"
-            elif not hint and key in Budgets.model_fields:
+            elif key in Budgets.model_fields:
                 hint = " (it belongs in the budgets table)"
+            else:
+                hint = _suggest(key, set(AgentConfig.model_fields))
             raise ConfigError(f"{file}: unknown key '{key}'{hint}")
 
 

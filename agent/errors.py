@@ -31,6 +31,10 @@ class BudgetExceeded(ChiselAgentError):
     """A budget (LLM calls, tokens, wall time) ran out: the solve ends cleanly with what it has."""
 
 
+class ReferenceFault(ChiselAgentError, RuntimeError):
+    """The given reference (a Python model) failed: no candidate can be judged, so the solve ends."""
+
+
 class VerifierUnavailable(ChiselAgentError, RuntimeError):
     """The verifier could not start at all (toolchain missing, workers never came up): not a fault
     of the candidate, so it ends the solve instead of counting as a failed attempt."""

@@ -234,12 +234,60 @@ class CheckRepairEvent(Event):
     stopped: str | None = None
 
 
+# -- Python models of the spec (agent/oracle_free/model_search.py, docs/python_models.md) ---------------
+
+class ReferenceErrorEvent(Event):
+    """The given reference (a Python model) raised, hung or could not be read: the solve stops."""
+    kind: Literal["reference_error"] = "reference_error"
+    error: str
+
+
+class RepairRejectedEvent(Event):
+    """A repair that did not strictly improve its parent's match rate against the reference: the
+    parent stays what the next round repairs."""
+    kind: Literal["repair_rejected"] = "repair_rejected"
+    chain: int
+    round: int
+    rate: float | None = None
+    parent_rate: float | None = None
+
+
+class PyModelsEvent(Event):
+    """The Python models the model wrote from the spec (`pymodels` setting): sources kept, and dropped
+    ones with why."""
+    kind: Literal["pymodels"] = "pymodels"
+    models: list[str]
+    dropped: list[Any]
+
+
+class PyModelsCheckEvent(Event):
+    """A passing candidate co-simulated against the Python models: does any confirm it?"""
+    kind: Literal["pymodels_check"] = "pymodels_check"
+    chain: int
+    confirmed: bool
+
+
+class PyModelsSelectionEvent(Event):
+    """The choice by dual agreement (candidates x models); its fields are Vote.models plus `matrix`."""
+    kind: Literal["pymodels_selection"] = "pymodels_selection"
+
+
+class ModelRepairEvent(Event):
+    """A counterexample-guided repair against a Python model: accepted only if the match rate improves,
+    or `stopped` (a budget, a failed request)."""
+    kind: Literal["model_repair"] = "model_repair"
+    chain: int
+    round: int
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.model_fields["kind"].default: cls
     for cls in (StartEvent, FinishEvent, BudgetStopEvent, LLMErrorEvent, PromptEvent, ResponseEvent,
                 FollowUpCallEvent, RetrievingEvent, RetrievalEvent, RagErrorEvent, ExamplesEvent,
                 ExamplesErrorEvent, ExtractionEvent, FixEvent,
-                VerificationEvent, EscapeEvent, InterfaceEvent, ChecksEvent, VoteEvent, CheckRepairEvent)
+                VerificationEvent, EscapeEvent, InterfaceEvent, ChecksEvent, VoteEvent, CheckRepairEvent,
+                ReferenceErrorEvent, RepairRejectedEvent, PyModelsEvent, PyModelsCheckEvent, PyModelsSelectionEvent,
+                ModelRepairEvent)
 }
 
 

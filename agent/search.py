@@ -22,9 +22,9 @@ from typing import Sequence
 from agent import oracle_free
 from agent.candidate import check_candidate
 from agent.config import AgentConfig
-from agent.errors import BudgetExceeded, VerifierUnavailable
+from agent.errors import BudgetExceeded, ReferenceFault, VerifierUnavailable
 from agent.events import (BudgetStopEvent, ChecksEvent, CombinedHook, EscapeEvent, Event, ExamplesErrorEvent,
-                          ExamplesEvent, ExtractionEvent,
+                          ExamplesEvent, ExtractionEvent, ReferenceErrorEvent, RepairRejectedEvent,
                           FixEvent, FollowUpCallEvent, InterfaceEvent, LLMErrorEvent, LoopHook, PromptEvent,
                           RagErrorEvent, ResponseEvent, RetrievalEvent, RetrievingEvent, StartEvent,
                           VerificationEvent, VoteEvent)
@@ -34,12 +34,15 @@ from agent.extract import extract_code
 from agent.fixers import FixRecord, import_hints
 from agent.interfaces import ChatModel, Verifier
 from agent.oracle_free.protocol import ChainState
+from agent.oracle_free import model_search
+from agent.oracle_free.backing import backing
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
 from reflect_env.pool import PoolUnavailable
 from reflect_env.interface import Interface, interface_verdict
 from reflect_env.result import Category, Stage, VerifyResult
+from reflect_env.sim.cosim import is_port_problem
 
 
 class SolveResult(ProblemRecord):
@@ -52,6 +55,8 @@ class SolveResult(ProblemRecord):
     sampling: dict | None = None  # how the k samples were obtained (agent.llm.client.Completion.sampling)
     interface: dict | None = None  # the interface the candidates were checked against, and its source
     vote: dict | None = None  # behaviour groups of the passing candidates and the one chosen
+    backed_by: str | None = None  # what confirms the answer: "reference", "python models 2/2", "vote 3/4" (backing.py)
+    unconfirmed: str | None = None  # why nothing does, when the answer passed unconfirmed
 
     @property
     def solved(self) -> bool:
@@ -94,11 +99,27 @@ class _Run:
         self.sampling: dict | None = None
         self.oracle_free = task.reference is None and task.testbench is None
         self.interface: Interface | None = None  # set by solve() before round 0
+        # "purely combinational" / "on each rising clock edge": checked against each design like its ports
+        self.state_claim = oracle_free.state_claim(task.spec) if self.oracle_free and cfg.interface else None
         self.voting = cfg.vote and self.oracle_free and cfg.k > 1
         # select=first stops at the first pass; when voting it waits for a second one to vote with.
         self.needed_passes = 2 if self.voting else 1
         self.passes = 0
+        self.holding: set[int] = set()  # chains with a drawn reply not yet verified (_wait_chains lets them finish)
+        self.held = asyncio.Condition()
         self.checks: list[list[dict]] = []  # the model's checks, in the spec's port names
+        self.models: list[str] = []  # Python models of the spec (cfg.pymodels; agent/oracle_free/model_search.py)
+
+    # -- drawn samples ----------------------------------------------------------------------
+    async def hold(self, chain: int, holding: bool) -> None:
+        async with self.held:
+            (self.holding.add if holding else self.holding.discard)(chain)
+            self.held.notify_all()
+
+    async def others_verified(self, chain: int) -> None:
+        """Cheap evidence first: a repair (an LLM call) waits until every reply already drawn is verified."""
+        async with self.held:
+            await self.held.wait_for(lambda: not (self.holding - {chain}))
 
     def report(self, event: Event) -> None:
         """State one fact of the solve: to the trace and every other hook (agent.events)."""
@@ -214,6 +235,7 @@ class _Run:
         dt = time.perf_counter() - t
         self.verify_s += dt
         result = interface_verdict(result, self.interface)
+        result = oracle_free.state_verdict(result, self.state_claim)
         first = result.first_error()
         self.report(VerificationEvent(chain=chain, round=round, ok=result.ok, stage=result.stage,
                                       category=result.category, top=result.top,
@@ -221,6 +243,10 @@ class _Run:
                                       mismatches=[m.model_dump(mode="json") for m in result.mismatches[:8]],
                                       first_error=first.message if first else None, timings=result.timings,
                                       worker=result.worker, notes=result.notes, wall_s=round_(dt)))
+        # A model that raised or hung judges nothing: stop. Ports the model names differently from this design
+        # are this pair's problem: the chain goes on, and its repair prompt names both port sets.
+        if result.category == Category.reference_error and not is_port_problem(first.message if first else None):
+            raise ReferenceFault(first.message if first else "the reference model failed")
         return result
 
     def trace_fix(self, chain: int, round: int, records: list[FixRecord], code: str, driven_by: str | None) -> None:
@@ -251,6 +277,7 @@ class _ChainRunner:
         self.last_signature: str | None = None
         self.best: _Best | None = None
         self.evidence: dict[int, tuple[VerifyResult | None, str]] = {}  # id(attempt) -> its result, or why none
+        self.parent: tuple[str, VerifyResult] | None = None  # the attempt repairs start from (_keep_better)
 
     def _record(self, attempt: AttemptRecord, result: VerifyResult | None, note: str = "") -> None:
         self.chain.attempts.append(attempt)
@@ -259,18 +286,35 @@ class _ChainRunner:
             self.best = _Best(attempt, result, note)
 
     async def drive(self, text: str, finish_reason: str | None, tokens: int) -> None:
-        run, cfg, task = self.run, self.run.cfg, self.run.task
         rnd, escaped = 0, False
+        await self.run.hold(self.index, True)  # a drawn sample: verified even after the search is solved (no call)
+        try:
+            await self._drive(text, finish_reason, tokens, rnd, escaped)
+        finally:
+            self.run.holding.discard(self.index)  # no await: this may run while the chain is being cancelled
+
+    async def _drive(self, text: str, finish_reason: str | None, tokens: int, rnd: int, escaped: bool) -> None:
+        run, cfg, task = self.run, self.run.cfg, self.run.task
         while True:
             passed, stalled, code, result = await self._attempt(text, finish_reason, tokens, rnd, escaped)
             if passed:
                 self.chain.first_pass_round = rnd
                 run.passes += 1
-                if cfg.select == "first" and run.passes >= run.needed_passes:
+                backed = bool(run.models) and await model_search.confirms_pass(run, self)  # no second pass needed
+                if cfg.select == "first" and (run.passes >= run.needed_passes or backed):
                     run.solved.set()
+                await run.hold(self.index, False)  # settled: chains waiting to repair may go on (or stop)
                 return
+            await run.hold(self.index, False)
             if rnd >= cfg.depth or (cfg.select == "first" and run.solved.is_set()):
                 return
+            await run.others_verified(self.index)
+            if cfg.select == "first" and run.solved.is_set():  # another drawn sample settled it meanwhile
+                return
+            if escaped:
+                self.parent = None  # a fresh sample starts a new line of repairs
+            if code is not None and result is not None:
+                code, result = self._keep_better(code, result, rnd)
             rnd += 1
             if (stalled and cfg.escape) or code is None or result is None:
                 escaped = True
@@ -290,8 +334,21 @@ class _ChainRunner:
                 seed = cfg.seed
                 temperature = cfg.temperature
             completion = await run.chat(prompt, chain=self.index, round=rnd, n=1, temperature=temperature, seed=seed)
+            await run.hold(self.index, True)
             text, finish_reason = completion.texts[0] if completion.texts else "", (completion.finish_reasons or [None])[0]
             tokens = completion.completion_tokens
+
+    def _keep_better(self, code: str, result: VerifyResult, rnd: int) -> tuple[str, VerifyResult]:
+        """Counterexample-guided repair: once an attempt was simulated against the reference, a repair replaces
+        it (as what the next round repairs) only if its match rate strictly improves."""
+        rate = result.match_rate
+        if self.parent is not None and (rate is None or rate <= (self.parent[1].match_rate or 0.0)):
+            self.run.report(RepairRejectedEvent(chain=self.index, round=rnd, rate=rate,
+                                                parent_rate=self.parent[1].match_rate))
+            return self.parent
+        if rate is not None:
+            self.parent = (code, result)
+        return code, result
 
     async def _attempt(self, text: str, finish_reason: str | None, tokens: int, rnd: int, escaped: bool):
         """Extract, then the candidate pipeline (fix, verify, fix from diagnostics, verify). Returns
@@ -341,6 +398,8 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
             await _derive_interface(run)
         if cfg.checks and run.voting and run.interface is not None:
             await _model_checks(run)
+        if cfg.pymodels and run.oracle_free:
+            run.models = await model_search.draw_models(run)
         notes = await run.notes(task.spec)
         run.generate_prompts = [run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes, examples=ex)
                                 for ex in await run.example_sets(task.spec)]
@@ -352,11 +411,16 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
         await _wait_chains(run, jobs)
     except BudgetExceeded:
         pass
+    except ReferenceFault as e:  # the reference, not a candidate, is at fault: no point drawing more
+        run.stop_reason = f"reference_error: {e}"
+        run.report(ReferenceErrorEvent(error=str(e)))
     except LLMRequestError as e:
         run.stop_reason = f"llm_error: {e}"
         run.report(LLMErrorEvent(error=str(e)))
-    if run.voting:  # the vote, then repairs of its answer against the model's checks it fails
+    if run.voting or run.models:  # the vote, then repairs of its answer against the model's checks it fails
         vote = await oracle_free.repair_from_checks(_Session(run, runners), await _vote(run, runners))
+    if run.models:  # dual agreement with the Python models, then repairs from their counterexamples
+        vote = await model_search.select_and_repair(run, runners, vote, _vote)
     return _finish(run, runners, raw_output, vote)
 
 
@@ -478,6 +542,16 @@ async def _wait_chains(run: _Run, jobs: list[asyncio.Task]) -> None:
                 except BudgetExceeded:
                     break
             if run.cfg.select == "first" and run.solved.is_set():
+                # Every sample already drawn is verified and joins the vote before anything is chosen.
+                held = {jobs[i] for i in run.holding if i < len(jobs) and jobs[i] in pending}
+                if held:
+                    timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())
+                    await asyncio.wait(held, timeout=timeout)
+                    pending -= {j for j in held if j.done()}
+                    for job in held:
+                        exc = job.exception() if job.done() else None
+                        if exc is not None and not isinstance(exc, (BudgetExceeded, LLMRequestError)):
+                            raise exc
                 break
     finally:
         for job in pending:
@@ -495,6 +569,8 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote
 
     fields = reported_fields(chains, of, chosen=vote.chosen if vote else None,
                              llm_failed=(run.stop_reason or "").startswith("llm_error"))
+    if not fields["passed"] and (run.stop_reason or "").startswith("reference_error"):
+        fields["failure_category"] = Category.reference_error  # the reference's fault, not a candidate's
     stop = "solved" if fields["passed"] else run.stop_reason or "exhausted"
     notes = [f"stop: {stop}"] if stop not in ("solved", "exhausted") else []
     sampling = run.sampling or {}
@@ -518,6 +594,8 @@ def _finish(run: _Run, runners: list[_ChainRunner], raw_output: str | None, vote
         run_dir=str(run.trace.run_dir) if getattr(run.trace, "run_dir", None) else None,
         interface=run.interface.to_dict() if run.interface else None, vote=vote.to_dict() if vote else None,
     )
+    oracle = None if run.oracle_free else ("testbench" if task.testbench is not None else "reference")
+    res.backed_by, res.unconfirmed = backing(res.solved, oracle, res.vote)
     run.trace.finish(code=res.final_code, verilog=res.final_verilog,
                      summary=res.model_dump(mode="json", exclude={"chains"})
                      | {"solved": res.solved, "chains": [{"sample_index": c.sample_index,

@@ -241,19 +241,23 @@ class ReflectEnv:
     def _simulate(self, job: Path, res: VerifyResult, reference, testbench, cycles: int | None = None,
                   ports: str = "adapt") -> None:
         from reflect_env import sim  # imported lazily: pure-compile users never need it
+        from reflect_env.sim import pymodel
         from reflect_env.sim.differential import DEFAULT_CYCLES
 
         assert res.verilog is not None and res.top is not None  # simulation follows a passed emit
         t = time.perf_counter()
+        out: sim.SimResult | None = None
         res.ok, res.stage = False, Stage.simulate
         ref_sv, ref_top = (None, None)
-        if reference is not None:
+        if testbench is None and pymodel.is_python_model(reference):  # a Python model (docs/python_models.md)
+            out = self._cosimulate(job, res, reference, cycles)
+        elif reference is not None:
             ref_sv, ref_top, err = self._reference_verilog(reference, res.top)
             if err:
                 res.timings["simulate"] = round(time.perf_counter() - t, 4)
                 _fail(res, Stage.simulate, Category.sim_error, err)
                 return
-        if testbench is not None:
+        if out is None and testbench is not None:
             tb = Path(testbench)
             if tb.suffix in (".cpp", ".cc", ".cxx"):
                 out = sim.verilator_cpp(res.verilog, res.top, tb, workdir=job / "sim",
@@ -272,14 +276,15 @@ class ReflectEnv:
                 if out.port_map and not out.ports_exact:
                     res.notes.append("ports adapted to the testbench's: "
                                      + ", ".join(f"{d}->{e}" for d, e in out.port_map.items()))
-        else:
+        elif out is None:
             assert ref_sv is not None and ref_top is not None  # without a testbench, a reference is required
             length = cycles or self.sim_cycles or DEFAULT_CYCLES
             out = sim.differential(res.verilog, res.top, ref_sv, ref_top, workdir=job / "sim",
                                    seed=self.sim_seed, timeout=self.timeouts.simulate, cycles=length)
+        assert out is not None  # every branch above simulated or returned
         res.timings["simulate"] = round(time.perf_counter() - t, 4)
         res.simulator, res.sim_output = out.simulator or None, out.output or None
-        res.mismatches = list(out.mismatches)
+        res.mismatches, res.match_rate = list(out.mismatches), out.match_rate
         res.sim_log = "\n".join(out.hints) if out.hints else (out.log or "")[-2000:]
         if out.vcd_path and Path(out.vcd_path).exists():
             # The job dir is removed after the verdict; a waveform lives until the env closes.
@@ -293,6 +298,21 @@ class ReflectEnv:
         category = Category(out.category) if out.category else Category.sim_mismatch
         message = out.hints[0] if out.hints else (out.log or "simulation failed").strip().splitlines()[-1][:500]
         _fail(res, Stage.simulate, category, message)
+
+    def _cosimulate(self, job: Path, res: VerifyResult, reference, cycles: int | None):
+        """The design against a Python reference model (reflect_env.sim.cosim); a model that cannot be read is
+        the reference's fault (category reference_error), like one that raises or hangs."""
+        from reflect_env.sim import cosim, pymodel
+        from reflect_env.sim.result import REFERENCE_ERROR, SimResult
+
+        assert res.verilog is not None and res.top is not None
+        try:
+            source = pymodel.model_source(reference)
+        except OSError as e:
+            return SimResult(ok=False, category=REFERENCE_ERROR, hints=[f"the reference model cannot be read: {e}"])
+        return cosim.check_against_model(res.verilog, res.top, source, workdir=job / "sim",
+                                         cycles=cycles or self.sim_cycles or cosim.DEFAULT_CYCLES,
+                                         seed=self.sim_seed, timeout=self.timeouts.simulate)
 
     def _reference_verilog(self, reference: str | Path,
                            dut_top: str | None) -> tuple[str | None, str | None, str | None]:

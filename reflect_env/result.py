@@ -43,6 +43,7 @@ class Category(StrEnum):
     interface_mismatch = "interface_mismatch"  # ports contradict the interface the spec states (no reference needed)
     timeout = "timeout"
     harness = "harness"  # the simulator or the problem's testbench cannot judge (Icarus `sorry:`): no design fault
+    reference_error = "reference_error"  # the reference (a Python model) raised, hung or named other ports: not the design's fault
     crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken
 
 
@@ -88,6 +89,7 @@ class VerifyResult(BaseModel):
     port_map: dict[str, str] | None = None
     ports_exact: bool | None = None
     strict_ok: bool | None = None  # the verdict had the testbench's names been required exactly (ports="strict")
+    match_rate: float | None = None  # share of simulated cycles on which every output matched the reference
 
     @property
     def compiled(self) -> bool:

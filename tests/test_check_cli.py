@@ -200,9 +200,9 @@ def test_check_takes_its_profile_from_the_config_file(tmp_path, monkeypatch):
 
 def test_check_flag_mistakes_are_refused_before_verifying(tmp_path, monkeypatch):
     (tmp_path / "x_test.sv").write_text("module tb; endmodule\n")
-    (tmp_path / "hello.py").write_text("print(1)\n")
+    (tmp_path / "hello.txt").write_text("print(1)\n")
     for args, said in ((["--tb", "x_test.sv"], "--ref <name>_ref.sv"),
-                       (["--ref", "hello.py"], "--ref must be a .scala, .sv or .v file"),
+                       (["--ref", "hello.txt"], "--ref must be a .scala, .sv or .v file"),
                        (["--cycles", "0"], "--cycles"), (["--cycles", "-5"], "--cycles")):
         r, opened = _check_in(tmp_path, monkeypatch, *args)
         assert r.exit_code == 2 and opened == [], (args, r.output)

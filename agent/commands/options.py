@@ -84,7 +84,7 @@ Top = Annotated[Optional[str], typer.Option(
     "--top", "-t", help="module to define and elaborate (default: solve takes the name the spec gives; "
                         "otherwise the file's top-level module, the one no other module instantiates, "
                         "the last defined if there are several)")]
-Ref = Annotated[Optional[Path], typer.Option("--ref", help="reference design (.scala or .sv) for differential simulation")]
+Ref = Annotated[Optional[Path], typer.Option("--ref", help="reference: a design (.scala or .sv) for differential simulation, or a Python model (.py, docs/python_models.md) for co-simulation")]
 Testbench = Annotated[Optional[Path], typer.Option(
     "--tb", help="testbench: VerilogEval _test.sv (with --ref _ref.sv) or Verilator .cpp")]
 

@@ -125,6 +125,9 @@ def solve_cmd(
                                         help="let passing candidates vote by behaviour (default: on)"),
     checks: Optional[bool] = typer.Option(None, "--checks/--no-checks", help="ask the model for input->output "
                                           "checks that rank vote groups and drive repairs (default: off)"),
+    pymodels: Optional[int] = typer.Option(None, "--pymodels", min=0, max=8, help="Python models of the spec to "
+                                           "draw (one more LLM call) and choose candidates by agreement with "
+                                           "(docs/python_models.md; default 0: off)"),
     as_json: Json = False,
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes.
@@ -140,8 +143,8 @@ def solve_cmd(
         fail(f"--top must be a Scala class name, got {top!r}")
     reference = None
     if ref is not None:
-        if ref.suffix not in (".scala", ".sv", ".v"):
-            fail(f"--ref must be a .scala, .sv or .v file, got {ref}")
+        if ref.suffix not in (".scala", ".sv", ".v", ".py"):
+            fail(f"--ref must be a .scala, .sv or .v file or a Python model (.py), got {ref}")
         reference = read_text_file(ref, "reference")
     if tb is not None:
         read_text_file(tb, "testbench")
@@ -153,7 +156,7 @@ def solve_cmd(
     overrides = dict(k=k, depth=depth, select=select, temperature=temperature, max_tokens=max_tokens, seed=seed,
                      fix=False if no_fix else None, rag=False if no_rag else None, profile=profile,
                      local=False if no_local else None, interface=interface, vote=vote, checks=checks,
-                     workers=workers, examples=False if no_examples else None)
+                     pymodels=pymodels, workers=workers, examples=False if no_examples else None)
     check_profile(profile)  # a bad -p is named as the flag's value; a bad file or env value by the settings
     cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
                        overrides=overrides)
@@ -181,6 +184,9 @@ def solve_cmd(
             "stop_reason": result.stop_reason,
             "first_pass_rounds": [c.first_pass_round for c in result.chains],
             "interface": result.interface, "vote": result.vote,
+            # what backs "solved" (docs/solve.md): confirmed iff a reference, Python models or a vote majority agree
+            "confirmed": result.solved and result.backed_by is not None, "backed_by": result.backed_by,
+            "unconfirmed": result.unconfirmed,
         })
     else:
         # A stop other than running out of rounds (an LLM request that failed for good, a budget) is
@@ -188,7 +194,15 @@ def solve_cmd(
         why = [r for r in (result.failure_category, result.stop_reason) if r and r not in ("solved", "exhausted")]
         if len(why) == 2 and why[1].startswith(f"{why[0]}:"):  # category llm_error, stop "llm_error: <why>"
             why = why[1:]
-        status = "[bold green]solved[/]" if result.solved else f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
+        if result.solved:  # `solved (confirmed: python models 2/2)` or `solved (unconfirmed: <why>)`
+            from rich.markup import escape
+
+            from agent.oracle_free.backing import status_text
+
+            status = ("[bold green]" if result.backed_by else "[bold yellow]") + escape(
+                status_text(True, result.backed_by, result.unconfirmed)) + "[/]"
+        else:
+            status = f"[bold red]not solved[/] ({'; '.join(why) or 'exhausted'})"
         err_console.print(f"{status}: {result.llm_calls} LLM call(s), {tokens} tokens, rounds {result.rounds}, "
                           f"{result.wall_s:.1f}s ({result.verify_wall_s:.1f}s verifying); run in {run_dir}")
         if result.interface:
@@ -196,9 +210,15 @@ def solve_cmd(
                               + (", ".join(_port_text(p) for p in result.interface["ports"]) or "(none)"), highlight=False)
         if result.vote:
             err_console.print(_vote_line(result.vote), highlight=False)
+            models = result.vote.get("models")
+            if models:
+                err_console.print(f"python models: {models['how']}"
+                                  + (f" (warning: {models['warning']})" if models.get("warning") else ""),
+                                  highlight=False, markup=False)
         if result.solved:
             err_console.print(f"final code: {run_dir / 'final.scala'}")
-    raise typer.Exit(0 if result.solved else 1)
+    # 0: solved and confirmed; 3: solved, but nothing confirms the answer; 1: not solved (docs/solve.md)
+    raise typer.Exit((0 if result.backed_by else 3) if result.solved else 1)
 
 
 def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progress: bool):
@@ -230,7 +250,10 @@ def _vote_line(vote: dict) -> str:
     """`3 of 4 candidates agree; chose candidate #2 (behaviour groups 3+1)`."""
     from agent.oracle_free import Vote
 
-    return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
+    line = Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
+    if (vote.get("models") or {}).get("backing"):  # the Python models confirm it (the status line says so)
+        line = line.replace("(unconfirmed: ", "(by the vote alone unconfirmed: ")
+    return line
 
 
 def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, *, show_progress: bool):

@@ -62,8 +62,8 @@ def check(
     code = read_text_file(file, "Chisel file")
     # As `agent solve` does, before compiling: these are mistakes in the flags, not in the candidate,
     # and were reported as the candidate's sim_error after a compile.
-    if ref is not None and ref.suffix not in (".scala", ".sv", ".v"):
-        fail(f"--ref must be a .scala, .sv or .v file, got {ref}")
+    if ref is not None and ref.suffix not in (".scala", ".sv", ".v", ".py"):
+        fail(f"--ref must be a .scala, .sv or .v file or a Python model (.py), got {ref}")
     for p, what in ((ref, "reference"), (tb, "testbench")):
         if p is not None:
             read_text_file(p, what)
@@ -107,7 +107,8 @@ def check(
         print_json({**res.model_dump(mode="json"), "profile": env.profile})  # the toolchain that ran
     else:
         _show(file, res)
-    raise typer.Exit(0 if res.ok else 1)
+    # A broken reference model judged nothing: its own status, so a script does not blame the design.
+    raise typer.Exit(0 if res.ok else 3 if res.category == "reference_error" else 1)
 
 
 def _earlier_check_outputs(out: Path) -> set[Path]:
@@ -157,6 +158,9 @@ def _show(file: Path, res) -> None:
                 con.print("    " + " " * (d.column - 1) + "^", highlight=False)
     for line in res.error_log().splitlines():
         if line.startswith("mismatch:"):
+            con.print(f"  {line}", highlight=False, markup=False)
+    for line in (res.sim_log or "").splitlines()[1:]:  # the counterexamples with their inputs
+        if line.startswith("cycle "):
             con.print(f"  {line}", highlight=False, markup=False)
     for n in res.notes:
         con.print(f"  note: {n}")

@@ -82,10 +82,15 @@ def reference_design(task: Task) -> str | None:
 def check_reference(env_factory: Callable, task: Task, workdir: Path) -> dict:
     """{"ok", "category", "reason", "simulator"} for one problem's reference run as its design."""
     from reflect_env import sim
+    from reflect_env.sim import pymodel  # noqa: F401  (sim.pymodel below)
 
     design = reference_design(task)
     if design is None:
         return {"ok": False, "category": "no_reference", "reason": "the problem has no reference to check"}
+    if sim.pymodel.is_python_model(design):  # a Python model: no design to build, so run it alone
+        from agent.eval.model_reference import check_model_reference
+
+        return check_model_reference(task, design, workdir)
     if _VERILOG.search(design) and "endmodule" in design:  # checked by simulation alone, no Chisel to build
         if task.testbench is not None and task.reference is not None:
             ref = workdir / "ref.sv"

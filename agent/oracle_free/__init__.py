@@ -18,6 +18,7 @@ from agent.oracle_free.checks import MAX_CHECKS, checks_schema, parse_checks
 from agent.oracle_free.interface import (InterfaceError, from_model_answer, parse_interface, parse_port_entry,
                                          parse_ports_flag)
 from agent.oracle_free.repair import CheckFailure, chosen_failures, repair_checks_prompt, repair_from_checks
+from agent.oracle_free.state import StateClaim, state_claim, state_verdict
 from agent.oracle_free.vote import Candidate, Vote, suspect_checks, vote
 from agent.prompting import Prompt, PromptBuilder, number_lines
 from agent.task import Task
@@ -27,7 +28,7 @@ from reflect_env.result import VerifyResult
 __all__ = ["Candidate", "CheckFailure", "Interface", "InterfaceError", "Vote", "checks_prompt", "chosen_failures",
            "derive_interface", "from_model_answer", "interface_prompt", "parse_checks", "parse_interface",
            "parse_port_entry", "parse_ports_flag", "repair_checks_prompt", "repair_from_checks", "repair_prompt",
-           "suspect_checks", "vote"]
+           "StateClaim", "state_claim", "state_verdict", "suspect_checks", "vote"]
 
 
 def interface_prompt(builder: PromptBuilder, spec: str) -> Prompt:

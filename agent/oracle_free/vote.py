@@ -45,6 +45,7 @@ class Vote:
     sim_s: float = 0.0
     notes: list[str] = field(default_factory=list)
     checks: dict | None = None  # the model's checks: per group which passed, which are suspect
+    models: dict | None = None  # the Python models' say (oracle_free.pymodels.Selection.to_dict), when drawn
 
     @property
     def agree(self) -> int:
@@ -57,7 +58,7 @@ class Vote:
     def to_dict(self) -> dict:
         return {"agree": self.agree, "total": self.total, "confirmed": self.confirmed, "chosen_chain": self.chosen,
                 "group_sizes": [len(g) for g in self.groups], "groups": self.groups, "sim_s": round(self.sim_s, 3),
-                "notes": self.notes, "checks": self.checks}
+                "notes": self.notes, "checks": self.checks, "models": self.models}
 
     def line(self) -> str:
         """What the user reads: `3 of 4 candidates agree; chose candidate #2 (groups 3+1)`."""

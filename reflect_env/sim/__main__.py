@@ -3,6 +3,7 @@
     python -m reflect_env.sim diff DUT.sv --top Adder --ref REF.sv [--cycles N --seed S --vcd --json]
     python -m reflect_env.sim verilogeval DUT.sv --test ProbNNN_test.sv --ref ProbNNN_ref.sv [--top T] [--strict-ports] [--json]
     python -m reflect_env.sim verilator DUT.sv --top Adder --tb tb.cpp [--json]
+    python -m reflect_env.sim cosim DUT.sv [DUT2.sv ...] --top Adder --model m.py [--model m2.py] [--cycles N --seed S --json]
 
 Exit status: 0 pass, 1 the design failed, 2 bad input.
 """
@@ -69,6 +70,11 @@ def _run(args: argparse.Namespace, workdir: Path) -> SimResult:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["cosim"]:  # designs against Python models: its own arguments (reflect_env/sim/cosim_cli.py)
+        from reflect_env.sim.cosim_cli import main as cosim_main
+
+        return cosim_main(argv[1:])
     args = _parser().parse_args(argv)
     for name in ("dut", "ref", "test", "tb"):
         path = getattr(args, name, None)

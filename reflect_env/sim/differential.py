@@ -143,7 +143,7 @@ def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, 
     ]
     bad_cycles, cycles = int(summary.group(2)), int(summary.group(1))
     if bad_cycles == 0 and not mismatches:
-        return SimResult(ok=True, category=None, hints=notes, log=log, output=shown)
+        return SimResult(ok=True, category=None, hints=notes, log=log, output=shown, match_rate=1.0)
     hints = list(notes)
     for m in _OUTPUT_RE.finditer(report):
         hints.append(f"output {m.group(1)} differs from the reference in {m.group(2)} of {cycles} cycles "
@@ -153,7 +153,8 @@ def parse_report(report: str, sim_output: str, ports: list[Port], roles: Roles, 
                      "each rising clock edge")
     for mm in mismatches[:HINT_MISMATCHES]:
         hints.append(_mismatch_hint(mm, stim, bool(roles.clocks)))
-    return SimResult(ok=False, category=SIM_MISMATCH, mismatches=mismatches, hints=hints, log=log, output=shown)
+    return SimResult(ok=False, category=SIM_MISMATCH, mismatches=mismatches, hints=hints, log=log, output=shown,
+                     match_rate=1 - bad_cycles / cycles if cycles else None)
 
 
 _DUT_ERROR_RE = re.compile(r"^(?:ERROR|FATAL|WARNING): (dut\.sv:\d+: .*)$", re.M)

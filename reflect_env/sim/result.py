@@ -11,6 +11,7 @@ SIM_ERROR = "sim_error"
 TIMEOUT = "timeout"
 HARNESS = "harness"  # the simulator or the problem's own testbench cannot judge (e.g. Icarus `sorry:`)
 INTERFACE = "interface_mismatch"  # the design's ports cannot be mapped onto the testbench's (sim.adapter)
+REFERENCE_ERROR = "reference_error"  # the reference (a Python model) failed: not the design's fault
 
 
 @dataclass
@@ -30,6 +31,7 @@ class SimResult:
     port_map: dict[str, str] | None = None
     ports_exact: bool | None = None
     strict_ok: bool | None = None  # the verdict had the testbench's names been required (ports="strict")
+    match_rate: float | None = None  # cycles on which every output agreed / cycles, when the run compared any
 
     @classmethod
     def harness(cls, message: str, log: str = "", seconds: float = 0.0) -> "SimResult":

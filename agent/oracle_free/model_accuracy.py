@@ -1,0 +1,139 @@
+"""How often the served model's Python models of a spec are right (issue 20, point 6): each problem's
+models (prompts/pymodel.j2, n = m, as a solve with `pymodels = m` asks; the response cache makes a rerun and a
+later solve free) are co-simulated against the problem's hidden reference design (1,000 cycles,
+reflect_env.sim.cosim) and counted right when they agree on every cycle.
+
+    python -m agent.oracle_free.model_accuracy --bench eval_set_v2.jsonl [-m 2] [--ids a,b] [--config F]
+        [--base-url URL --model NAME] --out DIR
+
+One JSON file per problem in --out (a rerun skips those done); the summary (stdout) has: problems, models
+drawn, parsed, that ran (not the reference's fault), right; problems with at least one right model; LLM
+calls, tokens and seconds; simulation seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.oracle_free import pymodels
+from agent.oracle_free.interface import InterfaceError, parse_interface
+from agent.prompting import PromptBuilder
+from agent.task import Task
+from reflect_env.sim import cosim
+
+if TYPE_CHECKING:
+    from agent.config import AgentConfig
+
+
+async def score_problem(task: Task, reference_sv: str, top: str, llm, builder: PromptBuilder, m: int,
+                        cfg: "AgentConfig") -> dict:
+    """The problem's m models against its reference design (SystemVerilog, module `top`), asked exactly as a
+    solve with `pymodels = m` asks (so the response cache serves one to the other)."""
+    try:
+        iface = parse_interface(task.spec)
+    except InterfaceError:
+        iface = None
+    prompt = pymodels.models_prompt(builder, task.spec, iface)
+    t = time.perf_counter()
+    completion = await llm.chat(prompt.messages, n=m, temperature=cfg.temperature, top_p=cfg.top_p,
+                                max_tokens=cfg.max_tokens, seed=cfg.seed, extra=prompt.extra())
+    llm_s = time.perf_counter() - t
+    models, dropped = pymodels.parse_models(completion.texts)
+    row: dict = {"id": task.id, "drawn": len(completion.texts), "parsed": len(models), "dropped": dropped,
+                 "llm_calls": 1, "tokens": completion.prompt_tokens + completion.completion_tokens,
+                 "llm_s": round(llm_s, 3), "cached": bool(getattr(completion, "cached", False))}
+    if not models:
+        return row | {"ran": 0, "right": 0, "models": [], "sim_s": 0.0}
+    with tempfile.TemporaryDirectory(prefix="model-accuracy-") as tmp:
+        matrix = await asyncio.to_thread(cosim.agreement, {"reference": (reference_sv, top)},
+                                         {f"m{i}": src for i, src in enumerate(models)}, workdir=Path(tmp),
+                                         cycles=pymodels.MODEL_CYCLES, seed=pymodels.MODEL_SEED)
+    pairs = matrix.pairs["reference"]
+    if not matrix.designs["reference"].ok:
+        return row | {"error": f"the reference did not simulate: {matrix.designs['reference'].error}"}
+    row["models"] = [{"model": name, "right": p.agree, "category": p.category, "match_rate": round(p.match_rate, 4),
+                      "error": p.error, "first": p.counterexamples[0].line() if p.counterexamples else None}
+                     for name, p in pairs.items()]
+    row["ran"] = sum(1 for p in pairs.values() if p.category != "reference_error")
+    row["right"] = sum(1 for p in pairs.values() if p.agree)
+    row["sim_s"] = round(matrix.seconds, 3)
+    return row
+
+
+def summarize(out: Path) -> dict:
+    rows = [json.loads(f.read_text()) for f in sorted(out.glob("*.json"))]
+    done = [r for r in rows if "error" not in r]
+    total = {k: sum(r.get(k, 0) for r in done) for k in ("drawn", "parsed", "ran", "right", "llm_calls", "tokens")}
+    return {"problems": len(done), **total,
+            "right_of_drawn": round(total["right"] / total["drawn"], 3) if total["drawn"] else None,
+            "problems_with_a_right_model": sum(1 for r in done if r.get("right")),
+            "llm_s": round(sum(r.get("llm_s", 0.0) for r in done), 1),
+            "sim_s": round(sum(r.get("sim_s", 0.0) for r in done), 1),
+            "errors": {r["id"]: r["error"] for r in rows if "error" in r}}
+
+
+async def run(args) -> int:
+    from agent.commands.solve_cmds import build_config
+    from agent.eval.benchmarks import load_benchmark
+    from agent.eval.verification import with_reference
+    from agent.llm import LLMClient
+    from reflect_env import ReflectEnv
+
+    bench = load_benchmark(args.bench)
+    tasks = [t for t in bench.tasks if not args.ids or t.id in args.ids.split(",")]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = build_config(config_path=Path(args.config) if args.config else None, model=args.model,
+                       base_url=args.base_url, api_key=None, no_cache=False, overrides={})
+    builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot)
+    llm = LLMClient(cfg.llm)
+    with ReflectEnv(profile=cfg.profile, workers=1) as env:
+        try:
+            await llm.check_served()
+            for task in tasks:
+                dest = out / f"{task.id}.json"
+                scoring = with_reference(task)
+                if dest.exists() or scoring is None or scoring.reference is None or task.testbench is not None:
+                    continue
+                ref = scoring.reference
+                if "endmodule" in ref:
+                    sv, top = ref, task.top or "RefModule"
+                else:
+                    built = await env.averify(ref, top=task.top, mode="lenient", allow_blackbox=True)
+                    if not built.ok or not built.verilog or not built.top:
+                        dest.write_text(json.dumps({"id": task.id, "error": "the reference does not build"}) + "\n")
+                        continue
+                    sv, top = built.verilog, built.top
+                row = await score_problem(task, sv, top, llm, builder, args.m, cfg)
+                dest.write_text(json.dumps(row, indent=1) + "\n")
+                print(json.dumps({k: row.get(k) for k in ("id", "drawn", "parsed", "ran", "right")}), file=sys.stderr)
+        finally:
+            await llm.aclose()
+    print(json.dumps(summarize(out), indent=1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m agent.oracle_free.model_accuracy", description=__doc__.split("\n\n")[0])
+    p.add_argument("--bench", required=True)
+    p.add_argument("-m", type=int, default=2, help="models per problem (one request with n = m)")
+    p.add_argument("--ids", help="comma-separated problem ids (default: all)")
+    p.add_argument("--config")
+    p.add_argument("--base-url")
+    p.add_argument("--model")
+    p.add_argument("--out", required=True)
+    args = p.parse_args(argv)
+    if args.m < 1:
+        print("error: -m must be at least 1", file=sys.stderr)
+        return 2
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
