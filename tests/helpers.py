@@ -122,6 +122,18 @@ def fenced(code: str) -> str:
     return f"Here is the design.\n\n```scala\n{code}```\n"
 
 
+ADDER_TASK = Task(id="adder", spec=SPEC, top="Adder")
+WRONG = HEAD + "  io.sum := io.a - io.b\n}\n"  # same interface, other behaviour
+RIGHT_PLAIN = HEAD + "  io.sum := io.a + io.b\n}\n"
+RIGHT_WIDENED = HEAD + "  val wide = Wire(UInt(9.W))\n  wide := io.a +& io.b\n  io.sum := wide(7, 0)\n}\n"
+BROKEN = HEAD + "  io.sum := (io.a + io.b\n}\n"  # a syntax error
+
+
+def bare_fenced(code: str) -> str:
+    """A reply that is only the scala fence (the vote's and the Python models' tests)."""
+    return f"```scala\n{code}```\n"
+
+
 # The sweep's replies for a module named {top}: one that passes, one with a type error no fixer mends
 # (`tag` keeps the chains' repair prompts distinct: no shared cache entry).
 GOOD = "```scala\nimport chisel3._\n\nclass {top} extends Module {{\n  val io = IO(new Bundle {{\n" \

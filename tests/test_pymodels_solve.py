@@ -9,8 +9,8 @@ from agent.oracle_free import pymodels
 from agent.oracle_free.backing import backing, status_text
 from agent.task import Task
 from agent.trace import load_trace
-from tests.helpers import run_solve
-from tests.test_vote import ADDER_TASK, BROKEN, HEAD, RIGHT_PLAIN, RIGHT_WIDENED, WRONG, fenced
+from tests.helpers import ADDER_TASK, BROKEN, HEAD, RIGHT_PLAIN, RIGHT_WIDENED, WRONG, run_solve
+from tests.helpers import bare_fenced as fenced
 
 MODEL = """Here is the model.
 ```python

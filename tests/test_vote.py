@@ -14,18 +14,10 @@ from agent.oracle_free import Candidate, Vote, vote
 from agent.config import AgentConfig
 from agent.task import Task
 from agent.trace import load_trace
-from tests.helpers import HEAD, SPEC, run_solve
+from tests.helpers import ADDER_TASK, BROKEN, RIGHT_PLAIN, RIGHT_WIDENED, SPEC, WRONG, run_solve
+from tests.helpers import bare_fenced as fenced
 
 REPO = Path(__file__).resolve().parents[1]
-ADDER_TASK = Task(id="adder", spec=SPEC, top="Adder")
-WRONG = HEAD + "  io.sum := io.a - io.b\n}\n"  # same interface, other behaviour
-RIGHT_PLAIN = HEAD + "  io.sum := io.a + io.b\n}\n"
-RIGHT_WIDENED = HEAD + "  val wide = Wire(UInt(9.W))\n  wide := io.a +& io.b\n  io.sum := wide(7, 0)\n}\n"
-BROKEN = HEAD + "  io.sum := (io.a + io.b\n}\n"  # a syntax error
-
-
-def fenced(code: str) -> str:
-    return f"```scala\n{code}```\n"
 
 
 def test_two_correct_variants_outvote_one_wrong(env, tmp_path):

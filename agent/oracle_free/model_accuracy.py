@@ -79,7 +79,7 @@ def summarize(out: Path) -> dict:
 
 
 async def run(args) -> int:
-    from agent.commands.solve_cmds import build_config
+    from agent.config import load_config
     from agent.eval.benchmarks import load_benchmark
     from agent.eval.verification import with_reference
     from agent.llm import LLMClient
@@ -89,8 +89,8 @@ async def run(args) -> int:
     tasks = [t for t in bench.tasks if not args.ids or t.id in args.ids.split(",")]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    cfg = build_config(config_path=Path(args.config) if args.config else None, model=args.model,
-                       base_url=args.base_url, api_key=None, no_cache=False, overrides={})
+    # the settings of `agent solve` with this harness's flags (a bad value raises ConfigError: one line)
+    cfg = load_config(Path(args.config) if args.config else None, model=args.model, base_url=args.base_url)
     builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot)
     llm = LLMClient(cfg.llm)
     with ReflectEnv(profile=cfg.profile, workers=1) as env:

@@ -148,8 +148,7 @@ def run_model(source: str, inputs: list[dict[str, int]], *, workdir: Path, timeo
     try:
         data = json.loads(result.read_text())
     except (OSError, ValueError):
-        why = "killed by its CPU-time or memory limit" if ran.returncode and ran.returncode < 0 else \
-            f"exit status {ran.returncode}"
+        why = _exit_reason(ran.returncode)
         return ModelRun(False, error=f"the model's process ended without a result ({why}): "
                                      + trim(ran.output, 300).replace("\n", " | "), seconds=seconds)
     if "error" in data:
@@ -157,3 +156,16 @@ def run_model(source: str, inputs: list[dict[str, int]], *, workdir: Path, timeo
         at = "" if cycle is None else (" in reset()" if cycle == "reset" else f" at cycle {cycle}")
         return ModelRun(False, error=f"the model failed{at}: {data['error']}", seconds=seconds)
     return ModelRun(True, outputs=data.get("outputs", []), seconds=seconds)
+
+
+def _exit_reason(code: int | None) -> str:
+    """Why the model's process ended. Killed by a signal shows as a negative code when run directly and as
+    128 + the signal under bubblewrap (exit status 152 = SIGXCPU: its CPU-time limit, seen in the tests)."""
+    import signal
+
+    sig = -code if code is not None and code < 0 else code - 128 if code is not None and code > 128 else None
+    if sig in (signal.SIGXCPU, signal.SIGKILL):
+        return f"killed by its CPU-time or memory limit ({signal.Signals(sig).name})"
+    if sig is not None and sig in signal.valid_signals():
+        return f"killed by {signal.Signals(sig).name}"
+    return f"exit status {code}"
