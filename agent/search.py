@@ -159,7 +159,8 @@ class _Run:
                          finish_reasons=completion.finish_reasons, prompt_tokens=completion.prompt_tokens,
                          cached_prompt_tokens=completion.cached_prompt_tokens,
                          completion_tokens=completion.completion_tokens, latency_s=round_(completion.latency_s),
-                         cached=completion.cached, sampling=getattr(completion, "sampling", None))
+                         cached=completion.cached, sampling=getattr(completion, "sampling", None),
+                         stream=getattr(completion, "stream", None))
         return completion
 
     # -- verification -------------------------------------------------------------------------
@@ -322,10 +323,10 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
                                     temperature=cfg.temperature, seed=cfg.seed)
         raw_output = completion.texts[0] if completion.texts else None
         run.sampling = getattr(completion, "sampling", None)
-        per_sample = completion.completion_tokens // max(1, len(completion.texts))
+        per_sample = _tokens_per_sample(completion)
         runners = [_ChainRunner(run, i) for i in range(len(completion.texts))]
-        jobs = [asyncio.create_task(r.drive(t, f, per_sample))
-                for r, t, f in zip(runners, completion.texts, completion.finish_reasons)]
+        jobs = [asyncio.create_task(r.drive(t, f, tokens))
+                for r, t, f, tokens in zip(runners, completion.texts, completion.finish_reasons, per_sample)]
         await _wait_chains(run, jobs)
     except BudgetExceeded:
         pass
@@ -335,6 +336,16 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
     if run.voting:  # the vote, then repairs of its answer against the model's checks it fails
         vote = await oracle_free.repair_from_checks(run, runners, await _vote(run, runners), _vote)
     return _finish(run, runners, raw_output, vote)
+
+
+def _tokens_per_sample(completion) -> list[int]:
+    """Each sample's completion tokens: counted per sample when the reply was streamed, else the
+    request's total shared evenly (llama-server's usage counts one of n; the client recounts all)."""
+    stream = getattr(completion, "stream", None) or {}
+    counted = stream.get("completion_tokens")
+    if isinstance(counted, list) and len(counted) == len(completion.texts):
+        return [int(t) for t in counted]
+    return [completion.completion_tokens // max(1, len(completion.texts))] * len(completion.texts)
 
 
 async def _derive_interface(run: _Run) -> None:

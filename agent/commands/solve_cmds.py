@@ -18,7 +18,8 @@ from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTok
                                     Top, Workers, either)
 
 if TYPE_CHECKING:
-    from agent.config import AgentConfig, LLMConfig
+    from agent.config import AgentConfig
+    from agent.local.embedded import EmbeddedLLM
     from agent.task import Task
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
@@ -133,7 +134,7 @@ class _BackgroundEnv:
         # The pool logs the workers killed here as failed starts (and retries them): not news to anyone.
         pool_log = logging.getLogger("reflect_env.pool")
         was_disabled = pool_log.disabled
-        pool_log.disabled = was_disabled or early
+        pool_log.disabled = True  # every worker is killed below, started or not
         try:
             # Workers being spawned appear one by one: kill until the constructor has given up on them
             # (it fails within milliseconds of their death). Bounded, should a start never return.
@@ -146,8 +147,9 @@ class _BackgroundEnv:
             except Exception:
                 env = None
             if env is not None:
-                if early:  # started, maybe in a warm-up round: closing would give each worker 3 s to stop
-                    sandbox.kill_workers_in(self._jobs_dir)
+                # The solve is over (early or not): nothing a worker holds is needed, and closing would
+                # give each one 3 s to stop (a warm-up round, a verification the solve no longer waits for).
+                sandbox.kill_workers_in(self._jobs_dir)
                 await asyncio.to_thread(env.close)
         finally:
             sandbox.kill_workers_in(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed
@@ -270,8 +272,8 @@ def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progr
 
     try:
         with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
-                          log_path=run_dir / "llama-server.log") as llm_cfg:
-            return _run_solve(task, cfg, llm_cfg, run_dir, show_progress=show_progress)
+                          log_path=run_dir / "llama-server.log") as embedded:
+            return _run_solve(task, cfg, embedded, run_dir, show_progress=show_progress)
     except ServeError as e:
         fail(str(e))
 
@@ -302,20 +304,66 @@ def _vote_line(vote: dict) -> str:
     return Vote(groups=vote["groups"], chosen=vote["chosen_chain"], total=vote["total"], checks=vote.get("checks")).line()
 
 
-def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, *, show_progress: bool):
+def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Path, *, show_progress: bool):
+    """Start-up overlaps (issue 19): with the embedded server, its model loads while the embedding model
+    loads and answers the spec's retrieval and the JVM workers start; the first request goes out as
+    soon as the server and the retrieval are ready (the workers are waited for by the first
+    verification). Against a configured server it is checked first, so a wrong URL or model fails in a
+    second before any JVM starts."""
     from agent.llm import LLMClient, LLMUnavailable
+    from agent.local.server import ServeError
     from agent.search import VerifierUnavailable, solve
     from agent.trace import Trace
 
-    retriever = _open_retriever(cfg.rag, cfg.profile)
+    startup: dict[str, Any] = {"wall_clock": time.time()}
+    t0 = time.perf_counter()
+
+    def timed(name: str, fn, *args):
+        def run():
+            try:
+                return fn(*args)
+            finally:
+                startup[f"{name}_s"] = round(time.perf_counter() - t0, 3)
+        return asyncio.to_thread(run)
+
+    def open_retriever():
+        retriever = _open_retriever(cfg.rag, cfg.profile)
+        if retriever is not None and cfg.rag_k > 0:
+            try:  # the solve's first query, answered now: the index and the embedding model load here
+                retriever.retrieve(task.spec, k=cfg.rag_k)
+            except Exception:  # the solve's own call reports it in the trace
+                pass
+        return retriever
+
+    def server_and_prefix():
+        embedded.wait_ready()
+        if embedded.server is None:
+            return None
+        from agent.local.prefix import restore_or_prime
+        from agent.prompting import PromptBuilder
+
+        system = PromptBuilder(cfg.profile, fewshot=cfg.fewshot).system()
+        return restore_or_prime(embedded.config.base_url, embedded.config.model, system, embedded.server.argv)
 
     async def main():
-        llm = LLMClient(llm_cfg)
+        llm = LLMClient(embedded.config)
         env = None
         try:
-            await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
+            if embedded.server is None:
+                await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
             env = _BackgroundEnv(cfg.profile, solve_workers(cfg))
+            retrieving = asyncio.ensure_future(timed("retriever_ready", open_retriever))
+            try:
+                prefix = await timed("server_ready", server_and_prefix)
+            except BaseException:
+                retrieving.cancel()
+                raise
+            if embedded.server is not None:
+                await llm.check_served()
+            retriever = await retrieving
+            startup.update(server=embedded.describe(), prefix=prefix, first_request_s=round(time.perf_counter() - t0, 3))
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
+                trace.event("startup", **startup)
                 return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
                                    on_event=display)
         finally:
@@ -325,7 +373,7 @@ def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, 
 
     try:
         return asyncio.run(main())
-    except (LLMUnavailable, VerifierUnavailable) as e:
+    except (LLMUnavailable, VerifierUnavailable, ServeError) as e:
         fail(str(e))
 
 
