@@ -518,7 +518,7 @@ class LLMClient:
         except httpx.HTTPError:
             return None  # a connection that failed: the usual path retries it and names the failure
         info = {"completion_tokens": got.completion_tokens, "done_s": got.done_s, "closed_early": got.closed_early,
-                "timings": got.timings}
+                "first_token_s": got.first_token_s, "timings": got.timings}
         return (got.texts, got.finish_reasons, got.prompt_tokens, sum(got.completion_tokens),
                 got.cached_prompt_tokens, info)
 

@@ -76,6 +76,7 @@ class StreamResult:
     cached_prompt_tokens: int
     done_s: list[float | None]        # per sample: seconds until it was done
     closed_early: bool                # the connection was closed before the server finished
+    first_token_s: float | None = None  # seconds until the first token: the prompt's evaluation, mostly
     timings: dict = field(default_factory=dict)  # llama-server's last `timings` (prompt_ms, predicted_ms, ...)
 
 
@@ -93,6 +94,7 @@ def _apply(chunk: dict, choices: dict[int, _Choice], stats: dict, t0: float, top
         delta = c.get("delta") or {}
         piece = delta.get("content") if isinstance(delta, dict) else None
         if isinstance(piece, str) and piece:
+            stats.setdefault("first_token_s", time.perf_counter() - t0)
             state.text += piece
             state.tokens += 1
             if "```" in piece or state.text.count("```") >= 2:
@@ -175,4 +177,5 @@ async def stream_chat(base_url: str, api_key: str, body: dict, *, timeout_s: flo
                         completion_tokens=[c.tokens for c in ordered], prompt_tokens=int(stats.get("prompt_tokens", 0)),
                         cached_prompt_tokens=int(stats.get("cached", 0)),
                         done_s=[round(c.done_s, 3) if c.done_s is not None else None for c in ordered],
-                        closed_early=closed_early, timings=stats.get("timings", {}))
+                        closed_early=closed_early, timings=stats.get("timings", {}),
+                        first_token_s=round(stats["first_token_s"], 3) if "first_token_s" in stats else None)
