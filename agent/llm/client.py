@@ -501,10 +501,11 @@ class LLMClient:
     async def _stream_once(self, body: dict) -> tuple[list[str], list[str], int, int, int, dict] | None:
         """The request as a stream (agent/llm/stream.py); None when the server does not stream it
         (the caller then sends it the usual way, whose errors say what the server said)."""
-        import httpx
         import openai
 
-        from agent.llm.stream import NotAStream, stream_chat
+        from agent.llm.stream import NotAStream, http_module, stream_chat
+
+        httpx = http_module()
 
         try:
             got = await stream_chat(self.cfg.base_url, self.cfg.api_key, body, timeout_s=self.cfg.timeout_s)

@@ -21,6 +21,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from agent.extract import _fenced_blocks  # the extractor's own reading of fences
 
@@ -80,6 +81,17 @@ class StreamResult:
     timings: dict = field(default_factory=dict)  # llama-server's last `timings` (prompt_ms, predicted_ms, ...)
 
 
+def http_module() -> Any:
+    """The HTTP library the openai SDK uses: its fork httpx2 where that is installed (newer SDKs),
+    else httpx; the same one here, so its timeout errors convert to the SDK's."""
+    import importlib
+
+    try:
+        return importlib.import_module("httpx2")
+    except ImportError:
+        return importlib.import_module("httpx")
+
+
 class NotAStream(Exception):
     """The server answered, but not with an event stream (the caller asks again without streaming)."""
 
@@ -132,7 +144,7 @@ async def stream_chat(base_url: str, api_key: str, body: dict, *, timeout_s: flo
     """POST body (a chat request) with stream on; return when every sample is done (see module doc).
     Raises NotAStream for a reply that is not an event stream or not HTTP 200 (the caller's normal
     path then reports the server's error), httpx errors for connections that fail."""
-    import httpx
+    httpx = http_module()
 
     n = int(body.get("n") or 1)
     top = prompt_top(body.get("messages") or [])

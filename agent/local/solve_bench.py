@@ -127,8 +127,9 @@ def run_solve(spec: Path, out: Path, extra: list[str]) -> dict:
 async def _generate(base_url: str, model: str, messages: list[dict], *, n: int, tokens: int) -> dict:
     """One n-sample request of exactly `tokens` tokens per sample (ignore_eos); tok/s over generation
     (first token to last), so the prompt's evaluation does not count."""
-    import httpx
+    from agent.llm.stream import http_module
 
+    httpx = http_module()
     body = {"model": model, "messages": messages, "n": n, "max_tokens": tokens, "temperature": 0.8, "seed": 1,
             "ignore_eos": True, "stream": True}
     count, first, last = 0, None, None
