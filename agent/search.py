@@ -13,6 +13,7 @@ tokens and wall time end the run cleanly with whatever it has.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 import re
 import time
@@ -26,6 +27,7 @@ from agent.eval.records import AttemptRecord, ChainRecord, Outcome, ProblemRecor
 from agent.extract import extract_code
 from agent.fixers import FixRecord, import_hints
 from agent.interfaces import ChatModel, Verifier
+from agent.llm.stream import SAMPLE_HOOKS, SampleHooks
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -319,15 +321,37 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
             await _model_checks(run)
         notes = await run.notes(task.spec)
         run.generate_prompt = run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes)
-        completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
-                                    temperature=cfg.temperature, seed=cfg.seed)
+        started: dict[int, tuple[_ChainRunner, asyncio.Task]] = {}
+
+        def start(i: int, text: str, finish_reason: str | None, tokens: int) -> None:
+            """A chain per sample, as soon as the sample is done (a streamed reply tells each one)."""
+            if i in started or finish_reason == "cancelled":
+                return
+            runner = _ChainRunner(run, i)
+            # The chain's own requests must not report to this request's hooks: a fresh context.
+            context = contextvars.copy_context()
+            context.run(SAMPLE_HOOKS.set, None)
+            started[i] = (runner, asyncio.create_task(runner.drive(text, finish_reason, tokens), context=context))
+
+        hooks = SAMPLE_HOOKS.set(SampleHooks(on_sample=start,
+                                             stop=lambda: cfg.select == "first" and run.solved.is_set()))
+        try:
+            completion = await run.chat(run.generate_prompt, chain=None, round=0, n=cfg.k,
+                                        temperature=cfg.temperature, seed=cfg.seed)
+        except BaseException:  # the request failed for good: the chains it started end with it
+            for _, job in started.values():
+                job.cancel()
+            await asyncio.gather(*(job for _, job in started.values()), return_exceptions=True)
+            raise
+        finally:
+            SAMPLE_HOOKS.reset(hooks)
         raw_output = completion.texts[0] if completion.texts else None
         run.sampling = getattr(completion, "sampling", None)
         per_sample = _tokens_per_sample(completion)
-        runners = [_ChainRunner(run, i) for i in range(len(completion.texts))]
-        jobs = [asyncio.create_task(r.drive(t, f, tokens))
-                for r, t, f, tokens in zip(runners, completion.texts, completion.finish_reasons, per_sample)]
-        await _wait_chains(run, jobs)
+        for i, (text, reason) in enumerate(zip(completion.texts, completion.finish_reasons)):
+            start(i, text, reason, per_sample[i])  # those a stream did not tell (or no stream at all)
+        runners = [started[i][0] for i in sorted(started)]
+        await _wait_chains(run, [started[i][1] for i in sorted(started)])
     except BudgetExceeded:
         pass
     except LLMRequestError as e:

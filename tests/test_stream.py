@@ -146,3 +146,35 @@ def test_client_falls_back_when_the_server_does_not_stream(sse):
     assert first.stream is None
     # Asked once with stream, then never again (the server answered 200 without a stream).
     assert [b.get("stream", False) for b in _SSE.bodies] == [True, False, False]
+
+
+def test_solve_verifies_a_sample_as_it_comes_and_stops_the_rest(sse, tmp_path):
+    """Sample 0 (a design) is verified while sample 1 (a loop) is still streaming; its pass solves the
+    task (it has a reference: no vote), which ends the request: sample 1 never reaches a chain."""
+    from agent.config import AgentConfig
+    from agent.search import solve
+    from agent.task import Task
+    from agent.trace import Trace, load_trace
+    from reflect_env.result import Stage, VerifyResult
+
+    verified: list[float] = []
+
+    class Env:
+        async def averify(self, code, top=None, **kw):
+            verified.append(time.perf_counter())
+            return VerifyResult(ok=True, stage=Stage.passed, top=top, requested_top=top)
+
+    cfg = AgentConfig(k=2, depth=0, rag=False, select="first", interface=False)
+
+    async def go():
+        async with LLMClient(LLMConfig(base_url=sse, model="m", use_cache=False, stream=True, max_retries=0)) as llm:
+            with Trace(tmp_path) as trace:
+                return await solve(Task(id="a", spec="Write `class Adder8`.", top="Adder8", reference="x"), cfg,
+                                   llm=llm, env=Env(), trace=trace)
+    res = asyncio.run(go())
+    assert res.solved and len(res.chains) == 1 and res.chains[0].sample_index == 0
+    response = load_trace(tmp_path).responses[0]
+    assert response["finish_reasons"] == ["stop", "cancelled"]
+    assert response["stream"]["closed_early"] and len(verified) == 1
+    time.sleep(0.3)
+    assert _SSE.closed_early == [True]

@@ -353,6 +353,11 @@ class LLMClient:
                     if stopped:
                         break
                 seeds.append(base + len(seeds))
+                from agent.llm.stream import SAMPLE_HOOKS
+
+                hooks = SAMPLE_HOOKS.get()
+                if hooks is not None:  # a streamed follow-up's samples come after those already here
+                    hooks.offset = len(texts)
                 more = await self._chat_capped(body, n - len(texts), seeds[-1])
                 self.usage.follow_ups += 1
                 per_request.append(len(more.texts))

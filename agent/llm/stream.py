@@ -16,12 +16,13 @@ sends one token per chunk without stop strings), so an n > 1 reply is counted sa
 """
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from agent.extract import _fenced_blocks  # the extractor's own reading of fences
 
@@ -79,6 +80,21 @@ class StreamResult:
     closed_early: bool                # the connection was closed before the server finished
     first_token_s: float | None = None  # seconds until the first token: the prompt's evaluation, mostly
     timings: dict = field(default_factory=dict)  # llama-server's last `timings` (prompt_ms, predicted_ms, ...)
+
+
+@dataclass
+class SampleHooks:
+    """What a caller of LLMClient.chat wants to hear while a reply streams, set for the length of one
+    call with SAMPLE_HOOKS (a context variable, so the chat() signature every ChatModel shares stays as
+    it is): `on_sample(index, text, finish_reason, tokens)` once per sample as soon as it is done (the
+    search verifies it while the others are still generated), and `stop()`, asked after every chunk:
+    True ends the request, the samples not yet done with finish_reason "cancelled"."""
+    on_sample: Callable[[int, str, str, int], None] | None = None
+    stop: Callable[[], bool] | None = None
+    offset: int = 0  # index of this request's first sample in the call (a follow-up request's are later)
+
+
+SAMPLE_HOOKS: contextvars.ContextVar[SampleHooks | None] = contextvars.ContextVar("sample_hooks", default=None)
 
 
 def http_module() -> Any:
@@ -140,6 +156,15 @@ def _apply(chunk: dict, choices: dict[int, _Choice], stats: dict, t0: float, top
             stats["cached"] = progress["cache"]
 
 
+def _tell(hooks: SampleHooks, choices: dict[int, _Choice], told: set[int]) -> None:
+    """on_sample for each sample done since the last call (once each)."""
+    for i, c in choices.items():
+        if i not in told and c.finish_reason is not None:
+            told.add(i)
+            if hooks.on_sample is not None:
+                hooks.on_sample(hooks.offset + i, c.text, c.finish_reason, c.tokens)
+
+
 async def stream_chat(base_url: str, api_key: str, body: dict, *, timeout_s: float) -> StreamResult:
     """POST body (a chat request) with stream on; return when every sample is done (see module doc).
     Raises NotAStream for a reply that is not an event stream or not HTTP 200 (the caller's normal
@@ -152,6 +177,8 @@ async def stream_chat(base_url: str, api_key: str, body: dict, *, timeout_s: flo
     # first token, so a request closed early still reports them (usage only comes at the very end).
     payload = {**body, "stream": True, "stream_options": {"include_usage": True}, "return_progress": True}
     choices: dict[int, _Choice] = {i: _Choice() for i in range(n)}
+    hooks = SAMPLE_HOOKS.get()
+    told: set[int] = set()
     stats: dict = {}
     closed_early = False
     t0 = time.perf_counter()
@@ -178,6 +205,12 @@ async def stream_chat(base_url: str, api_key: str, body: dict, *, timeout_s: flo
                     if isinstance(chunk.get("error"), dict):
                         raise NotAStream(str(chunk["error"].get("message", chunk["error"]))[:200])
                     _apply(chunk, choices, stats, t0, top)
+                if hooks is not None:
+                    _tell(hooks, choices, told)
+                    if hooks.stop is not None and hooks.stop():
+                        for c in choices.values():
+                            if c.finish_reason is None:
+                                c.finish_reason, c.ended_here = "cancelled", True
                 if all(c.finish_reason is not None for c in choices.values()):
                     if any(c.ended_here for c in choices.values()):
                         closed_early = True
