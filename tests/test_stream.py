@@ -178,3 +178,13 @@ def test_solve_verifies_a_sample_as_it_comes_and_stops_the_rest(sse, tmp_path):
     assert response["stream"]["closed_early"] and len(verified) == 1
     time.sleep(0.3)
     assert _SSE.closed_early == [True]
+
+
+def test_prefix_file_ignores_the_port_and_follows_the_prompt(tmp_path):
+    from agent.local.prefix import prefix_file
+
+    argv = [str(tmp_path / "llama-server"), "--model", str(tmp_path / "m.gguf"), "--port", "4001", "--parallel", "4"]
+    same = prefix_file("sys", argv) == prefix_file("sys", [*argv[:4], "5002", *argv[5:]])
+    assert same
+    assert prefix_file("sys", argv) != prefix_file("sys2", argv)
+    assert prefix_file("sys", argv) != prefix_file("sys", [*argv[:-1], "8"])

@@ -28,6 +28,7 @@ from pathlib import Path
 from reflect_env.toolchain import cache_dir
 
 PRIME_SLOT = 0
+_PER_RUN = {"--port", "--host"}  # options (with their values) that change between runs of the same server
 
 
 def slot_dir() -> Path:
@@ -39,7 +40,11 @@ def slot_dir() -> Path:
 def prefix_file(system: str, argv: list[str]) -> str:
     """The slot file's name for this system message on this server (binary, model, context size)."""
     h = hashlib.sha256(system.encode())
+    skip = False
     for part in argv:
+        if skip or part in _PER_RUN:  # a run's port is not part of what its cache holds
+            skip = part in _PER_RUN
+            continue
         h.update(b"\0" + part.encode())
     for path in (argv[0], _opt(argv, "--model")):
         try:
