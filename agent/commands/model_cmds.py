@@ -193,6 +193,7 @@ def bench_solve_cmd(
     tokens: int = typer.Option(96, "--tokens", min=8, help="--under-load: tokens per sample of the timed request"),
     warm: float = typer.Option(25.0, "--warm", min=0, help="--under-load: seconds the verifier runs before timing"),
     keep: Optional[Path] = typer.Option(None, "--keep", help="keep the solves' run directories here"),
+    no_solve: bool = typer.Option(False, "--no-solve", help="with --under-load: only the generation speeds"),
     as_json: Json = False,
 ) -> None:
     """The README solve with the embedded model: start-up, retrieval, prompt evaluation, cached tokens,
@@ -209,7 +210,10 @@ def bench_solve_cmd(
     if answers("http://localhost:8000/v1"):
         fail("a server answers at http://localhost:8000/v1: the solve would use it, not the embedded model; stop it first")
     report: dict = {"loadavg_start": loadavg(), "cpus": os.cpu_count()}
-    report.update(run_solve_bench(spec, None if no_second else second, extra=[], keep=keep))
+    if no_solve and not load:
+        fail("--no-solve leaves nothing to measure without --under-load")
+    if not no_solve:
+        report.update(run_solve_bench(spec, None if no_second else second, extra=[], keep=keep))
     if load:
         if evalset is None:
             seed = os.environ.get("CHISEL_AGENT_SEED_DATA")

@@ -262,7 +262,22 @@ def solve_cmd(
             err_console.print(_vote_line(result.vote), highlight=False)
         if result.solved:
             err_console.print(f"final code: {run_dir / 'final.scala'}")
+    _EXIT_STAMPS["printed"] = time.time()
+    _write_exit_stamps(run_dir)
     raise typer.Exit(0 if result.solved else 1)
+
+
+# Wall-clock stamps of the solve's way out (after its trace closed), for `agent bench solve`'s exit figure.
+_EXIT_STAMPS: dict[str, float] = {}
+
+
+def _write_exit_stamps(run_dir: Path) -> None:
+    import json
+
+    try:
+        (run_dir / "exit.json").write_text(json.dumps(_EXIT_STAMPS) + "\n")
+    except OSError:  # a timing aid: never a reason to fail the solve
+        pass
 
 
 def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progress: bool):
@@ -273,7 +288,9 @@ def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progr
     try:
         with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
                           log_path=run_dir / "llama-server.log") as embedded:
-            return _run_solve(task, cfg, embedded, run_dir, show_progress=show_progress)
+            result = _run_solve(task, cfg, embedded, run_dir, show_progress=show_progress)
+        _EXIT_STAMPS["server_stopped"] = time.time()
+        return result
     except ServeError as e:
         fail(str(e))
 
@@ -364,15 +381,20 @@ def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Pat
             startup.update(server=embedded.describe(), prefix=prefix, first_request_s=round(time.perf_counter() - t0, 3))
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
                 trace.event("startup", **startup)
-                return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
-                                   on_event=display)
+                result = await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever,
+                                     on_event=display)
+            _EXIT_STAMPS["solved"] = time.time()
+            return result
         finally:
             await llm.aclose()
             if env is not None:
                 await env.aclose()
+            _EXIT_STAMPS["verifier_closed"] = time.time()
 
     try:
-        return asyncio.run(main())
+        result = asyncio.run(main())
+        _EXIT_STAMPS["loop_closed"] = time.time()
+        return result
     except (LLMUnavailable, VerifierUnavailable, ServeError) as e:
         fail(str(e))
 

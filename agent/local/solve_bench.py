@@ -117,6 +117,12 @@ def run_solve(spec: Path, out: Path, extra: list[str]) -> dict:
     result = {"spec": str(spec), "command": " ".join(["agent", *cmd[3:]]), "exit_code": proc.returncode,
               "solved": summary.get("solved"), "loadavg_before": load, "loadavg_after": loadavg(),
               **breakdown(read_trace(out), launched_at=launched, exited_at=exited)}
+    try:  # the solve's own stamps of its way out (agent/commands/solve_cmds.py)
+        stamps = json.loads((out / "exit.json").read_text())
+        result["exit_steps_s"] = {k: round(v - stamps.get("solved", v), 2) for k, v in stamps.items()}
+        result["exit_steps_s"]["process_gone"] = round(exited - stamps.get("solved", exited), 2)
+    except (OSError, ValueError, AttributeError):
+        pass
     if not summary:
         result["error"] = (proc.stderr.strip().splitlines() or ["no output"])[-1][:300]
     return result
