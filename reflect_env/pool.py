@@ -36,8 +36,9 @@ class PoolOptions:
     start_retry_delay_s: float = 1.0  # doubled after each failed try
     # The workers' nice value (and their sessions' autogroups'): above 0 they yield the CPU to a model
     # server generating beside them, whose threads stall whole when one is interrupted (docs/reflect_env.md,
-    # "Priority"). REFLECT_ENV_WORKER_NICE overrides it; 0 leaves them at the default priority.
-    nice: int = field(default_factory=lambda: int(os.environ.get("REFLECT_ENV_WORKER_NICE", "0")))
+    # "Priority"; 19 measured: BENCHMARKS.md, "Issue 19"). REFLECT_ENV_WORKER_NICE overrides it; 0 leaves
+    # them at the default priority.
+    nice: int = field(default_factory=lambda: int(os.environ.get("REFLECT_ENV_WORKER_NICE", "19")))
 
 
 log = logging.getLogger("reflect_env.pool")
