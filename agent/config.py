@@ -64,6 +64,9 @@ class LLMConfig(BaseModel):
     use_cache: bool = Field(default=True, strict=True)
     retry_backoff_s: float = Field(default=1.0, ge=0, strict=True)       # first backoff; doubles per retry, jittered
     retry_backoff_max_s: float = Field(default=30.0, ge=0, strict=True)  # cap for one wait, Retry-After included
+    # Read replies as they are generated (llama-server's SSE stream): a sample ends at its code block's
+    # end or when it repeats itself, not at max_tokens (agent/llm/stream.py). The embedded server sets it.
+    stream: bool = Field(default=False, strict=True)
 
     model_config = {"extra": "forbid"}
 

@@ -55,6 +55,12 @@ class StartEvent(Event):
         return {"v": self.v, **super().fields()}  # written first, whether or not the loop set it
 
 
+class StartupEvent(Event):
+    """`agent solve`'s start-up (issue 19): seconds from its start until each part was ready, the embedded
+    server's description and whether its cached prefix was restored or primed. Written before `start`."""
+    kind: Literal["startup"] = "startup"
+
+
 class FinishEvent(Event):
     kind: Literal["finish"] = "finish"
     solved: bool | None = None
@@ -100,6 +106,7 @@ class ResponseEvent(Event):
     latency_s: float
     cached: bool | None = None
     sampling: dict[str, Any] | None = None
+    stream: dict[str, Any] | None = None  # a streamed reply: per-sample tokens and why each ended (agent.llm.stream)
 
 
 class FollowUpCallEvent(Event):
@@ -282,7 +289,7 @@ class ModelRepairEvent(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.model_fields["kind"].default: cls
-    for cls in (StartEvent, FinishEvent, BudgetStopEvent, LLMErrorEvent, PromptEvent, ResponseEvent,
+    for cls in (StartEvent, StartupEvent, FinishEvent, BudgetStopEvent, LLMErrorEvent, PromptEvent, ResponseEvent,
                 FollowUpCallEvent, RetrievingEvent, RetrievalEvent, RagErrorEvent, ExamplesEvent,
                 ExamplesErrorEvent, ExtractionEvent, FixEvent,
                 VerificationEvent, EscapeEvent, InterfaceEvent, ChecksEvent, VoteEvent, CheckRepairEvent,

@@ -13,11 +13,12 @@ tokens and wall time end the run cleanly with whatever it has.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 import re
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from agent import oracle_free
 from agent.candidate import check_candidate
@@ -33,9 +34,10 @@ from agent.records import (AttemptRecord, ChainRecord, Outcome, ProblemRecord, r
 from agent.extract import extract_code
 from agent.fixers import FixRecord, import_hints
 from agent.interfaces import ChatModel, Verifier
-from agent.oracle_free.protocol import ChainState
+from agent.llm.stream import SAMPLE_HOOKS, SampleHooks
 from agent.oracle_free import model_search
 from agent.oracle_free.backing import backing
+from agent.oracle_free.protocol import ChainState
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -72,6 +74,19 @@ class SolveResult(ProblemRecord):
         return ProblemRecord(**{name: getattr(self, name) for name in ProblemRecord.model_fields})
 
 
+def _uses_examples(cfg: AgentConfig) -> bool:
+    """Worked examples from the verified bank go into the generate prompt (issue 22): `rag = false` turns
+    all retrieval off (the fixed example, as before), `examples = false` only the examples."""
+    return cfg.rag and cfg.examples and cfg.fewshot and cfg.examples_m > 0
+
+
+def system_prompt(cfg: AgentConfig, *, examples_available: bool = True) -> str:
+    """The system message every prompt of a solve with these settings starts with (the shared prefix the
+    embedded server keeps cached, agent.local.prefix). examples_available: a retriever will be there."""
+    examples = examples_available and _uses_examples(cfg)
+    return PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=examples).system()
+
+
 class _Run:
     """State of one solve: counters, budgets, the trace and the shared pieces of each chain."""
 
@@ -81,7 +96,7 @@ class _Run:
         self.retriever = retriever if cfg.rag else None
         # worked examples from the verified bank (issue 22), retrieved like the notes: `rag = false`
         # turns all retrieval off (the fixed example, as before); `examples = false` only the examples
-        self.example_source = retriever if cfg.rag and cfg.examples and cfg.fewshot and cfg.examples_m > 0 else None
+        self.example_source = retriever if retriever is not None and _uses_examples(cfg) else None
         self.hook = CombinedHook(trace, *hooks)  # the trace first: a display that raises must not lose a line
         self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None)
         self.hints = import_hints(task.spec) if cfg.import_hints else []
@@ -208,7 +223,8 @@ class _Run:
                                   cached_prompt_tokens=completion.cached_prompt_tokens,
                                   completion_tokens=completion.completion_tokens,
                                   latency_s=round_(completion.latency_s), cached=completion.cached,
-                                  sampling=getattr(completion, "sampling", None)))
+                                  sampling=getattr(completion, "sampling", None),
+                                  stream=getattr(completion, "stream", None)))
         return completion
 
     # -- verification -------------------------------------------------------------------------
@@ -404,11 +420,27 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
         run.generate_prompts = [run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes, examples=ex)
                                 for ex in await run.example_sets(task.spec)]
         run.generate_prompt = run.generate_prompts[0]
-        texts, reasons, tokens = await _first_samples(run)
-        raw_output = texts[0] if texts else None
-        runners = [_ChainRunner(run, i) for i in range(len(texts))]
-        jobs = [asyncio.create_task(r.drive(t, f, n)) for r, t, f, n in zip(runners, texts, reasons, tokens)]
-        await _wait_chains(run, jobs)
+        started: dict[int, tuple[_ChainRunner, asyncio.Task]] = {}
+
+        def start(i: int, text: str, finish_reason: str | None, tokens: int) -> None:
+            """A chain per sample, as soon as the sample is done (a streamed reply tells each one)."""
+            if i in started or finish_reason == "cancelled":
+                return
+            runner = _ChainRunner(run, i)
+            # The chain's own requests must not report to this request's hooks: a fresh context.
+            context = contextvars.copy_context()
+            context.run(SAMPLE_HOOKS.set, None)
+            started[i] = (runner, asyncio.create_task(runner.drive(text, finish_reason, tokens), context=context))
+
+        try:
+            raw_output = await _first_samples(run, start)
+        except BaseException:  # the request failed for good: the chains it started end with it
+            for _, job in started.values():
+                job.cancel()
+            await asyncio.gather(*(job for _, job in started.values()), return_exceptions=True)
+            raise
+        runners = [started[i][0] for i in sorted(started)]
+        await _wait_chains(run, [started[i][1] for i in sorted(started)])
     except BudgetExceeded:
         pass
     except ReferenceFault as e:  # the reference, not a candidate, is at fault: no point drawing more
@@ -424,29 +456,50 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
     return _finish(run, runners, raw_output, vote)
 
 
-async def _first_samples(run: _Run) -> tuple[list[str], list[str], list[int]]:
-    """Round 0: (texts, finish reasons, completion tokens of each). One request with n=k when every
-    sample sees the same prompt; one request per sample (n=1, seed + i) when they see different
+async def _first_samples(run: _Run, start: Callable[[int, str, str | None, int], None]) -> str | None:
+    """Round 0: draw the k samples and `start` a chain for each (index, text, finish reason, completion
+    tokens); returns the first sample's text. One request with n=k when every sample sees the same
+    prompt, streamed where the server can, so each chain starts as soon as its sample is done (and a
+    solved task ends the request); one request per sample (n=1, seed + i) when they see different
     example sets or orders (example_diversity), which costs k prompt reads instead of one."""
     cfg = run.cfg
     if len(run.generate_prompts) == 1:
-        completion = await run.chat(run.generate_prompts[0], chain=None, round=0, n=cfg.k,
-                                    temperature=cfg.temperature, seed=cfg.seed)
+        hooks = SAMPLE_HOOKS.set(SampleHooks(on_sample=start,
+                                             stop=lambda: cfg.select == "first" and run.solved.is_set()))
+        try:
+            completion = await run.chat(run.generate_prompts[0], chain=None, round=0, n=cfg.k,
+                                        temperature=cfg.temperature, seed=cfg.seed)
+        finally:
+            SAMPLE_HOOKS.reset(hooks)
         run.sampling = getattr(completion, "sampling", None)
-        per_sample = completion.completion_tokens // max(1, len(completion.texts))
-        return completion.texts, completion.finish_reasons, [per_sample] * len(completion.texts)
+        per_sample = _tokens_per_sample(completion)
+        for i, (text, reason) in enumerate(zip(completion.texts, completion.finish_reasons)):
+            start(i, text, reason, per_sample[i])  # those a stream did not tell (or no stream at all)
+        return completion.texts[0] if completion.texts else None
     completions = await asyncio.gather(*(
         run.chat(prompt, chain=i, round=0, n=1, temperature=cfg.temperature,
                  seed=None if cfg.seed is None else cfg.seed + i)
         for i, prompt in enumerate(run.generate_prompts)))
-    texts = [c.texts[0] if c.texts else "" for c in completions]
     # the keys Completion.sampling has, so the record says how the k samples came
     run.sampling = {"requested_n": cfg.k, "samples": sum(1 for c in completions if c.texts),
                     "requests": len(completions), "choices_per_request": [len(c.texts) for c in completions],
                     "seeds": [None if cfg.seed is None else cfg.seed + i for i in range(len(completions))],
                     "per_sample_prompts": cfg.example_diversity}
-    reasons = [c.finish_reasons[0] if c.finish_reasons else "stop" for c in completions]
-    return texts, reasons, [c.completion_tokens for c in completions]
+    texts = [c.texts[0] if c.texts else "" for c in completions]
+    for i, c in enumerate(completions):
+        start(i, texts[i], c.finish_reasons[0] if c.finish_reasons else "stop", _tokens_per_sample(c)[0] if c.texts
+              else c.completion_tokens)
+    return texts[0] if texts else None
+
+
+def _tokens_per_sample(completion) -> list[int]:
+    """Each sample's completion tokens: counted per sample when the reply was streamed, else the
+    request's total shared evenly (llama-server's usage counts one of n; the client recounts all)."""
+    stream = getattr(completion, "stream", None) or {}
+    counted = stream.get("completion_tokens")
+    if isinstance(counted, list) and len(counted) == len(completion.texts):
+        return [int(t) for t in counted]
+    return [completion.completion_tokens // max(1, len(completion.texts))] * len(completion.texts)
 
 
 class _Session:

@@ -59,7 +59,7 @@ class BackgroundEnv:
         # The pool logs the workers killed here as failed starts (and retries them): not news to anyone.
         pool_log = logging.getLogger("reflect_env.pool")
         was_disabled = pool_log.disabled
-        pool_log.disabled = was_disabled or early
+        pool_log.disabled = True  # every worker is killed below, started or not
         try:
             # Workers being spawned appear one by one: kill until the constructor has given up on them
             # (it fails within milliseconds of their death). Bounded, should a start never return.
@@ -72,8 +72,9 @@ class BackgroundEnv:
             except Exception:
                 env = None
             if env is not None:
-                if early:  # started, maybe in a warm-up round: closing would give each worker 3 s to stop
-                    sandbox.kill_workers_in(self._jobs_dir)
+                # The solve is over (early or not): nothing a worker holds is needed, and closing would
+                # give each one 3 s to stop (a warm-up round, a verification the solve no longer waits for).
+                sandbox.kill_workers_in(self._jobs_dir)
                 await asyncio.to_thread(env.close)
         finally:
             sandbox.kill_workers_in(self._jobs_dir)  # e.g. a replacement worker still starting when the pool closed

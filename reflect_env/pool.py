@@ -35,6 +35,11 @@ class PoolOptions:
     # so); each try is bounded by start_timeout_s, so a lease waiting on it is bounded too.
     start_attempts: int = 3
     start_retry_delay_s: float = 1.0  # doubled after each failed try
+    # The workers' nice value (and their sessions' autogroups'): above 0 they yield the CPU to a model
+    # server generating beside them, whose threads stall whole when one is interrupted (docs/reflect_env.md,
+    # "Priority"; 19 measured: BENCHMARKS.md, "Issue 19"). REFLECT_ENV_WORKER_NICE overrides it; 0 leaves
+    # them at the default priority.
+    nice: int = field(default_factory=lambda: int(os.environ.get("REFLECT_ENV_WORKER_NICE", "19")))
 
 
 log = logging.getLogger("reflect_env.pool")
@@ -96,6 +101,8 @@ class Worker:
             raise
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
+        if opts.nice:
+            threading.Thread(target=sandbox.renice_tree, args=(self.proc.pid, opts.nice), daemon=True).start()
         self._ready_deadline = time.monotonic() + opts.start_timeout_s
 
     def _pump(self) -> None:

@@ -71,6 +71,60 @@ def limit_resources() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
 
 
+def set_priority(pid: int, nice: int) -> bool:
+    """Give process `pid` the nice value `nice`, and its autogroup too. Why both: with Linux's
+    sched_autogroup (the default) every session is one scheduling group and nice only orders processes
+    inside a group; a worker is a session of its own (setsid here, bwrap's --new-session for the JVM),
+    so its autogroup's nice is what it weighs against other sessions (a model server generating
+    beside it, docs/reflect_env.md). Raising a nice needs no privilege; False when the process is gone."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+    except OSError:
+        return False
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+    except OSError:  # autogroups off (or not Linux): the process's own nice is what counts
+        pass
+    return True
+
+
+def descendants(pid: int) -> list[int]:
+    """pid's child processes, their children, and so on (from /proc; empty where there is none)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return []
+    for name in entries:
+        try:
+            ppid = int(Path("/proc", name, "stat").read_bytes().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def renice_tree(pid: int, nice: int, within_s: float = 10.0) -> None:
+    """Apply set_priority to pid and every process it starts within `within_s` (bwrap forks the JVM
+    into a session of its own a moment after it starts). Meant for a daemon thread."""
+    import time
+
+    done: set[int] = set()
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        for p in [pid, *descendants(pid)]:
+            if p not in done and set_priority(p, nice):
+                done.add(p)
+        if not Path(f"/proc/{pid}").exists():
+            return
+        time.sleep(0.05)
+
+
 def kill_workers_in(jobs_root: str | Path) -> int:
     """SIGKILL this process's worker children whose command line names `jobs_root` (bwrap or the JVM,
     each the leader of its own process group: limit_resources), with their groups, as Worker.kill

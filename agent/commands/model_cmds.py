@@ -160,3 +160,69 @@ def bench_engine_cmd(
     read_text_file(spec, "spec")
     print_json(run_engine_bench(engine, spec_file=spec, k=k, temperature=temperature, max_tokens=max_tokens,
                                 parallel=parallel, model=model))
+
+
+@bench_commands.command("solve")
+def bench_solve_cmd(
+    spec: Path = typer.Argument(Path("examples/adder8.txt"), help="the first solve's spec (the README's)"),
+    second: Optional[Path] = typer.Option(Path("examples/counter8.txt"), "--second",
+                                          help="a second spec solved right after (its prompt reads the cached prefix)"),
+    no_second: bool = typer.Option(False, "--no-second", help="only the first solve"),
+    load: bool = typer.Option(False, "--under-load", help="also: tok/s of generation alone and beside a busy "
+                                                          "`agent bench verify` (goal: >= 70 % kept)"),
+    evalset: Optional[Path] = typer.Option(None, "--evalset", help="the busy verifier's eval set "
+                                           "(default: $CHISEL_AGENT_SEED_DATA/eval_set_v2.jsonl)"),
+    tokens: int = typer.Option(96, "--tokens", min=8, help="--under-load: tokens per sample of the timed request"),
+    warm: float = typer.Option(25.0, "--warm", min=0, help="--under-load: seconds the verifier runs before timing"),
+    keep: Optional[Path] = typer.Option(None, "--keep", help="keep the solves' run directories here"),
+    no_solve: bool = typer.Option(False, "--no-solve", help="with --under-load: only the generation speeds"),
+    as_json: Json = False,
+) -> None:
+    """The README solve with the embedded model: start-up, retrieval, prompt evaluation, cached tokens,
+    generation, verification and exit, and wall time over model time (docs/local_model.md, "Speed")."""
+    import os
+
+    from agent.cli_util import print_json
+    from agent.local.embedded import answers
+    from agent.local.solve_bench import loadavg, run_solve_bench, under_load
+
+    for path in (spec, None if no_second else second):
+        if path is not None and not path.is_file():
+            fail(f"spec {path} does not exist")
+    if answers("http://localhost:8000/v1"):
+        fail("a server answers at http://localhost:8000/v1: the solve would use it, not the embedded model; stop it first")
+    report: dict = {"loadavg_start": loadavg(), "cpus": os.cpu_count()}
+    if no_solve and not load:
+        fail("--no-solve leaves nothing to measure without --under-load")
+    if not no_solve:
+        report.update(run_solve_bench(spec, None if no_second else second, extra=[], keep=keep))
+    if load:
+        if evalset is None:
+            seed = os.environ.get("CHISEL_AGENT_SEED_DATA")
+            evalset = Path(seed) / "eval_set_v2.jsonl" if seed else None
+        if evalset is None or not evalset.is_file():
+            fail("--under-load needs --evalset FILE or $CHISEL_AGENT_SEED_DATA/eval_set_v2.jsonl for the busy verifier")
+        report["under_load"] = under_load(spec, evalset=evalset, k=4, tokens=tokens, warm_s=warm)
+    if as_json:
+        print_json(report)
+        return
+    for name in ("first", "second"):
+        r = report.get(name)
+        if not r:
+            continue
+        fr = r["first_request"]
+        err_console.print(
+            f"{name}: {r['spec']} {'solved' if r['solved'] else 'not solved'}, wall {r['wall_s']} s = start-up "
+            f"{r['startup_s']} (server ready {r['server_ready_s']}, retrieval ready {r['retrieval_ready_s']}), model "
+            f"{r['model_s']} s (first request: prompt {fr.get('prompt_eval_s')} s for {fr.get('prompt_tokens')} tokens, "
+            f"{fr.get('cached_prompt_tokens')} cached; generation {fr.get('generation_s')} s, tokens per sample "
+            f"{fr.get('per_sample_tokens')}), verification {r['verification_s']} s, exit {r['exit_s']} s; "
+            f"wall/model {r['wall_over_model']}; load {r['loadavg_before']}", highlight=False, soft_wrap=True)
+        if name == "second":
+            err_console.print(f"second solve: {r.get('first_request_cached_share')} of its first prompt's tokens "
+                              f"from the cache ({r.get('cached_share')} over all its requests)", highlight=False)
+    u = report.get("under_load")
+    if u:
+        err_console.print(f"generation n={u['k']}: alone {u['alone']['tok_s']} tok/s (load {u['loadavg_alone']}), beside "
+                          f"`agent bench verify` {u['loaded']['tok_s']} tok/s (load {u['loadavg_loaded']}): kept "
+                          f"{u['kept']}", highlight=False)

