@@ -281,8 +281,8 @@ def test_no_rag_means_no_retrieval_at_all_and_the_fixed_example(tmp_path):
     from agent.trace import NullTrace
 
     src = _Examples()
-    run = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(rag=False), None, None, NullTrace(), src, None)
+    run = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(rag=False), None, None, NullTrace(), src)
     assert run.example_source is None and asyncio.run(run.example_sets(ADDER_SPEC)) == [[]]
     assert "EdgeCounter" in run.builder.system() and src.calls == []
-    off = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(examples=False), None, None, NullTrace(), src, None)
+    off = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(examples=False), None, None, NullTrace(), src)
     assert off.example_source is None and "EdgeCounter" in off.builder.system()
