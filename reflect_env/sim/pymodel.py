@@ -164,8 +164,10 @@ def _exit_reason(code: int | None) -> str:
     import signal
 
     sig = -code if code is not None and code < 0 else code - 128 if code is not None and code > 128 else None
-    if sig in (signal.SIGXCPU, signal.SIGKILL):
-        return f"killed by its CPU-time or memory limit ({signal.Signals(sig).name})"
+    if sig == signal.SIGXCPU:  # a model that loops forever ends here on a quiet machine, before the wall limit
+        return "it did not finish within its CPU-time limit (SIGXCPU)"
+    if sig == signal.SIGKILL:
+        return "killed by its CPU-time or memory limit (SIGKILL)"
     if sig is not None and sig in signal.valid_signals():
         return f"killed by {signal.Signals(sig).name}"
     return f"exit status {code}"
