@@ -486,9 +486,8 @@ async def _first_samples(run: _Run, start: Callable[[int, str, str | None, int],
                     "seeds": [None if cfg.seed is None else cfg.seed + i for i in range(len(completions))],
                     "per_sample_prompts": cfg.example_diversity}
     texts = [c.texts[0] if c.texts else "" for c in completions]
-    for i, c in enumerate(completions):
-        start(i, texts[i], c.finish_reasons[0] if c.finish_reasons else "stop", _tokens_per_sample(c)[0] if c.texts
-              else c.completion_tokens)
+    for i, c in enumerate(completions):  # n = 1 each: a request's completion tokens are its sample's
+        start(i, texts[i], c.finish_reasons[0] if c.finish_reasons else "stop", c.completion_tokens)
     return texts[0] if texts else None
 
 
