@@ -74,7 +74,7 @@ class SolveResult(ProblemRecord):
         return ProblemRecord(**{name: getattr(self, name) for name in ProblemRecord.model_fields})
 
 
-def _uses_examples(cfg: AgentConfig) -> bool:
+def uses_examples(cfg: AgentConfig) -> bool:
     """Worked examples from the verified bank go into the generate prompt (issue 22): `rag = false` turns
     all retrieval off (the fixed example, as before), `examples = false` only the examples."""
     return cfg.rag and cfg.examples and cfg.fewshot and cfg.examples_m > 0
@@ -83,7 +83,7 @@ def _uses_examples(cfg: AgentConfig) -> bool:
 def system_prompt(cfg: AgentConfig, *, examples_available: bool = True) -> str:
     """The system message every prompt of a solve with these settings starts with (the shared prefix the
     embedded server keeps cached, agent.local.prefix). examples_available: a retriever will be there."""
-    examples = examples_available and _uses_examples(cfg)
+    examples = examples_available and uses_examples(cfg)
     return PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=examples).system()
 
 
@@ -96,7 +96,7 @@ class _Run:
         self.retriever = retriever if cfg.rag else None
         # worked examples from the verified bank (issue 22), retrieved like the notes: `rag = false`
         # turns all retrieval off (the fixed example, as before); `examples = false` only the examples
-        self.example_source = retriever if retriever is not None and _uses_examples(cfg) else None
+        self.example_source = retriever if retriever is not None and uses_examples(cfg) else None
         self.hook = CombinedHook(trace, *hooks)  # the trace first: a display that raises must not lose a line
         self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None)
         self.hints = import_hints(task.spec) if cfg.import_hints else []

@@ -124,7 +124,7 @@ def fenced(code: str) -> str:
 
 ADDER_TASK = Task(id="adder", spec=SPEC, top="Adder")
 WRONG = HEAD + "  io.sum := io.a - io.b\n}\n"  # same interface, other behaviour
-RIGHT_PLAIN = HEAD + "  io.sum := io.a + io.b\n}\n"
+RIGHT_PLAIN = ADDER  # HEAD with sum = a + b: the same text
 RIGHT_WIDENED = HEAD + "  val wide = Wire(UInt(9.W))\n  wide := io.a +& io.b\n  io.sum := wide(7, 0)\n}\n"
 BROKEN = HEAD + "  io.sum := (io.a + io.b\n}\n"  # a syntax error
 

@@ -283,7 +283,7 @@ def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Pat
     second before any JVM starts."""
     from agent.events import StartupEvent
     from agent.llm import LLMClient
-    from agent.search import solve, system_prompt
+    from agent.search import solve, system_prompt, uses_examples
     from agent.trace import Trace
     from reflect_env.background import BackgroundEnv
 
@@ -300,11 +300,16 @@ def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Pat
 
     def open_retriever():
         retriever = _open_retriever(cfg.rag, cfg.profile)
-        if retriever is not None and cfg.rag_k > 0:
-            try:  # the solve's first query, answered now: the index and the embedding model load here
+        if retriever is None:
+            return None
+        try:  # the solve's first queries, answered now: the index, the example bank and the embedding model
+            # load here, while the server starts, instead of after it (the query vectors stay cached)
+            if cfg.rag_k > 0:
                 retriever.retrieve(task.spec, k=cfg.rag_k)
-            except Exception:  # the solve's own call reports it in the trace
-                pass
+            if uses_examples(cfg):
+                retriever.examples(task.spec, cfg.examples_m, exclude_top=task.top)
+        except Exception:  # the solve's own calls report it in the trace
+            pass
         return retriever
 
     def server_and_prefix():
