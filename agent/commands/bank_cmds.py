@@ -161,7 +161,7 @@ def prompt_cmd(
     retriever = _retriever(cfg.profile) if cfg.rag else None
 
     async def render():
-        run = _Run(Task(id=spec_file.stem, spec=spec, top=top), cfg, None, None, NullTrace(), retriever, None)  # type: ignore[arg-type]
+        run = _Run(Task(id=spec_file.stem, spec=spec, top=top), cfg, None, None, NullTrace(), retriever)  # type: ignore[arg-type]
         notes = await run.notes(spec)
         sets = await run.example_sets(spec)
         ex = sets[min(sample, len(sets) - 1)]
