@@ -5,6 +5,7 @@ reflect_env.sim.cosim) and counted right when they agree on every cycle.
 
     python -m agent.oracle_free.model_accuracy --bench eval_set_v2.jsonl [-m 2] [--ids a,b] [--config F]
         [--base-url URL --model NAME] --out DIR
+    python -m agent.oracle_free.model_accuracy --bench own --from-run RUN_DIR --out DIR   # no LLM call
 
 One JSON file per problem in --out (a rerun skips those done); the summary (stdout) has: problems, models
 drawn, parsed, that ran (not the reference's fault), right; problems with at least one right model; LLM
@@ -48,6 +49,27 @@ async def score_problem(task: Task, reference_sv: str, top: str, llm, builder: P
     row: dict = {"id": task.id, "drawn": len(completion.texts), "parsed": len(models), "dropped": dropped,
                  "llm_calls": 1, "tokens": completion.prompt_tokens + completion.completion_tokens,
                  "llm_s": round(llm_s, 3), "cached": bool(getattr(completion, "cached", False))}
+    return await score_models(models, reference_sv, top, row)
+
+
+def recorded_models(run_dir: Path, task_id: str) -> dict | None:
+    """The models a recorded eval run drew for a problem (its trace's `pymodels` event), as a row's start;
+    None when the run drew none for it."""
+    trace = run_dir / "traces" / f"{task_id}.jsonl"
+    if not trace.is_file():
+        return None
+    for line in trace.read_text().splitlines():
+        event = json.loads(line) if line.strip() else {}
+        if event.get("kind") == "pymodels":
+            models, dropped = event.get("models") or [], event.get("dropped") or []
+            return {"id": task_id, "drawn": len(models) + len(dropped), "parsed": len(models), "dropped": dropped,
+                    "llm_calls": 0, "tokens": 0, "llm_s": 0.0, "cached": True, "from_run": str(run_dir),
+                    "_models": models}
+    return None
+
+
+async def score_models(models: list[str], reference_sv: str, top: str, row: dict) -> dict:
+    """Each model against the reference design: right when it agrees on every cycle."""
     if not models:
         return row | {"ran": 0, "right": 0, "models": [], "sim_s": 0.0}
     with tempfile.TemporaryDirectory(prefix="model-accuracy-") as tmp:
@@ -92,15 +114,20 @@ async def run(args) -> int:
     # the settings of `agent solve` with this harness's flags (a bad value raises ConfigError: one line)
     cfg = load_config(Path(args.config) if args.config else None, model=args.model, base_url=args.base_url)
     builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot)
-    llm = LLMClient(cfg.llm)
+    from_run = Path(args.from_run) if args.from_run else None
+    llm = None if from_run else LLMClient(cfg.llm)
     with ReflectEnv(profile=cfg.profile, workers=1) as env:
         try:
-            await llm.check_served()
+            if llm is not None:
+                await llm.check_served()
             for task in tasks:
                 dest = out / f"{task.id}.json"
                 scoring = with_reference(task)
                 if dest.exists() or scoring is None or scoring.reference is None or task.testbench is not None:
                     continue
+                recorded = recorded_models(from_run, task.id) if from_run else None
+                if from_run and recorded is None:
+                    continue  # the run drew no models for it (not in the run, or it saw a reference)
                 ref = scoring.reference
                 if "endmodule" in ref:
                     sv, top = ref, task.top or "RefModule"
@@ -110,11 +137,15 @@ async def run(args) -> int:
                         dest.write_text(json.dumps({"id": task.id, "error": "the reference does not build"}) + "\n")
                         continue
                     sv, top = built.verilog, built.top
-                row = await score_problem(task, sv, top, llm, builder, args.m, cfg)
+                if recorded is not None:
+                    row = await score_models(recorded.pop("_models"), sv, top, recorded)
+                else:
+                    row = await score_problem(task, sv, top, llm, builder, args.m, cfg)
                 dest.write_text(json.dumps(row, indent=1) + "\n")
                 print(json.dumps({k: row.get(k) for k in ("id", "drawn", "parsed", "ran", "right")}), file=sys.stderr)
         finally:
-            await llm.aclose()
+            if llm is not None:
+                await llm.aclose()
     print(json.dumps(summarize(out), indent=1))
     return 0
 
@@ -128,7 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-url")
     p.add_argument("--model")
     p.add_argument("--out", required=True)
+    p.add_argument("--from-run", help="score the models a recorded agent eval run drew (its traces' `pymodels` "
+                                      "events) instead of asking the model: no LLM call")
     args = p.parse_args(argv)
+    if args.from_run and not (Path(args.from_run) / "traces").is_dir():
+        print(f"error: {args.from_run} has no traces/ (not an agent eval run directory)", file=sys.stderr)
+        return 2
     if args.m < 1:
         print("error: -m must be at least 1", file=sys.stderr)
         return 2
