@@ -10,6 +10,8 @@ as an API name (`is` in "while `en` is high") shows. Written for issue 22's foll
 "Session 8, import hints").
 
     python experiments/import_hint_words.py --json OUT.json      # table on stdout, details in OUT.json
+    git show REV:agent/fixers/imports.py > /tmp/old_imports.py
+    python experiments/import_hint_words.py --compare-with /tmp/old_imports.py   # specs whose hints changed
 """
 from __future__ import annotations
 
@@ -111,10 +113,31 @@ def measure(data: dict[str, list]) -> dict:
     }
 
 
+def compare(data: dict[str, list], old_module: Path) -> None:
+    """Per corpus: hints with an older agent/fixers/imports.py and with this one, and the specs that differ."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("old_imports", old_module)
+    assert spec and spec.loader
+    old = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(old)
+    print(f"{'corpus':<20}{'problems':>9}{'hints old':>10}{'hints now':>10}{'changed':>8}  only removals")
+    for corpus, rows in data.items():
+        before = [[n for n, _ in old.import_hints(s)] for _, s, _ in rows]
+        now = [[n for n, _ in import_hints(s)] for _, s, _ in rows]
+        print(f"{corpus:<20}{len(rows):>9}{sum(map(len, before)):>10}{sum(map(len, now)):>10}"
+              f"{sum(b != a for b, a in zip(before, now)):>8}  {all(set(a) <= set(b) for b, a in zip(before, now))}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", type=Path, help="write the full report (every literal occurrence) here")
+    ap.add_argument("--compare-with", type=Path, metavar="IMPORTS_PY",
+                    help="an older agent/fixers/imports.py: count the specs whose hints differ, then stop")
     args = ap.parse_args()
+    if args.compare_with:
+        compare(corpora(), args.compare_with)
+        return
     report = measure(corpora())
     print(f"{'corpus':<20}{'problems':>9}{'hints':>7}{'checkable':>10}{'right':>7}{'used':>6}{'used&hinted':>12}")
     for c, t in report["totals"].items():

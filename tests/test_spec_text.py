@@ -107,7 +107,7 @@ def test_the_counter8_example_keeps_its_true_hints():
 
 
 def test_capitalised_names_stay_hinted_in_prose():
-    # measured right at 153 of 158 places (experiments/import_hint_words.py): not English-word gated
+    # the reference used them at 205 of 208 places (experiments/import_hint_words.py): not gated
     assert {"Cat", "Fill", "Reverse", "Valid"} <= _names(
         "Use Cat to join the fields, Fill to replicate the sign, Reverse the bits; the input is a Valid bundle.")
 
