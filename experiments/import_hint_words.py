@@ -11,6 +11,7 @@ as an API name (`is` in "while `en` is high") shows. Written for issue 22's foll
 
     python experiments/import_hint_words.py --json OUT.json      # table on stdout, details in OUT.json
     git show REV:agent/fixers/imports.py > /tmp/old_imports.py
+    python experiments/import_hint_words.py --imports /tmp/old_imports.py --json BEFORE.json   # REV's hints
     python experiments/import_hint_words.py --compare-with /tmp/old_imports.py   # specs whose hints changed
 """
 from __future__ import annotations
@@ -27,6 +28,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from agent.fixers.imports import CORE, IMPORT_TABLE, import_hints, used_identifiers  # noqa: E402
+
+
+# Corpora whose text is in this repository: only their contexts are written to the --json report.
+IN_REPO = ("own", "bank_hand_written")
 
 
 def _seed() -> Path:
@@ -70,14 +75,14 @@ def _literal(name: str, spec: str) -> list[re.Match]:
     return list(re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?!\w)", spec))
 
 
-def measure(data: dict[str, list]) -> dict:
+def measure(data: dict[str, list], hints_of=import_hints) -> dict:
     per_name: dict[str, Counter] = defaultdict(Counter)
     contexts: dict[str, list[dict]] = defaultdict(list)
     totals: dict[str, Counter] = {}
     for corpus, rows in data.items():
         t = Counter()
         for pid, spec, code in rows:
-            hinted = {n for n, _ in import_hints(spec)}
+            hinted = {n for n, _ in hints_of(spec)}
             used = set(used_identifiers(code)) if code else None
             for n in hinted:
                 per_name[n]["hinted"] += 1
@@ -98,9 +103,11 @@ def measure(data: dict[str, list]) -> dict:
                 if IMPORT_TABLE[n] == CORE:
                     continue
                 for m in _literal(n, spec):
-                    contexts[n].append({"corpus": corpus, "id": pid, "hinted": n in hinted,
-                                        "used": None if used is None else n in used,
-                                        "context": " ".join(spec[max(0, m.start() - 40):m.end() + 40].split())})
+                    place = {"corpus": corpus, "id": pid, "at": m.start(), "hinted": n in hinted,
+                             "used": None if used is None else n in used}
+                    if corpus in IN_REPO:  # the seed data and VerilogEval stay outside the repo: no text
+                        place["context"] = " ".join(spec[max(0, m.start() - 40):m.end() + 40].split())
+                    contexts[n].append(place)
         t["problems"] = len(rows)
         totals[corpus] = t
     all_t = sum(totals.values(), Counter())
@@ -113,14 +120,20 @@ def measure(data: dict[str, list]) -> dict:
     }
 
 
-def compare(data: dict[str, list], old_module: Path) -> None:
-    """Per corpus: hints with an older agent/fixers/imports.py and with this one, and the specs that differ."""
+def _load_imports(path: Path):
+    """Another version of agent/fixers/imports.py (e.g. `git show REV:agent/fixers/imports.py`)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("old_imports", old_module)
+    spec = importlib.util.spec_from_file_location("other_imports", path)
     assert spec and spec.loader
-    old = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(old)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare(data: dict[str, list], old_module: Path) -> None:
+    """Per corpus: hints with an older agent/fixers/imports.py and with this one, and the specs that differ."""
+    old = _load_imports(old_module)
     print(f"{'corpus':<20}{'problems':>9}{'hints old':>10}{'hints now':>10}{'changed':>8}  only removals")
     for corpus, rows in data.items():
         before = [[n for n, _ in old.import_hints(s)] for _, s, _ in rows]
@@ -134,11 +147,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the full report (every literal occurrence) here")
     ap.add_argument("--compare-with", type=Path, metavar="IMPORTS_PY",
                     help="an older agent/fixers/imports.py: count the specs whose hints differ, then stop")
+    ap.add_argument("--imports", type=Path, metavar="IMPORTS_PY",
+                    help="measure the hints of another agent/fixers/imports.py (the before of a change)")
     args = ap.parse_args()
     if args.compare_with:
         compare(corpora(), args.compare_with)
         return
-    report = measure(corpora())
+    report = measure(corpora(), _load_imports(args.imports).import_hints if args.imports else import_hints)
     print(f"{'corpus':<20}{'problems':>9}{'hints':>7}{'checkable':>10}{'right':>7}{'used':>6}{'used&hinted':>12}")
     for c, t in report["totals"].items():
         print(f"{c:<20}{t.get('problems', 0):>9}{t.get('hinted', 0):>7}{t.get('checkable', 0):>10}"
