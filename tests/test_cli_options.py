@@ -48,13 +48,15 @@ def test_every_command_answers_help():
 # and --depth are grids; eval's and sweep's --base-url may be given more than once (several endpoints).
 OWN_MEANING = {("--model", "serve"), ("--model", "bench engine"), ("--limit", "bench verify"),
                ("--samples", "sweep"), ("--depth", "sweep"), ("--concurrency", "bench llm"),
-               ("--base-url", "eval"), ("--base-url", "sweep")}
+               ("--base-url", "eval"), ("--base-url", "sweep"),
+               ("--no-examples", "rag build")}  # rag build --no-examples: build no example bank
 
 
 @pytest.mark.parametrize("flag", ["--json", "--profile", "--workers", "--model", "--base-url", "--api-key",
                                   "--config", "--resume", "--no-cache", "--no-fix", "--no-rag", "--temperature",
                                   "--samples", "--depth", "--select", "--limit", "--strict", "--oracle-feedback",
-                                  "--compile-only", "--allow-blackbox", "--top", "--ref", "--tb", "--concurrency", "--ray"])
+                                  "--compile-only", "--allow-blackbox", "--top", "--ref", "--tb", "--concurrency", "--ray",
+                                  "--pymodels", "--no-examples"])
 def test_a_shared_option_has_one_meaning(flag):
     """Every command that takes the flag declares it with the same names and help text."""
     seen = {}

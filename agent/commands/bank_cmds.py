@@ -144,7 +144,8 @@ def prompt_cmd(
     spec_file: Path = typer.Argument(..., help="the specification (a text file)"),
     top: Top = None,
     config: Config = None,
-    sample: int = typer.Option(0, "--sample", min=0, help="which sample's prompt (they differ with example_diversity)"),
+    sample: int = typer.Option(0, "--sample", min=0, help="which sample's prompt, 0 to k-1 (they differ with "
+                                                          "example_diversity)"),
     as_json: Json = False,
 ) -> None:
     """Print the generate prompt `agent solve` would send for a spec, without a model: the import
@@ -158,6 +159,8 @@ def prompt_cmd(
 
     spec = read_text_file(spec_file, "spec file")
     cfg = load_settings(config)
+    if sample >= cfg.k:  # there is no such sample: showing another one's prompt would mislead
+        fail(f"--sample {sample}: the settings draw k = {cfg.k} samples, numbered 0 to {cfg.k - 1}")
     retriever = _retriever(cfg.profile) if cfg.rag else None
 
     async def render():
@@ -173,5 +176,6 @@ def prompt_cmd(
                     "notes": [n.id for n in notes], "examples": [e.id for e in examples]})
         return
     err_console.print(f"hints: {[n for n, _ in run.hints]}; notes: {[n.id for n in notes]}; "
-                      f"examples: {[e.id for e in examples] or 'none (fixed example)'}", highlight=False)
+                      f"examples: {[e.id for e in examples] or 'none (fixed example)'}", highlight=False,
+                      soft_wrap=True)  # one line whatever the width: a log or grep reads it whole
     print(prompt.text)

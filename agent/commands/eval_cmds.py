@@ -9,7 +9,8 @@ import typer
 
 from agent.cli_util import check_profile, err_console, fail, open_verifier, print_json, progress_bar
 from agent.commands.options import (AllowBlackbox, ApiKey, BaseUrls, CompileOnly, Concurrency, Config, Depth, Ids, Json,
-                                    Limit, Model, NoCache, NoFix, NoRag, OracleFeedback, PassAtK, Profile, RayAddress,
+                                    Limit, Model, NoCache, NoExamples, NoFix, NoRag, OracleFeedback, PassAtK, Profile,
+                                    PyModels, RayAddress,
                                     Resume, RunDir, Samples, SamplesGrid, SamplesGridAlias, Select, Strict, Temperature,
                                     Workers, either)
 
@@ -177,6 +178,8 @@ def eval_cmd(
     compile_only: CompileOnly = False,
     no_fix: NoFix = False,
     no_rag: NoRag = False,
+    no_examples: NoExamples = False,
+    pymodels: PyModels = None,
     ids: Ids = None,
     limit: Limit = None,
     out: RunDir = None,
@@ -204,6 +207,9 @@ def eval_cmd(
     if replay is not None:
         if samples is not None:
             fail("-n does not apply to --replay: the recorded samples are re-verified")
+        if pymodels is not None or no_examples:  # prompt and selection settings: a replay sends no prompt
+            fail(f"{'--pymodels' if pymodels is not None else '--no-examples'} does not apply to --replay: "
+                 "the recorded outputs are re-verified, no model is asked")
         if not replay.exists():
             fail(f"replay file not found: {replay}")
     elif samples is not None and max(ks) > samples and k is not None:
@@ -219,7 +225,8 @@ def eval_cmd(
     opts = RunOptions(
         out=out or _default_out("eval", bench_obj.name), kind="eval", config_file=config, samples=samples,
         depth=depth, ks=ks, lenient=not strict, select=select, fix=False if no_fix else None,
-        rag=False if no_rag else None, oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
+        rag=False if no_rag else None, examples=False if no_examples else None, pymodels=pymodels,
+        oracle_feedback=oracle_feedback, compile_only=compile_only, replay=replay,
         limit=limit, resume=resume, model=model, base_url=base_url[0] if base_url else None,
         base_urls=_several(base_url), ray=ray, api_key=api_key, profile=profile, concurrency=concurrency,
         temperature=temperature, cache=not no_cache, workers=workers, allow_blackbox=allow_blackbox,
@@ -272,6 +279,8 @@ def sweep_cmd(
     ray: RayAddress = None,
     no_fix: NoFix = False,
     no_rag: NoRag = False,
+    no_examples: NoExamples = False,
+    pymodels: PyModels = None,
     no_cache: NoCache = False,
     as_json: Json = False,
 ) -> None:
@@ -312,6 +321,7 @@ def sweep_cmd(
     opts = RunOptions(  # the grid file's settings are a layer of the settings, under these flags
         out=out or _default_out("sweep", bench_obj.name), kind="sweep", config_file=config, samples=max(ks),
         depth=max(depths), ks=ks, depths=depths, fix=False if no_fix else None, rag=False if no_rag else None,
+        examples=False if no_examples else None, pymodels=pymodels,
         oracle_feedback=oracle_feedback, compile_only=compile_only, limit=limit or grid.limit, resume=resume,
         model=model, base_url=base_url[0] if base_url else None, base_urls=_several(base_url), ray=ray,
         api_key=api_key, temperature=temperature, profile=profile, layers=layers,

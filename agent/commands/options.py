@@ -55,6 +55,12 @@ Select = Annotated[Optional[str], typer.Option(
                      "(unbiased pass@k for k < samples)")]
 NoFix = Annotated[bool, typer.Option("--no-fix", help="turn the deterministic fixers off")]
 NoRag = Annotated[bool, typer.Option("--no-rag", help="no retrieved notes in prompts")]
+NoExamples = Annotated[bool, typer.Option(
+    "--no-examples", help="no retrieved worked examples: the one fixed example, as before issue 22 (the ablation; "
+                          "the setting examples = false)")]
+PyModels = Annotated[Optional[int], typer.Option(
+    "--pymodels", min=0, max=8, help="Python models of the spec to draw (one more LLM call) and choose candidates "
+                                     "by agreement with (docs/python_models.md; the setting pymodels; default 0: off)")]
 
 # -- benchmark runs --------------------------------------------------------------------------------
 Limit = Annotated[Optional[int], typer.Option("--limit", min=1, help="only the first N problems")]

@@ -191,10 +191,18 @@ def bench_rag_cmd(
         f"{report['top3_hit_rate']:.0%} over {report['positives']} queries; labelled precision "
         f"{report['labelled_precision']:.0%}; negatives clean {report['negatives_clean']:.0%} of {report['negatives']} "
         f"({report['negative_notes_rejected']} rejected notes of {report['negative_notes_retrieved']}, "
-        f"{report['negative_hints_rejected']} rejected hints of {report['negative_hints']})", highlight=False)
+        f"{report['negative_hints_rejected']} rejected hints of {report['negative_hints']}); import hints: recall "
+        f"{_pct(report['hint_recall'])} of {report['expected_hints']} expected, labelled precision "
+        f"{_pct(report['hint_labelled_precision'])}", highlight=False)
     for v in report["violations"]:
         err_console.print(f"  negative: {v['query']!r} got notes {v['notes']} hints {v['hints']}", highlight=False)
     for m in report["misses"]:
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
+    for m in report["hint_misses"]:
+        err_console.print(f"  hint miss: {m['query']!r} expected {m['missing']} got hints {m['got']}", highlight=False)
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.0%}"
 
 

@@ -13,8 +13,8 @@ import typer
 
 from agent.cli_util import (check_profile, err_console, fail, load_settings, open_verifier, print_json, progress_bar,
                              read_text_file)
-from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoFix, NoRag,
-                                    Profile, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
+from agent.commands.options import (ApiKey, BaseUrl, Config, Depth, Json, MaxTokens, Model, NoCache, NoExamples,
+                                    NoFix, NoRag, Profile, PyModels, Ref, RunDir, Samples, SamplesAlias, Select, Temperature, Testbench,
                                     Top, Workers, either)
 
 if TYPE_CHECKING:
@@ -112,8 +112,7 @@ def solve_cmd(
     seed: Optional[int] = typer.Option(None, "--seed", help="sampling seed"),
     no_fix: NoFix = False,
     no_rag: NoRag = False,
-    no_examples: bool = typer.Option(False, "--no-examples", help="no retrieved worked examples: the one fixed "
-                                     "example, as before issue 22 (the ablation)"),
+    no_examples: NoExamples = False,
     no_cache: NoCache = False,
     no_local: bool = typer.Option(False, "--no-local", help="never start the embedded local model server"),
     profile: Profile = None,
@@ -127,9 +126,7 @@ def solve_cmd(
                                         help="let passing candidates vote by behaviour (default: on)"),
     checks: Optional[bool] = typer.Option(None, "--checks/--no-checks", help="ask the model for input->output "
                                           "checks that rank vote groups and drive repairs (default: off)"),
-    pymodels: Optional[int] = typer.Option(None, "--pymodels", min=0, max=8, help="Python models of the spec to "
-                                           "draw (one more LLM call) and choose candidates by agreement with "
-                                           "(docs/python_models.md; default 0: off)"),
+    pymodels: PyModels = None,
     as_json: Json = False,
 ) -> None:
     """Generate Chisel for SPEC_FILE, verify every candidate, repair until one passes.

@@ -43,7 +43,8 @@ class RunError(ChiselAgentError, ValueError):
 # The flags of a run that are settings: RunOptions keyword -> agent.config.load_config override name.
 SETTING_FLAGS = {"samples": "k", "depth": "depth", "fix": "fix", "rag": "rag", "model": "model",
                  "base_url": "base_url", "api_key": "api_key", "temperature": "temperature", "profile": "profile",
-                 "workers": "workers", "base_urls": "base_urls", "ray": "ray_address"}
+                 "workers": "workers", "base_urls": "base_urls", "ray": "ray_address", "examples": "examples",
+                 "pymodels": "pymodels"}
 
 
 @dataclass(init=False)

@@ -16,19 +16,20 @@ DEFAULT_QUERIES = CHECKOUT / "tests" / "data" / "rag_queries.yaml"
 LATENCY_TARGET_MS = 50.0
 
 
-LABELS = ("expect", "reject", "reject_hints")
+LABELS = ("expect", "reject", "reject_hints", "expect_hints")
 
 
 def load_queries(path: Path) -> list[dict]:
     """The labelled set: a YAML list of {query, code?, diagnostics?, expect?: [note ids], reject?: [note
-    ids], reject_hints?: [import names]}, each with at least one label. `expect`: one of these notes is
-    in the top 3 (recall); `reject`: none of these notes is retrieved; `reject_hints`: none of these
-    names is an import hint for the spec (negatives, issue 22)."""
+    ids], reject_hints?: [import names], expect_hints?: [import names]}, each with at least one label.
+    `expect`: one of these notes is in the top 3 (recall); `reject`: none of these notes is retrieved;
+    `reject_hints`: none of these names is an import hint for the spec (negatives, issue 22);
+    `expect_hints`: each of these names is an import hint for the spec (hint recall)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list) or not all(isinstance(q, dict) and "query" in q and any(q.get(k) for k in LABELS)
                                              for q in data):
         raise ValueError(f"{path}: expected a YAML list of entries with 'query' and one of 'expect', 'reject', "
-                         "'reject_hints'")
+                         "'reject_hints', 'expect_hints'")
     for q in data:
         for key in LABELS:
             value = q.get(key) or []
@@ -43,7 +44,9 @@ def label_scores(queries: list[dict], retrieved: list[list[str]], hints: list[li
     import hint names. Recall: an expected note in the top 3. Precision has no complete relevance
     labels, so two views: `labelled_precision` counts a retrieved note as relevant only when its
     entry lists it in `expect` (a lower bound), and the negatives count every retrieved `reject`
-    note or hint as a false positive (`negatives_clean`: entries with none)."""
+    note or hint as a false positive (`negatives_clean`: entries with none). Import hints: recall over
+    the `expect_hints` names, and labelled precision over the hints of those entries (hints listed
+    in `expect_hints`; a lower bound like the notes')."""
     positives = [i for i, q in enumerate(queries) if q["expect"]]
     negatives = [i for i, q in enumerate(queries) if q["reject"] or q["reject_hints"]]
     hit = sum(1 for i in positives if set(queries[i]["expect"]) & set(retrieved[i][:3]))
@@ -72,6 +75,25 @@ def label_scores(queries: list[dict], retrieved: list[list[str]], hints: list[li
         "negative_hints_rejected": neg_bad_hints,
         "negative_hint_precision": round(1 - neg_bad_hints / neg_hints, 4) if neg_hints else None,
         "violations": violations,
+        **_hint_scores(queries, hints),
+    }
+
+
+def _hint_scores(queries: list[dict], hints: list[list[str]]) -> dict:
+    labelled = [i for i, q in enumerate(queries) if q["expect_hints"]]
+    expected = sum(len(queries[i]["expect_hints"]) for i in labelled)
+    found = sum(1 for i in labelled for h in queries[i]["expect_hints"] if h in hints[i])
+    shown = sum(len(hints[i]) for i in labelled)
+    listed = sum(1 for i in labelled for h in hints[i] if h in queries[i]["expect_hints"])
+    return {
+        "hint_positives": len(labelled),
+        "expected_hints": expected,
+        "expected_hints_found": found,
+        "hint_recall": round(found / expected, 4) if expected else None,
+        "hint_labelled_precision": round(listed / shown, 4) if shown else None,
+        "hint_misses": [{"query": queries[i]["query"][:80], "missing": [h for h in queries[i]["expect_hints"]
+                                                                      if h not in hints[i]], "got": hints[i]}
+                        for i in labelled if not set(queries[i]["expect_hints"]) <= set(hints[i])],
     }
 
 

@@ -44,20 +44,34 @@ _SEQUENTIAL = re.compile(
 )
 
 
-def negation_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each negated clause: from just after the cue to the end of its clause."""
+# For API names (import hints): a dot inside a dotted name (`chisel3.util`) does not end a clause.
+_CLAUSE_END_NAMES = re.compile(r"[;:,!?()\n]|\.(?!\w)|\s(?:but|and\s+(?:it|the|a|an)|while|whereas|however|except)\b",
+                               re.IGNORECASE)
+
+
+def negation_spans(text: str, *, names: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each negated clause: from just after the cue to the end of its clause.
+
+    names (the import hints): a dotted name does not end the clause, and a parenthetical right
+    after the negated words belongs to them: "Do not use chisel3.util helpers (PriorityEncoder,
+    Reverse, Log2)" names three APIs it does not want (own benchmark l2_clz8). Retrieval keeps the
+    plain reading (its notes are not what this changes)."""
     spans = []
     for m in _NEGATION.finditer(text):
-        end = _CLAUSE_END.search(text, m.end())
-        spans.append((m.end(), end.start() if end else len(text)))
+        end_m = (_CLAUSE_END_NAMES if names else _CLAUSE_END).search(text, m.end())
+        end = end_m.start() if end_m else len(text)
+        if names and end_m and end_m.group() == "(":
+            close = text.find(")", end)
+            end = close + 1 if close >= 0 else len(text)
+        spans.append((m.end(), end))
     return spans
 
 
-def mask_negated(text: str) -> str:
+def mask_negated(text: str, *, names: bool = False) -> str:
     """The text with every negated clause blanked (same length, so offsets still line up). The cue
-    words themselves stay: "not" is not an API name."""
+    words themselves stay: "not" is not an API name. names: negation_spans(names=True)."""
     chars = list(text)
-    for start, end in negation_spans(text):
+    for start, end in negation_spans(text, names=names):
         for i in range(start, end):
             if not chars[i].isspace():
                 chars[i] = " "
