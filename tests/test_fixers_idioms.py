@@ -208,3 +208,25 @@ def test_fixed_designs_compile_and_match_a_right_one(verifier, name, code, right
     after, fixed = _through_pipeline(verifier, code, "Top", right)
     assert after.ok, (name, fixed, [d.message for d in after.diagnostics])
     assert "simulate" in after.timings  # compared with the reference, not only compiled
+
+
+# ---- the committed live runs -------------------------------------------------------------------
+
+def test_no_fixer_fires_on_a_passing_candidate_of_the_committed_runs():
+    """Every candidate that passed in experiments/results' traces (the code it was verified as) is
+    left alone by every fixer: the fixers act only on code that cannot be right."""
+    import json
+    from pathlib import Path
+
+    passing = 0
+    for trace in sorted(Path(__file__).resolve().parents[1].glob("experiments/results/**/traces/*.jsonl")):
+        code: dict[tuple, str] = {}
+        for line in trace.read_text(encoding="utf-8").splitlines():
+            ev = json.loads(line)
+            key = (ev.get("chain"), ev.get("round"))
+            if ev["kind"] in ("extraction", "fix") and ev.get("code"):
+                code[key] = ev["code"]
+            elif ev["kind"] == "verification" and ev["ok"] and code.get(key):
+                passing += 1
+                assert apply_fixers(code[key], ctx(top=ev.get("top")))[1] == [], (trace.name, key)
+    assert passing >= 500  # the committed runs hold 530

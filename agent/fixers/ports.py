@@ -110,7 +110,7 @@ def bare_port_edits(code: str, ctx: FixContext) -> list[Edit]:
         ios = module_ios(code) if ios is None else ios
         io = _enclosing(ios, at)
         if io is not None and name in io.fields:
-            edits.append(Edit(at, at, "io.", FixRecord(fixer="ports", rule="bare port name -> io.port", detail=name,
+            edits.append(Edit(at, at, "io.", FixRecord(fixer="diagnosed", rule="bare port name -> io.port", detail=name,
                                                         line=d.line)))
     return edits
 
@@ -141,7 +141,7 @@ def fix_shadowed_outputs(code: str, ctx: FixContext) -> tuple[str, list[FixRecor
                 lines.append(f"io.{port} := {port}")
         if lines:
             code, line = _append_statements(code, io.body[1], lines)
-            records += [FixRecord(fixer="ports", rule="drive the output its local val shadows", detail=s, line=line + i)
+            records += [FixRecord(fixer="shadowed_outputs", rule="drive the output its local val shadows", detail=s, line=line + i)
                         for i, s in enumerate(lines)]
     return code, records
 

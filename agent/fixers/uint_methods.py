@@ -23,7 +23,7 @@ def fix_bool_literal_u(code: str, ctx: FixContext) -> tuple[str, list[FixRecord]
     spots = list(_BOOL_U_RE.finditer(m))
     for match in reversed(spots):
         code = code[:match.start()] + ("1" if match.group(1) == "true" else "0") + ".U" + code[match.end():]
-    return code, [FixRecord(fixer="uint_methods", rule=f"{s.group(1)}.U -> {'1' if s.group(1) == 'true' else '0'}.U",
+    return code, [FixRecord(fixer="bool_literal_u", rule=f"{s.group(1)}.U -> {'1' if s.group(1) == 'true' else '0'}.U",
                             line=line_of(code, s.start())) for s in spots]
 
 
@@ -72,7 +72,7 @@ def _chain_edit(code: str, at: int, name: str) -> Edit | None:
         pos += sel.end()
     if not rules:
         return None
-    return Edit(start, pos, expr, FixRecord(fixer="uint_methods", rule=", ".join(dict.fromkeys(rules)),
+    return Edit(start, pos, expr, FixRecord(fixer="diagnosed", rule=", ".join(dict.fromkeys(rules)),
                                             line=line_of(code, start)))
 
 
