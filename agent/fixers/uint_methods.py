@@ -15,16 +15,17 @@ from agent.fixers.base import Edit, FixContext, FixRecord
 from agent.fixers.scala_lex import IDENT, line_of, mask, offset_of
 
 _MEMBER_RE = re.compile(r"^value (reverse|asBits) is not a member of chisel3\.(UInt|SInt|Bool)$")
+_BIT = {"true": "1", "false": "0"}
 _BOOL_U_RE = re.compile(r"(?<![\w$.])(true|false)\s*\.\s*U(?![\w$])")
 
 
 def fix_bool_literal_u(code: str, ctx: FixContext) -> tuple[str, list[FixRecord]]:
-    m = mask(code)
-    spots = list(_BOOL_U_RE.finditer(m))
+    spots = list(_BOOL_U_RE.finditer(mask(code)))
+    records = [FixRecord(fixer="bool_literal_u", rule=f"{s.group(1)}.U -> {_BIT[s.group(1)]}.U", line=line_of(code, s.start()))
+               for s in spots]
     for match in reversed(spots):
-        code = code[:match.start()] + ("1" if match.group(1) == "true" else "0") + ".U" + code[match.end():]
-    return code, [FixRecord(fixer="bool_literal_u", rule=f"{s.group(1)}.U -> {'1' if s.group(1) == 'true' else '0'}.U",
-                            line=line_of(code, s.start())) for s in spots]
+        code = code[:match.start()] + _BIT[match.group(1)] + ".U" + code[match.end():]
+    return code, records
 
 
 def member_edits(code: str, ctx: FixContext) -> list[Edit]:
