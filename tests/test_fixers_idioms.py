@@ -230,3 +230,9 @@ def test_no_fixer_fires_on_a_passing_candidate_of_the_committed_runs():
                 passing += 1
                 assert apply_fixers(code[key], ctx(top=ev.get("top")))[1] == [], (trace.name, key)
     assert passing >= 500  # the committed runs hold 530
+
+
+def test_bare_port_inside_a_string_is_left_alone():
+    code = BARE.replace("  val out = a ^ b\n", '  printf("port a\\n")\n')
+    column = code.splitlines()[9].index(" a") + 2
+    assert fix_diagnosed(code, ctx([diag("not found: value a", 10, column)])) == (code, [])

@@ -116,8 +116,9 @@ def bare_port_edits(code: str, ctx: FixContext) -> list[Edit]:
 
 
 def _is_bare_name(code: str, at: int, name: str) -> bool:
-    """Does `code` hold exactly the identifier `name` at `at`, not as a member (`x.name`)?"""
-    if code[at:at + len(name)] != name:
+    """Does `code` hold exactly the identifier `name` at `at`, in code (not in a string or a comment)
+    and not as a member (`x.name`)?"""
+    if code[at:at + len(name)] != name or mask(code)[at:at + len(name)] != name:
         return False
     after = code[at + len(name):at + len(name) + 1]
     before = code[:at].rstrip()[-1:]
