@@ -182,15 +182,25 @@ def test_boolean_literal_with_U():
 
 # ---- on the real toolchain ---------------------------------------------------------------------
 
+def _verify(verifier, code: str, top: str, reference: str | None = None):
+    """One verdict, a worker timeout checked once more as the pipeline does (verify_with_retry): on a
+    loaded machine a compile can pass its 60 s limit."""
+    result = verifier.verify(code, top=top, reference=reference)
+    if not result.ok and result.category.value in ("timeout", "crash"):
+        result = verifier.verify(code, top=top, reference=reference)
+    assert result.ok or result.category.value not in ("timeout", "crash"), "the machine is too loaded to compile"
+    return result
+
+
 def _through_pipeline(verifier, code: str, top: str, reference: str):
     """The candidate pipeline's two passes: fixers, verify, fixers with the diagnostics, verify."""
     fixed, _ = apply_fixers(code, ctx(top=top))
-    first = verifier.verify(fixed, top=top, reference=reference)
+    first = _verify(verifier, fixed, top, reference)
     if first.ok:
         return first, fixed
     again, more = apply_fixers(fixed, ctx(first.diagnostics, top=top))
     assert more, [d.message for d in first.diagnostics]
-    return verifier.verify(again, top=top, reference=reference), again
+    return _verify(verifier, again, top, reference), again
 
 
 @pytest.mark.parametrize("name, code, right", [
@@ -203,7 +213,7 @@ def _through_pipeline(verifier, code: str, top: str, reference: str):
 def test_fixed_designs_compile_and_match_a_right_one(verifier, name, code, right):
     """Before: the mistake does not compile. After the pipeline's fixers: it compiles and simulates
     cycle for cycle like the same design written right (the reference)."""
-    before = verifier.verify(code, top="Top")
+    before = _verify(verifier, code, "Top")
     assert not before.ok and before.stage.value == "compile", name
     after, fixed = _through_pipeline(verifier, code, "Top", right)
     assert after.ok, (name, fixed, [d.message for d in after.diagnostics])
