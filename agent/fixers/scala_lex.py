@@ -113,6 +113,15 @@ def line_of(code: str, index: int) -> int:
     return code.count("\n", 0, index) + 1
 
 
+def offset_of(code: str, line: int, column: int) -> int | None:
+    """Offset of a compiler position (1-based line and column); None when `code` has no such place
+    (the diagnostic was about other code)."""
+    lines = code.split("\n")
+    if not 1 <= line <= len(lines) or not 1 <= column <= len(lines[line - 1]):
+        return None
+    return sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+
+
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _DEF_RE = re.compile(
     r"\b(?:case\s+class|class|object|trait|type|def|val|var)\s+(" + IDENT + ")"
