@@ -7,7 +7,7 @@ reflect_env.sim.cosim) and counted right when they agree on every cycle.
         [--base-url URL --model NAME] --out DIR
     python -m agent.oracle_free.model_accuracy --bench own --from-run RUN_DIR --out DIR   # no LLM call
 
-One JSON file per problem in --out (a rerun skips those done); the summary (stdout) has: problems, models
+One JSON file per problem in --out (a rerun skips those done, and tries again those that ended in an error); the summary (stdout) has: problems, models
 drawn, parsed, that ran (not the reference's fault), right; problems with at least one right model; LLM
 calls, tokens and seconds; simulation seconds.
 """
@@ -88,6 +88,15 @@ async def score_models(models: list[str], reference_sv: str, top: str, row: dict
     return row
 
 
+def _done(dest: Path) -> bool:
+    """A problem scored before (a rerun skips it); a row that failed (e.g. the reference's compile timed out
+    on a busy machine) is tried again."""
+    try:
+        return dest.exists() and "error" not in json.loads(dest.read_text())
+    except ValueError:
+        return False
+
+
 def summarize(out: Path) -> dict:
     rows = [json.loads(f.read_text()) for f in sorted(out.glob("*.json"))]
     done = [r for r in rows if "error" not in r]
@@ -123,7 +132,7 @@ async def run(args) -> int:
             for task in tasks:
                 dest = out / f"{task.id}.json"
                 scoring = with_reference(task)
-                if dest.exists() or scoring is None or scoring.reference is None or task.testbench is not None:
+                if _done(dest) or scoring is None or scoring.reference is None or task.testbench is not None:
                     continue
                 recorded = recorded_models(from_run, task.id) if from_run else None
                 if from_run and recorded is None:
@@ -134,7 +143,8 @@ async def run(args) -> int:
                 else:
                     built = await env.averify(ref, top=task.top, mode="lenient", allow_blackbox=True)
                     if not built.ok or not built.verilog or not built.top:
-                        dest.write_text(json.dumps({"id": task.id, "error": "the reference does not build"}) + "\n")
+                        why = built.first_error.message if built.first_error else (built.category or "no Verilog")
+                        dest.write_text(json.dumps({"id": task.id, "error": f"the reference does not build: {why}"[:300]}) + "\n")
                         continue
                     sv, top = built.verilog, built.top
                 if recorded is not None:
