@@ -98,9 +98,10 @@ def contamination_cmd(
     as_json: Json = False,
 ) -> None:
     """For each problem of BENCHMARK, the nearest example of the built bank and its similarity (spec
-    cosine, code Jaccard), and how many are at or above the exclusion limits."""
+    cosine, code Jaccard, structure: the code with names and widths abstracted), and how many are at
+    or above the exclusion limits."""
     from agent.eval.benchmarks import BenchmarkError
-    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, load_problems, nearest
+    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, STRUCT_LIMIT, load_problems, nearest
     from agent.rag.examples import Example
 
     try:
@@ -116,11 +117,13 @@ def contamination_cmd(
     report: dict[str, Any] = {
         "benchmark": benchmark, "problems": len(problems), "bank_examples": len(examples),
         "bank_collection": bank.stats.collection if bank.stats else None,
-        "spec_limit": SPEC_LIMIT, "code_limit": CODE_LIMIT,
+        "spec_limit": SPEC_LIMIT, "code_limit": CODE_LIMIT, "struct_limit": STRUCT_LIMIT,
         "at_or_above_limit": sum(1 for n in rows if n.contaminated),
         "max_similarity": max((n.similarity for n in rows), default=0.0),
+        "max_struct_sim": max((n.struct_best for n in rows), default=0.0),
         "nearest": [{"problem": n.problem.id, "example": n.example_id, "spec_sim": n.spec_sim,
-                     "code_sim": n.code_sim, "similarity": round(n.similarity, 4)}
+                     "code_sim": n.code_sim, "struct_sim": n.struct_sim, "similarity": round(n.similarity, 4),
+                     "struct_nearest": n.struct_example, "struct_nearest_sim": n.struct_best}
                     for n in sorted(rows, key=lambda n: -n.similarity)],
     }
     if out is not None:
@@ -133,10 +136,11 @@ def contamination_cmd(
         return
     for row in report["nearest"]:
         print(f"{row['similarity']:.3f}  spec {row['spec_sim']:.3f}  code {row['code_sim']:.3f}  "
-              f"{row['problem']}  ->  {row['example']}")
+              f"struct {row['struct_sim']:.3f}  {row['problem']}  ->  {row['example']}")
     err_console.print(f"{report['problems']} problems, {report['bank_examples']} bank examples; "
-                      f"{report['at_or_above_limit']} at or above the limits (spec {SPEC_LIMIT}, code {CODE_LIMIT}); "
-                      f"max similarity {report['max_similarity']:.3f}", highlight=False)
+                      f"{report['at_or_above_limit']} at or above the limits (spec {SPEC_LIMIT}, code {CODE_LIMIT}, "
+                      f"structure {STRUCT_LIMIT}); max similarity {report['max_similarity']:.3f}, "
+                      f"max structural {report['max_struct_sim']:.3f}", highlight=False)
 
 
 @rag_app.command("prompt")
