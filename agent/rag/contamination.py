@@ -127,8 +127,8 @@ def bound_names(code: str) -> set[str]:
 
 
 def structure_tokens(code: str) -> list[str]:
-    """The code as a token stream with its names and numbers abstracted: comments, whitespace and
-    imports dropped; every name the code introduces becomes `v0, v1, ...` in order of first
+    """The code as a token stream with its names and numbers abstracted: comments, whitespace, `;`
+    and imports dropped; every name the code introduces becomes `v0, v1, ...` in order of first
     occurrence (alpha-renaming: two codes that differ only in names give the same stream); every
     number and string literal (`8`, `"hFF"`) becomes `N` (widths and constants do not count);
     `Bool()` is written `UInt(N.W)`, `true.B`/`false.B` `N.U`, and `.asUInt`/`.asBool` are dropped.
@@ -153,6 +153,9 @@ def structure_tokens(code: str) -> list[str]:
         if tok in ("true", "false") and raw[i + 1:i + 3] == [".", "B"]:
             out += ["N", ".", "U"]
             i += 3
+            continue
+        if tok == ";":  # a statement separator, as a line break is: layout
+            i += 1
             continue
         if tok in bound:
             tok = names.setdefault(tok, f"v{len(names)}")
