@@ -213,6 +213,18 @@ def test_bank_build_counts_and_excludes_near_benchmark_examples(bank):
     assert all(x["benchmark"] == "own" for x in stats.excluded)
 
 
+def test_the_structural_twin_of_an_own_problem_is_excluded_at_build(bank):
+    """ex-comb-add3 (Add6Carry) is the own benchmark's AddCarry8 with other names and widths: spec and
+    code similarity missed it, the structural one excludes it from the index."""
+    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, STRUCT_LIMIT
+
+    b, stats, _ = bank
+    row = next(x for x in stats.excluded if x["id"] == "ex-comb-add3")
+    assert row["problem"] == "l1_add_carry" and row["struct_sim"] >= STRUCT_LIMIT
+    assert row["spec_sim"] < SPEC_LIMIT and row["code_sim"] < CODE_LIMIT
+    assert "ex-comb-add3" not in {e.id for e in b.examples()}
+
+
 def test_a_planted_benchmark_problem_is_excluded(bank, tmp_path):
     from agent.rag.contamination import Problem, excluded, nearest
 

@@ -98,9 +98,10 @@ def contamination_cmd(
     as_json: Json = False,
 ) -> None:
     """For each problem of BENCHMARK, the nearest example of the built bank and its similarity (spec
-    cosine, code Jaccard), and how many are at or above the exclusion limits."""
+    cosine, code Jaccard, structure: the code with names and widths abstracted), and how many are at
+    or above the exclusion limits."""
     from agent.eval.benchmarks import BenchmarkError
-    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, load_problems, nearest
+    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, STRUCT_LIMIT, load_problems, nearest
     from agent.rag.examples import Example
 
     try:
@@ -112,31 +113,58 @@ def contamination_cmd(
     if not bank.available():
         fail(f"example bank not built for {bank.profile.name} (run: agent rag build)")
     examples: list[Example] = bank.examples()
-    rows = nearest(examples, problems, bank.embedder)
-    report: dict[str, Any] = {
-        "benchmark": benchmark, "problems": len(problems), "bank_examples": len(examples),
-        "bank_collection": bank.stats.collection if bank.stats else None,
-        "spec_limit": SPEC_LIMIT, "code_limit": CODE_LIMIT,
-        "at_or_above_limit": sum(1 for n in rows if n.contaminated),
-        "max_similarity": max((n.similarity for n in rows), default=0.0),
-        "nearest": [{"problem": n.problem.id, "example": n.example_id, "spec_sim": n.spec_sim,
-                     "code_sim": n.code_sim, "similarity": round(n.similarity, 4)}
-                    for n in sorted(rows, key=lambda n: -n.similarity)],
-    }
+    report = contamination_report(benchmark, nearest(examples, problems, bank.embedder), len(examples),
+                                  bank.stats.collection if bank.stats else None)
     if out is not None:
-        import json
-
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=1) + "\n")
+        out.write_text(report_json(report))
     if as_json:
         print_json(report)
         return
     for row in report["nearest"]:
-        print(f"{row['similarity']:.3f}  spec {row['spec_sim']:.3f}  code {row['code_sim']:.3f}  "
+        code = "   -  " if row["code_sim"] is None else f"{row['code_sim']:.3f}"
+        struct = "   -  " if row["struct_sim"] is None else f"{row['struct_sim']:.3f}"
+        print(f"{row['similarity']:.3f}  spec {row['spec_sim']:.3f}  code {code}  struct {struct}  "
               f"{row['problem']}  ->  {row['example']}")
+    most = report["max_struct_sim"]
     err_console.print(f"{report['problems']} problems, {report['bank_examples']} bank examples; "
-                      f"{report['at_or_above_limit']} at or above the limits (spec {SPEC_LIMIT}, code {CODE_LIMIT}); "
-                      f"max similarity {report['max_similarity']:.3f}", highlight=False)
+                      f"{report['at_or_above_limit']} at or above the limits (spec {SPEC_LIMIT}, code {CODE_LIMIT}, "
+                      f"structure {STRUCT_LIMIT}); max similarity {report['max_similarity']:.3f}, max structural "
+                      f"{'- (no Chisel references)' if most is None else f'{most:.3f}'}", highlight=False)
+
+
+def contamination_report(benchmark: str, rows, bank_examples: int, collection: str | None) -> dict[str, Any]:
+    """The report of `agent rag contamination` (fields: docs/examples.md, "Contamination"). Code and
+    structure are null for a problem without a Chisel reference (VerilogEval's is Verilog): not
+    measured, rather than a similarity of 0."""
+    from agent.rag.contamination import CODE_LIMIT, SPEC_LIMIT, STRUCT_LIMIT
+
+    def row(n) -> dict[str, Any]:
+        has_code = n.problem.code is not None
+        return {"problem": n.problem.id, "example": n.example_id, "similarity": round(n.similarity, 4),
+                "spec_sim": n.spec_sim, "code_sim": n.code_sim if has_code else None,
+                "struct_sim": n.struct_sim if has_code else None,
+                "struct_nearest": n.struct_example if has_code else None,
+                "struct_nearest_sim": n.struct_best if has_code else None}
+
+    measured = [n.struct_best for n in rows if n.problem.code is not None]
+    return {
+        "benchmark": benchmark, "problems": len(rows), "bank_examples": bank_examples, "bank_collection": collection,
+        "spec_limit": SPEC_LIMIT, "code_limit": CODE_LIMIT, "struct_limit": STRUCT_LIMIT,
+        "at_or_above_limit": sum(1 for n in rows if n.contaminated),
+        "max_similarity": max((n.similarity for n in rows), default=0.0),
+        "max_struct_sim": max(measured) if measured else None,
+        "nearest": [row(n) for n in sorted(rows, key=lambda n: (-n.similarity, n.problem.id))],
+    }
+
+
+def report_json(report: dict[str, Any]) -> str:
+    """The report as JSON with one line per problem, so a committed report reads (and diffs) as a table."""
+    import json
+
+    head = json.dumps({k: v for k, v in report.items() if k != "nearest"}, indent=1)
+    rows = ",\n".join(f"  {json.dumps(r)}" for r in report["nearest"])
+    return f'{head[:-2]},\n "nearest": [\n{rows}\n ]\n}}\n'
 
 
 @rag_app.command("prompt")

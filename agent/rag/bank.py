@@ -53,7 +53,7 @@ class BankStats(BaseModel):
     verified: int = 0  # passed compile + elaborate + firtool (and simulation where simulated)
     simulated: int = 0  # of those, checked against a second implementation
     failed: list[dict] = Field(default_factory=list)  # {id, category, error}
-    excluded: list[dict] = Field(default_factory=list)  # {id, benchmark, problem, spec_sim, code_sim}
+    excluded: list[dict] = Field(default_factory=list)  # {id, benchmark, problem, spec_sim, code_sim, struct_sim}
     benchmarks: list[str] = Field(default_factory=list)  # checked against at build time
     kept: int = 0  # in the index
     combinational: int = 0
@@ -164,8 +164,9 @@ class ExampleBank:
         if not self.embedder.loaded:
             self.embedder.load()
         bad = excluded(good, problems, self.embedder)
-        for eid, (p, s, c) in sorted(bad.items()):
-            stats.excluded.append({"id": eid, "benchmark": p.benchmark, "problem": p.id, "spec_sim": s, "code_sim": c})
+        for eid, (p, s, c, st) in sorted(bad.items()):
+            stats.excluded.append({"id": eid, "benchmark": p.benchmark, "problem": p.id, "spec_sim": s, "code_sim": c,
+                                   "struct_sim": st})
         kept = [e for e in good if e.id not in bad]
         stats.kept = len(kept)
         stats.combinational = sum(1 for e in kept if not e.sequential)
