@@ -33,6 +33,20 @@ def _build(r, force: bool, quiet: bool):
         return r.build(force=force, progress=on_progress)  # EmbedderMissing: one line (cli_util.OneLineErrors)
 
 
+def _export_onnx(cache_dir: Path, quiet: bool) -> dict:
+    """The embedding model's ONNX export (agent.rag.onnx_model), made if absent: what lets a solve embed
+    its spec without importing torch. A failure is a warning: sentence-transformers still works."""
+    from agent.rag.embedder import EmbedderMissing, ensure_onnx_export, onnx_export_dir
+
+    existed = (onnx_export_dir(cache_dir) / "export.json").exists()
+    try:
+        with _status("exporting the embedding model to ONNX", quiet=quiet or existed):
+            path = ensure_onnx_export(cache_dir)
+    except EmbedderMissing as e:
+        return {"path": None, "made": False, "error": str(e)}
+    return {"path": str(path), "made": not existed, "error": None}
+
+
 @rag_app.command("build")
 def build_cmd(
     profile: Profile = None,
@@ -48,11 +62,15 @@ def build_cmd(
     """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)
     and the verified example bank beside it (docs/examples.md)."""
     r = _retriever(profile or "chisel7")
+    onnx = _export_onnx(r.cache_dir, quiet=as_json)
     stats = _build(r, force, quiet=as_json)
     bank = build_bank(r, workers=workers or os.cpu_count() or 1, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
     if as_json:
-        print_json({**stats.model_dump(), "examples": bank.model_dump() if bank else None})
+        print_json({**stats.model_dump(), "onnx_export": onnx, "examples": bank.model_dump() if bank else None})
         return
+    if onnx["error"]:
+        err_console.print(f"[yellow]warning:[/] no ONNX export of the embedding model ({onnx['error']}); "
+                          "queries load sentence-transformers instead", highlight=False)
     for w in stats.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
     state = "up to date" if stats.reused else f"built ({stats.embedded} notes embedded in {stats.embed_s:.1f} s, " \
