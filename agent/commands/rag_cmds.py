@@ -216,3 +216,41 @@ def bench_rag_cmd(
         err_console.print(f"  miss: {m['query']!r} expected {m['expect']} got {m['got']}", highlight=False)
 
 
+
+
+@bench_commands.command("rag-startup")
+def bench_rag_startup_cmd(
+    spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the spec whose notes and examples are retrieved"),
+    repeats: int = typer.Option(5, "--repeats", min=1, max=50, help="fresh processes per embedding backend"),
+    as_json: Json = False,
+) -> None:
+    """Seconds from a fresh process's launch until a spec's retrieval is ready (notes and examples, as
+    `agent solve` starts), embedding with sentence-transformers and with the ONNX export."""
+    from agent.rag.embedder import EmbedderMissing, ensure_onnx_export
+    from agent.rag.startup_bench import run_startup_bench
+
+    read_text_file(spec, "spec")
+    try:
+        ensure_onnx_export()  # what `agent rag build` makes; the ONNX runs need it
+    except EmbedderMissing as e:
+        fail(f"no ONNX export to compare with: {e}")
+    with progress_bar(quiet=as_json) as progress:
+        task = progress.add_task("start-up bench", total=2 * repeats)
+
+        def tick(run: dict) -> None:
+            progress.update(task, advance=1, description=f"start-up bench: {run['backend']} {run['ready_s']:.1f} s")
+
+        try:
+            report = run_startup_bench(spec, repeats=repeats, tick=tick)
+        except RuntimeError as e:
+            fail(str(e))
+    if as_json:
+        print_json(report)
+        return
+    st, ox = report["sentence-transformers"], report["onnx"]
+    err_console.print(
+        f"retrieval ready (median of {repeats}, from launch): sentence-transformers {st['ready_s']:.2f} s "
+        f"(imports {st['imports_s']:.2f} s, retrieval {st['retrieval_s']:.2f} s), ONNX {ox['ready_s']:.2f} s "
+        f"(imports {ox['imports_s']:.2f} s, retrieval {ox['retrieval_s']:.2f} s): {report['saved_s']:.2f} s sooner; "
+        f"same notes and examples: {report['same_results']}; load {report['load_average_1m_before']} on "
+        f"{report['cpu_count']} CPUs", highlight=False)
