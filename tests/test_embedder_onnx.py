@@ -117,37 +117,95 @@ def _ranks(retriever, queries) -> list[list[str]]:
             for q in queries]
 
 
-def test_retrieval_ranks_unchanged_on_the_labelled_set_and_negatives(cache, pair):
-    """The index built with sentence-transformers, queried with either: every note's rank is the same."""
-    from agent.rag.bench import load_queries
+@pytest.fixture(scope="module")
+def built(cache, pair):
+    """The notes index and the example bank built with sentence-transformers in the private cache (the
+    bank's verifier passes everything), and the same opened with ONNX: (st retriever, st bank, onnx
+    retriever, onnx bank)."""
+    from agent.rag.bank import ExampleBank
+    from agent.rag.examples import Verdict
     from agent.rag.retriever import Retriever
 
     st, onnx = pair
+    notes = Retriever(cache_dir=cache, sources_jar=False, embedder=st)
+    notes.build()
+    bank = ExampleBank(cache_dir=cache, embedder=st)
+    bank.build(lambda examples: [Verdict(ok=True, simulated=False) for _ in examples], benchmarks=["own"])
+    return (notes, bank, Retriever(cache_dir=cache, sources_jar=False, embedder=onnx),
+            ExampleBank(cache_dir=cache, embedder=onnx))
+
+
+def test_retrieval_ranks_unchanged_on_the_labelled_set_and_negatives(built):
+    """The index built with sentence-transformers, queried with either: every note's rank is the same."""
+    from agent.rag.bench import load_queries
+
+    st_notes, _, onnx_notes, _ = built
     queries = load_queries(QUERIES)
     assert any(q["reject"] or q["reject_hints"] for q in queries) and any(q["expect"] for q in queries)
-    built = Retriever(cache_dir=cache, sources_jar=False, embedder=st)
-    built.build()
-    other = Retriever(cache_dir=cache, sources_jar=False, embedder=onnx)
-    assert _ranks(built, queries) == _ranks(other, queries)
+    assert _ranks(st_notes, queries) == _ranks(onnx_notes, queries)
     for q in queries:
-        a = built.retrieve(q["query"], code=q.get("code"), diagnostics=q.get("diagnostics"))
-        b = other.retrieve(q["query"], code=q.get("code"), diagnostics=q.get("diagnostics"))
+        a = st_notes.retrieve(q["query"], code=q.get("code"), diagnostics=q.get("diagnostics"))
+        b = onnx_notes.retrieve(q["query"], code=q.get("code"), diagnostics=q.get("diagnostics"))
         assert [n.id for n in a] == [n.id for n in b]
         assert all(abs(x.score - y.score) < 1e-3 for x, y in zip(a, b))
 
 
-def test_example_ranks_unchanged(cache, pair):
+def test_example_ranks_unchanged(built):
     """The example bank built with sentence-transformers: each spec's examples ranked the same with ONNX."""
-    from agent.rag.bank import ExampleBank
-    from agent.rag.examples import Verdict
-
-    st, onnx = pair
-    built = ExampleBank(cache_dir=cache, embedder=st)
-    built.build(lambda examples: [Verdict(ok=True, simulated=False) for _ in examples], benchmarks=["own"])
-    other = ExampleBank(cache_dir=cache, embedder=onnx)
+    _, st_bank, _, onnx_bank = built
     specs = [p.read_text() for p in sorted((REPO / "examples").glob("*.txt"))] + _benchmark_specs()[:60]
     for spec in specs:
-        assert [e.id for _, e in built.scored(spec)] == [e.id for _, e in other.scored(spec)], spec[:80]
+        assert [e.id for _, e in st_bank.scored(spec)] == [e.id for _, e in onnx_bank.scored(spec)], spec[:80]
+
+
+def test_a_solves_start_up_retrieval_with_onnx_never_imports_torch(built, cache):
+    """What `agent bench rag-startup` runs per process: the spec's notes and examples, with the ONNX
+    export, and torch never loaded (its import was the seconds this saves)."""
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CHISEL_AGENT_CACHE": str(cache), "CHISEL_AGENT_EMBEDDER": "onnx",
+           "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-m", "agent.rag.startup_bench", str(REPO / "examples" / "adder8.txt")],
+                          env=env, capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["embedder"]["backend"] == "onnx" and got["torch_imported"] is False
+    assert got["examples"] and got["ready"] >= got["notes_ready"] >= got["imported"]
+
+
+def test_startup_bench_refuses_an_onnx_run_that_fell_back(monkeypatch, tmp_path):
+    from agent.rag import startup_bench
+
+    def fake_run(spec, backend, timeout_s):
+        used = "sentence-transformers"  # as if the ONNX process found no export
+        return {"backend": backend, "ready_s": 1.0, "cpu_s": 1.0, "interpreter_s": 0.1, "imports_s": 0.2,
+                "retrieval_s": 0.7, "notes_s": 0.6, "notes": ["a"], "examples": ["b"], "torch_imported": True,
+                "embedder": {"backend": used, "fallback": "no ONNX export at X"}}
+
+    monkeypatch.setattr(startup_bench, "_run_one", fake_run)
+    with pytest.raises(RuntimeError, match="asked for onnx.*no ONNX export at X"):
+        startup_bench.run_startup_bench(tmp_path / "spec.txt", repeats=1)
+
+
+def test_startup_bench_medians_and_agreement(monkeypatch, tmp_path):
+    from agent.rag import startup_bench
+
+    times = iter([9.0, 2.0, 3.0, 8.0, 7.0, 1.0])  # st, onnx; onnx, st; st, onnx (the order alternates)
+
+    def fake_run(spec, backend, timeout_s):
+        t = next(times)
+        return {"backend": backend, "ready_s": t, "cpu_s": t / 2, "interpreter_s": 0.1, "imports_s": 0.2,
+                "retrieval_s": t - 0.3, "notes_s": t - 0.4, "notes": ["a"], "examples": ["b"],
+                "torch_imported": backend != "onnx", "embedder": {"backend": backend, "fallback": None}}
+
+    monkeypatch.setattr(startup_bench, "_run_one", fake_run)
+    out = startup_bench.run_startup_bench(tmp_path / "spec.txt", repeats=3)
+    assert out["sentence-transformers"]["ready_s_all"] == [9.0, 8.0, 7.0]
+    assert out["onnx"]["ready_s_all"] == [2.0, 3.0, 1.0]
+    assert out["saved_s"] == 6.0 and out["saved_cpu_s"] == 3.0
+    assert out["same_results"] is True and out["onnx_imported_torch"] is False
 
 
 # ---------------------------------------------------------------- the export and the fallback
@@ -226,3 +284,12 @@ def test_retriever_and_bank_look_for_the_export_in_their_cache(cache):
 
     assert Retriever(cache_dir=cache, sources_jar=False).embedder.cache_root == cache
     assert ExampleBank(cache_dir=cache).embedder.cache_root == cache
+
+
+def test_startup_bench_cli_missing_spec_is_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    result = CliRunner().invoke(app, ["bench", "rag-startup", "--spec", str(tmp_path / "nope.txt")])
+    assert result.exit_code != 0 and "nope.txt" in result.output and "Traceback" not in result.output

@@ -250,7 +250,7 @@ def bench_rag_startup_cmd(
     st, ox = report["sentence-transformers"], report["onnx"]
     err_console.print(
         f"retrieval ready (median of {repeats}, from launch): sentence-transformers {st['ready_s']:.2f} s "
-        f"(imports {st['imports_s']:.2f} s, retrieval {st['retrieval_s']:.2f} s), ONNX {ox['ready_s']:.2f} s "
-        f"(imports {ox['imports_s']:.2f} s, retrieval {ox['retrieval_s']:.2f} s): {report['saved_s']:.2f} s sooner; "
+        f"({st['cpu_s']:.2f} CPU s), ONNX {ox['ready_s']:.2f} s ({ox['cpu_s']:.2f} CPU s): {report['saved_s']:.2f} s "
+        f"sooner; ONNX imported torch: {report['onnx_imported_torch']}; "
         f"same notes and examples: {report['same_results']}; load {report['load_average_1m_before']} on "
         f"{report['cpu_count']} CPUs", highlight=False)
