@@ -293,3 +293,16 @@ def test_startup_bench_cli_missing_spec_is_one_line(tmp_path):
 
     result = CliRunner().invoke(app, ["bench", "rag-startup", "--spec", str(tmp_path / "nope.txt")])
     assert result.exit_code != 0 and "nope.txt" in result.output and "Traceback" not in result.output
+
+
+def test_startup_bench_process_over_its_time_is_one_line(monkeypatch, tmp_path):
+    import subprocess
+
+    from agent.rag import startup_bench
+
+    def slow(*a, **kw):
+        raise subprocess.TimeoutExpired(a[0], kw.get("timeout"))
+
+    monkeypatch.setattr(subprocess, "run", slow)
+    with pytest.raises(RuntimeError, match="took more than 5 s"):
+        startup_bench._run_one(tmp_path / "spec.txt", "onnx", 5.0)

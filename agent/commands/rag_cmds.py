@@ -222,6 +222,7 @@ def bench_rag_cmd(
 def bench_rag_startup_cmd(
     spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the spec whose notes and examples are retrieved"),
     repeats: int = typer.Option(5, "--repeats", min=1, max=50, help="fresh processes per embedding backend"),
+    timeout: float = typer.Option(600.0, "--timeout", min=1, help="seconds one process may take"),
     as_json: Json = False,
 ) -> None:
     """Seconds from a fresh process's launch until a spec's retrieval is ready (notes and examples, as
@@ -241,7 +242,7 @@ def bench_rag_startup_cmd(
             progress.update(task, advance=1, description=f"start-up bench: {run['backend']} {run['ready_s']:.1f} s")
 
         try:
-            report = run_startup_bench(spec, repeats=repeats, tick=tick)
+            report = run_startup_bench(spec, repeats=repeats, timeout_s=timeout, tick=tick)
         except RuntimeError as e:
             fail(str(e))
     if as_json:

@@ -50,8 +50,12 @@ def _run_one(spec: Path, backend: str, timeout_s: float) -> dict:
     env = {**os.environ, "CHISEL_AGENT_EMBEDDER": backend}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     launched = time.time()
-    proc = subprocess.run([sys.executable, "-m", "agent.rag.startup_bench", str(spec)], env=env, capture_output=True,
-                          text=True, timeout=timeout_s)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "agent.rag.startup_bench", str(spec)], env=env,
+                              capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"the {backend} start-up process took more than {timeout_s:.0f} s (a busy machine? "
+                           "--timeout sets the limit)") from None
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"the {backend} start-up process failed (exit {proc.returncode}): {tail}")
