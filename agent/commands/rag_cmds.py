@@ -240,6 +240,9 @@ def bench_rag_startup_cmd(
 
         def tick(run: dict) -> None:
             progress.update(task, advance=1, description=f"start-up bench: {run['backend']} {run['ready_s']:.1f} s")
+            if as_json:  # one line per process on stderr: a long run on a busy machine shows what it has
+                err_console.print(f"rag-startup {run['backend']}: ready {run['ready_s']:.2f} s, {run['cpu_s']:.2f} CPU s",
+                                  highlight=False)
 
         try:
             report = run_startup_bench(spec, repeats=repeats, timeout_s=timeout, tick=tick)
