@@ -41,7 +41,9 @@ def _benchmark_specs() -> list[str]:
 
     where = [BENCHMARKS_DIR / "own", BENCHMARKS_DIR / "verilogeval_mini", seed_data_dir() / "eval_set_v2.jsonl",
              Path(os.environ.get("CHISEL_AGENT_VERILOGEVAL", REPO.parent / "ext" / "verilog-eval" / "dataset_spec-to-rtl"))]
-    return [t.spec for w in where if w.exists() for t in load_benchmark(str(w)).tasks]
+    specs = [t.spec for w in where if w.exists() for t in load_benchmark(str(w)).tasks]
+    # every third spec: all of them cut at 256 tokens alike, a third shows it at half the CPU time
+    return specs[::3]
 
 
 def _sources_jar() -> Path | None:
@@ -76,6 +78,11 @@ def _corpus() -> dict[str, list[str]]:
     }
 
 
+# Each of these embeds a few hundred texts twice: about 2 CPU minutes, far longer in wall time on a busy machine.
+HEAVY = pytest.mark.timeout(3600)
+
+
+@HEAVY
 def test_onnx_vectors_equal_sentence_transformers_for_every_note_example_and_spec(pair):
     st, onnx = pair
     corpus = _corpus()
@@ -135,6 +142,7 @@ def built(cache, pair):
             ExampleBank(cache_dir=cache, embedder=onnx))
 
 
+@HEAVY
 def test_retrieval_ranks_unchanged_on_the_labelled_set_and_negatives(built):
     """The index built with sentence-transformers, queried with either: every note's rank is the same."""
     from agent.rag.bench import load_queries
@@ -150,6 +158,7 @@ def test_retrieval_ranks_unchanged_on_the_labelled_set_and_negatives(built):
         assert all(abs(x.score - y.score) < 1e-3 for x, y in zip(a, b))
 
 
+@HEAVY
 def test_example_ranks_unchanged(built):
     """The example bank built with sentence-transformers: each spec's examples ranked the same with ONNX."""
     _, st_bank, _, onnx_bank = built
@@ -158,6 +167,7 @@ def test_example_ranks_unchanged(built):
         assert [e.id for _, e in st_bank.scored(spec)] == [e.id for _, e in onnx_bank.scored(spec)], spec[:80]
 
 
+@HEAVY
 def test_a_solves_start_up_retrieval_with_onnx_never_imports_torch(built, cache):
     """What `agent bench rag-startup` runs per process: the spec's notes and examples, with the ONNX
     export, and torch never loaded (its import was the seconds this saves)."""
