@@ -316,3 +316,17 @@ def test_startup_bench_process_over_its_time_is_one_line(monkeypatch, tmp_path):
     monkeypatch.setattr(subprocess, "run", slow)
     with pytest.raises(RuntimeError, match="took more than 5 s"):
         startup_bench._run_one(tmp_path / "spec.txt", "onnx", 5.0)
+
+
+@HEAVY
+def test_a_fallback_embedder_makes_the_missing_export_then_a_fresh_one_uses_it(tmp_path, monkeypatch):
+    """The lazy path (Retriever.build after it embedded notes): torch is loaded, so the export is made."""
+    pytest.importorskip("onnx")
+    monkeypatch.setattr(emb, "_FALLBACK_SAID", set())
+    first = Embedder(tmp_path)
+    first.load()
+    assert first.backend == "sentence-transformers" and first.export_if_missing() is None
+    assert (onnx_export_dir(tmp_path) / "export.json").exists()
+    again = Embedder(tmp_path)
+    again.load()
+    assert again.backend == "onnx" and again.fallback is None
