@@ -220,6 +220,31 @@ def test_no_orphan_when_agent_serve_ends(env, how):
             proc.kill()
 
 
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="needs Linux /proc and autogroups")
+@pytest.mark.parametrize("setting", [None, "7"])
+def test_agent_serve_runs_llama_server_at_the_embedded_servers_priority(env, monkeypatch, setting):
+    """`agent serve` sets the engine's nice and autogroup before exec, as the embedded server's:
+    EMBEDDED_NICE by default, CHISEL_AGENT_SERVER_NICE when set."""
+    from agent.local.embedded import EMBEDDED_NICE
+    from agent.local.server import priority_of
+
+    expected = int(setting) if setting else EMBEDDED_NICE
+    if expected < os.getpriority(os.PRIO_PROCESS, 0) and os.geteuid() != 0:
+        pytest.skip("raising a priority needs root (CAP_SYS_NICE)")
+    if setting:
+        monkeypatch.setenv("CHISEL_AGENT_SERVER_NICE", setting)
+    else:
+        monkeypatch.delenv("CHISEL_AGENT_SERVER_NICE", raising=False)
+    port = srv.free_port()
+    proc = _agent("serve", "--model", str(env / "tiny.gguf"), "--port", str(port), "--start-timeout", "60")
+    try:
+        _wait_serving(port, proc)
+        assert priority_of(int((env / "pid").read_text())) == {"nice": expected, "autogroup_nice": expected}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
 def test_vllm_argv_with_prefix_caching_length_and_the_qlora_adapter(env):
     """`agent serve --engine vllm` runs the `vllm` found on PATH (here the fake) with the project's flags."""
     adapter = env / "runs" / "qlora" / "mine" / "adapter"

@@ -113,12 +113,17 @@ def serve_cmd(
     start_timeout: float = typer.Option(300.0, "--start-timeout", min=1, help="seconds to wait until it answers"),
 ) -> None:
     """Serve a local model over an OpenAI-compatible API until Ctrl-C (or SIGTERM)."""
+    from agent.local.embedded import server_nice
     from agent.local.server import ServeError, make_server
 
     if threads is not None and engine != "llama-server":
         raise ServeError("--threads is for --engine llama-server")
     server = make_server(engine, model, port=port, parallel=parallel, ctx=ctx, start_timeout_s=start_timeout,
                          adapter=adapter, served_name=served_name, threads=threads)
+    if engine != "vllm":
+        # A CPU engine runs above the JVM workers, as the embedded server does: llama.cpp's threads wait
+        # on each other at every token, so one preempted by a verifier stalls them all.
+        server.nice = server_nice()
     # SIGTERM (e.g. from a supervisor) must stop the server too, not just kill us; SIGINT is restored
     # because a shell starts background jobs with it ignored.
     signal.signal(signal.SIGTERM, _interrupt)

@@ -33,6 +33,20 @@ def _build(r, force: bool, quiet: bool):
         return r.build(force=force, progress=on_progress)  # EmbedderMissing: one line (cli_util.OneLineErrors)
 
 
+def _export_onnx(cache_dir: Path, quiet: bool) -> dict:
+    """The embedding model's ONNX export (agent.rag.onnx_model), made if absent: what lets a solve embed
+    its spec without importing torch. A failure is a warning: sentence-transformers still works."""
+    from agent.rag.embedder import EmbedderMissing, ensure_onnx_export, onnx_export_dir
+
+    existed = (onnx_export_dir(cache_dir) / "export.json").exists()
+    try:
+        with _status("exporting the embedding model to ONNX", quiet=quiet or existed):
+            path = ensure_onnx_export(cache_dir)
+    except EmbedderMissing as e:
+        return {"path": None, "made": False, "error": str(e)}
+    return {"path": str(path), "made": not existed, "error": None}
+
+
 @rag_app.command("build")
 def build_cmd(
     profile: Profile = None,
@@ -48,11 +62,15 @@ def build_cmd(
     """Build the notes index (hand-written notes + API notes generated from the profile's Chisel sources)
     and the verified example bank beside it (docs/examples.md)."""
     r = _retriever(profile or "chisel7")
+    onnx = _export_onnx(r.cache_dir, quiet=as_json)
     stats = _build(r, force, quiet=as_json)
     bank = build_bank(r, workers=workers or os.cpu_count() or 1, verilogeval=verilogeval, force=force, quiet=as_json) if examples else None
     if as_json:
-        print_json({**stats.model_dump(), "examples": bank.model_dump() if bank else None})
+        print_json({**stats.model_dump(), "onnx_export": onnx, "examples": bank.model_dump() if bank else None})
         return
+    if onnx["error"]:
+        err_console.print(f"[yellow]warning:[/] no ONNX export of the embedding model ({onnx['error']}); "
+                          "queries load sentence-transformers instead", highlight=False)
     for w in stats.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
     state = "up to date" if stats.reused else f"built ({stats.embedded} notes embedded in {stats.embed_s:.1f} s, " \
@@ -206,3 +224,45 @@ def _pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate:.0%}"
 
 
+
+
+@bench_commands.command("rag-startup")
+def bench_rag_startup_cmd(
+    spec: Path = typer.Option(Path("examples/adder8.txt"), "--spec", help="the spec whose notes and examples are retrieved"),
+    repeats: int = typer.Option(5, "--repeats", min=1, max=50, help="fresh processes per embedding backend"),
+    timeout: float = typer.Option(600.0, "--timeout", min=1, help="seconds one process may take"),
+    as_json: Json = False,
+) -> None:
+    """Seconds from a fresh process's launch until a spec's retrieval is ready (notes and examples, as
+    `agent solve` starts), embedding with sentence-transformers and with the ONNX export."""
+    from agent.rag.embedder import EmbedderMissing, ensure_onnx_export
+    from agent.rag.startup_bench import run_startup_bench
+
+    read_text_file(spec, "spec")
+    try:
+        ensure_onnx_export()  # what `agent rag build` makes; the ONNX runs need it
+    except EmbedderMissing as e:
+        fail(f"no ONNX export to compare with: {e}")
+    with progress_bar(quiet=as_json) as progress:
+        task = progress.add_task("start-up bench", total=2 * repeats)
+
+        def tick(run: dict) -> None:
+            progress.update(task, advance=1, description=f"start-up bench: {run['backend']} {run['ready_s']:.1f} s")
+            if as_json:  # one line per process on stderr: a long run on a busy machine shows what it has
+                err_console.print(f"rag-startup {run['backend']}: ready {run['ready_s']:.2f} s, {run['cpu_s']:.2f} CPU s",
+                                  highlight=False)
+
+        try:
+            report = run_startup_bench(spec, repeats=repeats, timeout_s=timeout, tick=tick)
+        except RuntimeError as e:
+            fail(str(e))
+    if as_json:
+        print_json(report)
+        return
+    st, ox = report["sentence-transformers"], report["onnx"]
+    err_console.print(
+        f"retrieval ready (median of {repeats}, from launch): sentence-transformers {st['ready_s']:.2f} s "
+        f"({st['cpu_s']:.2f} CPU s), ONNX {ox['ready_s']:.2f} s ({ox['cpu_s']:.2f} CPU s): {report['saved_s']:.2f} s "
+        f"sooner; ONNX imported torch: {report['onnx_imported_torch']}; "
+        f"same notes and examples: {report['same_results']}; load {report['load_average_1m_before']} on "
+        f"{report['cpu_count']} CPUs", highlight=False)

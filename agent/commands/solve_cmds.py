@@ -337,6 +337,8 @@ def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Pat
                 await llm.check_served()
             retriever = await retrieving
             startup.update(server=embedded.describe(), prefix=prefix, first_request_s=round(time.perf_counter() - t0, 3))
+            if retriever is not None:  # which embedding backend answered (ONNX, or the fallback and why)
+                startup["embedder"] = retriever.embedder.describe()
             with Trace(run_dir) as trace, _Display(show_progress, cfg.k, task.top or task.id) as display:
                 trace.on_event(StartupEvent(**startup))
                 result = await solve(task, cfg, llm=llm, env=env, trace=trace, retriever=retriever, hooks=[display])

@@ -42,6 +42,12 @@ def answers(base_url: str, timeout_s: float = 3.0) -> bool:
     return True
 
 
+def server_nice() -> int | None:
+    """The priority of a CPU model server the project starts, the embedded one and `agent serve`'s alike:
+    EMBEDDED_NICE unless CHISEL_AGENT_SERVER_NICE says otherwise (a ServeError when it is no integer)."""
+    return _env_int("CHISEL_AGENT_SERVER_NICE", EMBEDDED_NICE)
+
+
 def _env_int(name: str, default: int | None) -> int | None:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -101,7 +107,7 @@ def embedded_llm(cfg, *, say: Callable[[str], None], log_path: Path | None = Non
         yield EmbeddedLLM(llm)
         return
     server.log_path = log_path
-    server.nice = _env_int("CHISEL_AGENT_SERVER_NICE", EMBEDDED_NICE)
+    server.nice = server_nice()
     server.spawn()  # a ServeError here is the caller's one-line failure
     try:
         say(f"[bold]note:[/] nothing is served at {llm.base_url}; started the embedded llama-server with "

@@ -105,7 +105,7 @@ class ExampleBank:
         self.profile = get_profile(profile)
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
-        self.embedder = embedder or Embedder()
+        self.embedder = embedder or Embedder(self.cache_dir)
         self.min_score = min_score
         self._embed_query = query_vectors
         self.index = VectorIndex(self.cache_dir / "rag")

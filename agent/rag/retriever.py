@@ -88,7 +88,7 @@ class Retriever:
         self.notes_dir = Path(notes_dir) if notes_dir else default_notes_dir()
         # None: the profile's own jar; False: hand-written notes only
         self.sources_jar = toolchain(self.profile).sources_jar if sources_jar is None else sources_jar
-        self.embedder = embedder or Embedder()
+        self.embedder = embedder or Embedder(self.cache_dir)
         self.index = VectorIndex(self.cache_dir / "rag")
         self._docs: dict[str, NoteDoc] | None = None
         self._warnings: list[str] = []
@@ -155,6 +155,9 @@ class Retriever:
                         progress("embedding notes", min(i + step, len(todo)), len(todo))
                 stats.embedded = len(todo)
                 stats.embed_s = round(time.perf_counter() - t, 3)
+                if todo and (why := self.embedder.export_if_missing()):  # torch is loaded: export it now
+                    stats.warnings.append(f"the embedding model's ONNX export was not made ({why}); "
+                                          "queries load sentence-transformers")
                 t = time.perf_counter()
                 self.index.write(name, docs, [known[text_hash(d)] for d in docs])
                 stats.index_s = round(time.perf_counter() - t, 3)
