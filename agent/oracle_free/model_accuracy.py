@@ -143,7 +143,8 @@ async def run(args) -> int:
                 else:
                     built = await env.averify(ref, top=task.top, mode="lenient", allow_blackbox=True)
                     if not built.ok or not built.verilog or not built.top:
-                        why = built.first_error.message if built.first_error else (built.category or "no Verilog")
+                        err = built.first_error()
+                        why = err.message if err else (built.category or "no Verilog")
                         dest.write_text(json.dumps({"id": task.id, "error": f"the reference does not build: {why}"[:300]}) + "\n")
                         continue
                     sv, top = built.verilog, built.top
