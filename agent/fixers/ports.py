@@ -188,7 +188,7 @@ def _single_local_val(m: str, io: ModuleIO, port: str) -> bool:
 def _append_statements(code: str, close: int, statements: list[str]) -> tuple[str, int]:
     """Insert statements just before the body's closing brace; returns the code and the first line."""
     line_start = code.rfind("\n", 0, close) + 1
-    indent = re.match(r"[ \t]*", code[line_start:]).group(0)
+    indent = code[line_start:len(code) - len(code[line_start:].lstrip(" \t"))]
     if code[line_start:close].strip():  # `... }` on one line: open a new line before the brace
         text = "".join(f"\n{indent}  {s}" for s in statements) + "\n" + indent
         return code[:close] + text + code[close:], line_of(code, close) + 1

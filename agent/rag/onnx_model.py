@@ -142,7 +142,7 @@ def export(source: Path, dest: Path, model_name: str) -> Path:
             shutil.copy2(source / name, tmp / name)
         (tmp / MANIFEST).write_text(json.dumps({"format": EXPORT_FORMAT, "model": model_name, "source": str(source),
                                                 "source_key": source_key(source),
-                                                "max_seq_length": int(model.max_seq_length)}))
+                                                "max_seq_length": int(model.max_seq_length or 256)}))
         worst = _check(model, tmp)
         if worst < MIN_COSINE:
             raise OnnxUnavailable(f"the ONNX export differs from sentence-transformers (cosine {worst:.6f} < {MIN_COSINE})")
@@ -194,7 +194,7 @@ def _write_onnx(model: SentenceTransformer, path: Path) -> None:
             return self.bert(input_ids=input_ids, attention_mask=attention_mask,
                              token_type_ids=token_type_ids).last_hidden_state
 
-    encoder = Encoder(model[0].auto_model).eval()
+    encoder = Encoder(model[0].auto_model).eval()  # type: ignore[arg-type]  # a BertModel (torch.nn.Module)
     # two texts, one padded: the traced graph must not take the mask for all ones
     ids = torch.tensor([[101, 2000, 2001, 2002, 102], [101, 2003, 102, 0, 0]])
     names = ["input_ids", "attention_mask", "token_type_ids"]
