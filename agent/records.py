@@ -83,6 +83,12 @@ class ChainRecord(BaseModel):
     functional_strict_ok: bool | None = None
     attempts: list[AttemptRecord] = Field(default_factory=list)
 
+    @property
+    def passing_code(self) -> str | None:
+        """The code of the chain's latest passing attempt: the candidate scored against the reference (and
+        the one a search reports when it chooses this chain). None when no attempt with code passed."""
+        return next((a.code for a in reversed(self.attempts) if a.ok and a.code), None)
+
     def passes_within(self, depth: int | None, lenient: bool = False, metric: str | None = None) -> bool:
         """Passes within `depth` repair rounds. metric None: the search's own verdict; "compile": the
         seed's metric (any attempt got through emission); "functional": the pass also matches the

@@ -2,14 +2,17 @@
 
     python scripts/twins_in_prompts.py RUN_DIR [RUN_DIR ...]
 
-A twin is a (problem, bank example) pair at or above a limit of the contamination audit, as listed in
-experiments/results/contamination/twins.json; the examples a problem saw are its trace's `examples` event.
+A twin is a (problem, bank example) pair of experiments/results/contamination/twins.json at or above a
+limit of the contamination audit (agent.rag.contamination.over_limit, the bank build's rule); the examples a problem saw are its trace's `examples` event.
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+
+from agent.rag.contamination import over_limit
+from agent.trace import load_trace
 
 TWINS = Path(__file__).resolve().parent.parent / "experiments/results/contamination/twins.json"
 
@@ -19,8 +22,7 @@ def twin_pairs(path: Path = TWINS) -> dict[str, set[str]]:
     pairs: dict[str, set[str]] = {}
     for bench in audit["benchmarks"]:
         for pair in bench["structural_twins"] + bench["top_structural_pairs"]:
-            if (pair["struct_sim"] >= audit["struct_limit"] or pair["spec_sim"] >= audit["spec_limit"]
-                    or (pair["code_sim"] or 0) >= audit["code_limit"]):
+            if over_limit(pair["spec_sim"], pair["code_sim"] or 0.0, pair["struct_sim"] or 0.0):
                 pairs.setdefault(pair["problem"], set()).add(pair["example"])
     return pairs
 
@@ -28,12 +30,8 @@ def twin_pairs(path: Path = TWINS) -> dict[str, set[str]]:
 def seen(run: Path, pairs: dict[str, set[str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for trace in sorted((run / "traces").glob("*.jsonl")):
-        shown: set[str] = set()
-        for line in trace.read_text().splitlines():
-            event = json.loads(line) if line.strip() else {}
-            if event.get("kind") == "examples":
-                for group in event.get("sets") or []:
-                    shown |= set(group)
+        shown = {eid for event in load_trace(trace).of_kind("examples") for group in event.get("sets") or []
+                 for eid in group}
         hit = pairs.get(trace.stem, set()) & shown
         if hit:
             out[trace.stem] = sorted(hit)

@@ -78,7 +78,7 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
         return
     verdicts: dict[str, VerifyResult | None] = {}  # the same code in several chains is simulated once
     for chain in record.chains:
-        code = next((a.code for a in reversed(chain.attempts) if a.ok and a.code), None)
+        code = chain.passing_code
         if chain.first_pass_round is None or code is None:
             continue
         if code not in verdicts:
@@ -115,7 +115,7 @@ async def _score_strict_ports(env, scoring: Task, record: ProblemRecord) -> None
     distinct passing candidate checked once more, for its verdict under exact port names."""
     strict: dict[str, bool | None] = {}
     for chain in record.chains:
-        code = next((a.code for a in reversed(chain.attempts) if a.ok and a.code), None)
+        code = chain.passing_code
         if chain.first_pass_round is None or code is None:
             continue
         if code not in strict:

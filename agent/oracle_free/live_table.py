@@ -22,9 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from agent.eval.metrics import bootstrap_ci
+from agent.records import ProblemRecord, ResultsLogError, read_results
+from agent.trace import load_trace
 
 SIM_EVENTS = ("vote", "pymodels_check", "pymodels_selection", "model_repair")
 
@@ -33,65 +36,65 @@ class TableError(ValueError):
     """A run directory this table cannot read."""
 
 
-def load_run(run_dir: Path) -> dict[str, dict]:
-    """The run's records by problem id, each with its trace's events under `_events` (the latest record wins:
-    a resumed run appends)."""
+@dataclass
+class Problem:
+    """One problem of a run: its record (results.jsonl) and its trace's events."""
+
+    record: ProblemRecord
+    events: list[dict]
+
+    def of_kind(self, kind: str) -> list[dict]:
+        return [e for e in self.events if e.get("kind") == kind]
+
+
+def load_run(run_dir: Path) -> dict[str, Problem]:
+    """The run's problems by id (agent.records.read_results: a torn last line is left out)."""
     path = run_dir / "results.jsonl"
     if not path.is_file():
         raise TableError(f"{run_dir} has no results.jsonl (not an agent eval run directory)")
-    records: dict[str, dict] = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            records[rec["id"]] = rec
-    for pid, rec in records.items():
-        trace = run_dir / "traces" / f"{pid}.jsonl"
-        rec["_events"] = [json.loads(x) for x in trace.read_text().splitlines() if x.strip()] if trace.is_file() else []
-    return records
+    out: dict[str, Problem] = {}
+    for rec in read_results(path):
+        trace = run_dir / "traces" / f"{rec.id}.jsonl"
+        out[rec.id] = Problem(rec, load_trace(trace).events if trace.is_file() else [])
+    return out
 
 
-def _round0_chains(rec: dict) -> list[dict]:
-    return sorted(rec.get("chains") or [], key=lambda c: c["sample_index"])
+def _round0_chains(p: Problem):
+    return sorted(p.record.chains, key=lambda c: c.sample_index)
 
 
-def first_compiling(rec: dict) -> bool:
+def first_compiling(p: Problem) -> bool:
     """(a): the first sample (in sample order) that passed the search's checks at round 0."""
-    for chain in _round0_chains(rec):
-        if chain.get("first_pass_round") == 0:
-            return bool(chain.get("functional_ok"))
+    for chain in _round0_chains(p):
+        if chain.first_pass_round == 0:
+            return bool(chain.functional_ok)
     return False
 
 
-def voted(rec: dict) -> bool:
+def voted(p: Problem) -> bool:
     """(d): the vote's choice among the round-0 passes; with fewer than two passes, the one pass."""
-    votes = [e for e in rec["_events"] if e.get("kind") == "vote"]
+    votes = p.of_kind("vote")
     if votes and votes[0].get("chosen_chain") is not None:
         chosen = votes[0]["chosen_chain"]
-        return any(c["sample_index"] == chosen and bool(c.get("functional_ok")) for c in _round0_chains(rec))
-    return first_compiling(rec)
+        return any(c.sample_index == chosen and bool(c.functional_ok) for c in _round0_chains(p))
+    return first_compiling(p)
 
 
-def ceiling(rec: dict) -> bool:
-    return any(c.get("first_pass_round") == 0 and c.get("functional_ok") for c in _round0_chains(rec))
+def ceiling(p: Problem) -> bool:
+    return any(c.first_pass_round == 0 and c.functional_ok for c in _round0_chains(p))
 
 
-def reported(rec: dict) -> bool:
+def reported(p: Problem) -> bool:
     """The candidate the search reported (final_code), scored against the reference. Not the record's
     `functional`: that is any chain right (pass@k's oracle view, the ceiling)."""
-    final = rec.get("final_code")
-    if not final:
-        return False
-    for chain in rec.get("chains") or []:
-        code = next((a.get("code") for a in reversed(chain.get("attempts") or []) if a.get("ok") and a.get("code")), None)
-        if code == final:
-            return bool(chain.get("functional_ok"))
-    return False
+    final = p.record.final_code
+    return bool(final) and any(c.passing_code == final and bool(c.functional_ok) for c in p.record.chains)
 
 
-def round0_texts(rec: dict) -> tuple[str, ...] | None:
+def round0_texts(p: Problem) -> tuple[str, ...] | None:
     """The generate request's replies (the k samples) as the trace recorded them."""
     template = None
-    for e in rec["_events"]:
+    for e in p.events:
         if e.get("kind") == "prompt" and e.get("chain") is None and e.get("round") == 0:
             template = e.get("template")
         elif e.get("kind") == "response" and e.get("chain") is None and e.get("round") == 0 and template == "generate":
@@ -99,13 +102,12 @@ def round0_texts(rec: dict) -> tuple[str, ...] | None:
     return None
 
 
-def cost(rec: dict) -> dict:
-    events = rec["_events"]
-    llm_s = sum(e.get("latency_s") or 0.0 for e in events if e.get("kind") == "response" and not e.get("cached"))
-    sim_s = (rec.get("verify_s") or 0.0) + sum(e.get("sim_s") or 0.0 for e in events if e.get("kind") in SIM_EVENTS)
-    return {"llm_calls": rec.get("llm_calls") or 0, "prompt_tokens": rec.get("prompt_tokens") or 0,
-            "completion_tokens": rec.get("completion_tokens") or 0, "llm_s": llm_s, "sim_s": sim_s,
-            "wall_s": rec.get("wall_s") or 0.0}
+def cost(p: Problem) -> dict:
+    rec = p.record
+    llm_s = sum(e.get("latency_s") or 0.0 for e in p.of_kind("response") if not e.get("cached"))
+    sim_s = rec.verify_s + sum(e.get("sim_s") or 0.0 for e in p.events if e.get("kind") in SIM_EVENTS)
+    return {"llm_calls": rec.llm_calls, "prompt_tokens": rec.prompt_tokens, "completion_tokens": rec.completion_tokens,
+            "llm_s": llm_s, "sim_s": sim_s, "wall_s": rec.wall_s}
 
 
 def _rate(values: list[bool]) -> dict:
@@ -115,12 +117,13 @@ def _rate(values: list[bool]) -> dict:
             "ci": [round(lo, 3), round(hi, 3)]}
 
 
-def _mean_cost(recs: list[dict]) -> dict:
+def _mean_cost(recs: list[Problem]) -> dict:
     costs = [cost(r) for r in recs]
     return {k: round(sum(c[k] for c in costs) / len(costs), 1) for k in costs[0]} if costs else {}
 
 
-def table(d0: dict[str, dict], d2: dict[str, dict] | None = None, oracle: dict[str, dict] | None = None) -> dict:
+def table(d0: dict[str, Problem], d2: dict[str, Problem] | None = None,
+          oracle: dict[str, Problem] | None = None) -> dict:
     """The rules over the problems every given run recorded (see the module docstring)."""
     runs = {"d0": d0, "d2": d2, "oracle": oracle}
     given = {k: v for k, v in runs.items() if v is not None}
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = table(load_run(args.d0), load_run(args.d2) if args.d2 else None,
                        load_run(args.oracle) if args.oracle else None)
-    except (TableError, OSError, json.JSONDecodeError, KeyError) as e:
+    except (TableError, ResultsLogError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     md = markdown(result)

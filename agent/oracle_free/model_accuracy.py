@@ -55,17 +55,15 @@ async def score_problem(task: Task, reference_sv: str, top: str, llm, builder: P
 def recorded_models(run_dir: Path, task_id: str) -> dict | None:
     """The models a recorded eval run drew for a problem (its trace's `pymodels` event), as a row's start;
     None when the run drew none for it."""
+    from agent.trace import load_trace
+
     trace = run_dir / "traces" / f"{task_id}.jsonl"
-    if not trace.is_file():
+    drawn = load_trace(trace).of_kind("pymodels") if trace.is_file() else []
+    if not drawn:
         return None
-    for line in trace.read_text().splitlines():
-        event = json.loads(line) if line.strip() else {}
-        if event.get("kind") == "pymodels":
-            models, dropped = event.get("models") or [], event.get("dropped") or []
-            return {"id": task_id, "drawn": len(models) + len(dropped), "parsed": len(models), "dropped": dropped,
-                    "llm_calls": 0, "tokens": 0, "llm_s": 0.0, "cached": True, "from_run": str(run_dir),
-                    "_models": models}
-    return None
+    models, dropped = drawn[0].get("models") or [], drawn[0].get("dropped") or []
+    return {"id": task_id, "drawn": len(models) + len(dropped), "parsed": len(models), "dropped": dropped,
+            "llm_calls": 0, "tokens": 0, "llm_s": 0.0, "cached": True, "from_run": str(run_dir), "_models": models}
 
 
 async def score_models(models: list[str], reference_sv: str, top: str, row: dict) -> dict:
