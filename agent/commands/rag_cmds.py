@@ -36,9 +36,9 @@ def _build(r, force: bool, quiet: bool):
 def _export_onnx(cache_dir: Path, quiet: bool) -> dict:
     """The embedding model's ONNX export (agent.rag.onnx_model), made if absent: what lets a solve embed
     its spec without importing torch. A failure is a warning: sentence-transformers still works."""
-    from agent.rag.embedder import EmbedderMissing, ensure_onnx_export, onnx_export_dir
+    from agent.rag.embedder import EmbedderMissing, ensure_onnx_export, onnx_export_present
 
-    existed = (onnx_export_dir(cache_dir) / "export.json").exists()
+    existed = onnx_export_present(cache_dir)
     try:
         with _status("exporting the embedding model to ONNX", quiet=quiet or existed):
             path = ensure_onnx_export(cache_dir)

@@ -53,6 +53,14 @@ def onnx_export_dir(cache_root: Path | None = None) -> Path:
     return export_dir(_cache_root(cache_root), model_path(), MODEL_NAME)
 
 
+def onnx_export_present(cache_root: Path | None = None) -> bool:
+    """Whether the export is there: its folder, manifest included, is renamed into place only after the
+    check against sentence-transformers."""
+    from agent.rag.onnx_model import MANIFEST
+
+    return (onnx_export_dir(cache_root) / MANIFEST).exists()
+
+
 def _cache_root(cache_root: Path | None) -> Path:
     if cache_root is not None:
         return Path(cache_root)
@@ -176,7 +184,7 @@ class Embedder:
         existed. None when done or not needed; else the cause (a note, not an error: the fallback works)."""
         if self.backend != "sentence-transformers" or self.backend_asked != "auto":
             return None
-        if (onnx_export_dir(self.cache_root) / "export.json").exists():
+        if onnx_export_present(self.cache_root):
             return None
         try:
             ensure_onnx_export(self.cache_root)
