@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.fixers import FixContext, apply_fixers  # noqa: E402
 from reflect_env.result import Diagnostic  # noqa: E402
+from agent.trace import load_trace  # noqa: E402
 
 
 def error_kind(category: str, first_error: str) -> str:
@@ -41,11 +42,7 @@ def failing_candidates(run_dirs: list[Path]):
     for run in run_dirs:
         for trace in sorted((run / "traces").glob("*.jsonl")):
             code: dict[tuple, str] = {}
-            for line in trace.read_text(encoding="utf-8").splitlines():
-                try:
-                    ev = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a cut-off last line
+            for ev in load_trace(trace).events:  # a cut-off last line is left out
                 key = (ev.get("chain"), ev.get("round"))
                 if ev.get("kind") in ("extraction", "fix") and ev.get("code"):
                     code[key] = ev["code"]
