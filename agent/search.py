@@ -186,7 +186,8 @@ class _Run:
         cfg = self.cfg
         pool = cfg.examples_m + (cfg.k - 1 if cfg.example_diversity == "sets" else 0)
         try:
-            hits = await asyncio.to_thread(self.example_source.examples, spec, pool, exclude_top=self.task.top)
+            hits = await asyncio.to_thread(self.example_source.examples, spec, pool, exclude_top=self.task.top,
+                                           twins=self.task.user_spec)
         except Exception as e:  # examples help but must never sink a solve: the fixed example stands in
             self.report(ExamplesErrorEvent(error=f"{type(e).__name__}: {e}"))
             return [[]]

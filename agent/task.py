@@ -17,4 +17,8 @@ class Task(BaseModel):
     reference: str | None = None
     testbench: Path | None = None
     require_simulate: bool = False
+    # A user's own spec (`agent solve`, `agent rag prompt`), not a benchmark problem: its prompt may show
+    # worked examples that are twins of some benchmark problem (agent.rag.bank). False by default, so
+    # every measured task is kept clear of them.
+    user_spec: bool = False
     meta: dict = {}

@@ -25,9 +25,12 @@ MODEL = '''class Model:
 def samples_state(run_dir: Path) -> list[str]:
     """For each sample of round 0: 'comb' (no register), 'reg' (RegInit/RegNext/Reg(...)), or 'no code'."""
     out = []
+    template = None
     for line in (run_dir / "trace.jsonl").read_text().splitlines():
         ev = json.loads(line)
-        if ev.get("kind") == "response" and ev.get("round") == 0 and ev.get("chain") is None:
+        if ev.get("kind") == "prompt":
+            template = ev.get("template")  # a response answers the prompt before it (pymodel: Python, not a sample)
+        if ev.get("kind") == "response" and ev.get("round") == 0 and ev.get("chain") is None and template == "generate":
             for text in ev["texts"]:
                 m = re.search(r"```(?:scala)?\n(.*?)```", text, re.S)
                 code = m.group(1) if m else ""

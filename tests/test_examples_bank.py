@@ -133,8 +133,9 @@ class _Examples:
     def __init__(self):
         self.calls = []
 
-    def examples(self, spec, m, exclude_top=None):
+    def examples(self, spec, m, exclude_top=None, twins=False):
         self.calls.append((m, exclude_top))
+        self.twins = twins
         return [ExampleHit(id=f"e{i}", title=f"T{i}", spec=f"example spec {i}", code=f"class E{i}", score=1.0,
                            source="x") for i in range(m)]
 
@@ -209,6 +210,7 @@ def test_bank_build_counts_and_excludes_near_benchmark_examples(bank):
     assert stats.verified == stats.hand_written + stats.engine
     assert stats.simulated == stats.hand_written
     assert stats.kept == stats.verified - len(stats.excluded) and stats.kept > 40
+    assert stats.indexed == stats.verified  # the twins are indexed, for a user's own spec only
     assert stats.benchmarks == ["own"]
     assert all(x["benchmark"] == "own" for x in stats.excluded)
 
@@ -223,6 +225,17 @@ def test_the_structural_twin_of_an_own_problem_is_excluded_at_build(bank):
     assert row["problem"] == "l1_add_carry" and row["struct_sim"] >= STRUCT_LIMIT
     assert row["spec_sim"] < SPEC_LIMIT and row["code_sim"] < CODE_LIMIT
     assert "ex-comb-add3" not in {e.id for e in b.examples()}
+    assert b.twins()["ex-comb-add3"] == "own:l1_add_carry"
+
+
+def test_a_benchmark_task_never_sees_a_twin_a_users_spec_may(bank):
+    """Session 8 dropped the twins from the index, and the README adder's nearest examples became a
+    saturating adder that 5 of 5 seeds copied. A twin is contamination only for a benchmark task."""
+    b, _, _ = bank
+    user = [h.id for h in b.retrieve(ADDER_SPEC, 2, twins=True)]
+    measured = [h.id for h in b.retrieve(ADDER_SPEC, 2)]
+    assert user[0] == "ex-comb-add3" and not set(measured) & set(b.twins())
+    assert {e.id for e in b.examples(twins=True)} == {e.id for e in b.examples()} | set(b.twins())
 
 
 def test_a_planted_benchmark_problem_is_excluded(bank, tmp_path):
@@ -298,3 +311,17 @@ def test_no_rag_means_no_retrieval_at_all_and_the_fixed_example(tmp_path):
     assert "EdgeCounter" in run.builder.system() and src.calls == []
     off = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8"), AgentConfig(examples=False), None, None, NullTrace(), src)
     assert off.example_source is None and "EdgeCounter" in off.builder.system()
+
+
+@pytest.mark.parametrize("user_spec", [False, True])
+def test_only_a_users_own_spec_is_shown_a_benchmarks_twin(user_spec):
+    """A measured task (every benchmark loader leaves user_spec False) never asks for twins; `agent solve`'s does."""
+    from agent.search import _Run
+    from agent.trace import NullTrace
+
+    src = _Examples()
+    run = _Run(Task(id="a", spec=ADDER_SPEC, top="Adder8", user_spec=user_spec), AgentConfig(), None, None,
+               NullTrace(), src)
+    asyncio.run(run.example_sets(ADDER_SPEC))
+    assert src.calls and src.twins is user_spec
+

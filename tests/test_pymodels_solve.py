@@ -99,7 +99,9 @@ def test_a_model_the_agreeing_candidates_contradict_is_suspect(env, tmp_path):
         res = run_solve(stub, ADDER_TASK, cfg, env, tmp_path / "run")
     models = res.vote["models"]
     assert models["suspect"] == ["m0"] and not models["repairs"] and res.llm_calls == 2
-    assert res.backed_by == "vote 2/2"
+    # the vote's answer stands, but a model that contradicts it withdraws the vote's confirmation
+    assert res.solved and res.backed_by is None
+    assert res.unconfirmed == "2 of 2 candidates agree, but the Python model contradicts it"
 
 
 def test_backing_words():
@@ -107,6 +109,13 @@ def test_backing_words():
     assert backing(True, "reference", None) == ("reference", None)
     assert backing(True, None, None)[1].startswith("nothing compared it")
     assert status_text(True, "vote 3/4", None) == "solved (confirmed: vote 3/4)"
+    vote = {"agree": 4, "total": 4, "confirmed": True}
+    assert backing(True, None, vote) == ("vote 4/4", None)
+    models = {"valid": ["m0", "m1"], "suspect": ["m0", "m1"], "backing": 0}
+    assert backing(True, None, vote | {"models": models}) == (
+        None, "4 of 4 candidates agree, but all 2 Python models contradict it")
+    assert backing(True, None, vote | {"models": models | {"suspect": [], "backing": 2}}) == ("python models 2/2", None)
+    assert backing(True, None, vote | {"models": {"valid": [], "errors": {"m0": "x"}}}) == ("vote 4/4", None)
     assert status_text(True, None, "x") == "solved (unconfirmed: x)"
 
 

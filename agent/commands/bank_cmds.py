@@ -52,8 +52,9 @@ def print_bank_stats(stats) -> None:
         f"[bold green]ok[/]: example bank {stats.collection} {state}: {stats.verified} of "
         f"{stats.hand_written + stats.engine} examples verified ({stats.hand_written} hand-written, {stats.engine} "
         f"from the data engine; {stats.simulated} simulated against a second implementation), "
-        f"{len(stats.excluded)} excluded as too close to a benchmark problem, {stats.kept} in the index "
-        f"({stats.combinational} combinational); verification {stats.verify_s:.1f} s", highlight=False)
+        f"{stats.indexed or stats.kept} in the index; {len(stats.excluded)} of them twins of a benchmark problem, "
+        f"never shown to a benchmark task, which sees {stats.kept} ({stats.combinational} combinational); "
+        f"verification {stats.verify_s:.1f} s", highlight=False)
 
 
 def _retriever(profile: str):
@@ -67,6 +68,9 @@ def examples_cmd(
     top: Top = None,  # the task's top module: never shown as its own example
     profile: Profile = None,
     show_code: bool = typer.Option(False, "--code", help="also print each example's code"),
+    benchmark_task: bool = typer.Option(False, "--benchmark-task",
+                                        help="what a benchmark task would get: no twin of a benchmark problem "
+                                             "(default: what `agent solve` shows a spec of your own)"),
     as_json: Json = False,
 ) -> None:
     """Show the worked examples a generate prompt would get for a spec (the bank must be built)."""
@@ -75,7 +79,7 @@ def examples_cmd(
         fail("the spec is empty")
     r = _retriever(profile or "chisel7")
     try:
-        hits = r.examples(spec, m, exclude_top=top)
+        hits = r.examples(spec, m, exclude_top=top, twins=not benchmark_task)
     except FileNotFoundError as e:
         fail(str(e))
     if as_json:
@@ -192,7 +196,7 @@ def prompt_cmd(
     retriever = _retriever(cfg.profile) if cfg.rag else None
 
     async def render():
-        run = _Run(Task(id=spec_file.stem, spec=spec, top=top), cfg, None, None, NullTrace(), retriever)  # type: ignore[arg-type]
+        run = _Run(Task(id=spec_file.stem, spec=spec, top=top, user_spec=True), cfg, None, None, NullTrace(), retriever)  # type: ignore[arg-type]
         notes = await run.notes(spec)
         sets = await run.example_sets(spec)
         ex = sets[min(sample, len(sets) - 1)]

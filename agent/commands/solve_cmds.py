@@ -159,7 +159,7 @@ def solve_cmd(
     check_profile(profile)  # a bad -p is named as the flag's value; a bad file or env value by the settings
     cfg = build_config(config_path=config, model=model, base_url=base_url, api_key=api_key, no_cache=no_cache,
                        overrides=overrides)
-    task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb,
+    task = Task(id=spec_file.stem, spec=spec, top=top, reference=reference, testbench=tb, user_spec=True,
                 meta={"interface": _explicit_interface(ports, spec)} if cfg.interface else {})
     from agent.rundir import claim_run_dir
 

@@ -1,10 +1,14 @@
 """The example bank's index and its retrieval per spec (issue 22).
 
 Build (`agent rag build`): hand-written examples + one draw per data-engine template, verified on
-the real toolchain (agent.rag.examples), minus those too close to a known benchmark problem
-(agent.rag.contamination). What is kept goes into a second chromadb collection beside the notes,
-`examples-<profile>-<hash>`, plus a manifest JSON next to it with each kept example's spec and code
-and the build's counts, so an agent run opens the bank without verifying anything.
+the real toolchain (agent.rag.examples). Those too close to a known benchmark problem
+(agent.rag.contamination) are marked as its twins: a benchmark task is never shown one (the bank it
+sees is the verified examples minus the twins), while a user's own spec (`agent solve`) sees every
+verified example. Dropping the twins outright cost the README adder its two wrapping adders
+(`ex-comb-add3`, `gen-l2_adder`): the nearest left was a saturating adder, and 5 of 5 seeds copied it
+(session 8). What is verified goes into a second chromadb collection beside the notes,
+`examples-<profile>-<hash>`, plus a manifest JSON next to it with each example's spec and code, the
+twins and the build's counts, so an agent run opens the bank without verifying anything.
 
 Retrieval: score = cosine(spec as it asks, example spec) + exact-match boosts on the example's keys
 (agent.rag.lexical, as for notes, on the spec with its negated clauses blanked). A spec that says
@@ -53,9 +57,11 @@ class BankStats(BaseModel):
     verified: int = 0  # passed compile + elaborate + firtool (and simulation where simulated)
     simulated: int = 0  # of those, checked against a second implementation
     failed: list[dict] = Field(default_factory=list)  # {id, category, error}
-    excluded: list[dict] = Field(default_factory=list)  # {id, benchmark, problem, spec_sim, code_sim, struct_sim}
+    # twins of a benchmark problem, never shown to a benchmark task: {id, benchmark, problem, spec_sim, code_sim, struct_sim}
+    excluded: list[dict] = Field(default_factory=list)
     benchmarks: list[str] = Field(default_factory=list)  # checked against at build time
-    kept: int = 0  # in the index
+    kept: int = 0  # what a benchmark task may be shown: verified minus the twins
+    indexed: int = 0  # in the index: every verified example (a user's own spec may be shown a twin)
     combinational: int = 0
     reused: bool = False
     verify_s: float = 0.0
@@ -113,7 +119,9 @@ class ExampleBank:
         self._examples: dict[str, Example] = {}
         self._ids: list[str] = []
         self._matrix: np.ndarray | None = None
-        self._lexical: LexicalScorer | None = None
+        self._lexical: LexicalScorer | None = None  # over what a benchmark task may see (no twins)
+        self._lexical_all: LexicalScorer | None = None  # over every example (a user's spec)
+        self._twins: dict[str, str] = {}  # example id -> "benchmark:problem" it is too close to
         self._lock = threading.Lock()
         self._opened = False
         self.stats: BankStats | None = None
@@ -128,7 +136,7 @@ class ExampleBank:
 
     def build(self, verify: Verify, *, benchmarks: list[str] | None = None, force: bool = False,
               progress: Progress | None = None) -> BankStats:
-        """Verify (cached verdicts reused), exclude near-benchmark examples, index what is left.
+        """Verify (cached verdicts reused), mark the benchmarks' twins, index every verified example.
         `benchmarks`: paths or names to keep clear of (default: every known one present)."""
         from agent.rag.contamination import excluded, known_benchmarks, load_problems
 
@@ -167,32 +175,35 @@ class ExampleBank:
         for eid, (p, s, c, st) in sorted(bad.items()):
             stats.excluded.append({"id": eid, "benchmark": p.benchmark, "problem": p.id, "spec_sim": s, "code_sim": c,
                                    "struct_sim": st})
-        kept = [e for e in good if e.id not in bad]
-        stats.kept = len(kept)
-        stats.combinational = sum(1 for e in kept if not e.sequential)
+        twins = {eid: f"{p.benchmark}:{p.id}" for eid, (p, *_rest) in bad.items()}
+        stats.kept = len(good) - len(bad)
+        stats.indexed = len(good)
+        stats.combinational = sum(1 for e in good if not e.sequential and e.id not in bad)
         digest = hashlib.sha256(f"{BANK_FORMAT}|{MODEL_NAME}".encode())
-        for e in sorted(kept, key=lambda e: e.id):
+        for e in sorted(good, key=lambda e: e.id):
             digest.update(json.dumps(e.model_dump(), sort_keys=True).encode())
+        digest.update(json.dumps(sorted(twins)).encode())
         name = f"{PREFIX}-{self.profile.name}-{digest.hexdigest()[:20]}"
         stats.collection = name
-        docs = [_as_note(e) for e in kept]
+        docs = [_as_note(e) for e in good]
         with self.index.lock():
             if not force and self.index.complete(name, len(docs)) and self.manifest_path.exists():
                 stats.reused = True
             else:
                 known = {} if force else self.index.known_vectors(self.profile.name, prefix=PREFIX)
-                todo = [e for e in kept if _vector_key(e) not in known]
+                todo = [e for e in good if _vector_key(e) not in known]
                 for i in range(0, len(todo), 16):
                     batch = todo[i:i + 16]
                     for e, vec in zip(batch, self.embedder.embed([example_text(e) for e in batch])):
                         known[_vector_key(e)] = vec
                     if progress:
                         progress("embedding examples", min(i + 16, len(todo)), len(todo))
-                self.index.write(name, docs, [known[_vector_key(e)] for e in kept])
+                self.index.write(name, docs, [known[_vector_key(e)] for e in good])
                 self.index.drop_stale(self.profile.name, keep=name, prefix=PREFIX)
             stats.total_s = round(time.perf_counter() - t0, 3)
             self.manifest_path.write_text(json.dumps(
-                {"collection": name, "stats": stats.model_dump(), "examples": [e.model_dump() for e in kept]}))
+                {"collection": name, "stats": stats.model_dump(), "examples": [e.model_dump() for e in good],
+                 "twins": twins}))
         self.stats = stats
         self._open()
         return stats
@@ -208,11 +219,15 @@ class ExampleBank:
 
         data = json.loads(self.manifest_path.read_text())
         self._examples = {e["id"]: Example(**e) for e in data["examples"]}
+        self._twins = dict(data.get("twins") or {})
         self.stats = BankStats(**data["stats"])
         if data["collection"] not in self.index.names():
             raise FileNotFoundError(f"example bank collection {data['collection']} is missing (run: agent rag build)")
         self._ids, self._matrix = self.index.load(data["collection"])
-        self._lexical = LexicalScorer([_as_note(e) for e in self._examples.values()], [])
+        # two scorers: the exact-match weights depend on the corpus, and a benchmark task's scores must
+        # not change with the twins it is never shown
+        self._lexical = LexicalScorer([_as_note(e) for e in self._examples.values() if e.id not in self._twins], [])
+        self._lexical_all = LexicalScorer([_as_note(e) for e in self._examples.values()], [])
         self._opened = True
 
     def _ensure_open(self) -> None:
@@ -223,15 +238,23 @@ class ExampleBank:
                         raise FileNotFoundError(f"example bank not built for {self.profile.name} (run: agent rag build)")
                     self._open()
 
-    def examples(self) -> list[Example]:
-        """Every example in the index (what a prompt may be shown)."""
+    def examples(self, *, twins: bool = False) -> list[Example]:
+        """What a benchmark task's prompt may be shown; with `twins`, what a user's own spec may be
+        (every verified example, the benchmarks' twins included)."""
         self._ensure_open()
-        return list(self._examples.values())
+        return [e for e in self._examples.values() if twins or e.id not in self._twins]
 
-    def scored(self, spec: str, *, exclude_top: str | None = None) -> list[tuple[float, Example]]:
-        """Every eligible example as (score, example), best first."""
+    def twins(self) -> dict[str, str]:
+        """example id -> the benchmark problem ("benchmark:id") it is a twin of."""
         self._ensure_open()
-        assert self._matrix is not None and self._lexical is not None
+        return dict(self._twins)
+
+    def scored(self, spec: str, *, exclude_top: str | None = None, twins: bool = False) -> list[tuple[float, Example]]:
+        """Every eligible example as (score, example), best first. `twins`: a user's own spec, which
+        may be shown a benchmark's twin (never a benchmark task)."""
+        self._ensure_open()
+        lexical = self._lexical_all if twins else self._lexical
+        assert self._matrix is not None and lexical is not None
         import numpy as np
 
         asked = " ".join(mask_negated(problem_text(spec)).split())
@@ -240,22 +263,24 @@ class ExampleBank:
         qv = (self._embed_query([asked]) if self._embed_query is not None
               else np.asarray(self.embedder.embed([asked]), dtype=np.float32))[0]
         sims = dict(zip(self._ids, (self._matrix @ qv).tolist()))
-        ev = self._lexical.evidence(spec, None, None)
+        ev = lexical.evidence(spec, None, None)
         combinational = is_combinational(spec)
         out = []
-        for e in self._examples.values():
+        for e in self.examples(twins=twins):
             if exclude_top and e.top == exclude_top:
                 continue
             if combinational and e.sequential:
                 continue  # a spec that says it has no state is shown no state
-            out.append((sims.get(e.id, 0.0) + self._lexical.score(_as_note(e), ev), e))
+            out.append((sims.get(e.id, 0.0) + lexical.score(_as_note(e), ev), e))
         return sorted(out, key=lambda x: (-x[0], x[1].id))
 
-    def retrieve(self, spec: str, m: int = 2, *, exclude_top: str | None = None) -> list[ExampleHit]:
+    def retrieve(self, spec: str, m: int = 2, *, exclude_top: str | None = None, twins: bool = False
+                 ) -> list[ExampleHit]:
         """The m best examples scoring at least min_score (fewer, or none, is normal)."""
         if m <= 0:
             return []
-        hits = [(s, e) for s, e in self.scored(spec, exclude_top=exclude_top) if s >= self.min_score][:m]
+        hits = [(s, e) for s, e in self.scored(spec, exclude_top=exclude_top, twins=twins)
+                if s >= self.min_score][:m]
         return [ExampleHit(id=e.id, title=e.title, spec=e.spec, code=e.code, score=round(s, 4), source=e.source)
                 for s, e in hits]
 

@@ -248,10 +248,10 @@ class Retriever:
                                      embedder=self.embedder, query_vectors=self._query_vectors)
         return self._bank
 
-    def examples(self, spec: str, m: int, *, exclude_top: str | None = None):
-        """Up to m worked examples of other specs for `spec` (ExampleHit). Raises FileNotFoundError
-        when the bank was never built (`agent rag build`)."""
-        return self.example_bank().retrieve(spec, m, exclude_top=exclude_top)
+    def examples(self, spec: str, m: int, *, exclude_top: str | None = None, twins: bool = False):
+        """Up to m worked examples of other specs for `spec` (ExampleHit); `twins` for a user's own
+        spec only (agent.rag.bank). Raises FileNotFoundError when the bank was never built (`agent rag build`)."""
+        return self.example_bank().retrieve(spec, m, exclude_top=exclude_top, twins=twins)
 
     def clear_query_cache(self) -> None:
         """Forget cached query vectors (the benchmark times uncached queries)."""
