@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from agent.extract import extract_code  # noqa: E402
 MODEL = '''class Model:
     def reset(self):
         pass
@@ -32,8 +34,7 @@ def samples_state(run_dir: Path) -> list[str]:
             template = ev.get("template")  # a response answers the prompt before it (pymodel: Python, not a sample)
         if ev.get("kind") == "response" and ev.get("round") == 0 and ev.get("chain") is None and template == "generate":
             for text in ev["texts"]:
-                m = re.search(r"```(?:scala)?\n(.*?)```", text, re.S)
-                code = m.group(1) if m else ""
+                code = extract_code(text, top="Adder8").code or ""  # what the agent itself would keep
                 out.append("no code" if not code else "reg" if re.search(r"\bReg(Init|Next|Enable)?\s*[\[(]", code)
                            else "comb")
     return out
