@@ -1,0 +1,12 @@
+import chisel3._
+import chisel3.util._
+
+class TopModule extends Module {
+  val io = IO(new Bundle {
+    val in  = Input(UInt(8.W))
+    val out = Output(UInt(32.W))
+  })
+  val signExtender = Module(new SignExtender)
+  signExtender.io.in  := io.in
+  signExtender.io.out := io.out
+}
