@@ -202,8 +202,12 @@ def _interrupt_after(args, ready, timeout: float = 300) -> subprocess.CompletedP
     """Run `agent ARGS`, send SIGINT to its process group (as a terminal's Ctrl-C does, the verifier's
     JVMs included) once ready() holds, and return what it printed."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # A test runner started in the background of a script (`cmd &`) ignores SIGINT, its children
+    # inherit that, and Python then installs no KeyboardInterrupt handler: the SIGINT below would do
+    # nothing and the test would time out (it did, session 9). A terminal's child has the default.
     proc = subprocess.Popen(agent_cmd(*args), cwd=REPO, env=env, start_new_session=True, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + timeout
         while not ready():
