@@ -137,6 +137,17 @@ class TraceData:
     def prompts(self) -> list[dict]:
         return self.of_kind("prompt")
 
+    def generate_replies(self) -> tuple[str, ...] | None:
+        """The round-0 generate request's replies (the k samples), or None when it has none. A response
+        answers the prompt recorded before it; the Python models' request (`pymodel`) is another one."""
+        template = None
+        for e in self.events:
+            if e.get("kind") == "prompt" and e.get("chain") is None and e.get("round") == 0:
+                template = e.get("template")
+            elif e.get("kind") == "response" and e.get("chain") is None and e.get("round") == 0 and template == "generate":
+                return tuple(e.get("texts") or ())
+        return None
+
 
 def load_trace(run: str | Path) -> TraceData:
     """Read a run back from its directory (or its .jsonl file). Tolerates a cut-off last line."""

@@ -15,6 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from agent.extract import extract_code  # noqa: E402
+from agent.trace import load_trace  # noqa: E402
 MODEL = '''class Model:
     def reset(self):
         pass
@@ -24,19 +25,16 @@ MODEL = '''class Model:
 '''
 
 
+REGISTER = re.compile(r"\bReg(Init|Next|Enable)?\s*[\[(]")  # RegInit(...), RegNext(...), Reg(...)
+
+
 def samples_state(run_dir: Path) -> list[str]:
     """For each sample of round 0: 'comb' (no register), 'reg' (RegInit/RegNext/Reg(...)), or 'no code'."""
     out = []
-    template = None
-    for line in (run_dir / "trace.jsonl").read_text().splitlines():
-        ev = json.loads(line)
-        if ev.get("kind") == "prompt":
-            template = ev.get("template")  # a response answers the prompt before it (pymodel: Python, not a sample)
-        if ev.get("kind") == "response" and ev.get("round") == 0 and ev.get("chain") is None and template == "generate":
-            for text in ev["texts"]:
-                code = extract_code(text, top="Adder8").code or ""  # what the agent itself would keep
-                out.append("no code" if not code else "reg" if re.search(r"\bReg(Init|Next|Enable)?\s*[\[(]", code)
-                           else "comb")
+    for text in load_trace(run_dir).generate_replies() or ():
+        code = extract_code(text, top="Adder8").code or ""  # what the agent itself would keep
+        out.append("no code" if not code else "reg" if REGISTER.search(code)
+                   else "comb")
     return out
 
 
@@ -71,7 +69,7 @@ def main() -> int:
                                     str(model), "--json"], capture_output=True, text=True, cwd=REPO)
             verdict = json.loads(check.stdout) if check.stdout.strip() else {}
             row["final_correct"] = bool(verdict.get("ok"))
-            row["final_registered"] = bool(re.search(r"\bReg(Init|Next|Enable)?\s*[\[(]", final.read_text()))
+            row["final_registered"] = bool(REGISTER.search(final.read_text()))
         rows.append(row)
         print(json.dumps(row), flush=True)
     (out / "summary.json").write_text(json.dumps(rows, indent=1) + "\n")

@@ -18,11 +18,10 @@ def backing(passed: bool, oracle: str | None, vote: dict | None) -> tuple[str | 
     if models.get("backing"):
         counted = len([m for m in models.get("valid", []) if m not in models.get("suspect", [])])
         return f"python models {models['backing']}/{counted}", None
-    contradicted = bool(models.get("valid"))  # models ran, and none backs the answer
-    if vote and vote.get("confirmed") and not contradicted:
-        return f"vote {vote['agree']}/{vote['total']}", None
     if vote and vote.get("confirmed"):
-        valid = len(models["valid"])
+        valid = len(models.get("valid") or [])  # usable models ran, and none backs the answer: contradicted
+        if not valid:
+            return f"vote {vote['agree']}/{vote['total']}", None
         return None, (f"{vote['agree']} of {vote['total']} candidates agree, but "
                       f"{'the Python model contradicts' if valid == 1 else f'all {valid} Python models contradict'} it")
     why = []

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from agent.eval.metrics import bootstrap_ci
 from agent.records import ProblemRecord, ResultsLogError, read_results
-from agent.trace import load_trace
+from agent.trace import TraceData, load_trace
 
 SIM_EVENTS = ("vote", "pymodels_check", "pymodels_selection", "model_repair")
 
@@ -93,13 +93,7 @@ def reported(p: Problem) -> bool:
 
 def round0_texts(p: Problem) -> tuple[str, ...] | None:
     """The generate request's replies (the k samples) as the trace recorded them."""
-    template = None
-    for e in p.events:
-        if e.get("kind") == "prompt" and e.get("chain") is None and e.get("round") == 0:
-            template = e.get("template")
-        elif e.get("kind") == "response" and e.get("chain") is None and e.get("round") == 0 and template == "generate":
-            return tuple(e.get("texts") or ())
-    return None
+    return TraceData(p.events).generate_replies()
 
 
 def cost(p: Problem) -> dict:
