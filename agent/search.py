@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from agent import oracle_free
-from agent.candidate import check_candidate
+from agent.candidate import Checked, check_candidate
 from agent.config import AgentConfig
 from agent.errors import BudgetExceeded, ReferenceFault, VerifierUnavailable
 from agent.events import (BudgetStopEvent, ChecksEvent, CombinedHook, EscapeEvent, Event, ExamplesErrorEvent,
@@ -37,7 +37,7 @@ from agent.interfaces import ChatModel, Verifier
 from agent.llm.stream import SAMPLE_HOOKS, SampleHooks
 from agent.oracle_free import model_search
 from agent.oracle_free.backing import backing
-from agent.oracle_free.protocol import ChainState
+from agent.oracle_free.protocol import ChainState, Trial
 from agent.prompting import Prompt, PromptBuilder, distinct_errors, error_signature
 from agent.task import Task
 from agent.trace import NullTrace, Trace
@@ -296,6 +296,15 @@ class _ChainRunner:
         self.evidence: dict[int, tuple[VerifyResult | None, str]] = {}  # id(attempt) -> its result, or why none
         self.parent: tuple[str, VerifyResult] | None = None  # the attempt repairs start from (_keep_better)
 
+    def candidate(self) -> oracle_free.Candidate | None:
+        """The chain's passing candidate (its furthest passing attempt), else None."""
+        best = self.best
+        if (self.chain.first_pass_round is None or best is None or best.result is None or not best.result.verilog
+                or best.attempt.code is None or best.result.top is None):
+            return None
+        return oracle_free.Candidate(chain=self.index, code=best.attempt.code, verilog=best.result.verilog,
+                                     top=best.result.top, repairs=self.chain.first_pass_round)
+
     def _record(self, attempt: AttemptRecord, result: VerifyResult | None, note: str = "") -> None:
         self.chain.attempts.append(attempt)
         self.evidence[id(attempt)] = (result, note)
@@ -317,7 +326,8 @@ class _ChainRunner:
             if passed:
                 self.chain.first_pass_round = rnd
                 run.passes += 1
-                backed = bool(run.models) and await model_search.confirms_pass(run, self)  # no second pass needed
+                # a pass the Python models back needs no second pass to vote with
+                backed = bool(run.models) and await model_search.confirms_pass(run.models, self.candidate(), run.report)
                 if cfg.select == "first" and (run.passes >= run.needed_passes or backed):
                     run.solved.set()
                 await run.hold(self.index, False)  # settled: chains waiting to repair may go on (or stop)
@@ -367,10 +377,20 @@ class _ChainRunner:
             self.parent = (code, result)
         return code, result
 
+    async def check(self, code: str, tokens: int, rnd: int, escaped: bool, on_fix=None) -> Checked:
+        """The candidate pipeline on this chain's code of round `rnd` (agent/candidate.py), not yet recorded."""
+        run = self.run
+
+        async def verify(code: str) -> VerifyResult:
+            return await run.verify(code, self.index, rnd)
+
+        return await check_candidate(code, run.task, verify, fix=run.cfg.fix, profile=run.cfg.profile, round=rnd,
+                                     escaped=escaped, tokens=tokens, seen=self.seen_codes, on_fix=on_fix)
+
     async def _attempt(self, text: str, finish_reason: str | None, tokens: int, rnd: int, escaped: bool):
         """Extract, then the candidate pipeline (fix, verify, fix from diagnostics, verify). Returns
         (passed, stalled, code, result) where stalled means no progress over the last attempt."""
-        run, cfg, task = self.run, self.run.cfg, self.run.task
+        run, task = self.run, self.run.task
         ex = extract_code(text, finish_reason, task.top)
         run.report(ExtractionEvent(chain=self.index, round=rnd, category=ex.category, note=ex.note,
                                    dropped=ex.dropped, code=ex.code))
@@ -380,12 +400,8 @@ class _ChainRunner:
                                        tokens=tokens), None, ex.note)
             return False, True, None, None
 
-        async def verify(code: str) -> VerifyResult:
-            return await run.verify(code, self.index, rnd)
-
-        checked = await check_candidate(
-            ex.code, task, verify, fix=cfg.fix, profile=cfg.profile, round=rnd, escaped=escaped, tokens=tokens,
-            seen=self.seen_codes, on_fix=lambda records, code, by: run.trace_fix(self.index, rnd, records, code, by))
+        checked = await self.check(ex.code, tokens, rnd, escaped,
+                                   on_fix=lambda records, code, by: run.trace_fix(self.index, rnd, records, code, by))
         for step in checked.steps:
             self._record(step.attempt, step.result)
         result = checked.result
@@ -416,7 +432,7 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
         if cfg.checks and run.voting and run.interface is not None:
             await _model_checks(run)
         if cfg.pymodels and run.oracle_free:
-            run.models = await model_search.draw_models(run)
+            run.models = await model_search.draw_models(_Session(run, []))
         notes = await run.notes(task.spec)
         run.generate_prompts = [run.builder.generate(task.spec, task.top, hints=run.hints, notes=notes, examples=ex)
                                 for ex in await run.example_sets(task.spec)]
@@ -453,7 +469,7 @@ async def solve(task: Task, cfg: AgentConfig, *, llm: ChatModel, env: Verifier, 
     if run.voting or run.models:  # the vote, then repairs of its answer against the model's checks it fails
         vote = await oracle_free.repair_from_checks(_Session(run, runners), await _vote(run, runners))
     if run.models:  # dual agreement with the Python models, then repairs from their counterexamples
-        vote = await model_search.select_and_repair(run, runners, vote, _vote)
+        vote = await model_search.select_and_repair(_Session(run, runners), vote)
     return _finish(run, runners, raw_output, vote)
 
 
@@ -507,14 +523,29 @@ class _Session:
 
     def __init__(self, run: _Run, runners: list[_ChainRunner]):
         self._run, self._runners = run, {r.index: r for r in runners}
-        self.task, self.cfg, self.builder, self.checks = run.task, run.cfg, run.builder, run.checks
+        self.task, self.cfg, self.builder = run.task, run.cfg, run.builder
+
+    @property
+    def checks(self) -> list[list[dict]]:
+        return self._run.checks
+
+    @property
+    def models(self) -> list[str]:
+        return self._run.models
+
+    @property
+    def interface(self) -> Interface | None:
+        return self._run.interface
 
     def report(self, event: Event) -> None:
         self._run.report(event)
 
-    async def ask(self, prompt: Prompt, *, chain: int | None, round: int, temperature: float):
-        return await self._run.chat(prompt, chain=chain, round=round, n=1, temperature=temperature,
+    async def ask(self, prompt: Prompt, *, chain: int | None, round: int, temperature: float, n: int = 1):
+        return await self._run.chat(prompt, chain=chain, round=round, n=n, temperature=temperature,
                                     seed=self.cfg.seed)
+
+    def candidates(self) -> list[oracle_free.Candidate]:
+        return [c for c in (r.candidate() for r in self._runners.values()) if c is not None]
 
     def chain(self, index: int) -> ChainState | None:
         runner = self._runners.get(index)
@@ -527,6 +558,23 @@ class _Session:
                                                          (completion.finish_reasons or [None])[0],
                                                          completion.completion_tokens, round, False)
         return passed
+
+    async def trial(self, index: int, completion, round: int) -> Trial:
+        text = completion.texts[0] if completion.texts else ""
+        ex = extract_code(text, (completion.finish_reasons or [None])[0], self.task.top)
+        if ex.code is None:
+            return Trial(index, round, passed=False, candidate=None, note=ex.note or "no code in the reply")
+        checked = await self._runners[index].check(ex.code, completion.completion_tokens, round, escaped=False)
+        result = checked.result
+        cand = (oracle_free.Candidate(chain=index, code=checked.code, verilog=result.verilog, top=result.top,
+                                      repairs=round)
+                if result.ok and result.verilog and result.top else None)
+        return Trial(index, round, passed=result.ok, candidate=cand, steps=tuple(checked.steps))
+
+    def keep(self, trial: Trial) -> None:
+        runner = self._runners[trial.chain]
+        for step in trial.steps:
+            runner._record(step.attempt, step.result)
 
     async def vote(self) -> "oracle_free.Vote | None":
         return await _vote(self._run, list(self._runners.values()))
@@ -557,14 +605,7 @@ async def _model_checks(run: _Run) -> None:
 
 async def _vote(run: _Run, runners: list[_ChainRunner]) -> "oracle_free.Vote | None":
     """Group the passing candidates by simulated behaviour (off the event loop: iverilog blocks)."""
-    cands = []
-    for r in runners:
-        best = r.best
-        if (r.chain.first_pass_round is None or best is None or best.result is None or not best.result.verilog
-                or best.attempt.code is None or best.result.top is None):
-            continue
-        cands.append(oracle_free.Candidate(chain=r.index, code=best.attempt.code, verilog=best.result.verilog,
-                                           top=best.result.top, repairs=r.chain.first_pass_round))
+    cands = [c for c in (r.candidate() for r in runners) if c is not None]
     if not cands:
         return None
     result = await asyncio.to_thread(oracle_free.vote, cands, checks=run.checks or None)
