@@ -471,15 +471,16 @@ def _solve_cli_capturing(tmp_path, monkeypatch, args, result=None):
     return seen, r
 
 
-def test_solve_takes_workers_and_defaults_to_one_per_sample(tmp_path, monkeypatch):
+def test_solve_takes_workers_and_defaults_to_one_per_sample_and_two_cores(tmp_path, monkeypatch):
+    from agent.commands import solve_cmds
     from agent.commands.solve_cmds import solve_workers
 
     seen, _ = _solve_cli_capturing(tmp_path, monkeypatch, ["--workers", "1", "-n", "4"])
     assert seen[0].workers == 1 and solve_workers(seen[0]) == 1
-    cores = os.cpu_count() or 1
-    assert solve_workers(cfg(k=1)) == 1  # -n 1 started one JVM per core
-    assert solve_workers(cfg(k=64)) == cores
     assert solve_workers(cfg(k=1, workers=3)) == 3  # a setting is a setting
+    for cores, k, workers in [(2, 4, 1), (1, 4, 1), (4, 4, 2), (16, 4, 4), (16, 1, 1), (None, 4, 1)]:
+        monkeypatch.setattr(solve_cmds.os, "cpu_count", lambda cores=cores: cores)
+        assert solve_workers(cfg(k=k)) == workers, (cores, k)  # -n 1 started one JVM per core
 
 
 def test_solve_summary_shows_the_wall_time_spent_verifying(tmp_path, monkeypatch):

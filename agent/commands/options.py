@@ -77,7 +77,7 @@ CompileOnly = Annotated[bool, typer.Option(
 Profile = Annotated[Optional[str], typer.Option("--profile", "-p", help="toolchain profile: chisel7 (the default) or chisel6")]
 Workers = Annotated[Optional[int], typer.Option(
     "--workers", "-w", min=1,
-    help="verifier JVM workers (default: one per core; solve: one per sample, at most one per core)")]
+    help="verifier JVM workers (default: one per core; solve: one per sample, at most one per two cores)")]
 RayAddress = Annotated[Optional[str], typer.Option(
     "--ray", metavar="ADDRESS", help="verify on the Ray cluster at ADDRESS (its head's host:port, or auto), one "
                                      "actor per CPU, or --workers of them (the setting ray_address; docs/cluster.md)")]

@@ -357,9 +357,13 @@ def _run_solve(task: Task, cfg: AgentConfig, embedded: EmbeddedLLM, run_dir: Pat
 
 def solve_workers(cfg: AgentConfig) -> int:
     """The verifier's workers for one solve: the setting (--workers, the config), else one per sample
-    chain, at most one per core. A solve never verifies more than k candidates at once, so more JVMs
-    would only take memory and CPU from the ones working (on a 2-core machine -n 1 started two)."""
-    return cfg.workers or min(cfg.k, os.cpu_count() or 1)
+    chain, at most one per two cores. A solve never verifies more than k candidates at once, so more JVMs
+    would only take memory and CPU from the ones working (on a 2-core machine -n 1 started two). A cold
+    JVM's first compile takes about two cores (its JIT and GC threads): on this 2-core machine the README
+    solve's four samples took 5.4-5.8 s from the reply to the answer with two workers (each first compile
+    4.7-5.3 s) and 1.4-2.8 s with one (first compile 0.5-1.8 s, then 0.2-0.4 s each; docs/BENCHMARKS.md,
+    "Session 10, issue 19"). Repairs are one LLM call per round, so one warm worker keeps up with them."""
+    return cfg.workers or min(cfg.k, max(1, (os.cpu_count() or 1) // 2))
 
 
 def _open_retriever(enabled: bool, profile: str = "chisel7"):
