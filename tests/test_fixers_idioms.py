@@ -8,6 +8,7 @@ import pytest
 from agent.fixers import FixContext, apply_fixers
 from agent.fixers.base import FixRecord
 from agent.fixers.diagnosed import fix_diagnosed
+from agent.fixers.nested_io import fix_nested_io
 from agent.fixers.ports import fix_shadowed_outputs, module_ios
 from agent.fixers.uint_methods import fix_bool_literal_u
 from agent.fixers.when_else import fix_when_else
@@ -180,6 +181,33 @@ def test_boolean_literal_with_U():
     assert fix_bool_literal_u(right, ctx()) == (right, [])
 
 
+# ---- IO(...) around a bundle field -------------------------------------------------------------
+
+NESTED_PORTS = ("    val clk = Input(Clock())\n    val reset = IO(Input(Bool()))\n    val d = chisel3.IO(Input(UInt(2.W)))\n"
+                "    val q = Output(UInt(2.W))\n")
+NESTED_IO = module("  val r = RegInit(0.U(2.W))\n  r := io.d\n  io.q := r\n", NESTED_PORTS)
+NESTED_RIGHT = NESTED_IO.replace("IO(Input(Bool()))", "Input(Bool())").replace("chisel3.IO(Input(UInt(2.W)))",
+                                                                               "Input(UInt(2.W))")
+
+
+def test_nested_io_unwraps_bundle_fields_only():
+    fixed, records = fix_nested_io(NESTED_IO, ctx())
+    assert fixed == NESTED_RIGHT
+    assert [(r.detail, r.line) for r in records] == [("reset", 7), ("d", 8)]
+    assert "val io = IO(new Bundle" in fixed  # the module's own IO stays
+    assert fix_nested_io(NESTED_RIGHT, ctx()) == (NESTED_RIGHT, [])
+
+
+def test_nested_io_inside_a_nested_bundle_and_not_outside_one():
+    code = module("  val extra = IO(Input(Bool()))\n  val s = \"IO(x)\"\n  io.out := 0.U\n",
+                  "    val sub = IO(new Bundle { val x = IO(Input(Bool())) })  // IO( in a comment\n"
+                  "    val out = Output(UInt(2.W))\n")
+    fixed, records = fix_nested_io(code, ctx())
+    assert "val sub = new Bundle { val x = Input(Bool()) }  // IO( in a comment" in fixed
+    assert "val extra = IO(Input(Bool()))" in fixed and '"IO(x)"' in fixed
+    assert sorted(r.detail for r in records) == ["sub", "x"]
+
+
 # ---- on the real toolchain ---------------------------------------------------------------------
 
 def _verify(verifier, code: str, top: str, reference: str | None = None):
@@ -218,6 +246,16 @@ def test_fixed_designs_compile_and_match_a_right_one(verifier, name, code, right
     after, fixed = _through_pipeline(verifier, code, "Top", right)
     assert after.ok, (name, fixed, [d.message for d in after.diagnostics])
     assert "simulate" in after.timings  # compared with the reference, not only compiled
+
+
+def test_nested_io_elaborates_after_the_fixer_and_matches_the_right_design(verifier):
+    """Before: it compiles and Chisel refuses it at elaboration ("contains hardware fields"). After the
+    pipeline's fixers: it simulates cycle for cycle like the design written right."""
+    before = _verify(verifier, NESTED_IO, "Top")
+    assert not before.ok and before.stage.value == "elaborate", before.stage
+    assert "hardware" in before.error_log()
+    after, fixed = _through_pipeline(verifier, NESTED_IO, "Top", NESTED_RIGHT)
+    assert after.ok and fixed == NESTED_RIGHT and "simulate" in after.timings
 
 
 # ---- the committed live runs -------------------------------------------------------------------

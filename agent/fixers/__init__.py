@@ -13,6 +13,7 @@ from agent.fixers.diagnosed import fix_diagnosed
 from agent.fixers.enum_pattern import fix_enum_pattern
 from agent.fixers.harness import fix_harness
 from agent.fixers.imports import fix_imports, import_hints
+from agent.fixers.nested_io import fix_nested_io
 from agent.fixers.ports import fix_shadowed_outputs
 from agent.fixers.rename import fix_top_name
 from agent.fixers.uint_methods import fix_bool_literal_u
@@ -29,6 +30,7 @@ FIXERS: list[tuple[str, Fixer]] = [
     ("api_drift", fix_api_drift),
     ("when_else", fix_when_else),
     ("bool_literal_u", fix_bool_literal_u),
+    ("nested_io", fix_nested_io),  # before shadowed_outputs, which reads the bundle's Input/Output fields
     ("shadowed_outputs", fix_shadowed_outputs),
     ("enum_pattern", fix_enum_pattern),
     ("imports", fix_imports),
