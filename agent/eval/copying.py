@@ -12,8 +12,8 @@ declarations (`val x = Input(...)` / `Output(...)`) are the format every answer 
 A sample **copies** an example when at least MIN_COPIED of its body lines appear verbatim among the
 examples' body lines, or when it carries one of the examples' comments (MIN_COMMENT characters or more,
 nearly verbatim: difflib ratio >= 0.8; the model renames what it copies, `val odd` becoming `val q` and
-"resetn is the implicit reset" becoming "reset is the implicit reset", but keeps the comment). The table gives, per run: samples, samples that copy, problems with a copying
-sample, and the functional rate (each chain's `functional_ok`, scored by the eval against the hidden
+"resetn is the implicit reset" becoming "reset is the implicit reset", but keeps the comment). The
+table gives, per run: samples, samples that copy, problems with a copying sample, and the functional rate (each chain's `functional_ok`, scored by the eval against the hidden
 reference) of the round-0 samples that copy against those that do not. Chains that passed only after a
 repair are scored by their chain, so the rates are of chains whose first sample copied or did not.
 """
