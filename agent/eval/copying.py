@@ -27,8 +27,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.records import read_results
-from agent.trace import load_trace
+from agent.oracle_free.live_table import TableError, load_run
 
 MIN_COPIED = 2
 MIN_COMMENT = 15
@@ -102,15 +101,12 @@ def _round0_samples(events: list[dict]) -> dict[int, str]:
 
 
 def measure(run_dir: Path) -> RunCopying:
-    path = run_dir / "results.jsonl"
-    if not path.is_file():
-        raise SystemExit(f"error: {run_dir} has no results.jsonl (not an agent eval run directory)")
+    """TableError: not an agent eval run directory (agent.oracle_free.live_table.load_run reads it)."""
     stats = RunCopying(str(run_dir))
-    for rec in read_results(path):
-        trace = run_dir / "traces" / f"{rec.id}.jsonl"
-        if not trace.is_file():
-            continue
-        events = load_trace(trace).events
+    for problem in load_run(run_dir).values():
+        rec, events = problem.record, problem.events
+        if not events:
+            continue  # no trace: nothing to compare
         shown: set[str] = set()
         shown_comments: set[str] = set()
         for prompt in _generate_prompts(events):
@@ -156,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("runs", nargs="+", type=Path, help="agent eval run directories")
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = ap.parse_args(argv)
-    rows = [measure(r).to_dict() for r in args.runs]
+    try:
+        rows = [measure(r).to_dict() for r in args.runs]
+    except TableError as e:
+        raise SystemExit(f"error: {e}") from None
     print(json.dumps({"min_copied_lines": MIN_COPIED, "runs": rows}, indent=1) if args.json else markdown(rows))
     return 0
 

@@ -16,15 +16,10 @@ from __future__ import annotations
 import re
 
 from agent.fixers.base import FixContext, FixRecord
-from agent.fixers.scala_lex import IDENT, line_of, mask, matching_close
+from agent.fixers.scala_lex import IDENT, bracket_depth, line_of, mask, matching_close
 
 _BUNDLE_RE = re.compile(r"\bnew\s+Bundle\s*\{")
 _FIELD_IO_RE = re.compile(r"\bval\s+(" + IDENT + r")\s*(?::[^=\n]+)?=\s*(?P<io>(?:chisel3\s*\.\s*)?IO)\s*\(")
-
-
-def _top_level(m: str, start: int, at: int) -> bool:
-    seg = m[start:at]
-    return sum(seg.count(c) for c in "({[") == sum(seg.count(c) for c in ")}]")
 
 
 def _last_cut(code: str) -> tuple[int, int, int, str] | None:
@@ -37,7 +32,7 @@ def _last_cut(code: str) -> tuple[int, int, int, str] | None:
             continue
         for field in _FIELD_IO_RE.finditer(m, bundle.end(), close):
             paren = field.end() - 1
-            end = matching_close(code, paren, m) if _top_level(m, bundle.end(), field.start()) else None
+            end = matching_close(code, paren, m) if bracket_depth(m, bundle.end(), field.start()) == 0 else None
             if end is not None and end < close and (found is None or field.start("io") > found[0]):
                 found = (field.start("io"), paren, end, field.group(1))
     return found

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from agent.fixers.base import Edit, FixContext, FixRecord
-from agent.fixers.scala_lex import IDENT, line_of, mask, matching_close, module_classes, offset_of
+from agent.fixers.scala_lex import IDENT, bracket_depth, line_of, mask, matching_close, module_classes, offset_of
 
 _IO_RE = re.compile(r"\bval\s+io\s*=\s*IO\s*\(\s*new\s+Bundle\s*\{")
 _FIELD_RE = re.compile(r"\bval\s+(" + IDENT + r")\s*=\s*(Input|Output)?")
@@ -75,15 +75,9 @@ def _fields(m: str, start: int, end: int) -> dict[str, str]:
     """The bundle's own fields (depth 0 inside its braces), with their direction when it is given."""
     fields: dict[str, str] = {}
     for match in _FIELD_RE.finditer(m, start, end):
-        if _depth(m, start, match.start()) == 0:
+        if bracket_depth(m, start, match.start()) == 0:
             fields[match.group(1)] = match.group(2) or ""
     return fields
-
-
-def _depth(m: str, start: int, at: int) -> int:
-    """Bracket depth of `at` relative to `start` (both in masked text)."""
-    seg = m[start:at]
-    return sum(seg.count(c) for c in "({[") - sum(seg.count(c) for c in ")}]")
 
 
 def _enclosing(ios: list[ModuleIO], at: int) -> ModuleIO | None:
@@ -179,7 +173,7 @@ def _single_local_val(m: str, io: ModuleIO, port: str) -> bool:
     if len(defs) != 1 or params or not defs[0].group(0).startswith(("val", "var")):
         return False
     at = start + defs[0].start()
-    if _depth(m, start, at) != 0:
+    if bracket_depth(m, start, at) != 0:
         return False
     rhs = re.match(r"(?:val|var)\s+" + re.escape(port) + r"\s*(?::[^=\n]+)?=", m[at:])
     return rhs is not None and not _TYPE_RHS_RE.match(m, at + rhs.end())

@@ -108,6 +108,12 @@ def matching_close(code: str, open_index: int, masked: str | None = None) -> int
     return None
 
 
+def bracket_depth(masked: str, start: int, at: int) -> int:
+    """Bracket depth of `at` relative to `start` (both offsets into mask()ed text)."""
+    seg = masked[start:at]
+    return sum(seg.count(c) for c in "({[") - sum(seg.count(c) for c in ")}]")
+
+
 def line_of(code: str, index: int) -> int:
     """1-based line number of a character offset."""
     return code.count("\n", 0, index) + 1
