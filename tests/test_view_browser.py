@@ -66,13 +66,21 @@ def _rows(page, table: str):
     return page.locator(f"#{table} tbody tr")
 
 
+def _wait_plots_decoded(page):
+    """The <img> elements exist before their PNGs arrive: wait until every one has decoded (CI once read
+    the first while it was still loading, on a busy machine) instead of reading it at once."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.plots img')].every(i => i.complete && i.naturalWidth > 0)",
+        timeout=TIMEOUT)
+
+
 def test_run_then_problem_shows_every_chain_with_its_code(page, url):
     page.goto(url)
     page.locator('#runs tr[data-run="eval_v2_grid_1p5b"] a').click()
     expect(_rows(page, "problems")).to_have_count(37)
     expect(page.locator("#levels")).to_contain_text("L3-Sequential")
     expect(page.locator(".plots img")).to_have_count(4)
-    assert page.eval_on_selector(".plots img", "img => img.complete && img.naturalWidth > 0")
+    _wait_plots_decoded(page)
     page.locator('#problems tr[data-problem="L3-Sequential_030"] a').click()
     expect(page).to_have_url(re.compile(r"#/run/eval_v2_grid_1p5b/p/L3-Sequential_030$"))
     expect(page.locator(".chain")).to_have_count(4)
@@ -188,7 +196,7 @@ def test_bundle_opens_from_disk(page, tmp_path, extra_runs):
     expect(_rows(page, "runs")).to_have_count(4)
     page.locator('#runs tr[data-run="eval_v2_grid_1p5b"] a').click()
     expect(_rows(page, "problems")).to_have_count(37)
-    assert page.eval_on_selector(".plots img", "img => img.complete && img.naturalWidth > 0")
+    _wait_plots_decoded(page)
     page.fill("#search", "shift register")
     expect(_rows(page, "problems")).to_have_count(3)
     page.goto(index + "#/run/eval_v2_grid_1p5b/p/L3-Sequential_030")
