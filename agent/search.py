@@ -362,7 +362,7 @@ class _ChainRunner:
                 temperature = cfg.temperature
             completion = await run.chat(prompt, chain=self.index, round=rnd, n=1, temperature=temperature, seed=seed)
             await run.hold(self.index, True)
-            text, finish_reason = completion.texts[0] if completion.texts else "", (completion.finish_reasons or [None])[0]
+            text, finish_reason = completion.text, completion.finish_reason
             tokens = completion.completion_tokens
 
     def _keep_better(self, code: str, result: VerifyResult, rnd: int) -> tuple[str, VerifyResult]:
@@ -502,9 +502,9 @@ async def _first_samples(run: _Run, start: Callable[[int, str, str | None, int],
                     "requests": len(completions), "choices_per_request": [len(c.texts) for c in completions],
                     "seeds": [None if cfg.seed is None else cfg.seed + i for i in range(len(completions))],
                     "per_sample_prompts": cfg.example_diversity}
-    texts = [c.texts[0] if c.texts else "" for c in completions]
+    texts = [c.text for c in completions]
     for i, c in enumerate(completions):  # n = 1 each: a request's completion tokens are its sample's
-        start(i, texts[i], c.finish_reasons[0] if c.finish_reasons else "stop", c.completion_tokens)
+        start(i, texts[i], c.finish_reason or "stop", c.completion_tokens)
     return texts[0] if texts else None
 
 
@@ -554,14 +554,12 @@ class _Session:
         return ChainState(index, runner.best.attempt.code, max(a.round for a in runner.chain.attempts))
 
     async def attempt(self, index: int, completion, round: int) -> bool:
-        passed, *_ = await self._runners[index]._attempt(completion.texts[0] if completion.texts else "",
-                                                         (completion.finish_reasons or [None])[0],
+        passed, *_ = await self._runners[index]._attempt(completion.text, completion.finish_reason,
                                                          completion.completion_tokens, round, False)
         return passed
 
     async def trial(self, index: int, completion, round: int) -> Trial:
-        text = completion.texts[0] if completion.texts else ""
-        ex = extract_code(text, (completion.finish_reasons or [None])[0], self.task.top)
+        ex = extract_code(completion.text, completion.finish_reason, self.task.top)
         if ex.code is None:
             return Trial(index, round, passed=False, candidate=None, note=ex.note or "no code in the reply")
         checked = await self._runners[index].check(ex.code, completion.completion_tokens, round, escaped=False)
@@ -584,7 +582,7 @@ async def _derive_interface(run: _Run) -> None:
     """The interface every candidate is checked against (none when the spec states none we can read)."""
     async def ask(prompt: Prompt) -> str:
         completion = await run.chat(prompt, chain=None, round=0, n=1, temperature=0.0, seed=run.cfg.seed)
-        return completion.texts[0] if completion.texts else ""
+        return completion.text
 
     try:
         run.interface = await oracle_free.derive_interface(run.task, run.builder, ask)
@@ -599,7 +597,7 @@ async def _model_checks(run: _Run) -> None:
     assert run.interface is not None  # asked for only once the interface is known
     completion = await run.chat(oracle_free.checks_prompt(run.builder, run.task.spec, run.interface), chain=None,
                                 round=0, n=1, temperature=0.0, seed=run.cfg.seed)
-    run.checks, dropped = oracle_free.parse_checks(completion.texts[0] if completion.texts else "", run.interface)
+    run.checks, dropped = oracle_free.parse_checks(completion.text, run.interface)
     run.report(ChecksEvent(checks=run.checks, dropped=dropped))
 
 

@@ -64,7 +64,7 @@ def ping_cmd(
         fail(message)
     report = {"base_url": llm_cfg.base_url, "model": llm_cfg.model, "models": models,
               "models_latency_s": round(models_s, 4), "chat_latency_s": round(reply.latency_s, 4),
-              "reply": reply.texts[0] if reply.texts else "", "finish_reason": (reply.finish_reasons or [""])[0],
+              "reply": reply.text, "finish_reason": reply.finish_reason or "",
               "prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens}
     if as_json:
         print_json(report)

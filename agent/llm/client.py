@@ -66,6 +66,15 @@ class Completion:
     # closed before the server finished, llama-server's timings (agent/llm/stream.py).
     stream: dict | None = None
 
+    @property
+    def text(self) -> str:
+        """The first choice's text ("" when the server returned none): what a one-sample call reads."""
+        return self.texts[0] if self.texts else ""
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self.finish_reasons[0] if self.finish_reasons else None
+
 
 @dataclass
 class Usage:

@@ -417,7 +417,7 @@ async def _from_run_asking(args, run_dir: Path, depth: int | None) -> None:
     async def ask(prompt: "Prompt") -> str:
         completion = await llm.chat(prompt.messages, n=1, temperature=0.0, seed=cfg.seed, max_tokens=cfg.max_tokens,
                                     top_p=cfg.top_p, extra=prompt.extra())
-        return completion.texts[0] if completion.texts else ""
+        return completion.text
     try:
         await llm.check_served()
         await _from_run(run_dir, args.bench, Path(args.out), depth=depth, k=args.k, workers=args.workers, ask=ask)
