@@ -107,3 +107,40 @@ def test_model_accuracy_reads_the_models_a_run_drew(tmp_path: Path):
     assert row is not None and row["drawn"] == 2 and row["parsed"] == 1 and row["llm_calls"] == 0
     assert row["_models"] == ["class Model: ..."]
     assert recorded_models(run, "absent") is None
+
+
+def test_after_round0_says_which_kind_of_attempt_turned_a_chain_right(tmp_path):
+    # q1: round 0 right already; q2: a compile error repaired, then right; q3: wrong behaviour repaired to
+    # wrong behaviour, then an escape (a fresh sample) right; q4: ports unlike the reference's, repaired to
+    # a compile error.
+    def att(r, stage, category=None, ok=False, escaped=False):
+        return {"round": r, "ok": ok, "stage": stage, "category": category, "escaped": escaped, "code": f"c{r}"}
+
+    def chained(i, attempts, right):
+        passes = [a["round"] for a in attempts if a["ok"]]
+        return {"sample_index": i, "first_pass_round": passes[0] if passes else None,
+                "functional_ok": right if passes else None, "attempts": attempts}
+
+    d0 = write_run(tmp_path, "d0", [
+        ("q1", [chain(0, RIGHT, True)], RIGHT, generate_events(["s1"])),
+        ("q2", [chain(0, None, None)], None, generate_events(["s2"])),
+        ("q3", [chain(0, None, None)], None, generate_events(["s3"])),
+        ("q4", [chain(0, None, None)], None, generate_events(["s4"]))])
+    oracle = write_run(tmp_path, "oracle", [
+        ("q1", [chain(0, RIGHT, True)], RIGHT, generate_events(["s1"])),
+        ("q2", [chained(0, [att(0, "compile", "not_found"), att(1, "passed", ok=True)], True)], "c1",
+         generate_events(["s2"])),
+        ("q3", [chained(0, [att(0, "simulate", "sim_mismatch"), att(1, "simulate", "sim_mismatch"),
+                            att(2, "passed", ok=True, escaped=True)], True)], "c2", generate_events(["s3"])),
+        ("q4", [chained(0, [att(0, "simulate", "sim_error"), att(1, "compile", "syntax")], None)], None,
+         generate_events(["s4"]))])
+    b = live_table.table(live_table.load_run(d0), oracle=live_table.load_run(oracle))["after_round0"]["oracle"]
+    assert b["attempts"] == {"repair": 3, "escape": 1}
+    assert b["outcomes"] == {"passed": 2, "simulated wrong": 1, "did not compile": 1}
+    # the one repair of wrong behaviour simulated wrong again; the sim_error (ports) is not behaviour
+    assert b["repairs_of_wrong_behaviour"] == {"simulated wrong": 1}
+    assert [(t["id"], t["by"], t["from"], t["new_problem"]) for t in b["turned_right"]] == [
+        ("q2", "repair", "did not compile", True), ("q3", "escape", "simulated wrong", True)]
+    assert b["new_problems"] == ["q2", "q3"]
+    md = live_table.markdown(live_table.table(live_table.load_run(d0), oracle=live_table.load_run(oracle)))
+    assert "q3#0 by escape from simulated wrong" in md and "new problems: q2, q3." in md

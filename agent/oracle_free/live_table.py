@@ -16,6 +16,8 @@ checks (`paired`: problems whose round-0 replies are the same texts in every run
 No candidate is re-verified: each chain's `functional_ok` was scored against the reference by the eval.
 Cost per problem (mean): LLM calls, prompt and completion tokens, LLM seconds (replies not served from
 the response cache), simulation seconds (verification plus the Python models' co-simulation) and wall.
+For each depth-2 run, what its attempts after round 0 did (`after_round0`): repairs and escapes, where
+they stopped, and each chain that turned right, by which kind of attempt and from what failure.
 """
 from __future__ import annotations
 
@@ -104,6 +106,49 @@ def cost(p: Problem) -> dict:
             "llm_s": llm_s, "sim_s": sim_s, "wall_s": rec.wall_s}
 
 
+def _outcome(a) -> str:
+    """Where an attempt stopped, in the bins the repair breakdown counts. Only `sim_mismatch` is wrong
+    behaviour; `sim_error` is a simulation that did not run (e.g. ports unlike the reference's)."""
+    if a.ok:
+        return "passed"
+    if not a.compiled:
+        return "did not compile"
+    if a.stage == "simulate":
+        return "simulated wrong" if a.category == "sim_mismatch" else "simulation error"
+    return "elaboration or emit"
+
+
+def after_round0(run: dict[str, Problem], d0: dict[str, Problem]) -> dict:
+    """What a depth-2 run's attempts after round 0 did: repairs and escapes, where each stopped, the
+    repairs of a design that compiled and simulated wrong (the functional feedback's own test), and every
+    chain that turned right after round 0 with how (the attempt that passed) and whether its problem was
+    new against d0's ceiling. Why: the rules table says whether depth 2 helped; this says by which means
+    (an escape is a fresh sample, i.e. more sampling; a repair of a compile error is compiler feedback)."""
+    kinds = {"repair": 0, "escape": 0}
+    outcomes: dict[str, int] = {}
+    behaviour: dict[str, int] = {}
+    turned: list[dict] = []
+    for pid, prob in sorted(run.items()):
+        for chain in prob.record.chains:
+            for before, a in zip(chain.attempts, chain.attempts[1:]):
+                kind = "escape" if a.escaped else "repair"
+                kinds[kind] += 1
+                outcomes[_outcome(a)] = outcomes.get(_outcome(a), 0) + 1
+                if kind == "repair" and _outcome(before) == "simulated wrong":
+                    behaviour[_outcome(a)] = behaviour.get(_outcome(a), 0) + 1
+            if chain.functional_ok and (chain.first_pass_round or 0) > 0:
+                # "by" is None where the record lacks the attempt of that round (hand-made records)
+                passed = [a for a in chain.attempts if a.round == chain.first_pass_round]
+                before = [a for a in chain.attempts if a.round == chain.first_pass_round - 1]
+                turned.append({"id": pid, "chain": chain.sample_index, "round": chain.first_pass_round,
+                               "by": ("escape" if passed[-1].escaped else "repair") if passed else None,
+                               "from": _outcome(before[-1]) if before else None,
+                               "new_problem": pid in d0 and not ceiling(d0[pid])})
+    return {"attempts": kinds, "outcomes": outcomes, "repairs_of_wrong_behaviour": behaviour,
+            "turned_right": turned,
+            "new_problems": sorted({t["id"] for t in turned if t["new_problem"]})}
+
+
 def _rate(values: list[bool]) -> dict:
     xs = [1.0 if v else 0.0 for v in values]
     lo, hi = bootstrap_ci(xs)
@@ -142,6 +187,7 @@ def table(d0: dict[str, Problem], d2: dict[str, Problem] | None = None,
                     **({"h": reported(oracle[p])} if oracle is not None else {})} for p in ids]
     return {"problems": len(ids), "paired": len(paired), "unpaired": [p for p in ids if p not in paired],
             "rules": rows, "cost_per_problem": {k: _mean_cost([v[p] for p in ids]) for k, v in given.items()},
+            "after_round0": {k: after_round0({p: v[p] for p in ids}, d0) for k, v in given.items() if k != "d0"},
             "per_problem": per_problem}
 
 
@@ -155,6 +201,15 @@ def markdown(result: dict) -> str:
     for name, c in result["cost_per_problem"].items():
         lines.append(f"| {name} | {c['llm_calls']} | {c['prompt_tokens']:.0f} | {c['completion_tokens']:.0f} | "
                      f"{c['llm_s']} | {c['sim_s']} | {c['wall_s']} |")
+    for name, b in result.get("after_round0", {}).items():
+        turned = b["turned_right"]
+        lines += ["", f"{name}, after round 0: {b['attempts']['repair']} repairs, {b['attempts']['escape']} escapes; "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(b["outcomes"].items()))
+                  + f". Repairs of a design that simulated wrong: {sum(b['repairs_of_wrong_behaviour'].values())} ("
+                  + (", ".join(f"{k} {v}" for k, v in sorted(b["repairs_of_wrong_behaviour"].items())) or "none")
+                  + f"). Chains turned right: {len(turned)} ("
+                  + (", ".join(f"{t['id']}#{t['chain']} by {t['by']} from {t['from']}" for t in turned) or "none")
+                  + f"); new problems: {', '.join(b['new_problems']) or 'none'}."]
     return "\n".join(lines) + "\n"
 
 
