@@ -136,13 +136,14 @@ def after_round0(run: dict[str, Problem], d0: dict[str, Problem]) -> dict:
                 outcomes[_outcome(a)] = outcomes.get(_outcome(a), 0) + 1
                 if kind == "repair" and _outcome(before) == "simulated wrong":
                     behaviour[_outcome(a)] = behaviour.get(_outcome(a), 0) + 1
-            if chain.functional_ok and (chain.first_pass_round or 0) > 0:
+            at = chain.first_pass_round
+            if chain.functional_ok and at is not None and at > 0:
                 # "by" is None where the record lacks the attempt of that round (hand-made records)
-                passed = [a for a in chain.attempts if a.round == chain.first_pass_round]
-                before = [a for a in chain.attempts if a.round == chain.first_pass_round - 1]
-                turned.append({"id": pid, "chain": chain.sample_index, "round": chain.first_pass_round,
-                               "by": ("escape" if passed[-1].escaped else "repair") if passed else None,
-                               "from": _outcome(before[-1]) if before else None,
+                passing = [a for a in chain.attempts if a.round == at]
+                parents = [a for a in chain.attempts if a.round == at - 1]
+                turned.append({"id": pid, "chain": chain.sample_index, "round": at,
+                               "by": ("escape" if passing[-1].escaped else "repair") if passing else None,
+                               "from": _outcome(parents[-1]) if parents else None,
                                "new_problem": pid in d0 and not ceiling(d0[pid])})
     return {"attempts": kinds, "outcomes": outcomes, "repairs_of_wrong_behaviour": behaviour,
             "turned_right": turned,
