@@ -17,18 +17,22 @@ from pathlib import Path
 
 
 def generate_requests(trace: Path) -> list[dict]:
-    """The response events that answered a round-0 `generate` prompt, in order."""
-    out, pending = [], False
+    """The response events that answered a round-0 `generate` prompt. A response names the chain of its
+    prompt (None for one request of n = k); with per-sample prompts the k prompts come first, then their
+    responses in the order they finished."""
+    out, pending = [], set()
     for line in trace.read_text().splitlines():
         try:
             e = json.loads(line)
         except json.JSONDecodeError:
             break  # a torn last line of an interrupted run
-        if e.get("kind") == "prompt":
-            pending = e.get("template") == "generate" and e.get("round") == 0
-        elif e.get("kind") == "response" and pending:
+        if e.get("round") != 0:
+            continue
+        if e.get("kind") == "prompt" and e.get("template") == "generate":
+            pending.add(e.get("chain"))
+        elif e.get("kind") == "response" and e.get("chain") in pending:
             out.append(e)
-            pending = False
+            pending.discard(e.get("chain"))
     return out
 
 
