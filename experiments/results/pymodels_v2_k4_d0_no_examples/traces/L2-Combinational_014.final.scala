@@ -1,0 +1,12 @@
+import chisel3._
+import chisel3.util._
+
+class Adder16bit extends Module {
+  val io = IO(new Bundle {
+    val a    = Input(UInt(16.W))
+    val b    = Input(UInt(16.W))
+    val sum  = Output(UInt(17.W))
+  })
+  val sum = io.a +& io.b
+  io.sum := sum
+}

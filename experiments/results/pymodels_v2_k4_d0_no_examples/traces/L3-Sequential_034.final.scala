@@ -1,0 +1,14 @@
+import chisel3._
+import chisel3.util._
+
+class FallingEdge extends Module {
+  val io = IO(new Bundle {
+    val in    = Input(Bool())
+    val detected = Output(Bool())
+  })
+  val prev  = RegNext(io.in, false.B)
+  val detected = RegInit(false.B)
+  when(io.in && !prev) { detected := true.B }
+  when(io.in) { detected := false.B }
+  io.detected := detected
+}
