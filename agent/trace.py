@@ -137,16 +137,28 @@ class TraceData:
     def prompts(self) -> list[dict]:
         return self.of_kind("prompt")
 
-    def generate_replies(self) -> tuple[str, ...] | None:
-        """The round-0 generate request's replies (the k samples), or None when it has none. A response
-        answers the prompt recorded before it; the Python models' request (`pymodel`) is another one."""
-        template = None
+    def generate_responses(self) -> list[dict]:
+        """The response events that answered a round-0 `generate` prompt: one for a request of n = k
+        (chain None), k with per-sample prompts (`example_diversity`), whose k prompts come first and
+        whose responses follow in the order they finished. A response answers the last prompt of its
+        chain; the Python models' request (`pymodel`) is another one."""
+        asked: dict[int | None, bool] = {}  # chain -> its last round-0 prompt was `generate`, unanswered
+        out = []
         for e in self.events:
-            if e.get("kind") == "prompt" and e.get("chain") is None and e.get("round") == 0:
-                template = e.get("template")
-            elif e.get("kind") == "response" and e.get("chain") is None and e.get("round") == 0 and template == "generate":
-                return tuple(e.get("texts") or ())
-        return None
+            if e.get("round") != 0:
+                continue
+            if e.get("kind") == "prompt":
+                asked[e.get("chain")] = e.get("template") == "generate"
+            elif e.get("kind") == "response" and asked.get(e.get("chain")):
+                out.append(e)
+                asked[e.get("chain")] = False
+        return out
+
+    def generate_replies(self) -> tuple[str, ...] | None:
+        """The round-0 generate request's replies (the k samples of one request of n = k), or None when
+        it has none."""
+        one = next((e for e in self.generate_responses() if e.get("chain") is None), None)
+        return None if one is None else tuple(one.get("texts") or ())
 
 
 def load_trace(run: str | Path) -> TraceData:

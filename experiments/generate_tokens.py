@@ -6,7 +6,7 @@ reported them, and the prompt tokens the server said it took from its prefix cac
 response cache are counted with the tokens of the run that paid for them (the trace keeps them), and
 counted apart. Where llama-server's non-streamed reply did not report the cached part, it reads 0.
 
-    python experiments/generate_tokens.py RUN [RUN ...] [--json]
+    PYTHONPATH=. python experiments/generate_tokens.py RUN [RUN ...] [--json]
 """
 from __future__ import annotations
 
@@ -15,38 +15,18 @@ import json
 import sys
 from pathlib import Path
 
-
-def generate_requests(trace: Path) -> list[dict]:
-    """The response events that answered a round-0 `generate` prompt. A response names the chain of its
-    prompt (None for one request of n = k); with per-sample prompts the k prompts come first, then their
-    responses in the order they finished."""
-    out, pending = [], set()
-    for line in trace.read_text().splitlines():
-        try:
-            e = json.loads(line)
-        except json.JSONDecodeError:
-            break  # a torn last line of an interrupted run
-        if e.get("round") != 0:
-            continue
-        if e.get("kind") == "prompt" and e.get("template") == "generate":
-            pending.add(e.get("chain"))
-        elif e.get("kind") == "response" and e.get("chain") in pending:
-            out.append(e)
-            pending.discard(e.get("chain"))
-    return out
+from agent.oracle_free.live_table import TableError, load_run
+from agent.trace import TraceData
 
 
 def summarise(run: Path) -> dict:
-    results = run / "results.jsonl"
-    if not results.is_file():
-        raise SystemExit(f"error: {run} has no results.jsonl (not an agent eval run directory)")
-    # the problems the run recorded (a run still going has traces of problems not finished)
-    ids = [json.loads(line)["id"] for line in results.read_text().splitlines() if line.strip().endswith("}")]
-    traces = [t for t in (run / "traces" / f"{i}.jsonl" for i in ids) if t.is_file()]
-    if not traces:
-        raise SystemExit(f"error: {run} has no traces of its recorded problems")
-    reqs = [r for t in traces for r in generate_requests(t)]
-    problems = len(traces)
+    """TableError: not an agent eval run directory. Only the problems the run recorded count (a run still
+    going has traces of problems not finished)."""
+    traced = [p.events for p in load_run(run).values() if p.events]
+    if not traced:
+        raise TableError(f"{run} has no traces of its recorded problems")
+    reqs = [r for events in traced for r in TraceData(events).generate_responses()]
+    problems = len(traced)
     prompt = sum(r.get("prompt_tokens") or 0 for r in reqs)
     return {"run": run.name, "problems": problems, "generate_requests": len(reqs),
             "from_response_cache": sum(1 for r in reqs if r.get("cached")),
@@ -62,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("runs", nargs="+", type=Path)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
-    rows = [summarise(r) for r in args.runs]
+    try:
+        rows = [summarise(r) for r in args.runs]
+    except TableError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0

@@ -122,3 +122,26 @@ def test_the_solve_display_is_a_hook_that_reads_the_typed_events():
     text = display._text()
     assert text.startswith("[bold]Adder (budget: 3 LLM calls (max 3))[/] LLM calls 3, verifies 2")
     assert "#0:r1 asking" in text and "#1:r2 escape" in text and "retrieving" not in text
+
+
+def test_generate_responses_finds_one_request_of_n_and_k_per_sample_requests():
+    from agent.trace import TraceData
+
+    one = [{"kind": "prompt", "chain": None, "round": 0, "template": "pymodel"},
+           {"kind": "response", "chain": None, "round": 0, "texts": ["model"]},
+           {"kind": "prompt", "chain": None, "round": 0, "template": "generate"},
+           {"kind": "response", "chain": None, "round": 0, "texts": ["a", "b"]},
+           {"kind": "prompt", "chain": 0, "round": 1, "template": "repair"},
+           {"kind": "response", "chain": 0, "round": 1, "texts": ["fixed"]}]
+    data = TraceData(one)
+    assert [e["texts"] for e in data.generate_responses()] == [["a", "b"]]
+    assert data.generate_replies() == ("a", "b")
+    # per-sample prompts: the k prompts first, their responses in the order they finished
+    per_sample = ([{"kind": "prompt", "chain": None, "round": 0, "template": "pymodel"},
+                   {"kind": "response", "chain": None, "round": 0, "texts": ["model"]}]
+                  + [{"kind": "prompt", "chain": i, "round": 0, "template": "generate"} for i in range(3)]
+                  + [{"kind": "response", "chain": i, "round": 0, "texts": [f"s{i}"]} for i in (2, 0, 1)])
+    data = TraceData(per_sample)
+    assert [e["texts"] for e in data.generate_responses()] == [["s2"], ["s0"], ["s1"]]
+    assert data.generate_replies() is None  # no one request of n = k
+    assert TraceData(one[:2]).generate_responses() == [] and TraceData(one[:2]).generate_replies() is None

@@ -131,11 +131,11 @@ def after_round0(run: dict[str, Problem], d0: dict[str, Problem]) -> dict:
     for pid, prob in sorted(run.items()):
         for chain in prob.record.chains:
             for before, a in zip(chain.attempts, chain.attempts[1:]):
-                kind = "escape" if a.escaped else "repair"
+                kind, outcome = "escape" if a.escaped else "repair", _outcome(a)
                 kinds[kind] += 1
-                outcomes[_outcome(a)] = outcomes.get(_outcome(a), 0) + 1
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
                 if kind == "repair" and _outcome(before) == "simulated wrong":
-                    behaviour[_outcome(a)] = behaviour.get(_outcome(a), 0) + 1
+                    behaviour[outcome] = behaviour.get(outcome, 0) + 1
             at = chain.first_pass_round
             if chain.functional_ok and at is not None and at > 0:
                 # "by" is None where the record lacks the attempt of that round (hand-made records)
