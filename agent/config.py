@@ -47,6 +47,9 @@ def _http_url(v: str) -> str:
     return v.strip()
 
 
+CORE_NOTES = ("bundle-io", "module-hierarchy", "registers", "wire-defaults")
+
+
 class LLMConfig(BaseModel):
     base_url: str = "http://localhost:8000/v1"
     # Several endpoints serving the same model: eval/sweep spread requests over them (agent.llm.router);
@@ -110,6 +113,11 @@ class AgentConfig(BaseModel):
     import_hints: bool = Field(default=True, strict=True)  # import lines for what the spec names, in every prompt
     escape: bool = Field(default=True, strict=True)  # a stalled repair chain restarts from a fresh sample
     rag_k: int = Field(default=3, ge=0, strict=True)
+    # Notes (rag_docs ids) in the system message of every prompt, prose only, instead of retrieved after
+    # each spec (issue 19): the shared prefix the server caches. The four fundamentals every design uses
+    # (ports, module and top, registers, combinational defaults); the Bundle IO note alone was retrieved
+    # for 22 of 23 own-slice specs. [] gives the prompts of before (docs/local_model.md, "Core notes").
+    core_notes: list[str] = Field(default_factory=lambda: list(CORE_NOTES))
     # Worked examples retrieved per spec from the verified example bank (docs/examples.md): m of them
     # in the generate prompt instead of the one fixed example, which stays the fallback when none
     # qualifies. `example_diversity`: what the k samples see (same | order | sets).
@@ -137,6 +145,14 @@ class AgentConfig(BaseModel):
     ray_address: str | None = Field(default=None, min_length=1)
 
     model_config = {"extra": "forbid"}
+
+    @field_validator("core_notes")
+    @classmethod
+    def _known_notes(cls, v: list[str]) -> list[str]:
+        from agent.rag.notes import note_texts
+
+        note_texts(tuple(v))  # an unknown id fails here, not when the first prompt is rendered
+        return list(dict.fromkeys(v))
 
     @field_validator("profile")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,15 +136,20 @@ class PromptBuilder:
     with the task-specific instruction (the top module's name)."""
 
     def __init__(self, profile: str = "chisel7", *, fewshot: bool = True, prompts_dir: Path | None = None,
-                 examples: bool = False):
+                 examples: bool = False, core_notes: Sequence[str] = ()):
         """examples: worked examples are retrieved per spec (issue 22). Then the fixed example leaves
         the system message for every task of the run (it stays byte-identical across specs, so a
         server's prefix cache still holds it) and a generate prompt's user message carries the
-        retrieved examples after the spec, or the fixed example when none was retrieved."""
+        retrieved examples after the spec, or the fixed example when none was retrieved.
+        core_notes: note ids shown (prose only) in the system message, so in the cached prefix; a
+        generate prompt does not show them again among its retrieved notes (issue 19)."""
+        from agent.rag.notes import note_texts
+
         prof = get_profile(profile)
         self.env = _env(prompts_dir or PROMPTS_DIR)
         self.fewshot = fewshot
         self.examples = examples and fewshot
+        self.core = note_texts(tuple(core_notes))
         self.base = {"chisel_major": prof.major, "scala_version": prof.scala}
 
     def render(self, name: str, **kw) -> str:
@@ -154,7 +160,8 @@ class PromptBuilder:
     _render = render
 
     def system(self) -> str:
-        return self._render("system", fewshot=self.fewshot and not self.examples)
+        return self._render("system", fewshot=self.fewshot and not self.examples,
+                            core_notes=[_note_view(n, examples=False) for n in self.core])
 
     def chat(self, user: str, template: str, *, system: bool = True, response_format: dict | None = None) -> Prompt:
         """The prompt [system, user] (or [user] alone when not `system`), named `template` in the trace."""
@@ -168,8 +175,9 @@ class PromptBuilder:
         """examples: retrieved worked examples (objects with title, spec, code), shown after the spec
         and notes when the builder retrieves examples; none retrieved means the fixed example there."""
         shown = [{"title": e.title, "spec": e.spec, "code": e.code} for e in examples] if self.examples else None
+        core = {n.id for n in self.core}
         user = self._render("generate", spec=spec, top=top, hints=list(hints),
-                            notes=[_note_view(n, examples=False) for n in notes], examples=shown)
+                            notes=[_note_view(n, examples=False) for n in notes if n.id not in core], examples=shown)
         return self._prompt(user, "generate")
 
     def repair(self, spec: str, top: str | None, code: str, result: VerifyResult, *, hints=(), notes=()) -> Prompt:

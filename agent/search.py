@@ -84,7 +84,7 @@ def system_prompt(cfg: AgentConfig, *, examples_available: bool = True) -> str:
     """The system message every prompt of a solve with these settings starts with (the shared prefix the
     embedded server keeps cached, agent.local.prefix). examples_available: a retriever will be there."""
     examples = examples_available and uses_examples(cfg)
-    return PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=examples).system()
+    return PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=examples, core_notes=cfg.core_notes).system()
 
 
 class _Run:
@@ -98,7 +98,8 @@ class _Run:
         # turns all retrieval off (the fixed example, as before); `examples = false` only the examples
         self.example_source = retriever if retriever is not None and uses_examples(cfg) else None
         self.hook = CombinedHook(trace, *hooks)  # the trace first: a display that raises must not lose a line
-        self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None)
+        self.builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, examples=self.example_source is not None,
+                                     core_notes=cfg.core_notes)
         self.hints = import_hints(task.spec) if cfg.import_hints else []
         self.t0 = time.perf_counter()
         self.llm_calls = self.prompt_tokens = self.completion_tokens = 0

@@ -21,7 +21,7 @@ class RunMeta(BaseModel):
     IDENTITY: ClassVar[tuple[str, ...]] = (
         "kind", "bench_path", "samples", "depth", "select", "replay", "fix", "rag", "model", "profile",
         "oracle_feedback", "compile_only", "fewshot", "import_hints", "escape", "interface", "vote", "checks",
-        "examples", "examples_m", "example_diversity", "pymodels")
+        "examples", "examples_m", "example_diversity", "pymodels", "core_notes")
 
     kind: str | None = None  # "eval" | "sweep"
     bench: str | None = None
@@ -54,6 +54,7 @@ class RunMeta(BaseModel):
     examples_m: int | None = None
     example_diversity: str | None = None
     pymodels: int | None = None
+    core_notes: list[str] | None = None  # issue 19: notes in every system message; absent in older runs
     config_file: str | None = None
     limit: int | None = None
     llm_cache: bool | None = None

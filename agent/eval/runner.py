@@ -197,6 +197,7 @@ def run_meta(bench: Benchmark, opts: RunOptions, task_ids: list[str]) -> RunMeta
         "examples_m": opts.settings.examples_m if opts.settings and opts.replay is None else None,
         "example_diversity": opts.settings.example_diversity if opts.settings and opts.replay is None else None,
         "pymodels": opts.settings.pymodels if opts.settings and opts.replay is None else None,
+        "core_notes": opts.settings.core_notes if opts.settings and opts.replay is None else None,
         # resolved like bench_path: a relative path says nothing once the run is read from elsewhere
         "config_file": (str(Path(opts.settings.config_file).resolve())
                         if opts.settings and opts.settings.config_file else None),

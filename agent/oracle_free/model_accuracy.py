@@ -120,7 +120,7 @@ async def run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     # the settings of `agent solve` with this harness's flags (a bad value raises ConfigError: one line)
     cfg = load_config(Path(args.config) if args.config else None, model=args.model, base_url=args.base_url)
-    builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot)
+    builder = PromptBuilder(cfg.profile, fewshot=cfg.fewshot, core_notes=cfg.core_notes)
     from_run = Path(args.from_run) if args.from_run else None
     llm = None if from_run else LLMClient(cfg.llm)
     with ReflectEnv(profile=cfg.profile, workers=1) as env:

@@ -6,6 +6,7 @@ the retriever's exact-match scoring uses them, the dense index uses the title an
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -102,3 +103,16 @@ def load_notes(notes_dir: Path | None = None) -> list[NoteDoc]:
             raise NoteError(f"{note.source}: duplicate note id {note.id!r} (also in {notes[note.id].source})")
         notes[note.id] = note
     return sorted(notes.values(), key=lambda n: n.id)
+
+
+@functools.lru_cache(maxsize=8)
+def note_texts(ids: tuple[str, ...], notes_dir: str | None = None) -> tuple[NoteDoc, ...]:
+    """The hand-written notes `ids`, in that order (the core notes of the system message, issue 19).
+    An unknown id is a NoteError naming the ids there are."""
+    if not ids:
+        return ()
+    notes = {n.id: n for n in load_notes(Path(notes_dir) if notes_dir else None)}
+    unknown = [i for i in ids if i not in notes]
+    if unknown:
+        raise NoteError(f"unknown note id(s) {', '.join(map(repr, unknown))}; the notes are: {', '.join(notes)}")
+    return tuple(notes[i] for i in ids)
