@@ -143,6 +143,8 @@ def test_redacted_hides_the_api_key(clean):
     ("fewshot = 1\n", r"fewshot: Input should be a valid boolean"),
     # an unknown profile was shown by config show and refused only by the commands that used it
     ('profile = "chisel9"\n', r"profile: unknown profile; choose one of: chisel7, chisel6 \(got 'chisel9'"),
+    # a core note that is not in rag_docs would have failed only when the first prompt was rendered
+    ('core_notes = ["bundle-io", "no-such-note"]\n', r"core_notes: .*unknown note id\(s\) 'no-such-note'; the notes are: .*bundle-io"),
 ])
 def test_bad_file_is_one_line_naming_file_and_key(clean, text, expect):
     write(Path("chisel-agent.toml"), text)

@@ -215,3 +215,59 @@ def test_a_functional_check_that_raises_keeps_the_record():
     asyncio.run(score_functional(_FakeEnv({}), _task(), rec, oracle_feedback=False))
     assert rec.functional is False and rec.functional_category == "crash"
     assert any("worker pool is gone" in n for n in rec.notes)
+
+
+class _ReferenceFailsEnv(_FakeEnv):
+    """Every check fails as the verifier reports a reference that did not build."""
+
+    async def averify(self, code, **kw):
+        from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+
+        self.calls.append((code, kw["reference"]))
+        return VerifyResult(ok=False, stage=Stage.simulate, category=Category.sim_error, diagnostics=[Diagnostic(
+            stage=Stage.simulate, message="the reference itself does not build (timeout): compile timed out")])
+
+
+def test_a_check_that_did_not_simulate_the_design_says_why_in_the_record():
+    """A functional fail that is not a mismatch names its cause in the record's notes, once per distinct
+    code: the category alone hid a reference build that had timed out under load."""
+    import asyncio
+
+    from agent.eval.verification import score_functional
+
+    rec = ProblemRecord(id="t", passed=True, chains=[_passing(0, "a"), _passing(1, "a"), _passing(2, "b")])
+    asyncio.run(score_functional(_ReferenceFailsEnv({}), _task(), rec, oracle_feedback=False))
+    assert rec.functional is False and rec.functional_category == "sim_error"
+    assert rec.notes == [f"functional check of sample {i}: sim_error: the reference itself does not build "
+                         "(timeout): compile timed out" for i in (0, 2)]
+    mismatch = ProblemRecord(id="t", passed=True, chains=[_passing(0, "bad")])
+    asyncio.run(score_functional(_FakeEnv({"bad": False}), _task(), mismatch, oracle_feedback=False))
+    assert mismatch.notes == []  # a simulated mismatch is the design's verdict: nothing to explain
+
+
+@pytest.mark.parametrize("first, kept", [("timeout", False), ("crash", False), ("type_mismatch", True)])
+def test_a_reference_build_that_timed_out_is_built_again_for_the_next_candidate(first, kept):
+    """reflect_env keeps a Chisel reference's verdict per task; a timeout or a dead worker is the
+    machine's failure, not the reference's, and must not fail every later candidate."""
+    import threading
+    from types import SimpleNamespace
+
+    from reflect_env.env import ReflectEnv
+    from reflect_env.result import Category, Stage, VerifyResult
+
+    verdicts = [VerifyResult(ok=False, stage=Stage.compile, category=Category(first)),
+                VerifyResult(ok=True, stage=Stage.passed, top="Ref", verilog="module Ref; endmodule")]
+    fake = SimpleNamespace(_ref_lock=threading.Lock(), _ref_cache={}, calls=0)
+
+    def verify(*a, **kw):
+        fake.calls += 1
+        return verdicts[fake.calls - 1]
+    fake.verify = verify
+    source = "import chisel3._\nclass Ref extends Module {}\n"
+    first_try = ReflectEnv._reference_verilog(fake, source, "Ref")
+    assert first_try[2] is not None and "does not build" in first_try[2]
+    second = ReflectEnv._reference_verilog(fake, source, "Ref")
+    if kept:  # a real compile error is the reference's: kept, not built again
+        assert fake.calls == 1 and second == first_try
+    else:
+        assert fake.calls == 2 and second == ("module Ref; endmodule", "Ref", None)

@@ -112,3 +112,19 @@ def test_the_flags_do_not_apply_to_a_replay(tmp_path, flag):
     proc = run_agent("eval", _bench(tmp_path), "--replay", tmp_path / "r.json", *flag)
     assert proc.returncode == 2 and f"{flag[0]} does not apply to --replay" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_run_records_its_core_notes_and_resume_with_others_is_refused(monkeypatch, tmp_path):
+    """Issue 19: the core notes change every prompt, so a run cannot be finished with another list."""
+    from agent.config import CORE_NOTES
+    from agent.llm.stub_server import refused_url
+
+    monkeypatch.chdir(tmp_path)
+    bench, out = _started_run(tmp_path, pymodels=2)
+    assert json.loads((out / "run.json").read_text())["core_notes"] == list(CORE_NOTES)
+    toml = tmp_path / "no-core.toml"
+    toml.write_text("pymodels = 2\ncore_notes = []\n")
+    proc = run_agent("eval", bench, "-n", "1", "--out", out, "--resume", "--base-url", refused_url(), "--config", toml)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(f"core_notes was {list(CORE_NOTES)}, now []"), proc.stderr

@@ -111,3 +111,30 @@ def test_notes_examples_do_not_drive_task_like_io_ports_in_the_listed_notes():
     assert "RegNext(io.in" not in notes["registers"] and "io.load" not in notes["registers"]
     assert "+&" not in "".join(SCALA_BLOCK.findall(notes["bundle-io"]))
     assert "io.carry" not in notes["sint-arithmetic"] and "8 + 8 -> 9 bits" not in notes["sint-arithmetic"]
+
+
+def test_core_notes_are_in_the_shared_system_message_and_not_repeated_after_the_spec():
+    """Issue 19: the notes every design uses go into the system message (the prefix the server caches);
+    a generate prompt shows only the retrieved notes that are not already there."""
+    from agent.config import CORE_NOTES, AgentConfig
+    from agent.search import system_prompt
+
+    b = PromptBuilder("chisel7", examples=True, core_notes=CORE_NOTES)
+    regs, cat = (_note("registers", "Reg, RegInit, RegNext, RegEnable - registers and resets", "RegInit(0.U)"),
+                 _note("cat", "Cat - concatenating bits", "val w = Cat(hi, lo)"))
+    gen_a, gen_b = b.generate(SPEC_A, "Adder8", notes=[regs, cat]), b.generate(SPEC_B, "RegZero")
+    system = gen_a.messages[0]["content"]
+    assert system == gen_b.messages[0]["content"] == b.repair(SPEC_A, "Adder8", CODE, _compile_error()).messages[0]["content"]
+    titles = re.findall(r"\[note: ([^\]]+)\]", system)
+    by_id = {n.id: n.title for n in load_notes()}
+    assert titles == [by_id[i] for i in CORE_NOTES]  # in the order the setting gives
+    assert "Bundle IO vs flat IO ports" in system and "```" not in system.split("Chisel notes for every design")[1]
+    user = gen_a.messages[1]["content"]
+    assert "[note: Cat - concatenating bits]" in user and "Reg, RegInit" not in user  # the core one is not repeated
+    # the repair prompt keeps every retrieved note, with its examples: the core notes there are prose only
+    assert "RegInit(0.U)" in b.repair(SPEC_A, "Adder8", CODE, _compile_error(), notes=[regs]).messages[1]["content"]
+    # the solve's prefix (what agent.local.prefix primes and restores) is this same system message
+    assert system_prompt(AgentConfig()) == system
+    # without core notes the system message is the one of before: no notes section at all
+    assert "[note:" not in PromptBuilder("chisel7", examples=True).system()
+    assert "[note:" not in system_prompt(AgentConfig(core_notes=[]))

@@ -88,6 +88,7 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
                 record.notes.append(f"functional check of sample {chain.sample_index} raised "
                                     f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300])
                 verdicts[code] = None
+            _note_unjudged(record, chain.sample_index, verdicts[code])
         result = verdicts[code]
         if result is None:
             record.functional_category = record.functional_category or Category.crash
@@ -102,6 +103,17 @@ async def score_functional(env, task: Task, record: ProblemRecord, *, oracle_fee
         record.functional_category = None
     if fixed_port_names(task):
         record.functional_strict = any(ch.functional_strict_ok for ch in record.chains)
+
+
+def _note_unjudged(record: ProblemRecord, sample: int, result: VerifyResult | None) -> None:
+    """A functional check that failed without simulating the design against the reference (the reference
+    did not build, the simulator failed, a timeout) says why in the record: its category alone hid that
+    a whole task's samples were failed by one reference build that timed out under load."""
+    if result is None or result.ok or result.category == Category.sim_mismatch:
+        return
+    first = result.first_error()
+    why = " ".join((first.message if first else "").split())
+    record.notes.append(f"functional check of sample {sample}: {result.category}: {why}"[:300])
 
 
 def fixed_port_names(task: Task) -> bool:
