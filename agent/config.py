@@ -47,6 +47,8 @@ def _http_url(v: str) -> str:
     return v.strip()
 
 
+# The notes every design uses (ports, module and top, registers, combinational defaults): the set
+# `core_notes` was measured with; the Bundle IO note alone was retrieved for 22 of 23 own-slice specs.
 CORE_NOTES = ("bundle-io", "module-hierarchy", "registers", "wire-defaults")
 
 
@@ -114,10 +116,11 @@ class AgentConfig(BaseModel):
     escape: bool = Field(default=True, strict=True)  # a stalled repair chain restarts from a fresh sample
     rag_k: int = Field(default=3, ge=0, strict=True)
     # Notes (rag_docs ids) in the system message of every prompt, prose only, instead of retrieved after
-    # each spec (issue 19): the shared prefix the server caches. The four fundamentals every design uses
-    # (ports, module and top, registers, combinational defaults); the Bundle IO note alone was retrieved
-    # for 22 of 23 own-slice specs. [] gives the prompts of before (docs/local_model.md, "Core notes").
-    core_notes: list[str] = Field(default_factory=lambda: list(CORE_NOTES))
+    # each spec (issue 19): a longer shared prefix for the server's cache. Off by default: CORE_NOTES
+    # (the four fundamentals) took a README solve's cached share from 24 % to 58 % but saved no time (the
+    # uncached part is the same, evaluated against a longer context) and cost answers on both benchmarks
+    # (eval_set_v2 pass@4 0.70 -> 0.59, own slice pass@1 0.21 -> 0.16; BENCHMARKS.md "Session 12").
+    core_notes: list[str] = Field(default_factory=list)
     # Worked examples retrieved per spec from the verified example bank (docs/examples.md): m of them
     # in the generate prompt instead of the one fixed example, which stays the fallback when none
     # qualifies. `example_diversity`: what the k samples see (same | order | sets).

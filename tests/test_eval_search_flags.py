@@ -121,10 +121,10 @@ def test_run_records_its_core_notes_and_resume_with_others_is_refused(monkeypatc
 
     monkeypatch.chdir(tmp_path)
     bench, out = _started_run(tmp_path, pymodels=2)
-    assert json.loads((out / "run.json").read_text())["core_notes"] == list(CORE_NOTES)
-    toml = tmp_path / "no-core.toml"
-    toml.write_text("pymodels = 2\ncore_notes = []\n")
+    assert json.loads((out / "run.json").read_text())["core_notes"] == []
+    toml = tmp_path / "core.toml"
+    toml.write_text(f"pymodels = 2\ncore_notes = {json.dumps(list(CORE_NOTES))}\n")
     proc = run_agent("eval", bench, "-n", "1", "--out", out, "--resume", "--base-url", refused_url(), "--config", toml)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].endswith(f"core_notes was {list(CORE_NOTES)}, now []"), proc.stderr
+    assert len(lines) == 1 and lines[0].endswith(f"core_notes was [], now {list(CORE_NOTES)}"), proc.stderr

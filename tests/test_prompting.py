@@ -134,7 +134,7 @@ def test_core_notes_are_in_the_shared_system_message_and_not_repeated_after_the_
     # the repair prompt keeps every retrieved note, with its examples: the core notes there are prose only
     assert "RegInit(0.U)" in b.repair(SPEC_A, "Adder8", CODE, _compile_error(), notes=[regs]).messages[1]["content"]
     # the solve's prefix (what agent.local.prefix primes and restores) is this same system message
-    assert system_prompt(AgentConfig()) == system
+    assert system_prompt(AgentConfig(core_notes=list(CORE_NOTES))) == system
     # without core notes the system message is the one of before: no notes section at all
     assert "[note:" not in PromptBuilder("chisel7", examples=True).system()
-    assert "[note:" not in system_prompt(AgentConfig(core_notes=[]))
+    assert "[note:" not in system_prompt(AgentConfig())  # off by default: they cost answers (BENCHMARKS.md)
