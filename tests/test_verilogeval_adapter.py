@@ -214,3 +214,19 @@ def test_vec_ports_through_the_testbench(tmp_path):
     r = ve(tmp_path, vec, "Prob901_minmax")
     assert r.ok, r.hints
     assert r.port_map["io_a_0"] == "a[3:0]" and r.port_map["io_a_1"] == "a[7:4]"
+
+
+@pytest.mark.parametrize("tb_reset, implicit", [("areset", "areset"), ("aresetn", "~aresetn"), ("resetn", "~resetn")])
+def test_a_designs_own_io_reset_takes_a_testbench_reset_of_another_name(tb_reset, implicit):
+    """`val reset = Input(Bool())` in the io bundle for a testbench whose reset is `areset` or `aresetn`
+    (11 of the VerilogEval run's 14 interface failures): the same signal under the design's name, connected
+    as driven; the implicit reset follows as before (active-high, so inverted for an active-low one)."""
+    design = [P("clock"), P("reset"), P("io_reset"), P("io_d"), P("io_q", "output")]
+    pm = map_ports(design, [P("clk"), P(tb_reset), P("d"), P("q", "output")])
+    assert pm.connections == {"clock": "clk", "reset": implicit, "io_reset": tb_reset, "io_d": "d", "io_q": "q"}
+    # a design port named as the testbench's reset keeps it; `io_reset` is then an input of its own
+    with pytest.raises(AdapterError, match="the design's input io_reset match no testbench port"):
+        map_ports(design + [P("io_" + tb_reset)], [P("clk"), P(tb_reset), P("d"), P("q", "output")])
+    # without a testbench reset there is nothing to take
+    with pytest.raises(AdapterError, match="io_reset match no testbench port"):
+        map_ports(design, [P("clk"), P("d"), P("q", "output")])

@@ -15,6 +15,8 @@ Rules (`map_ports`), for each testbench port `x`:
     `reset`, inverted when the testbench's is active-low (`resetn`, `aresetn`): Chisel's reset is
     active-high. Whether the design treats it as synchronous or asynchronous is the design's own
     behaviour (`extends Module with RequireAsyncReset`), judged by the testbench.
+    A design's own `io_reset` input, when the testbench's reset has another name, is connected to it too,
+    as the testbench drives it (the name differs, the signal is the same).
 The design's implicit `clock`/`reset`, when no testbench port took them, follow the testbench's clock and
 reset all the same (a design that declares `io.clk` and still uses `RegInit` gets the clock it means), or
 are tied inactive (clock 0, reset 0) when the testbench has none (a combinational problem written as a
@@ -105,6 +107,16 @@ def map_ports(design: list[Port], wanted: list[Port]) -> PortMap:
     if missing:
         raise AdapterError(f"interface: the design has no port for the testbench's {', '.join(missing)} "
                            f"(looked for NAME and io_NAME; design ports: {_listing(design)})")
+    # A design's own reset input (`val reset = Input(Bool())` in its io bundle) for a testbench reset named
+    # otherwise (`areset`, `resetn`) is that reset under the design's name, as `io_q` is `q`: connected
+    # as the testbench drives it (its polarity is the design's logic, judged by the testbench). 11 of the
+    # 14 interface failures of the VerilogEval run after the nested_io fixer were this one.
+    own_reset = by_name.get(f"io_{IMPLICIT_RESET}")
+    if (reset is not None and own_reset is not None and own_reset.direction == "input" and own_reset.width in (None, 1)
+            and own_reset.name not in connections
+            and not any(w is reset[0] and d.name != IMPLICIT_RESET for d, w in pairs)):  # no port of its name
+        connections[own_reset.name] = reset[0].name
+        pairs.append((own_reset, reset[0]))
     # A Module's implicit clock and reset follow the testbench's even when an io port took its name.
     if IMPLICIT_CLOCK in by_name and IMPLICIT_CLOCK not in connections:
         connections[IMPLICIT_CLOCK] = clock.name if clock else "1'b0"
