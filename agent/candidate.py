@@ -14,7 +14,7 @@ from typing import Awaitable, Callable
 from agent.records import AttemptRecord
 from agent.fixers import FixContext, FixRecord, apply_fixers
 from agent.task import Task
-from reflect_env.result import Category, VerifyResult
+from reflect_env.result import INFRA_CATEGORIES, VerifyResult
 
 # One verdict for one piece of code, the task and mode already bound (the search's traced verify,
 # or `ReflectEnv.averify` with the task's top/reference/testbench for replay and scoring).
@@ -23,8 +23,6 @@ Verify = Callable[[str], Awaitable[VerifyResult]]
 # driven_by "diagnostics" for the pass that read the failed verification's diagnostics, else None.
 OnFix = Callable[[list[FixRecord], str, str | None], None]
 
-# A worker that died or timed out may be the machine's fault (load, a recycled JVM), not the candidate's.
-INFRA_CATEGORIES = (Category.crash, Category.timeout)
 
 
 def code_key(code: str) -> str:

@@ -21,13 +21,9 @@ from reflect_env import diagnostics as dg
 from reflect_env import sandbox
 from reflect_env.emit import run_firtool
 from reflect_env.pool import PoolOptions, Worker, WorkerDied, WorkerPool, WorkerTimeout
-from reflect_env.result import Category, Diagnostic, Stage, VerifyResult
+from reflect_env.result import INFRA_CATEGORIES, Category, Diagnostic, Stage, VerifyResult
 from reflect_env.toolchain import toolchain
 from reflect_env.topmodule import ModuleInfo, choose_top, instantiations
-
-
-# Failures of the machine, not of the code: a verdict with one of these is not kept as the code's verdict.
-TRANSIENT = frozenset({Category.timeout, Category.crash})
 
 
 @dataclass
@@ -341,7 +337,7 @@ class ReflectEnv:
             # candidate of the task as sim_error. A live eval beside a test run scored l3_decade_counter's
             # 4 passing samples sim_error, 2 of which a replay on a quieter machine passed (most likely such
             # a timeout: the message was not recorded then). Built again instead.
-            if cached.ok or cached.category not in TRANSIENT:
+            if cached.ok or cached.category not in INFRA_CATEGORIES:
                 with self._ref_lock:
                     self._ref_cache[key] = cached
         if not cached.ok:

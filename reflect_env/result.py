@@ -47,6 +47,12 @@ class Category(StrEnum):
     crash = "crash"  # the worker died (System.exit, OOM, JVM crash) or a sandbox rule was broken
 
 
+# A worker that died or timed out may be the machine's fault (load, a recycled JVM), not the code's: such a
+# verdict is checked again (agent.candidate.verify_with_retry) and never kept as the code's (a reference's
+# build in ReflectEnv).
+INFRA_CATEGORIES = frozenset({Category.crash, Category.timeout})
+
+
 class Diagnostic(BaseModel):
     stage: Stage
     severity: str = "error"  # "error" | "warning" | "info"

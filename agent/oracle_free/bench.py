@@ -223,7 +223,7 @@ class _Scorer:
         self.scores: dict[str, bool] = {}
 
     async def _check(self, task, code: str):
-        from agent.candidate import INFRA_CATEGORIES
+        from reflect_env.result import INFRA_CATEGORIES
         from agent.eval.verification import check
 
         result = await check(self.env, task, code)
